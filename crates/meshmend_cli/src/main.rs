@@ -1,0 +1,67 @@
+//! `meshmend`: the CI front-end over `meshmend_core`.
+//!
+//! Exit codes: 0 clean, 1 findings at or above the threshold, 2 usage or I/O error.
+
+mod analyze;
+mod input;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Find and fix Istio ingress Gateway conflicts, from files alone.
+#[derive(Parser)]
+#[command(name = "meshmend", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Report conflicts the way istiod will resolve them at runtime.
+    Analyze(analyze::Args),
+    /// List every rule.
+    Rules,
+    /// Print a rule's documentation.
+    Explain {
+        /// Rule name (`protocol-conflict`) or code (`MM101`).
+        rule: String,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            let code = if error.use_stderr() { 2 } else { 0 };
+            let _ = error.print();
+            return ExitCode::from(code);
+        }
+    };
+    let result = match cli.command {
+        Command::Analyze(args) => analyze::run(&args),
+        Command::Rules => analyze::rules(),
+        Command::Explain { rule } => analyze::explain(&rule),
+    };
+    match result {
+        Ok(code) => code,
+        Err(error) => {
+            if is_broken_pipe(&error) {
+                return ExitCode::SUCCESS;
+            }
+            #[expect(clippy::print_stderr, reason = "the CLI reports errors on stderr")]
+            {
+                eprintln!("meshmend: error: {error:#}");
+            }
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error
+        .chain()
+        .filter_map(|e| e.downcast_ref::<std::io::Error>())
+        .any(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+}

@@ -1,0 +1,104 @@
+//! Rules over a [`Bundle`]: the `Rule` contract, the context rules read, and
+//! [`analyze`], which runs them all.
+
+pub mod rules;
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::{Bundle, Resource};
+use crate::span::Span;
+
+/// Settings that change what the rules report.
+#[derive(Clone, Debug)]
+pub struct AnalyzeOptions {
+    /// Valid nodePort range (`--service-node-port-range`), inclusive.
+    pub nodeport_range: (i64, i64),
+    /// Reproduce `istioctl analyze` (IST codes and its quirks) instead of istiod.
+    pub istio_compat: bool,
+}
+
+impl Default for AnalyzeOptions {
+    fn default() -> Self {
+        Self {
+            nodeport_range: (30000, 32767),
+            istio_compat: false,
+        }
+    }
+}
+
+/// What a rule sees.
+pub struct Context<'a> {
+    /// All input and its typed model.
+    pub bundle: &'a Bundle,
+    /// Analysis settings.
+    pub options: &'a AnalyzeOptions,
+}
+
+impl<'a> Context<'a> {
+    /// The resource at `index` in the bundle.
+    pub fn resource(&self, index: usize) -> &'a Resource {
+        &self.bundle.resources[index]
+    }
+
+    /// A diagnostic of `rule` on resource `index` at `span`, naming the resource.
+    pub fn diagnostic(
+        &self,
+        rule: &dyn Rule,
+        resource: usize,
+        span: Span,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        let resource = self.resource(resource);
+        Diagnostic::new(rule, resource.file, span, message).resource(resource.reference())
+    }
+}
+
+/// One analyzer rule. Implementations live one per file in [`rules`].
+pub trait Rule: Sync {
+    /// Stable code, `MM` + 3 digits; never reused once retired.
+    fn code(&self) -> &'static str;
+    /// Stable kebab-case name (part of the public contract).
+    fn name(&self) -> &'static str;
+    /// Default severity.
+    fn severity(&self) -> Severity;
+    /// The `istioctl analyze` code with the same intent, if any.
+    fn istio_code(&self) -> Option<&'static str> {
+        None
+    }
+    /// One line for `meshmend rules` and the page.
+    fn summary(&self) -> &'static str;
+    /// Full documentation in Markdown: *What it does*, *Why is this bad?*, *Example*.
+    fn docs(&self) -> &'static str;
+    /// True when `meshmend fix` has a mechanical fix for this rule's findings.
+    fn has_fix(&self) -> bool {
+        false
+    }
+    /// Appends findings.
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>);
+}
+
+/// Runs every rule and returns findings sorted by file, position and code.
+pub fn analyze(bundle: &Bundle, options: &AnalyzeOptions) -> Vec<Diagnostic> {
+    let cx = Context { bundle, options };
+    let mut out = Vec::new();
+    for rule in rules::RULES {
+        rule.check(&cx, &mut out);
+    }
+    out.sort_by(|a, b| {
+        (a.file, a.span.start, a.code, &a.message).cmp(&(b.file, b.span.start, b.code, &b.message))
+    });
+    out.dedup();
+    out
+}
+
+/// Every registered rule, in documentation order.
+pub fn all_rules() -> &'static [&'static dyn Rule] {
+    rules::RULES
+}
+
+/// Finds a rule by name (`protocol-conflict`) or code (`MM101`, case-insensitive).
+pub fn find_rule(key: &str) -> Option<&'static dyn Rule> {
+    rules::RULES
+        .iter()
+        .copied()
+        .find(|r| r.name() == key || r.code().eq_ignore_ascii_case(key))
+}

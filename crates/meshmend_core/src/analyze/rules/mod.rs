@@ -1,0 +1,42 @@
+//! The rule registry: one file per rule, listed once here.
+//!
+//! Codes: `MM0xx` input, `MM1xx` Gateway merging on one workload, `MM2xx`
+//! node ports, `MM3xx` Gateway ↔ workload/Service wiring, `MM4xx`
+//! VirtualService ↔ Gateway binding.
+
+mod mm001_yaml_syntax;
+
+use super::Rule;
+
+/// All rules, in the order they run and are documented.
+pub(crate) const RULES: &[&dyn Rule] = &[&mm001_yaml_syntax::YamlSyntax];
+
+#[cfg(test)]
+mod tests {
+    use super::RULES;
+
+    #[test]
+    fn codes_and_names_are_unique_and_well_formed() {
+        let mut codes = std::collections::HashSet::new();
+        let mut names = std::collections::HashSet::new();
+        for rule in RULES {
+            let code = rule.code();
+            assert!(
+                code.len() == 5
+                    && code.starts_with("MM")
+                    && code[2..].bytes().all(|b| b.is_ascii_digit()),
+                "bad code {code}"
+            );
+            assert!(
+                rule.name()
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b == b'-'),
+                "bad name {}",
+                rule.name()
+            );
+            assert!(codes.insert(code), "duplicate code {code}");
+            assert!(names.insert(rule.name()), "duplicate name {}", rule.name());
+            assert!(rule.docs().contains("## What it does"), "{code} lacks docs");
+        }
+    }
+}

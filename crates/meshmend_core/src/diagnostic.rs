@@ -1,0 +1,146 @@
+//! Findings as data: code, severity, message, spans, notes.
+
+use std::fmt;
+
+use crate::model::ResourceRef;
+use crate::span::Span;
+
+/// How bad a finding is. Ordered: `Info < Warning < Error`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Worth knowing; nothing breaks.
+    Info,
+    /// Likely a mistake, or behaviour the user probably did not intend.
+    Warning,
+    /// Istio or Kubernetes will reject or drop configuration at runtime.
+    Error,
+}
+
+impl Severity {
+    /// `error`, `warning` or `info`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A secondary location: "the other side" of a conflict.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Related {
+    /// File index in the bundle.
+    pub file: usize,
+    /// Where.
+    pub span: Span,
+    /// Why it is relevant.
+    pub message: String,
+}
+
+/// One finding.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Diagnostic {
+    /// Stable rule code, `MM` + 3 digits (or an `IST` code in `--istio-compat` mode).
+    pub code: &'static str,
+    /// Stable kebab-case rule name.
+    pub name: &'static str,
+    /// The `istioctl analyze` code this corresponds to, if any.
+    pub istio_code: Option<&'static str>,
+    /// Severity.
+    pub severity: Severity,
+    /// What is wrong and what will happen at runtime.
+    pub message: String,
+    /// File index in the bundle.
+    pub file: usize,
+    /// Primary location (the losing side).
+    pub span: Span,
+    /// The resource the finding is about.
+    pub resource: Option<ResourceRef>,
+    /// Other locations involved.
+    pub related: Vec<Related>,
+    /// Why, in more detail.
+    pub note: Option<String>,
+    /// What to do.
+    pub help: Option<String>,
+    /// True when `meshmend fix` has a mechanical fix for this finding.
+    pub fix_available: bool,
+}
+
+impl Diagnostic {
+    /// A finding of `rule` at `span` in `file`.
+    pub fn new(
+        rule: &dyn crate::analyze::Rule,
+        file: usize,
+        span: Span,
+        message: impl Into<String>,
+    ) -> Self {
+        Self {
+            code: rule.code(),
+            name: rule.name(),
+            istio_code: rule.istio_code(),
+            severity: rule.severity(),
+            message: message.into(),
+            file,
+            span,
+            resource: None,
+            related: Vec::new(),
+            note: None,
+            help: None,
+            fix_available: rule.has_fix(),
+        }
+    }
+
+    /// Names the resource the finding is about.
+    #[must_use]
+    pub fn resource(mut self, resource: ResourceRef) -> Self {
+        self.resource = Some(resource);
+        self
+    }
+
+    /// Adds a secondary location.
+    #[must_use]
+    pub fn related(mut self, file: usize, span: Span, message: impl Into<String>) -> Self {
+        self.related.push(Related {
+            file,
+            span,
+            message: message.into(),
+        });
+        self
+    }
+
+    /// Explains why.
+    #[must_use]
+    pub fn note(mut self, note: impl Into<String>) -> Self {
+        self.note = Some(note.into());
+        self
+    }
+
+    /// Says what to do.
+    #[must_use]
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Overrides the severity (some rules grade their findings).
+    #[must_use]
+    pub fn severity(mut self, severity: Severity) -> Self {
+        self.severity = severity;
+        self
+    }
+
+    /// Overrides whether a fix exists for this particular finding.
+    #[must_use]
+    pub fn fix_available(mut self, available: bool) -> Self {
+        self.fix_available = available;
+        self
+    }
+}

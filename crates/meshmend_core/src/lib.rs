@@ -1,0 +1,40 @@
+//! meshmend's core: find the Istio ingress conflicts istiod would silently
+//! resolve by dropping configuration, redact secrets, and compute minimal fixes.
+//!
+//! Pipeline: text → [`parse`](parse::parse) (span-carrying YAML trees, with limits) →
+//! [`Bundle`] (resources and typed views) → [`analyze`] (one [`Rule`] per file
+//! under `analyze/rules`) → [`Diagnostic`]s. Everything is a byte [`Span`];
+//! line/column is computed at the edges with [`LineIndex`].
+//!
+//! ```
+//! use meshmend_core::{AnalyzeOptions, Bundle, analyze};
+//!
+//! let bundle = Bundle::from_text("gw.yaml", "kind: Gateway\nspec: [\n").unwrap();
+//! let findings = analyze(&bundle, &AnalyzeOptions::default());
+//! assert_eq!(findings[0].name, "yaml-syntax");
+//! ```
+//!
+//! This crate does no I/O and has no platform glue: the CLI and the wasm
+//! module are thin adapters over it.
+//!
+//! ## Limitations
+//! Helm templates must be rendered first (`helm template … | meshmend analyze -`).
+#![warn(missing_docs)]
+
+pub mod analyze;
+pub mod diagnostic;
+pub mod diff;
+pub mod edit;
+pub mod error;
+pub mod model;
+pub mod parse;
+pub mod span;
+
+pub use analyze::{AnalyzeOptions, Context, Rule, all_rules, analyze, find_rule};
+pub use diagnostic::{Diagnostic, Related, Severity};
+pub use diff::unified_diff;
+pub use edit::{Applicability, Applied, Edit, Fix, apply};
+pub use error::{Error, ErrorKind};
+pub use model::{Bundle, LoadOptions, Model, ResourceRef, SourceFile};
+pub use parse::{Limits, Stream, parse};
+pub use span::{LineCol, LineIndex, Span, Spanned};

@@ -1,0 +1,323 @@
+//! What the input means: files → documents → resources → typed views.
+//!
+//! [`Bundle`] owns the text and the parsed trees; [`Resource`] is one
+//! Kubernetes object (or one Helm values file) with its identity; the typed
+//! views in [`istio`] and [`k8s`] read only the fields the rules need, each
+//! with its span, and are collected once per bundle in [`Model`].
+
+pub mod istio;
+pub mod k8s;
+pub mod tree;
+
+use std::collections::BTreeMap;
+
+use crate::error::Error;
+use crate::parse::{self, DocumentError, Limits, Stream};
+use crate::span::{Span, Spanned};
+use tree::{NodeId, NodeRef};
+
+pub use istio::{Gateway, Protocol, Server, ServerPort, Tls, VirtualService};
+pub use k8s::{Secret, Service, ServiceOrigin, ServicePort, TargetPort, Workload};
+
+/// One input file (a pasted buffer counts as one).
+#[derive(Clone, Debug)]
+pub struct SourceFile {
+    /// Display name: a path, `-` for stdin, or the name of a dropped file.
+    pub name: String,
+    /// Full text.
+    pub text: String,
+}
+
+impl SourceFile {
+    /// A file from a name and its text.
+    pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            text: text.into(),
+        }
+    }
+}
+
+/// Settings that change how input is read.
+#[derive(Clone, Debug)]
+pub struct LoadOptions {
+    /// Namespace for resources that do not set one (`--namespace`, default `default`).
+    pub default_namespace: String,
+    /// Limits on hostile input.
+    pub limits: Limits,
+}
+
+impl Default for LoadOptions {
+    fn default() -> Self {
+        Self {
+            default_namespace: "default".to_string(),
+            limits: Limits::default(),
+        }
+    }
+}
+
+/// Labels or a selector, sorted by key (as Kubernetes prints them).
+pub type Labels = BTreeMap<String, String>;
+
+/// Kind, namespace and name: how findings name a resource.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+pub struct ResourceRef {
+    /// `Gateway`, `Service`, …
+    pub kind: String,
+    /// Effective namespace.
+    pub namespace: String,
+    /// `metadata.name` (or the Helm release/gateway name).
+    pub name: String,
+}
+
+/// One Kubernetes object, `kind: List` item, or Helm values file.
+#[derive(Clone, Debug)]
+pub struct Resource {
+    /// Index of the file in [`Bundle::files`].
+    pub file: usize,
+    /// Index of the document in that file's [`Stream::documents`].
+    pub document: usize,
+    /// The object's mapping node.
+    pub node: NodeId,
+    /// Span of the whole object.
+    pub span: Span,
+    /// `apiVersion` (empty for Helm values).
+    pub api_version: String,
+    /// `kind`, or `HelmValues` / `IstioOperator` for recognised values files.
+    pub kind: Spanned<String>,
+    /// `metadata.name`.
+    pub name: Spanned<String>,
+    /// Effective namespace (explicit or the default).
+    pub namespace: String,
+    /// Span of `metadata.namespace` when written.
+    pub namespace_span: Option<Span>,
+    /// `metadata.creationTimestamp`, when present (RFC 3339 sorts as text).
+    pub creation_timestamp: Option<String>,
+}
+
+impl Resource {
+    /// Kind, namespace and name.
+    pub fn reference(&self) -> ResourceRef {
+        ResourceRef {
+            kind: self.kind.value.clone(),
+            namespace: self.namespace.clone(),
+            name: self.name.value.clone(),
+        }
+    }
+
+    /// `namespace/name`.
+    pub fn full_name(&self) -> String {
+        format!("{}/{}", self.namespace, self.name.value)
+    }
+}
+
+/// All input: files, their parse trees, the resources found and typed views.
+#[derive(Debug)]
+pub struct Bundle {
+    /// Input files in the order given.
+    pub files: Vec<SourceFile>,
+    /// One parse per file.
+    pub streams: Vec<Stream>,
+    /// Every resource in file and document order.
+    pub resources: Vec<Resource>,
+    /// Typed views over the resources.
+    pub model: Model,
+    /// The options the bundle was loaded with.
+    pub options: LoadOptions,
+}
+
+impl Bundle {
+    /// Parses every file and builds the model.
+    ///
+    /// Fails only when a file breaks a whole-input limit (size); broken
+    /// documents are kept as [`DocumentError`]s and reported by the
+    /// `yaml-syntax` rule.
+    pub fn load(files: Vec<SourceFile>, options: LoadOptions) -> Result<Bundle, Error> {
+        let total: usize = files.iter().map(|f| f.text.len()).sum();
+        if total > options.limits.max_input_bytes {
+            return Err(Error::new(
+                crate::ErrorKind::TooLarge {
+                    size: total,
+                    limit: options.limits.max_input_bytes,
+                },
+                format!(
+                    "input is {total} bytes, more than the limit of {} bytes",
+                    options.limits.max_input_bytes
+                ),
+                None,
+                None,
+            ));
+        }
+        let mut streams = Vec::with_capacity(files.len());
+        for file in &files {
+            streams.push(parse::parse(&file.text, &options.limits)?);
+        }
+        let mut resources = Vec::new();
+        for (file, stream) in streams.iter().enumerate() {
+            for (document, doc) in stream.documents.iter().enumerate() {
+                if let Some(root) = doc.root() {
+                    collect_resources(file, document, root, &options, &mut resources);
+                }
+            }
+        }
+        let mut bundle = Bundle {
+            files,
+            streams,
+            resources,
+            model: Model::default(),
+            options,
+        };
+        bundle.model = Model::build(&bundle);
+        Ok(bundle)
+    }
+
+    /// Convenience: one unnamed buffer with default options.
+    pub fn from_text(name: &str, text: &str) -> Result<Bundle, Error> {
+        Bundle::load(vec![SourceFile::new(name, text)], LoadOptions::default())
+    }
+
+    /// The mapping node of a resource.
+    pub fn node(&self, resource: &Resource) -> NodeRef<'_> {
+        self.streams[resource.file].documents[resource.document].node(resource.node)
+    }
+
+    /// Text of a file.
+    pub fn text(&self, file: usize) -> &str {
+        &self.files[file].text
+    }
+
+    /// Documents that failed to parse, with their file index.
+    pub fn document_errors(&self) -> impl Iterator<Item = (usize, &DocumentError)> {
+        self.streams
+            .iter()
+            .enumerate()
+            .flat_map(|(file, stream)| stream.errors.iter().map(move |e| (file, e)))
+    }
+
+    /// Documents seen in all files.
+    pub fn document_count(&self) -> usize {
+        self.streams.iter().map(Stream::document_count).sum()
+    }
+}
+
+fn collect_resources(
+    file: usize,
+    document: usize,
+    node: NodeRef<'_>,
+    options: &LoadOptions,
+    out: &mut Vec<Resource>,
+) {
+    let node = node.resolve();
+    if !node.is_mapping() {
+        return;
+    }
+    let kind = node.get("kind");
+    let kind_value = kind.and_then(NodeRef::as_str).unwrap_or_default();
+    if kind_value.ends_with("List") && node.get("items").is_some_and(NodeRef::is_sequence) {
+        for item in node.get("items").into_iter().flat_map(NodeRef::items) {
+            collect_resources(file, document, item, options, out);
+        }
+        return;
+    }
+    let metadata = node.get("metadata");
+    let name = metadata.and_then(|m| m.get("name"));
+    let namespace = metadata.and_then(|m| m.get("namespace"));
+    let (kind, name) = match (kind, kind_value) {
+        (Some(kind), value) if !value.is_empty() => (
+            Spanned::new(value.to_string(), kind.span()),
+            name.and_then(|n| n.as_str().map(|s| Spanned::new(s.to_string(), n.span())))
+                .unwrap_or_else(|| Spanned::new(String::new(), kind.span())),
+        ),
+        _ => match k8s::helm_values_identity(node) {
+            Some(identity) => identity,
+            None => return, // not a Kubernetes object: skipped silently
+        },
+    };
+    out.push(Resource {
+        file,
+        document,
+        node: node.id(),
+        span: node.span(),
+        api_version: node.get_str("apiVersion").unwrap_or_default().to_string(),
+        kind,
+        name,
+        namespace: namespace
+            .and_then(NodeRef::as_str)
+            .filter(|ns| !ns.is_empty())
+            .unwrap_or(&options.default_namespace)
+            .to_string(),
+        namespace_span: namespace.map(NodeRef::span),
+        creation_timestamp: metadata
+            .and_then(|m| m.get_str("creationTimestamp"))
+            .map(str::to_string),
+    });
+}
+
+/// Reads a `key: value` string map (labels, selectors) with string values.
+pub fn read_labels(node: Option<NodeRef<'_>>) -> Labels {
+    node.into_iter()
+        .flat_map(NodeRef::entries)
+        .filter_map(|(k, v)| Some((k.as_str()?.to_string(), v.as_str()?.to_string())))
+        .collect()
+}
+
+/// Renders labels as Kubernetes does: `a=1,b=2`.
+pub fn labels_to_string(labels: &Labels) -> String {
+    labels
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// True when every label of `selector` is in `labels` (Kubernetes subset match).
+pub fn selector_matches(selector: &Labels, labels: &Labels) -> bool {
+    selector.iter().all(|(k, v)| labels.get(k) == Some(v))
+}
+
+/// Typed views over every resource of a bundle.
+#[derive(Clone, Debug, Default)]
+pub struct Model {
+    /// Istio `Gateway`s.
+    pub gateways: Vec<Gateway>,
+    /// Istio `VirtualService`s.
+    pub virtual_services: Vec<VirtualService>,
+    /// Services, including those that Helm values and IstioOperator entries render.
+    pub services: Vec<Service>,
+    /// Pod-creating workloads, including those Helm values and IstioOperator entries render.
+    pub workloads: Vec<Workload>,
+    /// Kubernetes `Secret`s (keys only).
+    pub secrets: Vec<Secret>,
+}
+
+impl Model {
+    /// Builds every typed view.
+    pub fn build(bundle: &Bundle) -> Model {
+        let mut model = Model::default();
+        for (index, resource) in bundle.resources.iter().enumerate() {
+            let node = bundle.node(resource);
+            match (resource.kind.value.as_str(), resource.api_version.as_str()) {
+                ("Gateway", api) if api.starts_with("networking.istio.io/") => {
+                    model.gateways.push(Gateway::read(index, resource, node));
+                }
+                ("VirtualService", api) if api.starts_with("networking.istio.io/") => {
+                    model
+                        .virtual_services
+                        .push(VirtualService::read(index, resource, node));
+                }
+                ("Service", _) => model.services.push(Service::read(index, resource, node)),
+                ("Secret", _) => model.secrets.push(Secret::read(index, resource, node)),
+                ("Pod" | "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet", _) => {
+                    if let Some(workload) = Workload::read(index, resource, node) {
+                        model.workloads.push(workload);
+                    }
+                }
+                (k8s::HELM_VALUES | "IstioOperator", _) => {
+                    k8s::read_gateway_installs(index, resource, node, &mut model);
+                }
+                _ => {}
+            }
+        }
+        model
+    }
+}
