@@ -1,0 +1,206 @@
+//! The rule fixture harness: every `tests/rules/<CODE>-<name>/*.yaml` is
+//! analyzed and its findings are written to a Markdown snapshot next to it
+//! (`invalid.yaml` → `invalid.yaml.snap`; review with `cargo insta review`).
+//!
+//! Invariants, checked here as well:
+//! - every folder is named `<code>-<name>` of a registered rule;
+//! - every registered rule has a folder with at least one `invalid*.yaml`
+//!   that makes it fire and at least one `valid*.yaml` where it stays silent.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use meshmend_core::{AnalyzeOptions, Bundle, Diagnostic, LineIndex, all_rules, analyze};
+
+fn fixtures_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/rules")
+}
+
+/// `MM101-protocol-conflict/invalid.yaml`, the name findings are reported under.
+fn display_name(path: &Path) -> String {
+    let folder = path
+        .parent()
+        .and_then(Path::file_name)
+        .expect("fixtures live in a folder")
+        .to_string_lossy();
+    let file = path
+        .file_name()
+        .expect("fixture has a file name")
+        .to_string_lossy();
+    format!("{folder}/{file}")
+}
+
+fn load(path: &Path) -> Bundle {
+    let text = std::fs::read_to_string(path).expect("fixture is readable UTF-8");
+    Bundle::from_text(&display_name(path), &text).expect("fixture is within limits")
+}
+
+/// Renders findings the way reviewers read them: header, location, the
+/// source line with a caret, then related locations, note and help.
+fn render(bundle: &Bundle, diagnostics: &[Diagnostic]) -> String {
+    let indexes: Vec<LineIndex> = bundle
+        .files
+        .iter()
+        .map(|f| LineIndex::new(&f.text))
+        .collect();
+    let position = |file: usize, offset: usize| {
+        let at = indexes[file].line_col(bundle.text(file), offset);
+        format!("{}:{}:{}", bundle.files[file].name, at.line, at.column)
+    };
+    let mut out = String::new();
+    if diagnostics.is_empty() {
+        out.push_str("No diagnostics.\n");
+    }
+    for d in diagnostics {
+        let istio = d.istio_code.map(|c| format!(" ({c})")).unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "{}[{}] {}{istio}: {}",
+            d.severity, d.code, d.name, d.message
+        );
+        let _ = writeln!(out, "  --> {}", position(d.file, d.span.start));
+        let text = bundle.text(d.file);
+        let index = &indexes[d.file];
+        let line = index.line_of(d.span.start);
+        let line_span = index.line_span(text, line);
+        let column = text[line_span.start..d.span.start.max(line_span.start)]
+            .chars()
+            .count();
+        let width = text[d.span.start.min(line_span.end)..d.span.end.min(line_span.end)]
+            .chars()
+            .count()
+            .max(1);
+        let _ = writeln!(out, "   | {}", line_span.slice(text));
+        let _ = writeln!(out, "   | {}{}", " ".repeat(column), "^".repeat(width));
+        if let Some(resource) = &d.resource {
+            let _ = writeln!(
+                out,
+                "  = resource: {} {}/{}",
+                resource.kind, resource.namespace, resource.name
+            );
+        }
+        for related in &d.related {
+            let _ = writeln!(
+                out,
+                "  = related: {}: {}",
+                position(related.file, related.span.start),
+                related.message
+            );
+        }
+        if let Some(note) = &d.note {
+            let _ = writeln!(out, "  = note: {note}");
+        }
+        if let Some(help) = &d.help {
+            let _ = writeln!(out, "  = help: {help}");
+        }
+        if d.fix_available {
+            out.push_str("  = fix available\n");
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn snapshot_body(bundle: &Bundle, diagnostics: &[Diagnostic]) -> String {
+    let text = bundle.text(0);
+    let newline = if text.ends_with('\n') { "" } else { "\n" };
+    format!(
+        "# Input\n\n```yaml\n{text}{newline}```\n\n# Diagnostics\n\n{}",
+        render(bundle, diagnostics)
+    )
+}
+
+#[test]
+fn fixtures() {
+    insta::glob!("rules/*/*.yaml", |path| {
+        let bundle = load(path);
+        let diagnostics = analyze(&bundle, &AnalyzeOptions::default());
+        let name = path
+            .file_name()
+            .expect("fixture has a file name")
+            .to_string_lossy()
+            .into_owned();
+        insta::with_settings!({
+            snapshot_path => path.parent().expect("fixtures live in a folder"),
+            snapshot_suffix => "",
+            prepend_module_to_snapshot => false,
+            omit_expression => true,
+        }, {
+            insta::assert_snapshot!(name, snapshot_body(&bundle, &diagnostics));
+        });
+    });
+}
+
+/// Folder name → fixture files in it.
+fn folders() -> BTreeMap<String, Vec<String>> {
+    let mut out = BTreeMap::new();
+    for entry in std::fs::read_dir(fixtures_root()).expect("tests/rules exists") {
+        let entry = entry.expect("readable directory entry");
+        if !entry.file_type().expect("file type").is_dir() {
+            continue;
+        }
+        let files = std::fs::read_dir(entry.path())
+            .expect("readable fixture folder")
+            .map(|f| f.expect("entry").file_name().to_string_lossy().into_owned())
+            .filter(|f| Path::new(f).extension().is_some_and(|e| e == "yaml"))
+            .collect();
+        out.insert(entry.file_name().to_string_lossy().into_owned(), files);
+    }
+    out
+}
+
+#[test]
+fn every_folder_names_a_registered_rule() {
+    let registered: Vec<String> = all_rules()
+        .iter()
+        .map(|r| format!("{}-{}", r.code(), r.name()))
+        .collect();
+    for folder in folders().keys() {
+        assert!(
+            registered.contains(folder),
+            "tests/rules/{folder} does not name a registered rule (`<code>-<name>`); registered: {registered:?}"
+        );
+    }
+}
+
+#[test]
+fn every_registered_rule_has_fixtures_that_exercise_it() {
+    let folders = folders();
+    for rule in all_rules() {
+        let folder = format!("{}-{}", rule.code(), rule.name());
+        let files = folders.get(&folder).unwrap_or_else(|| {
+            panic!(
+                "rule {} has no fixture folder tests/rules/{folder}",
+                rule.code()
+            )
+        });
+        let invalid: Vec<_> = files.iter().filter(|f| f.starts_with("invalid")).collect();
+        let valid: Vec<_> = files.iter().filter(|f| f.starts_with("valid")).collect();
+        assert!(
+            !invalid.is_empty(),
+            "tests/rules/{folder} has no invalid*.yaml"
+        );
+        assert!(!valid.is_empty(), "tests/rules/{folder} has no valid*.yaml");
+        for file in invalid {
+            let bundle = load(&fixtures_root().join(&folder).join(file));
+            let fired = analyze(&bundle, &AnalyzeOptions::default())
+                .iter()
+                .any(|d| d.code == rule.code());
+            assert!(fired, "{folder}/{file}: {} does not fire", rule.code());
+        }
+        for file in valid {
+            let bundle = load(&fixtures_root().join(&folder).join(file));
+            let findings: Vec<_> = analyze(&bundle, &AnalyzeOptions::default())
+                .into_iter()
+                .filter(|d| d.code == rule.code())
+                .map(|d| d.message)
+                .collect();
+            assert!(
+                findings.is_empty(),
+                "{folder}/{file}: {} fires: {findings:?}",
+                rule.code()
+            );
+        }
+    }
+}
