@@ -1,6 +1,7 @@
 //! Rules over a [`Bundle`]: the `Rule` contract, the context rules read, and
 //! [`analyze`], which runs them all.
 
+pub(crate) mod hosts;
 pub mod rules;
 
 use crate::diagnostic::{Diagnostic, Severity};

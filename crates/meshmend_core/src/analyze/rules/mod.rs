@@ -5,11 +5,21 @@
 //! VirtualService ↔ Gateway binding.
 
 mod mm001_yaml_syntax;
+mod mm201_nodeport_collision;
+mod mm202_nodeport_out_of_range;
+mod mm401_virtualservice_gateway_not_found;
+mod mm402_virtualservice_host_not_in_gateway;
 
 use super::Rule;
 
 /// All rules, in the order they run and are documented.
-pub(crate) const RULES: &[&dyn Rule] = &[&mm001_yaml_syntax::YamlSyntax];
+pub(crate) const RULES: &[&dyn Rule] = &[
+    &mm001_yaml_syntax::YamlSyntax,
+    &mm201_nodeport_collision::NodeportCollision,
+    &mm202_nodeport_out_of_range::NodeportOutOfRange,
+    &mm401_virtualservice_gateway_not_found::VirtualServiceGatewayNotFound,
+    &mm402_virtualservice_host_not_in_gateway::VirtualServiceHostNotInGateway,
+];
 
 #[cfg(test)]
 mod tests {

@@ -1,0 +1,285 @@
+//! MM201 `nodeport-collision`: the same nodePort on two Services, or twice in one.
+
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+
+use crate::analyze::{Context, Rule};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::{Service, ServicePort};
+
+/// User documentation: What / Why / Example.
+const DOCS: &str = r"## What it does
+Finds the same `nodePort` on two Services (any namespace, any protocol),
+including the Services that Helm values (`istio/gateway`, legacy
+`gateways.*`) and `IstioOperator` `ingressGateways[]` render, and the same
+`nodePort` twice inside one Service (except TCP and UDP of one service
+port, which Kubernetes allows to share it).
+
+## Why is this bad?
+Node ports come from one cluster-wide allocator. The API server refuses the
+second Service with `provided port is already allocated` (or `Duplicate
+value` inside one Service): it is never created, and the Helm release or
+`istioctl install` that carries it fails. The classic case is a second
+ingress gateway copied from the default one, with `31380`/`31390` still in
+its ports.
+
+Only `NodePort` Services and `LoadBalancer` Services (unless
+`allocateLoadBalancerNodePorts: false`) take node ports; out-of-range
+values are left to `nodeport-out-of-range`.
+
+## Example
+```yaml
+kind: Service
+metadata: {name: istio-ingressgateway, namespace: istio-system}
+spec:
+  type: NodePort
+  ports: [{name: http2, port: 80, nodePort: 31380}]
+---
+kind: Service
+metadata: {name: ingress-internal, namespace: istio-internal}
+spec:
+  type: NodePort
+  ports: [{name: http2, port: 80, nodePort: 31380}]  # already allocated
+```
+
+Istio equivalent: none (`istioctl analyze` does not look at node ports).
+";
+
+/// See [`DOCS`].
+#[derive(Debug)]
+pub(crate) struct NodeportCollision;
+
+impl Rule for NodeportCollision {
+    fn code(&self) -> &'static str {
+        "MM201"
+    }
+
+    fn name(&self) -> &'static str {
+        "nodeport-collision"
+    }
+
+    fn severity(&self) -> Severity {
+        Severity::Error
+    }
+
+    fn summary(&self) -> &'static str {
+        "The same nodePort on two Services (or twice in one): the API server refuses the later one."
+    }
+
+    fn docs(&self) -> &'static str {
+        DOCS
+    }
+
+    fn has_fix(&self) -> bool {
+        true
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let (low, high) = cx.options.nodeport_range;
+        // nodePort → (service index, port index) of the first claim.
+        let mut owners: HashMap<i64, (usize, usize)> = HashMap::new();
+        let services = &cx.bundle.model.services;
+        for (s, service) in services.iter().enumerate() {
+            if !service.takes_node_ports() {
+                continue;
+            }
+            for (p, port) in service.ports.iter().enumerate() {
+                let Some(node_port) = &port.node_port else {
+                    continue;
+                };
+                let value = node_port.value;
+                if value == 0 || value < low || value > high {
+                    continue;
+                }
+                let (first_s, first_p) = match owners.entry(value) {
+                    Entry::Vacant(slot) => {
+                        slot.insert((s, p));
+                        continue;
+                    }
+                    Entry::Occupied(slot) => *slot.get(),
+                };
+                let first = &services[first_s];
+                let first_port = &first.ports[first_p];
+                if first_s == s {
+                    if let Some(d) = self.within_service(cx, service, p, port, first_port) {
+                        out.push(d);
+                    }
+                } else if first.namespace == service.namespace
+                    && first.name.value == service.name.value
+                {
+                    // The same object declared twice: the second apply updates it.
+                } else {
+                    out.push(self.across_services(cx, service, p, port, first, first_port));
+                }
+            }
+        }
+    }
+}
+
+impl NodeportCollision {
+    fn across_services(
+        &self,
+        cx: &Context<'_>,
+        service: &Service,
+        index: usize,
+        port: &ServicePort,
+        first: &Service,
+        first_port: &ServicePort,
+    ) -> Diagnostic {
+        let value = port.node_port.as_ref().map_or(0, |n| n.value);
+        let span = port.node_port.as_ref().map_or(port.span, |n| n.span);
+        let first_span = first_port
+            .node_port
+            .as_ref()
+            .map_or(first_port.span, |n| n.span);
+        cx.diagnostic(
+            self,
+            service.resource,
+            span,
+            format!(
+                "nodePort {value} of {} `{}/{}` is already taken by {} `{}/{}`",
+                describe(service),
+                service.namespace,
+                service.name.value,
+                describe(first),
+                first.namespace,
+                first.name.value,
+            ),
+        )
+        .related(
+            first.file,
+            first_span,
+            format!("nodePort {value} first allocated here"),
+        )
+        .note(format!(
+            "node ports are allocated from one cluster-wide range, whatever the namespace or \
+             protocol; the API server refuses the later Service with `spec.ports[{index}].nodePort: \
+             Invalid value: {value}: provided port is already allocated`, so it is never created"
+        ))
+        .help(help())
+    }
+
+    fn within_service(
+        &self,
+        cx: &Context<'_>,
+        service: &Service,
+        index: usize,
+        port: &ServicePort,
+        first_port: &ServicePort,
+    ) -> Option<Diagnostic> {
+        let same_service_port =
+            port.port.as_ref().map(|p| p.value) == first_port.port.as_ref().map(|p| p.value);
+        let same_protocol = port.protocol().eq_ignore_ascii_case(first_port.protocol());
+        if same_service_port && !same_protocol {
+            return None; // TCP and UDP of one service port share a node port.
+        }
+        let value = port.node_port.as_ref().map_or(0, |n| n.value);
+        let span = port.node_port.as_ref().map_or(port.span, |n| n.span);
+        let first_span = first_port
+            .node_port
+            .as_ref()
+            .map_or(first_port.span, |n| n.span);
+        let runtime = if same_protocol {
+            format!("`spec.ports[{index}].nodePort: Duplicate value: {value}`")
+        } else {
+            format!(
+                "`spec.ports[{index}].nodePort: Invalid value: {value}: provided port is already \
+                 allocated`"
+            )
+        };
+        Some(
+            cx.diagnostic(
+                self,
+                service.resource,
+                span,
+                format!(
+                    "nodePort {value} is used twice in {} `{}/{}`",
+                    describe(service),
+                    service.namespace,
+                    service.name.value
+                ),
+            )
+            .related(
+                service.file,
+                first_span,
+                format!("nodePort {value} first used here"),
+            )
+            .note(format!(
+                "only TCP and UDP of the same service port may share a node port; the API server \
+                 refuses the whole Service with {runtime}"
+            ))
+            .help(help()),
+        )
+    }
+}
+
+fn describe(service: &Service) -> &'static str {
+    match service.origin {
+        crate::model::ServiceOrigin::Manifest => "Service",
+        crate::model::ServiceOrigin::GatewayChart => "the Service rendered by istio/gateway values",
+        crate::model::ServiceOrigin::LegacyGatewaysChart => {
+            "the Service rendered by legacy gateways values"
+        }
+        crate::model::ServiceOrigin::IstioOperator => {
+            "the Service rendered by IstioOperator ingressGateways"
+        }
+    }
+}
+
+fn help() -> &'static str {
+    "remove `nodePort` to let Kubernetes pick a free one, or choose an unused port from the \
+     static band (30000-30085 for the default range), which automatic allocation avoids"
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{AnalyzeOptions, Bundle, analyze};
+
+    fn codes(yaml: &str) -> Vec<(String, String)> {
+        let bundle = Bundle::from_text("t.yaml", yaml).unwrap();
+        analyze(&bundle, &AnalyzeOptions::default())
+            .into_iter()
+            .filter(|d| d.code == "MM201")
+            .map(|d| {
+                let r = d.resource.unwrap();
+                (r.name, d.message)
+            })
+            .collect()
+    }
+
+    const TWO: &str = "kind: Service\nmetadata: {name: a, namespace: x}\nspec:\n  type: NodePort\n  ports: [{port: 80, nodePort: 31380}]\n---\nkind: Service\nmetadata: {name: b, namespace: y}\nspec:\n  type: LoadBalancer\n  ports: [{port: 8080, protocol: UDP, nodePort: 31380}]\n";
+
+    #[test]
+    fn later_service_loses_across_namespaces_and_protocols() {
+        let found = codes(TWO);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].0, "b");
+        assert!(found[0].1.contains("already taken by Service `x/a`"));
+    }
+
+    #[test]
+    fn load_balancer_without_node_ports_and_cluster_ip_are_ignored() {
+        let yaml = TWO.replace(
+            "type: LoadBalancer\n",
+            "type: LoadBalancer\n  allocateLoadBalancerNodePorts: false\n",
+        );
+        assert!(codes(&yaml).is_empty());
+        assert!(codes(&TWO.replace("type: NodePort", "type: ClusterIP")).is_empty());
+    }
+
+    #[test]
+    fn tcp_and_udp_of_one_port_may_share_but_two_ports_may_not() {
+        let ok = "kind: Service\nmetadata: {name: dns}\nspec:\n  type: NodePort\n  ports:\n  - {port: 53, protocol: TCP, nodePort: 30053}\n  - {port: 53, protocol: UDP, nodePort: 30053}\n";
+        assert!(codes(ok).is_empty());
+        let bad = ok.replace("{port: 53, protocol: UDP", "{port: 54, protocol: TCP");
+        let found = codes(&bad);
+        assert_eq!(found.len(), 1);
+        assert!(found[0].1.contains("used twice"));
+    }
+
+    #[test]
+    fn redeclaring_the_same_service_is_not_a_collision() {
+        let yaml = "kind: Service\nmetadata: {name: a}\nspec:\n  type: NodePort\n  ports: [{port: 80, nodePort: 31380}]\n---\nkind: Service\nmetadata: {name: a}\nspec:\n  type: NodePort\n  ports: [{port: 80, nodePort: 31380}]\n";
+        assert!(codes(yaml).is_empty());
+    }
+}
