@@ -1,21 +1,29 @@
 //! `meshmend analyze`, `rules` and `explain`.
+//!
+//! Exit codes (see `main.rs`): 0 when nothing is at or above the failure
+//! threshold, 1 when something is, 2 for usage and I/O errors. A closed
+//! stdout (`meshmend analyze … | head`) is not an error: output stops, the
+//! exit code still reflects the findings.
 
-use std::io::Write;
+use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::bail;
-use meshmend_core::{AnalyzeOptions, Bundle, Diagnostic, LineIndex, LoadOptions, Severity};
+use anyhow::{Context as _, bail};
+use meshmend_core::{AnalyzeOptions, Bundle, Limits, LoadOptions, Severity};
 
 use crate::input::read_inputs;
+use crate::output::{self, Locator, Summary};
 
 /// Output format.
-#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub(crate) enum Format {
-    /// Compiler-style diagnostics.
+    /// Compiler-style diagnostics with source lines and carets.
     Text,
     /// Stable JSON (version 1).
     Json,
+    /// SARIF 2.1.0 (GitHub code scanning).
+    Sarif,
 }
 
 /// Exit non-zero at or above this severity.
@@ -31,9 +39,20 @@ pub(crate) enum Threshold {
     None,
 }
 
+impl Threshold {
+    fn severity(self) -> Option<Severity> {
+        match self {
+            Threshold::Error => Some(Severity::Error),
+            Threshold::Warning => Some(Severity::Warning),
+            Threshold::Info => Some(Severity::Info),
+            Threshold::None => None,
+        }
+    }
+}
+
 #[derive(clap::Args)]
 pub(crate) struct Args {
-    /// Files or directories (walked for *.yaml, *.yml); `-` reads stdin.
+    /// Files or directories (walked for *.yaml, *.yml); `-` reads stdin (the default).
     paths: Vec<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value = "text")]
@@ -41,90 +60,204 @@ pub(crate) struct Args {
     /// Exit with 1 when a finding is at or above this severity.
     #[arg(long, value_enum, default_value = "error")]
     failure_threshold: Threshold,
+    /// Report what `istioctl analyze` would (IST codes and its semantics), for parity checks.
+    #[arg(long)]
+    istio_compat: bool,
     /// Namespace for resources that do not set one.
     #[arg(long, default_value = "default")]
     namespace: String,
+    /// The cluster's `--service-node-port-range`, inclusive.
+    #[arg(long, value_name = "MIN-MAX", default_value = "30000-32767", value_parser = parse_port_range)]
+    nodeport_range: (i64, i64),
+}
+
+/// Parses `30000-32767`.
+fn parse_port_range(text: &str) -> Result<(i64, i64), String> {
+    let invalid = || format!("`{text}` is not a port range like 30000-32767");
+    let (low, high) = text.split_once('-').ok_or_else(invalid)?;
+    let low: u16 = low.trim().parse().map_err(|_| invalid())?;
+    let high: u16 = high.trim().parse().map_err(|_| invalid())?;
+    if low == 0 || low > high {
+        return Err(format!(
+            "`{text}`: the range must be MIN-MAX with 1 <= MIN <= MAX <= 65535"
+        ));
+    }
+    Ok((i64::from(low), i64::from(high)))
 }
 
 pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
-    let files = read_inputs(&args.paths)?;
+    let limits = Limits::default();
+    let files = read_inputs(&args.paths, limits.max_input_bytes)?;
     let bundle = Bundle::load(
         files,
         LoadOptions {
             default_namespace: args.namespace.clone(),
-            ..LoadOptions::default()
+            limits,
         },
-    )?;
-    let diagnostics = meshmend_core::analyze(&bundle, &AnalyzeOptions::default());
-    let mut stdout = std::io::stdout().lock();
-    match args.format {
-        Format::Text => {
-            for d in &diagnostics {
-                let (file, pos) = position(&bundle, d);
-                writeln!(
-                    stdout,
-                    "{file}:{}:{}: {} [{}] {}: {}",
-                    pos.line, pos.column, d.severity, d.code, d.name, d.message
-                )?;
-            }
-        }
-        Format::Json => {
-            let json = serde_json::json!({
-                "version": 1,
-                "diagnostics": diagnostics.iter().map(|d| {
-                    let (file, pos) = position(&bundle, d);
-                    serde_json::json!({"code": d.code, "name": d.name, "severity": d.severity, "message": d.message, "file": file, "line": pos.line, "column": pos.column})
-                }).collect::<Vec<_>>(),
-            });
-            writeln!(stdout, "{json}")?;
-        }
-    }
-    let threshold = match args.failure_threshold {
-        Threshold::Error => Some(Severity::Error),
-        Threshold::Warning => Some(Severity::Warning),
-        Threshold::Info => Some(Severity::Info),
-        Threshold::None => None,
+    )
+    .context("input refused")?;
+    let options = AnalyzeOptions {
+        nodeport_range: args.nodeport_range,
+        istio_compat: args.istio_compat,
     };
-    let failed = threshold.is_some_and(|t| diagnostics.iter().any(|d| d.severity >= t));
+    let diagnostics = meshmend_core::analyze(&bundle, &options);
+    let summary = Summary::new(&bundle, &diagnostics);
+
+    let mut stdout = BufWriter::new(std::io::stdout().lock());
+    let written = match args.format {
+        Format::Text => output::text::write(
+            &mut stdout,
+            &bundle,
+            &diagnostics,
+            summary,
+            output::text::stdout_wants_colour(),
+        ),
+        Format::Json => {
+            output::json::write(&mut stdout, &Locator::new(&bundle), &diagnostics, summary)
+        }
+        Format::Sarif => output::sarif::write(&mut stdout, &Locator::new(&bundle), &diagnostics),
+    }
+    .and_then(|()| stdout.flush());
+    ignore_broken_pipe(written)?;
+
+    let failed = args
+        .failure_threshold
+        .severity()
+        .is_some_and(|t| diagnostics.iter().any(|d| d.severity >= t));
     Ok(ExitCode::from(u8::from(failed)))
 }
 
-fn position<'a>(bundle: &'a Bundle, d: &Diagnostic) -> (&'a str, meshmend_core::LineCol) {
-    let text = bundle.text(d.file);
-    (
-        &bundle.files[d.file].name,
-        LineIndex::new(text).line_col(text, d.span.start),
-    )
+/// A reader that went away (`| head`) is not our failure.
+fn ignore_broken_pipe(result: std::io::Result<()>) -> std::io::Result<()> {
+    match result {
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other,
+    }
 }
 
-pub(crate) fn rules() -> anyhow::Result<ExitCode> {
-    let mut stdout = std::io::stdout().lock();
-    for rule in meshmend_core::all_rules() {
-        writeln!(
-            stdout,
-            "{}  {:<36} {:<8} {:<8} {}",
-            rule.code(),
-            rule.name(),
-            rule.severity(),
-            rule.istio_code().unwrap_or("-"),
-            rule.summary()
-        )?;
+/// Output format of `meshmend rules`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum RulesFormat {
+    /// An aligned table.
+    Text,
+    /// `{"version":1,"rules":[{"code","name","severity","istio_code","summary","fix_available"}]}`.
+    Json,
+}
+
+#[derive(clap::Args)]
+pub(crate) struct RulesArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    format: RulesFormat,
+}
+
+pub(crate) fn rules(args: &RulesArgs) -> anyhow::Result<ExitCode> {
+    let rules = meshmend_core::all_rules();
+    let mut out = BufWriter::new(std::io::stdout().lock());
+    let written = match args.format {
+        RulesFormat::Text => {
+            let header = ["CODE", "NAME", "SEVERITY", "ISTIO", "SUMMARY"];
+            let rows: Vec<[&str; 5]> = rules
+                .iter()
+                .map(|r| {
+                    [
+                        r.code(),
+                        r.name(),
+                        r.severity().as_str(),
+                        r.istio_code().unwrap_or("-"),
+                        r.summary(),
+                    ]
+                })
+                .collect();
+            let mut widths = header.map(str::len);
+            for row in &rows {
+                for (width, cell) in widths.iter_mut().zip(row) {
+                    *width = (*width).max(cell.len());
+                }
+            }
+            std::iter::once(header).chain(rows).try_for_each(|row| {
+                for (i, cell) in row.iter().enumerate().take(4) {
+                    write!(out, "{cell:<width$}  ", width = widths[i])?;
+                }
+                writeln!(out, "{}", row[4])
+            })
+        }
+        RulesFormat::Json => {
+            let json = serde_json::json!({
+                "version": 1,
+                "rules": rules.iter().map(|r| serde_json::json!({
+                    "code": r.code(),
+                    "name": r.name(),
+                    "severity": r.severity(),
+                    "istio_code": r.istio_code(),
+                    "summary": r.summary(),
+                    "fix_available": r.has_fix(),
+                })).collect::<Vec<_>>(),
+            });
+            serde_json::to_writer_pretty(&mut out, &json)
+                .map_err(std::io::Error::from)
+                .and_then(|()| writeln!(out))
+        }
     }
+    .and_then(|()| out.flush());
+    ignore_broken_pipe(written)?;
     Ok(ExitCode::SUCCESS)
 }
 
 pub(crate) fn explain(key: &str) -> anyhow::Result<ExitCode> {
     let Some(rule) = meshmend_core::find_rule(key) else {
-        bail!("no rule named or coded `{key}`; `meshmend rules` lists them");
+        let needle = key.to_ascii_lowercase();
+        let similar: Vec<String> = meshmend_core::all_rules()
+            .iter()
+            .filter(|r| {
+                r.name().contains(&needle)
+                    || needle
+                        .split('-')
+                        .any(|w| w.len() > 3 && r.name().contains(w))
+            })
+            .map(|r| format!("{} {}", r.code(), r.name()))
+            .collect();
+        if similar.is_empty() {
+            bail!("no rule named or coded `{key}`; `meshmend rules` lists them");
+        }
+        bail!(
+            "no rule named or coded `{key}`; did you mean: {}?",
+            similar.join(", ")
+        );
     };
-    let mut stdout = std::io::stdout().lock();
-    writeln!(
-        stdout,
-        "# {} `{}`\n\n{}\n",
-        rule.code(),
-        rule.name(),
-        rule.summary()
-    )?;
-    writeln!(stdout, "{}", rule.docs())?;
+    let mut out = BufWriter::new(std::io::stdout().lock());
+    let written = (|| {
+        writeln!(out, "# {} `{}`\n", rule.code(), rule.name())?;
+        writeln!(out, "{}\n", rule.summary())?;
+        writeln!(
+            out,
+            "Severity: {} · istioctl equivalent: {} · automatic fix: {}\n",
+            rule.severity(),
+            rule.istio_code().unwrap_or("none"),
+            if rule.has_fix() {
+                "yes (`meshmend fix`)"
+            } else {
+                "no"
+            }
+        )?;
+        writeln!(out, "{}", rule.docs().trim_end())?;
+        out.flush()
+    })();
+    ignore_broken_pipe(written)?;
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn port_range_parses_and_validates() {
+        assert_eq!(parse_port_range("30000-32767"), Ok((30000, 32767)));
+        assert_eq!(parse_port_range("80-80"), Ok((80, 80)));
+        assert!(parse_port_range("32767-30000").is_err());
+        assert!(parse_port_range("0-10").is_err());
+        assert!(parse_port_range("30000").is_err());
+        assert!(parse_port_range("1-70000").is_err());
+    }
 }

@@ -1,4 +1,8 @@
 //! Reading inputs: files, directories (walked for `*.yaml`/`*.yml`) and stdin.
+//!
+//! Every failure here is an I/O or usage error (exit code 2) that names the
+//! path, and for undecodable text the line and column: a missing file or a
+//! directory without YAML must never look like a clean run.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -7,45 +11,91 @@ use anyhow::{Context, bail};
 use meshmend_core::SourceFile;
 
 /// Reads every input path (`-` is stdin) into source files, in a stable order.
-pub(crate) fn read_inputs(paths: &[PathBuf]) -> anyhow::Result<Vec<SourceFile>> {
-    let mut files = Vec::new();
-    let paths: Vec<PathBuf> = if paths.is_empty() {
-        vec![PathBuf::from("-")]
-    } else {
-        paths.to_vec()
+///
+/// `max_bytes` bounds the total input; it is checked against file metadata
+/// before reading, so an oversized file is refused without loading it.
+pub(crate) fn read_inputs(paths: &[PathBuf], max_bytes: usize) -> anyhow::Result<Vec<SourceFile>> {
+    let stdin = [PathBuf::from("-")];
+    let paths = if paths.is_empty() { &stdin[..] } else { paths };
+    let mut budget = Budget {
+        used: 0,
+        limit: max_bytes,
     };
-    for path in &paths {
+    let mut files = Vec::new();
+    for path in paths {
         if path.as_os_str() == "-" {
-            let mut bytes = Vec::new();
-            std::io::stdin()
-                .read_to_end(&mut bytes)
-                .context("reading stdin")?;
-            files.push(SourceFile::new("-", decode("-", bytes)?));
+            files.push(read_stdin(&mut budget)?);
         } else if path.is_dir() {
-            let mut found = Vec::new();
-            walk(path, &mut found)?;
+            let found = walk(path)?;
             if found.is_empty() {
                 bail!(
                     "{}: directory contains no *.yaml or *.yml files",
                     path.display()
                 );
             }
-            found.sort();
             for file in found {
-                files.push(read_file(&file)?);
+                files.push(read_file(&file, &mut budget)?);
             }
         } else {
-            files.push(read_file(path)?);
+            files.push(read_file(path, &mut budget)?);
         }
     }
     Ok(files)
 }
 
-fn read_file(path: &Path) -> anyhow::Result<SourceFile> {
-    let bytes = std::fs::read(path).with_context(|| format!("{}: cannot read", path.display()))?;
-    let name = path.display().to_string();
+/// Bytes read so far against the limit.
+struct Budget {
+    used: usize,
+    limit: usize,
+}
+
+impl Budget {
+    fn take(&mut self, name: &str, size: usize) -> anyhow::Result<()> {
+        self.used = self.used.saturating_add(size);
+        if self.used > self.limit {
+            bail!(
+                "{name}: input too large: {} bytes in total, the limit is {} bytes",
+                self.used,
+                self.limit
+            );
+        }
+        Ok(())
+    }
+
+    fn remaining(&self) -> usize {
+        self.limit - self.used.min(self.limit)
+    }
+}
+
+fn read_stdin(budget: &mut Budget) -> anyhow::Result<SourceFile> {
+    let mut bytes = Vec::new();
+    // One byte more than allowed tells "exactly at the limit" from "over it".
+    let allowed = u64::try_from(budget.remaining()).unwrap_or(u64::MAX);
+    std::io::stdin()
+        .lock()
+        .take(allowed.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .context("-: cannot read stdin")?;
+    budget.take("-", bytes.len())?;
+    Ok(SourceFile::new("-", decode("-", bytes)?))
+}
+
+fn read_file(path: &Path, budget: &mut Budget) -> anyhow::Result<SourceFile> {
+    let name = display_name(path);
+    let metadata = std::fs::metadata(path).with_context(|| format!("{name}: cannot read"))?;
+    budget.take(&name, usize::try_from(metadata.len()).unwrap_or(usize::MAX))?;
+    let bytes = std::fs::read(path).with_context(|| format!("{name}: cannot read"))?;
     let text = decode(&name, bytes)?;
     Ok(SourceFile::new(name, text))
+}
+
+/// The path as the user wrote it, with `/` separators and no leading `./`.
+fn display_name(path: &Path) -> String {
+    let name = path.to_string_lossy().replace('\\', "/");
+    match name.strip_prefix("./") {
+        Some(rest) if !rest.is_empty() => rest.to_string(),
+        _ => name,
+    }
 }
 
 /// UTF-8 only; invalid bytes are an error that names line and column.
@@ -60,6 +110,7 @@ fn decode(name: &str, bytes: Vec<u8>) -> anyhow::Result<String> {
                 .iter()
                 .rposition(|&b| b == b'\n')
                 .map_or(0, |i| i + 1);
+            // The prefix is valid UTF-8 by construction.
             let column = String::from_utf8_lossy(&prefix[line_start..])
                 .chars()
                 .count()
@@ -69,19 +120,54 @@ fn decode(name: &str, bytes: Vec<u8>) -> anyhow::Result<String> {
     }
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> anyhow::Result<()> {
-    let entries = std::fs::read_dir(dir)
-        .with_context(|| format!("{}: cannot read directory", dir.display()))?;
-    for entry in entries {
-        let path = entry?.path();
-        if path.is_dir() {
-            walk(&path, out)?;
-        } else if path
+/// `*.yaml`/`*.yml` files under `dir`, sorted by path; hidden entries below
+/// `dir` (`.git`, `.cache`) are skipped and symlinks are not followed, so a
+/// link cycle cannot loop.
+fn walk(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    let mut found = Vec::new();
+    let walker = walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|entry| {
+            entry.depth() == 0 || !entry.file_name().to_string_lossy().starts_with('.')
+        });
+    for entry in walker {
+        let entry = entry.with_context(|| format!("{}: cannot walk directory", dir.display()))?;
+        let is_yaml = entry
+            .path()
             .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"))
-        {
-            out.push(path);
+            .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"));
+        if entry.file_type().is_file() && is_yaml {
+            found.push(entry.into_path());
         }
     }
-    Ok(())
+    Ok(found)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invalid_utf8_names_line_and_column() {
+        let error = decode("x.yaml", b"a: 1\nbb: \xff\n".to_vec()).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "x.yaml:2:5: input is not valid UTF-8 (binary file?)"
+        );
+    }
+
+    #[test]
+    fn budget_refuses_past_the_limit() {
+        let mut budget = Budget { used: 0, limit: 10 };
+        budget.take("a", 10).unwrap();
+        let error = budget.take("b", 1).unwrap_err().to_string();
+        assert!(error.starts_with("b: input too large"), "{error}");
+    }
+
+    #[test]
+    fn display_name_drops_leading_dot_slash() {
+        assert_eq!(display_name(Path::new("./k8s/gw.yaml")), "k8s/gw.yaml");
+        assert_eq!(display_name(Path::new("gw.yaml")), "gw.yaml");
+    }
 }

@@ -4,6 +4,7 @@
 
 mod analyze;
 mod input;
+mod output;
 
 use std::process::ExitCode;
 
@@ -22,7 +23,7 @@ enum Command {
     /// Report conflicts the way istiod will resolve them at runtime.
     Analyze(analyze::Args),
     /// List every rule.
-    Rules,
+    Rules(analyze::RulesArgs),
     /// Print a rule's documentation.
     Explain {
         /// Rule name (`protocol-conflict`) or code (`MM101`).
@@ -41,7 +42,7 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Analyze(args) => analyze::run(&args),
-        Command::Rules => analyze::rules(),
+        Command::Rules(args) => analyze::rules(&args),
         Command::Explain { rule } => analyze::explain(&rule),
     };
     match result {

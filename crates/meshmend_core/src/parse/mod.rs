@@ -158,8 +158,13 @@ fn offset(marker: &granit_parser::Marker) -> usize {
 fn syntax_message(error: &granit_parser::ScanError) -> String {
     // The library's Display appends its own "at line X column Y"; we report
     // positions ourselves, so keep only the description.
+    // (`… at char 40 line 4 column 7` or `… at line 4 column 7`).
     let text = error.to_string();
-    match text.find(" at line ") {
+    match [" at char ", " at line "]
+        .iter()
+        .filter_map(|marker| text.find(marker))
+        .min()
+    {
         Some(cut) => text[..cut].to_string(),
         None => text,
     }
