@@ -7,6 +7,8 @@
 mod mm001_yaml_syntax;
 mod mm201_nodeport_collision;
 mod mm202_nodeport_out_of_range;
+mod mm301_gateway_port_not_on_service;
+mod mm302_gateway_selector_no_workload;
 mod mm401_virtualservice_gateway_not_found;
 mod mm402_virtualservice_host_not_in_gateway;
 
@@ -17,6 +19,8 @@ pub(crate) const RULES: &[&dyn Rule] = &[
     &mm001_yaml_syntax::YamlSyntax,
     &mm201_nodeport_collision::NodeportCollision,
     &mm202_nodeport_out_of_range::NodeportOutOfRange,
+    &mm301_gateway_port_not_on_service::GatewayPortNotOnService,
+    &mm302_gateway_selector_no_workload::GatewaySelectorNoWorkload,
     &mm401_virtualservice_gateway_not_found::VirtualServiceGatewayNotFound,
     &mm402_virtualservice_host_not_in_gateway::VirtualServiceHostNotInGateway,
 ];

@@ -1,0 +1,193 @@
+//! MM302 `gateway-selector-no-workload`: a Gateway selector that picks none of
+//! the gateway workloads in the input.
+
+use crate::analyze::{Context, Rule};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::{Workload, labels_to_string, selector_matches};
+
+/// User documentation: What / Why / Example.
+const DOCS: &str = r"## What it does
+Reports a Gateway whose `selector` matches the pod labels of no workload in
+the input (Pods, Deployments, StatefulSets, DaemonSets, ReplicaSets, and the
+gateways Helm values or `IstioOperator` render).
+
+It only speaks when the input actually describes gateway workloads: a
+rendered gateway install, a workload labelled `istio: …` (the label both
+Istio charts put on gateway pods), or a workload that another Gateway in the
+input selects. An application repository that only holds its own
+Deployments next to a Gateway for a centrally installed ingress is not
+flagged.
+
+## Why is this bad?
+istiod applies a Gateway only to gateway proxies whose pod labels include
+every selector label. With no such pod the Gateway's servers are never
+configured and its VirtualServices never receive traffic, silently.
+
+## Example
+```yaml
+kind: Gateway
+metadata: {name: public, namespace: istio-system}
+spec:
+  selector: {istio: ingresgateway}     # typo: the pods say ingressgateway
+```
+
+Istio equivalent: IST0101 `ReferencedResourceNotFound` (`selector`), live
+cluster only.
+";
+
+/// See [`DOCS`].
+#[derive(Debug)]
+pub(crate) struct GatewaySelectorNoWorkload;
+
+impl Rule for GatewaySelectorNoWorkload {
+    fn code(&self) -> &'static str {
+        "MM302"
+    }
+
+    fn name(&self) -> &'static str {
+        "gateway-selector-no-workload"
+    }
+
+    fn severity(&self) -> Severity {
+        Severity::Warning
+    }
+
+    fn istio_code(&self) -> Option<&'static str> {
+        Some("IST0101")
+    }
+
+    fn summary(&self) -> &'static str {
+        "A Gateway selector matches none of the gateway workloads in the input."
+    }
+
+    fn docs(&self) -> &'static str {
+        DOCS
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let model = &cx.bundle.model;
+        let selected = |w: &Workload| {
+            model.gateways.iter().any(|g| {
+                g.selector
+                    .as_ref()
+                    .is_some_and(|s| !s.is_empty() && selector_matches(s, &w.labels))
+            })
+        };
+        let candidates: Vec<&Workload> = model
+            .workloads
+            .iter()
+            .filter(|w| {
+                matches!(w.kind.as_str(), "HelmValues" | "IstioOperator")
+                    || w.labels.contains_key("istio")
+                    || selected(w)
+            })
+            .collect();
+        if candidates.is_empty() {
+            return;
+        }
+        for gateway in &model.gateways {
+            let Some(selector) = gateway.selector.as_ref().filter(|s| !s.is_empty()) else {
+                continue;
+            };
+            if model
+                .workloads
+                .iter()
+                .any(|w| selector_matches(selector, &w.labels))
+            {
+                continue;
+            }
+            let nearest = candidates
+                .iter()
+                .max_by_key(|w| {
+                    selector
+                        .iter()
+                        .filter(|(k, v)| w.labels.get(*k) == Some(v))
+                        .count()
+                })
+                .expect("candidates is not empty");
+            let span = gateway.selector_span.unwrap_or(gateway.name.span);
+            out.push(
+                cx.diagnostic(
+                    self,
+                    gateway.resource,
+                    span,
+                    format!(
+                        "selector `{}` of Gateway `{}` matches no gateway workload in the input",
+                        labels_to_string(selector),
+                        gateway.full_name(),
+                    ),
+                )
+                .related(
+                    nearest.file,
+                    nearest.labels_span.unwrap_or(nearest.name.span),
+                    format!(
+                        "{} `{}/{}` is labelled `{}`",
+                        nearest.kind,
+                        nearest.namespace,
+                        nearest.name.value,
+                        labels_to_string(&nearest.labels)
+                    ),
+                )
+                .note(
+                    "istiod applies a Gateway only to gateway pods whose labels include every \
+                     selector label; with none, its servers are never configured and its \
+                     VirtualServices get no traffic",
+                )
+                .help(
+                    "make the selector a subset of the gateway pods' labels (usually \
+                     `istio: ingressgateway`), or add the missing gateway deployment",
+                ),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{AnalyzeOptions, Bundle, analyze};
+
+    fn messages(yaml: &str) -> Vec<String> {
+        let bundle = Bundle::from_text("t.yaml", yaml).unwrap();
+        analyze(&bundle, &AnalyzeOptions::default())
+            .into_iter()
+            .filter(|d| d.code == "MM302")
+            .map(|d| d.message)
+            .collect()
+    }
+
+    fn gateway(selector: &str) -> String {
+        format!(
+            "apiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata: {{name: g, namespace: istio-system}}\nspec:\n  selector: {selector}\n---\n"
+        )
+    }
+
+    const GATEWAY_POD: &str = "apiVersion: v1\nkind: Pod\nmetadata: {name: gw, namespace: istio-system, labels: {app: istio-ingressgateway, istio: ingressgateway}}\n";
+    const APP: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: shop, namespace: shop}\nspec:\n  template:\n    metadata:\n      labels: {app: shop}\n";
+
+    #[test]
+    fn typo_next_to_a_gateway_workload_is_reported() {
+        let found = messages(&format!(
+            "{}{GATEWAY_POD}",
+            gateway("{istio: ingresgateway}")
+        ));
+        assert_eq!(found.len(), 1);
+        assert!(found[0].starts_with("selector `istio=ingresgateway`"));
+    }
+
+    #[test]
+    fn subset_selectors_match() {
+        assert!(
+            messages(&format!(
+                "{}{GATEWAY_POD}",
+                gateway("{istio: ingressgateway}")
+            ))
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn application_workloads_alone_say_nothing() {
+        assert!(messages(&format!("{}{APP}", gateway("{istio: ingressgateway}"))).is_empty());
+        assert!(messages(&gateway("{istio: ingressgateway}")).is_empty());
+    }
+}
