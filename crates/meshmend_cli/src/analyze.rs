@@ -72,7 +72,7 @@ pub(crate) struct Args {
 }
 
 /// Parses `30000-32767`.
-fn parse_port_range(text: &str) -> Result<(i64, i64), String> {
+pub(crate) fn parse_port_range(text: &str) -> Result<(i64, i64), String> {
     let invalid = || format!("`{text}` is not a port range like 30000-32767");
     let (low, high) = text.split_once('-').ok_or_else(invalid)?;
     let low: u16 = low.trim().parse().map_err(|_| invalid())?;

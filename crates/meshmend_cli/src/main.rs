@@ -3,6 +3,7 @@
 //! Exit codes: 0 clean, 1 findings at or above the threshold, 2 usage or I/O error.
 
 mod analyze;
+mod fix;
 mod input;
 mod output;
 
@@ -22,6 +23,8 @@ struct Cli {
 enum Command {
     /// Report conflicts the way istiod will resolve them at runtime.
     Analyze(analyze::Args),
+    /// Fix conflicts with minimal, verified edits (prints a diff by default).
+    Fix(fix::Args),
     /// List every rule.
     Rules(analyze::RulesArgs),
     /// Print a rule's documentation.
@@ -43,6 +46,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Analyze(args) => analyze::run(&args),
         Command::Rules(args) => analyze::rules(&args),
+        Command::Fix(args) => fix::run(&args),
         Command::Explain { rule } => analyze::explain(&rule),
     };
     match result {

@@ -28,6 +28,7 @@ pub mod edit;
 pub mod error;
 pub mod model;
 pub mod parse;
+pub mod refactor;
 pub mod span;
 
 pub use analyze::{AnalyzeOptions, Context, Rule, all_rules, analyze, find_rule};

@@ -1,0 +1,300 @@
+//! `meshmend fix`: plan, verify and print (or write) the smallest correct change.
+//!
+//! Output goes to stdout in the chosen format; the human summary (what
+//! changed, what was withdrawn and why, what remains) goes to stderr.
+//! Exit codes: 0 the output is conflict-free, 1 conflicts remain that have
+//! no verified fix, 2 usage or I/O error.
+
+use std::collections::HashSet;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use meshmend_core::refactor::{
+    FileStatus, FixOptions, FixOutcome, NodePortMode, Strategy, fix as plan_fix,
+};
+use meshmend_core::{AnalyzeOptions, Bundle, Diagnostic, LineIndex, Limits, LoadOptions};
+
+use crate::input::read_inputs;
+
+/// How conflicts are resolved.
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub(crate) enum StrategyArg {
+    /// Merge each conflict group into its oldest Gateway.
+    Consolidate,
+    /// Move each newer Gateway to a dedicated gateway deployment.
+    Isolate,
+    /// Only fix nodePort collisions and out-of-range nodePorts.
+    Renumber,
+}
+
+/// How a nodePort that must change is changed.
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub(crate) enum NodePortArg {
+    /// Let Kubernetes allocate: remove the pinned `nodePort`.
+    Auto,
+    /// Pin a free port from the static band (30000–30085 by default).
+    Pick,
+}
+
+/// What to print.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum Format {
+    /// Unified diff, git style (`git apply`, `patch -p1`).
+    Diff,
+    /// The patched content of the single input.
+    Manifest,
+    /// Stable JSON (version 1).
+    Json,
+}
+
+#[derive(clap::Args)]
+pub(crate) struct Args {
+    /// Files or directories (walked for *.yaml, *.yml); `-` reads stdin.
+    paths: Vec<PathBuf>,
+    /// How to resolve Gateway conflicts (nodePort problems are always renumbered).
+    #[arg(long, value_enum, default_value = "consolidate")]
+    strategy: StrategyArg,
+    /// Pick free nodePorts, or remove pinned ones and let Kubernetes allocate.
+    #[arg(long, value_enum, default_value = "pick")]
+    nodeport: NodePortArg,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "diff")]
+    format: Format,
+    /// Write the changes to the files (atomically: all or nothing).
+    #[arg(long)]
+    write: bool,
+    /// Namespace for resources that do not set one.
+    #[arg(long, default_value = "default")]
+    namespace: String,
+    /// The cluster's `--service-node-port-range`, inclusive.
+    #[arg(long, value_name = "MIN-MAX", default_value = "30000-32767", value_parser = crate::analyze::parse_port_range)]
+    nodeport_range: (i64, i64),
+}
+
+pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
+    let limits = Limits::default();
+    let files = read_inputs(&args.paths, limits.max_input_bytes)?;
+    if args.format == Format::Manifest && files.len() != 1 {
+        bail!(
+            "--format manifest prints one patched input, but {} files were given; use --format diff, json or --write",
+            files.len()
+        );
+    }
+    if args.write && files.iter().any(|f| f.name == "-") {
+        bail!("--write cannot write to stdin; pass file paths, or use --format diff or manifest");
+    }
+    let bundle = Bundle::load(
+        files,
+        LoadOptions {
+            default_namespace: args.namespace.clone(),
+            limits,
+        },
+    )
+    .context("input refused")?;
+    let options = FixOptions {
+        strategy: match args.strategy {
+            StrategyArg::Consolidate => Strategy::Consolidate,
+            StrategyArg::Isolate => Strategy::Isolate,
+            StrategyArg::Renumber => Strategy::Renumber,
+        },
+        nodeport: match args.nodeport {
+            NodePortArg::Auto => NodePortMode::Auto,
+            NodePortArg::Pick => NodePortMode::Pick,
+        },
+        analyze: AnalyzeOptions {
+            nodeport_range: args.nodeport_range,
+            ..AnalyzeOptions::default()
+        },
+    };
+    let outcome = plan_fix(&bundle, &options);
+    if args.format == Format::Manifest {
+        if let Some(added) = outcome
+            .files
+            .iter()
+            .find(|f| f.status == FileStatus::Added)
+        {
+            bail!(
+                "the fix also creates {}, which --format manifest cannot show; use --format json or --write",
+                added.path
+            );
+        }
+    }
+    if args.write {
+        write_atomically(&outcome)?;
+    }
+    let mut stdout = std::io::stdout().lock();
+    match args.format {
+        Format::Diff => stdout.write_all(outcome.diff.as_bytes())?,
+        Format::Manifest => {
+            let patched = outcome.files[0].patched.as_deref().unwrap_or_default();
+            stdout.write_all(patched.as_bytes())?;
+        }
+        Format::Json => writeln!(stdout, "{}", to_json(&outcome))?,
+    }
+    stdout.flush()?;
+    if args.format != Format::Json {
+        summary(&outcome, args.write);
+    }
+    Ok(ExitCode::from(u8::from(!outcome.conflict_free())))
+}
+
+/// The JSON (version 1) form of an outcome.
+fn to_json(outcome: &FixOutcome) -> serde_json::Value {
+    serde_json::json!({
+        "version": 1,
+        "files": outcome.files.iter().map(|f| serde_json::json!({
+            "path": f.path,
+            "status": f.status,
+            "patched": f.patched,
+        })).collect::<Vec<_>>(),
+        "diff": outcome.diff,
+        "changes": outcome.changes.iter().map(|c| serde_json::json!({
+            "rule": c.rule,
+            "title": c.title,
+            "detail": c.detail,
+            "resource": c.resource,
+        })).collect::<Vec<_>>(),
+        "verification": {
+            "ok": outcome.verification.ok,
+            "remaining": outcome.verification.remaining.iter()
+                .map(|d| diagnostic_json(outcome, d)).collect::<Vec<_>>(),
+            "rejected": outcome.verification.rejected,
+        },
+    })
+}
+
+/// A remaining finding as in `meshmend analyze --format json`, positioned
+/// in the patched text.
+fn diagnostic_json(outcome: &FixOutcome, d: &Diagnostic) -> serde_json::Value {
+    let locate = |file: usize, offset: usize| {
+        let text = outcome.files[file].patched.as_deref().unwrap_or_default();
+        LineIndex::new(text).line_col(text, offset)
+    };
+    let start = locate(d.file, d.span.start);
+    let end = locate(d.file, d.span.end);
+    serde_json::json!({
+        "code": d.code,
+        "name": d.name,
+        "istio_code": d.istio_code,
+        "severity": d.severity,
+        "message": d.message,
+        "file": outcome.files[d.file].path,
+        "line": start.line,
+        "column": start.column,
+        "end_line": end.line,
+        "end_column": end.column,
+        "resource": d.resource,
+        "related": d.related.iter().map(|r| {
+            let at = locate(r.file, r.span.start);
+            serde_json::json!({
+                "file": outcome.files[r.file].path,
+                "line": at.line,
+                "column": at.column,
+                "message": r.message,
+            })
+        }).collect::<Vec<_>>(),
+        "fix_available": d.fix_available,
+    })
+}
+
+#[expect(clippy::print_stderr, reason = "the human summary goes to stderr")]
+fn summary(outcome: &FixOutcome, wrote: bool) {
+    for change in &outcome.changes {
+        eprintln!("fix: [{}] {}", change.rule, change.title);
+        for line in change.detail.lines() {
+            eprintln!("       {line}");
+        }
+    }
+    for rejected in &outcome.verification.rejected {
+        eprintln!("not fixed: {}: {}", rejected.title, rejected.reason);
+    }
+    for d in &outcome.verification.remaining {
+        let file = &outcome.files[d.file];
+        let text = file.patched.as_deref().unwrap_or_default();
+        let at = LineIndex::new(text).line_col(text, d.span.start);
+        eprintln!(
+            "remains: {}:{}:{}: {} [{}] {}: {}",
+            file.path, at.line, at.column, d.severity, d.code, d.name, d.message
+        );
+    }
+    let verdict = if !outcome.has_edits() {
+        "nothing to change"
+    } else if outcome.verification.ok {
+        "verified"
+    } else {
+        "partly verified; unverified changes were left out"
+    };
+    let written = if wrote && outcome.has_edits() {
+        ", written"
+    } else {
+        ""
+    };
+    eprintln!(
+        "meshmend fix: {} change(s), {verdict}{written}; {} conflict(s) remain",
+        outcome.changes.len(),
+        outcome.verification.remaining.len()
+    );
+}
+
+/// Writes every changed file to a temporary sibling first, then renames
+/// them all into place, then removes deleted files: an error before the
+/// renames leaves every file untouched.
+fn write_atomically(outcome: &FixOutcome) -> anyhow::Result<()> {
+    for file in &outcome.files {
+        if file.status == FileStatus::Added && Path::new(&file.path).exists() {
+            bail!(
+                "{}: the fix would create this file, but it already exists; move it away first",
+                file.path
+            );
+        }
+    }
+    let mut staged: Vec<(PathBuf, PathBuf)> = Vec::new();
+    let mut seen = HashSet::new();
+    let result = (|| -> anyhow::Result<()> {
+        for file in &outcome.files {
+            let (FileStatus::Modified | FileStatus::Added) = file.status else {
+                continue;
+            };
+            let target = PathBuf::from(&file.path);
+            if !seen.insert(target.clone()) {
+                bail!("{}: given twice", file.path);
+            }
+            let name = target
+                .file_name()
+                .with_context(|| format!("{}: not a file path", file.path))?
+                .to_string_lossy()
+                .into_owned();
+            let temp = target.with_file_name(format!(".{name}.meshmend-{}.tmp", std::process::id()));
+            if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir)
+                    .with_context(|| format!("{}: cannot create directory", dir.display()))?;
+            }
+            std::fs::write(&temp, file.patched.as_deref().unwrap_or_default())
+                .with_context(|| format!("{}: cannot write", temp.display()))?;
+            if let Ok(metadata) = std::fs::metadata(&target) {
+                std::fs::set_permissions(&temp, metadata.permissions()).ok();
+            }
+            staged.push((temp, target));
+        }
+        Ok(())
+    })();
+    if let Err(error) = result {
+        for (temp, _) in &staged {
+            std::fs::remove_file(temp).ok();
+        }
+        return Err(error);
+    }
+    for (temp, target) in &staged {
+        std::fs::rename(temp, target)
+            .with_context(|| format!("{}: cannot replace", target.display()))?;
+    }
+    for file in &outcome.files {
+        if file.status == FileStatus::Deleted {
+            std::fs::remove_file(&file.path)
+                .with_context(|| format!("{}: cannot delete", file.path))?;
+        }
+    }
+    Ok(())
+}

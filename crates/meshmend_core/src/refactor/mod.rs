@@ -1,0 +1,236 @@
+//! Refactors that resolve conflicts: plans of edits across files, applied
+//! once, shown as one diff, and verified before they are offered.
+//!
+//! A strategy turns the findings of [`analyze`](crate::analyze()) into
+//! *units*: one conflict group (or one nodePort) each, a set of [`Edit`]s on
+//! the original texts plus new and deleted files. Units never re-serialise
+//! YAML they do not change, so comments, key order, quoting and indentation
+//! survive by construction (see `yaml.rs` for the insertion rules).
+//!
+//! Every result is verified (`verify.rs`): the output is re-parsed and
+//! re-analyzed, no conflict may remain that a unit claimed to fix, nothing
+//! new may break, and fixing the output again must change nothing. A unit
+//! that fails is withdrawn and reported with the reason; the others stay.
+//!
+//! ```
+//! use meshmend_core::Bundle;
+//! use meshmend_core::refactor::{FixOptions, Strategy, fix};
+//!
+//! let text = "apiVersion: v1\nkind: Service\nmetadata: {name: a}\nspec:\n  type: NodePort\n  ports:\n  - {port: 80, nodePort: 31380}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: b}\nspec:\n  type: NodePort\n  ports:\n  - {port: 80, nodePort: 31380}\n";
+//! let bundle = Bundle::from_text("svc.yaml", text).unwrap();
+//! let outcome = fix(&bundle, &FixOptions { strategy: Strategy::Renumber, ..FixOptions::default() });
+//! assert!(outcome.diff.contains("+  - {port: 80, nodePort: 30000}"));
+//! ```
+
+mod nodeport;
+mod plan;
+mod verify;
+mod yaml;
+
+use crate::analyze::AnalyzeOptions;
+use crate::diagnostic::Diagnostic;
+use crate::edit::Edit;
+use crate::model::{Bundle, ResourceRef};
+
+pub use plan::{FileOutcome, FileStatus};
+
+/// How Gateway conflicts are resolved.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Strategy {
+    /// Merge each conflict group into its oldest Gateway (default). NodePort
+    /// problems are renumbered too.
+    #[default]
+    Consolidate,
+    /// Move each newer Gateway of a conflict group to a dedicated gateway
+    /// deployment (new `istio/gateway` Helm values). NodePort problems are
+    /// renumbered too.
+    Isolate,
+    /// Only fix nodePort collisions and out-of-range nodePorts.
+    Renumber,
+}
+
+/// How a nodePort that must change is changed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum NodePortMode {
+    /// Pin a free port, from the static band first (default).
+    #[default]
+    Pick,
+    /// Remove the pinned `nodePort` and let Kubernetes allocate one.
+    Auto,
+}
+
+/// Settings for [`fix`].
+#[derive(Clone, Debug, Default)]
+pub struct FixOptions {
+    /// Strategy for Gateway conflicts.
+    pub strategy: Strategy,
+    /// What to do with nodePorts that must change.
+    pub nodeport: NodePortMode,
+    /// Analysis settings (nodePort range, …) used before and after.
+    pub analyze: AnalyzeOptions,
+}
+
+/// One thing the fix changes, for humans and JSON.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Change {
+    /// Name of the rule whose finding this resolves (`duplicate-tls-host`, …).
+    pub rule: &'static str,
+    /// One line: what changes.
+    pub title: String,
+    /// Why, and anything a reviewer must know (dropped hosts, Secrets to copy, …).
+    pub detail: String,
+    /// The resource changed.
+    pub resource: Option<ResourceRef>,
+}
+
+/// A planned change that was not applied, and why.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Rejected {
+    /// The change, as it would have been titled.
+    pub title: String,
+    /// Why it was not applied.
+    pub reason: String,
+}
+
+/// The result of checking the patched output.
+#[derive(Clone, Debug)]
+pub struct Verification {
+    /// True when every planned change verified and was applied.
+    pub ok: bool,
+    /// Conflict findings (`MM1xx`, `MM2xx`) left in the output. Their `file`
+    /// is an index into [`FixOutcome::files`].
+    pub remaining: Vec<Diagnostic>,
+    /// Changes withdrawn, with the reason.
+    pub rejected: Vec<Rejected>,
+}
+
+/// Everything [`fix`] produces.
+#[derive(Clone, Debug)]
+pub struct FixOutcome {
+    /// Every input file (modified, deleted or unchanged), then added files.
+    pub files: Vec<FileOutcome>,
+    /// One git-style unified diff over all files.
+    pub diff: String,
+    /// What changed, in plan order.
+    pub changes: Vec<Change>,
+    /// The check of the output.
+    pub verification: Verification,
+}
+
+impl FixOutcome {
+    /// True when the output has no conflict findings left.
+    pub fn conflict_free(&self) -> bool {
+        self.verification.remaining.is_empty()
+    }
+
+    /// True when at least one file changes.
+    pub fn has_edits(&self) -> bool {
+        self.files.iter().any(|f| f.status != FileStatus::Unchanged)
+    }
+}
+
+/// True for findings a fix strategy exists to remove: Gateway merging
+/// (`MM1xx`) and nodePort (`MM2xx`) rules.
+pub fn is_conflict(diagnostic: &Diagnostic) -> bool {
+    diagnostic.code.starts_with("MM1") || diagnostic.code.starts_with("MM2")
+}
+
+/// One independently verifiable piece of a plan: one conflict group, or one
+/// nodePort.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Unit {
+    /// Summary, used when the unit is rejected.
+    pub title: String,
+    /// What it changes.
+    pub changes: Vec<Change>,
+    /// Edits as (file index, edit) on the original texts.
+    pub edits: Vec<(usize, Edit)>,
+    /// New files as (path, text).
+    pub added: Vec<(String, String)>,
+    /// Resources (indices into [`Bundle::resources`]) this unit is about; a
+    /// verification failure on one of them withdraws the unit.
+    pub resources: Vec<usize>,
+    /// For verification: Gateways (namespace, name) this unit deliberately
+    /// moves to another workload, with that workload's labels.
+    pub moved: Vec<((String, String), crate::model::Labels)>,
+}
+
+/// Plans, applies and verifies a fix for every conflict the strategy can
+/// resolve. Pure: no I/O.
+pub fn fix(bundle: &Bundle, options: &FixOptions) -> FixOutcome {
+    let before = crate::analyze::analyze(bundle, &options.analyze);
+    let planned = plan(bundle, &before, options);
+    let mut rejected = planned.rejected;
+    let mut units = planned.units;
+    loop {
+        let applied = match plan::apply(bundle, &units) {
+            Ok(applied) => applied,
+            Err(clashing) => {
+                for index in clashing.into_iter().rev() {
+                    let unit = units.remove(index);
+                    rejected.push(Rejected {
+                        title: unit.title,
+                        reason: "its edits overlap another change; run `meshmend fix` again on the output".into(),
+                    });
+                }
+                continue;
+            }
+        };
+        let check = verify::verify(bundle, &before, &applied, &units, options);
+        if check.failures.is_empty() || units.is_empty() {
+            let changes = units.into_iter().flat_map(|u| u.changes).collect();
+            let ok = rejected.is_empty() && check.failures.is_empty();
+            return FixOutcome {
+                diff: plan::diff(&applied),
+                files: applied,
+                changes,
+                verification: Verification {
+                    ok,
+                    remaining: check.remaining,
+                    rejected,
+                },
+            };
+        }
+        let mut withdrawn = vec![false; units.len()];
+        for failure in &check.failures {
+            match failure.unit {
+                Some(index) => withdrawn[index] = true,
+                None => withdrawn.iter_mut().for_each(|w| *w = true),
+            }
+        }
+        let mut kept = Vec::new();
+        for (index, unit) in units.into_iter().enumerate() {
+            if withdrawn[index] {
+                let reasons: Vec<&str> = check
+                    .failures
+                    .iter()
+                    .filter(|f| f.unit.is_none_or(|u| u == index))
+                    .map(|f| f.reason.as_str())
+                    .collect();
+                rejected.push(Rejected {
+                    title: unit.title,
+                    reason: format!("could not be verified: {}", reasons.join("; ")),
+                });
+            } else {
+                kept.push(unit);
+            }
+        }
+        units = kept;
+    }
+}
+
+/// Units planned for a bundle, and groups that have no mechanical fix.
+pub(crate) struct Planned {
+    pub units: Vec<Unit>,
+    pub rejected: Vec<Rejected>,
+}
+
+/// Plans units for `options.strategy` (no application, no verification).
+pub(crate) fn plan(bundle: &Bundle, before: &[Diagnostic], options: &FixOptions) -> Planned {
+    let mut pool = nodeport::Pool::new(bundle, &options.analyze);
+    let mut units = nodeport::plan(bundle, options, &mut pool);
+    let rejected = Vec::new();
+    let _ = before;
+    units.sort_by_key(|u| u.resources.first().copied());
+    Planned { units, rejected }
+}

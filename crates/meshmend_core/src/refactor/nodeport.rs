@@ -1,0 +1,261 @@
+//! `renumber`: nodePort collisions and out-of-range nodePorts.
+//!
+//! The API server allocates nodePorts from one cluster-wide bitmap, so the
+//! Service created first keeps a contested port and the later one is
+//! rejected ("provided port is already allocated"). The later one gets a
+//! port no input uses, from the static band first (research §6: automatic
+//! allocation prefers the dynamic band, so hand-picked static ports stay
+//! free), or loses its pinned `nodePort` (`--nodeport auto`).
+
+use std::collections::{BTreeSet, HashMap};
+
+use super::yaml;
+use super::{Change, FixOptions, NodePortMode, Unit};
+use crate::analyze::AnalyzeOptions;
+use crate::edit::Edit;
+use crate::model::tree::NodeRef;
+use crate::model::{Bundle, Service, ServiceOrigin};
+use crate::span::Span;
+
+/// Free nodePorts: the configured range minus every nodePort the input
+/// writes, handed out static band first.
+pub(crate) struct Pool {
+    used: BTreeSet<i64>,
+    static_band: (i64, i64),
+    range: (i64, i64),
+}
+
+impl Pool {
+    pub(crate) fn new(bundle: &Bundle, options: &AnalyzeOptions) -> Pool {
+        let used = bundle
+            .model
+            .services
+            .iter()
+            .flat_map(|s| s.ports.iter())
+            .filter_map(|p| p.node_port.as_ref().map(|n| n.value))
+            .collect();
+        let (lo, hi) = options.nodeport_range;
+        Pool {
+            used,
+            static_band: (lo, static_band_end(lo, hi)),
+            range: (lo, hi),
+        }
+    }
+
+    /// The static band, inclusive (30000–30085 for the default range).
+    pub(crate) fn static_band(&self) -> (i64, i64) {
+        self.static_band
+    }
+
+    /// Takes the lowest free port, static band first; `None` when full.
+    pub(crate) fn take(&mut self) -> Option<i64> {
+        let (lo, hi) = self.range;
+        let port = (lo..=hi).find(|p| !self.used.contains(p))?;
+        self.used.insert(port);
+        Some(port)
+    }
+}
+
+/// Last port of the static band: size `min(max(16, size/32), 128)` (KEP-3668).
+fn static_band_end(lo: i64, hi: i64) -> i64 {
+    let size = (hi - lo + 1).max(0);
+    let band = (size / 32).clamp(16, 128).min(size);
+    lo + band - 1
+}
+
+/// One `ports[]` entry that takes a nodePort.
+struct Claim<'a> {
+    service: &'a Service,
+    port: usize,
+    value: i64,
+}
+
+/// Plans one unit per nodePort that must change.
+pub(crate) fn plan(bundle: &Bundle, options: &FixOptions, pool: &mut Pool) -> Vec<Unit> {
+    let (lo, hi) = options.analyze.nodeport_range;
+    let mut services: Vec<&Service> = bundle
+        .model
+        .services
+        .iter()
+        .filter(|s| s.takes_node_ports())
+        .collect();
+    // The Service that exists first keeps its port: created earlier (dumps
+    // carry timestamps), then input order.
+    services.sort_by_key(|s| {
+        let ts = bundle.resources[s.resource].creation_timestamp.as_deref();
+        (ts.is_none(), ts, s.resource)
+    });
+    let mut owner: HashMap<i64, (&Service, usize)> = HashMap::new();
+    let mut units = Vec::new();
+    for service in services {
+        for (index, port) in service.ports.iter().enumerate() {
+            let Some(node_port) = &port.node_port else {
+                continue;
+            };
+            let claim = Claim {
+                service,
+                port: index,
+                value: node_port.value,
+            };
+            if !(lo..=hi).contains(&node_port.value) {
+                units.extend(unit(bundle, options, pool, &claim, None));
+                continue;
+            }
+            match owner.get(&node_port.value) {
+                None => {
+                    owner.insert(node_port.value, (service, index));
+                }
+                // One Service may reuse a nodePort for TCP and UDP of one port.
+                Some(&(first, first_index))
+                    if std::ptr::eq(first, service)
+                        && first.ports[first_index].port.as_ref().map(|p| p.value)
+                            == port.port.as_ref().map(|p| p.value)
+                        && first.ports[first_index].protocol() != port.protocol() => {}
+                Some(&(first, first_index)) => {
+                    units.extend(unit(
+                        bundle,
+                        options,
+                        pool,
+                        &claim,
+                        Some((first, first_index)),
+                    ));
+                }
+            }
+        }
+    }
+    units
+}
+
+fn port_label(service: &Service, index: usize) -> String {
+    let port = &service.ports[index];
+    match (&port.name, &port.port) {
+        (Some(name), _) => format!("port {}", name.value),
+        (None, Some(number)) => format!("port {}", number.value),
+        (None, None) => format!("ports[{index}]"),
+    }
+}
+
+fn describe(service: &Service) -> String {
+    let what = match service.origin {
+        ServiceOrigin::Manifest => "Service",
+        ServiceOrigin::GatewayChart => "istio/gateway Helm values for Service",
+        ServiceOrigin::LegacyGatewaysChart => "gateways Helm values for Service",
+        ServiceOrigin::IstioOperator => "IstioOperator ingress gateway Service",
+    };
+    format!("{what} {}/{}", service.namespace, service.name.value)
+}
+
+fn unit(
+    bundle: &Bundle,
+    options: &FixOptions,
+    pool: &mut Pool,
+    claim: &Claim<'_>,
+    holder: Option<(&Service, usize)>,
+) -> Option<Unit> {
+    let service = claim.service;
+    let port = &service.ports[claim.port];
+    let node_port = port.node_port.as_ref()?;
+    let text = bundle.text(service.file);
+    let (rule, why) = match holder {
+        Some((first, index)) => (
+            "nodeport-collision",
+            format!(
+                "nodePort {} is already allocated to {} ({}); the API server rejects the later Service with \"provided port is already allocated\".",
+                claim.value,
+                describe(first),
+                port_label(first, index)
+            ),
+        ),
+        None => {
+            let (lo, hi) = options.analyze.nodeport_range;
+            (
+                "nodeport-out-of-range",
+                format!(
+                    "nodePort {} is outside the valid range {lo}-{hi}; the API server rejects the Service.",
+                    claim.value
+                ),
+            )
+        }
+    };
+    let label = port_label(service, claim.port);
+    let (edit, title, detail) = match options.nodeport {
+        NodePortMode::Pick => {
+            let new = pool.take()?;
+            let (band_lo, band_hi) = pool.static_band();
+            let band = if new <= band_hi {
+                format!(
+                    "the first nodePort in the static band {band_lo}-{band_hi} that no input uses (automatic allocation prefers the dynamic band, so it stays free)"
+                )
+            } else {
+                "the first free nodePort (the static band is full)".to_string()
+            };
+            let written = node_port.span.slice(text);
+            let quote = written.chars().next().filter(|c| *c == '"' || *c == '\'');
+            let content = match quote {
+                Some(q) => format!("{q}{new}{q}"),
+                None => new.to_string(),
+            };
+            (
+                Edit::replace(node_port.span, content),
+                format!(
+                    "{}: {label} nodePort {} → {new}",
+                    describe(service),
+                    claim.value
+                ),
+                format!(
+                    "{why} {new} is {band}. Clients that reach this Service on a node must use {new}."
+                ),
+            )
+        }
+        NodePortMode::Auto => {
+            let mapping = mapping_at(bundle, service.resource, port.span)?;
+            (
+                yaml::delete_entry(text, mapping, "nodePort")?,
+                format!(
+                    "{}: {label} drops pinned nodePort {}",
+                    describe(service),
+                    claim.value
+                ),
+                format!(
+                    "{why} Without a pinned value Kubernetes allocates a free nodePort; look it up with `kubectl get svc` after applying."
+                ),
+            )
+        }
+    };
+    Some(Unit {
+        title: title.clone(),
+        changes: vec![Change {
+            rule,
+            title,
+            detail,
+            resource: Some(bundle.resources[service.resource].reference()),
+        }],
+        edits: vec![(service.file, edit)],
+        resources: vec![service.resource],
+        ..Unit::default()
+    })
+}
+
+/// The mapping node written at `span` inside a resource's document.
+pub(crate) fn mapping_at(bundle: &Bundle, resource: usize, span: Span) -> Option<NodeRef<'_>> {
+    let resource = &bundle.resources[resource];
+    let document = &bundle.streams[resource.file].documents[resource.document];
+    (0..document.node_count())
+        .map(|i| {
+            document.node(crate::model::tree::NodeId(
+                u32::try_from(i).expect("node ids fit u32"),
+            ))
+        })
+        .find(|n| n.span() == span && n.is_mapping())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn static_band_matches_kubernetes() {
+        assert_eq!(static_band_end(30000, 32767), 30085);
+        assert_eq!(static_band_end(30000, 30100), 30015);
+    }
+}

@@ -1,0 +1,226 @@
+//! Applying units: all edits of a file merged into one [`Fix`], applied once;
+//! new and deleted files; one diff over the set.
+
+use std::collections::HashSet;
+
+use super::Unit;
+use crate::diff::unified_diff;
+use crate::edit::{Applicability, Edit, Fix, apply as apply_fixes};
+use crate::model::Bundle;
+
+/// What happens to a file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FileStatus {
+    /// Edited.
+    Modified,
+    /// Created by the fix.
+    Added,
+    /// Every document in it was removed.
+    Deleted,
+    /// Untouched.
+    Unchanged,
+}
+
+/// One file before and after.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileOutcome {
+    /// Path as given (or chosen, for added files).
+    pub path: String,
+    /// What happens to it.
+    pub status: FileStatus,
+    /// Text before (`None` for added files).
+    pub original: Option<String>,
+    /// Text after (`None` for deleted files).
+    pub patched: Option<String>,
+}
+
+/// Applies `units` to the bundle's files. On overlapping edits, returns the
+/// indices of the units that must be withdrawn (the later of each clash).
+pub(crate) fn apply(bundle: &Bundle, units: &[Unit]) -> Result<Vec<FileOutcome>, Vec<usize>> {
+    let mut clashing = Vec::new();
+    let mut files = Vec::with_capacity(bundle.files.len());
+    let mut per_file: Vec<Vec<(usize, &Edit)>> = vec![Vec::new(); bundle.files.len()];
+    for (index, unit) in units.iter().enumerate() {
+        for (file, edit) in &unit.edits {
+            per_file[*file].push((index, edit));
+        }
+    }
+    for (file, mut edits) in per_file.into_iter().enumerate() {
+        let text = &bundle.files[file].text;
+        // Stable: inserts at one offset keep unit order, then edit order.
+        edits.sort_by_key(|(_, e)| (e.span.start, e.span.end));
+        let mut end = 0;
+        for &(unit, edit) in &edits {
+            let bad_span = edit.span.end > text.len()
+                || edit.span.start > edit.span.end
+                || !text.is_char_boundary(edit.span.start)
+                || !text.is_char_boundary(edit.span.end);
+            if edit.span.start < end || bad_span {
+                clashing.push(unit);
+            }
+            end = end.max(edit.span.end);
+        }
+        let original = text.clone();
+        if edits.is_empty() {
+            files.push(FileOutcome {
+                path: bundle.files[file].name.clone(),
+                status: FileStatus::Unchanged,
+                patched: Some(original.clone()),
+                original: Some(original),
+            });
+            continue;
+        }
+        let fix = Fix::new(
+            "plan",
+            Applicability::Safe,
+            edits.iter().map(|(_, e)| (*e).clone()).collect(),
+        );
+        let patched = if clashing.is_empty() {
+            apply_fixes(text, [&fix], Applicability::Safe).text
+        } else {
+            original.clone()
+        };
+        let status = if patched == original {
+            FileStatus::Unchanged
+        } else if is_empty_stream(&patched) {
+            FileStatus::Deleted
+        } else {
+            FileStatus::Modified
+        };
+        files.push(FileOutcome {
+            path: bundle.files[file].name.clone(),
+            status,
+            patched: (status != FileStatus::Deleted).then_some(patched),
+            original: Some(original),
+        });
+    }
+    if !clashing.is_empty() {
+        clashing.sort_unstable();
+        clashing.dedup();
+        return Err(clashing);
+    }
+    let mut taken: HashSet<String> = files.iter().map(|f| f.path.clone()).collect();
+    for unit in units {
+        for (path, text) in &unit.added {
+            let path = unique_path(path, &taken);
+            taken.insert(path.clone());
+            files.push(FileOutcome {
+                path,
+                status: FileStatus::Added,
+                original: None,
+                patched: Some(text.clone()),
+            });
+        }
+    }
+    Ok(files)
+}
+
+/// True when nothing but comments, blank lines and document markers is left.
+fn is_empty_stream(text: &str) -> bool {
+    text.lines().all(|line| {
+        let line = line.trim();
+        line.is_empty() || line.starts_with('#') || line == "---" || line == "..."
+    })
+}
+
+/// `path`, or `stem-2.ext`, `stem-3.ext`, … when taken.
+fn unique_path(path: &str, taken: &HashSet<String>) -> String {
+    if !taken.contains(path) {
+        return path.to_string();
+    }
+    let (stem, ext) = match path.rfind('.') {
+        Some(dot) if !path[dot..].contains('/') => (&path[..dot], &path[dot..]),
+        _ => (path, ""),
+    };
+    (2..)
+        .map(|n| format!("{stem}-{n}{ext}"))
+        .find(|candidate| !taken.contains(candidate))
+        .expect("some numbered name is free")
+}
+
+/// One unified diff over every changed file.
+pub(crate) fn diff(files: &[FileOutcome]) -> String {
+    let mut out = String::new();
+    for file in files {
+        if file.status == FileStatus::Unchanged {
+            continue;
+        }
+        let path = diff_path(&file.path);
+        out.push_str(&unified_diff(
+            &path,
+            file.original.as_deref(),
+            file.patched.as_deref(),
+        ));
+    }
+    out
+}
+
+/// A path as git writes it in a diff header (relative, forward slashes).
+fn diff_path(path: &str) -> String {
+    let path = path.replace('\\', "/");
+    let path = path.strip_prefix("./").unwrap_or(&path);
+    path.trim_start_matches('/').to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::SourceFile;
+    use crate::span::Span;
+
+    fn bundle(files: &[(&str, &str)]) -> Bundle {
+        Bundle::load(
+            files.iter().map(|(n, t)| SourceFile::new(*n, *t)).collect(),
+            crate::model::LoadOptions::default(),
+        )
+        .unwrap()
+    }
+
+    fn unit(edits: Vec<(usize, Edit)>) -> Unit {
+        Unit {
+            title: "u".into(),
+            edits,
+            ..Unit::default()
+        }
+    }
+
+    #[test]
+    fn interleaved_units_in_one_file_both_apply() {
+        let b = bundle(&[("a.yaml", "a: 1\nb: 2\nc: 3\n")]);
+        let units = [
+            unit(vec![
+                (0, Edit::replace(Span::new(3, 4), "9")),
+                (0, Edit::replace(Span::new(13, 14), "9")),
+            ]),
+            unit(vec![(0, Edit::replace(Span::new(8, 9), "8"))]),
+        ];
+        let files = apply(&b, &units).unwrap();
+        assert_eq!(files[0].patched.as_deref(), Some("a: 9\nb: 8\nc: 9\n"));
+        assert_eq!(files[0].status, FileStatus::Modified);
+    }
+
+    #[test]
+    fn overlapping_units_are_reported_not_applied() {
+        let b = bundle(&[("a.yaml", "a: 1\n")]);
+        let units = [
+            unit(vec![(0, Edit::replace(Span::new(0, 4), "x"))]),
+            unit(vec![(0, Edit::replace(Span::new(3, 4), "y"))]),
+        ];
+        assert_eq!(apply(&b, &units), Err(vec![1]));
+    }
+
+    #[test]
+    fn emptied_files_are_deleted_and_new_files_get_free_names() {
+        let b = bundle(&[("a.yaml", "# only\na: 1\n"), ("b.yaml", "b: 1\n")]);
+        let mut u = unit(vec![(0, Edit::delete(Span::new(7, 12)))]);
+        u.added.push(("b.yaml".into(), "new: 1\n".into()));
+        let files = apply(&b, &[u]).unwrap();
+        assert_eq!(files[0].status, FileStatus::Deleted);
+        assert_eq!(files[0].patched, None);
+        assert_eq!(files[2].path, "b-2.yaml");
+        let diff = diff(&files);
+        assert!(diff.contains("--- a/a.yaml\n+++ /dev/null\n"));
+        assert!(diff.contains("--- /dev/null\n+++ b/b-2.yaml\n@@ -0,0 +1 @@\n+new: 1\n"));
+    }
+}
