@@ -14,7 +14,7 @@ use anyhow::{Context, bail};
 use meshmend_core::refactor::{
     FileStatus, FixOptions, FixOutcome, NodePortMode, Strategy, fix as plan_fix,
 };
-use meshmend_core::{AnalyzeOptions, Bundle, Diagnostic, LineIndex, Limits, LoadOptions};
+use meshmend_core::{AnalyzeOptions, Bundle, Diagnostic, Limits, LineIndex, LoadOptions};
 
 use crate::input::read_inputs;
 
@@ -109,17 +109,13 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
         },
     };
     let outcome = plan_fix(&bundle, &options);
-    if args.format == Format::Manifest {
-        if let Some(added) = outcome
-            .files
-            .iter()
-            .find(|f| f.status == FileStatus::Added)
-        {
-            bail!(
-                "the fix also creates {}, which --format manifest cannot show; use --format json or --write",
-                added.path
-            );
-        }
+    if args.format == Format::Manifest
+        && let Some(added) = outcome.files.iter().find(|f| f.status == FileStatus::Added)
+    {
+        bail!(
+            "the fix also creates {}, which --format manifest cannot show; use --format json or --write",
+            added.path
+        );
     }
     if args.write {
         write_atomically(&outcome)?;
@@ -266,7 +262,8 @@ fn write_atomically(outcome: &FixOutcome) -> anyhow::Result<()> {
                 .with_context(|| format!("{}: not a file path", file.path))?
                 .to_string_lossy()
                 .into_owned();
-            let temp = target.with_file_name(format!(".{name}.meshmend-{}.tmp", std::process::id()));
+            let temp =
+                target.with_file_name(format!(".{name}.meshmend-{}.tmp", std::process::id()));
             if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {
                 std::fs::create_dir_all(dir)
                     .with_context(|| format!("{}: cannot create directory", dir.display()))?;

@@ -25,6 +25,10 @@
 mod nodeport;
 mod plan;
 mod verify;
+#[expect(
+    dead_code,
+    reason = "insertion helpers for consolidate/isolate, which land next"
+)]
 mod yaml;
 
 use crate::analyze::AnalyzeOptions;
@@ -150,9 +154,6 @@ pub(crate) struct Unit {
     /// Resources (indices into [`Bundle::resources`]) this unit is about; a
     /// verification failure on one of them withdraws the unit.
     pub resources: Vec<usize>,
-    /// For verification: Gateways (namespace, name) this unit deliberately
-    /// moves to another workload, with that workload's labels.
-    pub moved: Vec<((String, String), crate::model::Labels)>,
 }
 
 /// Plans, applies and verifies a fix for every conflict the strategy can
@@ -228,9 +229,8 @@ pub(crate) struct Planned {
 /// Plans units for `options.strategy` (no application, no verification).
 pub(crate) fn plan(bundle: &Bundle, before: &[Diagnostic], options: &FixOptions) -> Planned {
     let mut pool = nodeport::Pool::new(bundle, &options.analyze);
-    let mut units = nodeport::plan(bundle, options, &mut pool);
+    let mut units = nodeport::plan(bundle, before, options, &mut pool);
     let rejected = Vec::new();
-    let _ = before;
     units.sort_by_key(|u| u.resources.first().copied());
     Planned { units, rejected }
 }

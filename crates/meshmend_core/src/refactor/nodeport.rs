@@ -7,11 +7,12 @@
 //! allocation prefers the dynamic band, so hand-picked static ports stay
 //! free), or loses its pinned `nodePort` (`--nodeport auto`).
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashSet};
 
 use super::yaml;
 use super::{Change, FixOptions, NodePortMode, Unit};
 use crate::analyze::AnalyzeOptions;
+use crate::diagnostic::Diagnostic;
 use crate::edit::Edit;
 use crate::model::tree::NodeRef;
 use crate::model::{Bundle, Service, ServiceOrigin};
@@ -63,64 +64,34 @@ fn static_band_end(lo: i64, hi: i64) -> i64 {
     lo + band - 1
 }
 
-/// One `ports[]` entry that takes a nodePort.
-struct Claim<'a> {
-    service: &'a Service,
-    port: usize,
-    value: i64,
-}
-
-/// Plans one unit per nodePort that must change.
-pub(crate) fn plan(bundle: &Bundle, options: &FixOptions, pool: &mut Pool) -> Vec<Unit> {
-    let (lo, hi) = options.analyze.nodeport_range;
-    let mut services: Vec<&Service> = bundle
-        .model
-        .services
-        .iter()
-        .filter(|s| s.takes_node_ports())
-        .collect();
-    // The Service that exists first keeps its port: created earlier (dumps
-    // carry timestamps), then input order.
-    services.sort_by_key(|s| {
-        let ts = bundle.resources[s.resource].creation_timestamp.as_deref();
-        (ts.is_none(), ts, s.resource)
-    });
-    let mut owner: HashMap<i64, (&Service, usize)> = HashMap::new();
+/// Plans one unit per nodePort finding (`nodeport-collision`,
+/// `nodeport-out-of-range`): the rules already decided which side loses and
+/// point at its `nodePort` value.
+pub(crate) fn plan(
+    bundle: &Bundle,
+    before: &[Diagnostic],
+    options: &FixOptions,
+    pool: &mut Pool,
+) -> Vec<Unit> {
+    let mut done = HashSet::new();
     let mut units = Vec::new();
-    for service in services {
-        for (index, port) in service.ports.iter().enumerate() {
-            let Some(node_port) = &port.node_port else {
-                continue;
-            };
-            let claim = Claim {
-                service,
-                port: index,
-                value: node_port.value,
-            };
-            if !(lo..=hi).contains(&node_port.value) {
-                units.extend(unit(bundle, options, pool, &claim, None));
-                continue;
-            }
-            match owner.get(&node_port.value) {
-                None => {
-                    owner.insert(node_port.value, (service, index));
-                }
-                // One Service may reuse a nodePort for TCP and UDP of one port.
-                Some(&(first, first_index))
-                    if std::ptr::eq(first, service)
-                        && first.ports[first_index].port.as_ref().map(|p| p.value)
-                            == port.port.as_ref().map(|p| p.value)
-                        && first.ports[first_index].protocol() != port.protocol() => {}
-                Some(&(first, first_index)) => {
-                    units.extend(unit(
-                        bundle,
-                        options,
-                        pool,
-                        &claim,
-                        Some((first, first_index)),
-                    ));
-                }
-            }
+    for d in before {
+        let rule = match d.name {
+            "nodeport-collision" => "nodeport-collision",
+            "nodeport-out-of-range" => "nodeport-out-of-range",
+            _ => continue,
+        };
+        if !done.insert((d.file, d.span)) {
+            continue;
+        }
+        let found = bundle.model.services.iter().find_map(|service| {
+            let index = service.ports.iter().position(|p| {
+                service.file == d.file && p.node_port.as_ref().is_some_and(|n| n.span == d.span)
+            })?;
+            Some((service, index))
+        });
+        if let Some((service, index)) = found {
+            units.extend(unit(bundle, options, pool, rule, d, service, index));
         }
     }
     units
@@ -138,9 +109,9 @@ fn port_label(service: &Service, index: usize) -> String {
 fn describe(service: &Service) -> String {
     let what = match service.origin {
         ServiceOrigin::Manifest => "Service",
-        ServiceOrigin::GatewayChart => "istio/gateway Helm values for Service",
-        ServiceOrigin::LegacyGatewaysChart => "gateways Helm values for Service",
-        ServiceOrigin::IstioOperator => "IstioOperator ingress gateway Service",
+        ServiceOrigin::GatewayChart => "istio/gateway values for Service",
+        ServiceOrigin::LegacyGatewaysChart => "gateways values for Service",
+        ServiceOrigin::IstioOperator => "IstioOperator gateway Service",
     };
     format!("{what} {}/{}", service.namespace, service.name.value)
 }
@@ -149,42 +120,23 @@ fn unit(
     bundle: &Bundle,
     options: &FixOptions,
     pool: &mut Pool,
-    claim: &Claim<'_>,
-    holder: Option<(&Service, usize)>,
+    rule: &'static str,
+    finding: &Diagnostic,
+    service: &Service,
+    index: usize,
 ) -> Option<Unit> {
-    let service = claim.service;
-    let port = &service.ports[claim.port];
+    let port = &service.ports[index];
     let node_port = port.node_port.as_ref()?;
     let text = bundle.text(service.file);
-    let (rule, why) = match holder {
-        Some((first, index)) => (
-            "nodeport-collision",
-            format!(
-                "nodePort {} is already allocated to {} ({}); the API server rejects the later Service with \"provided port is already allocated\".",
-                claim.value,
-                describe(first),
-                port_label(first, index)
-            ),
-        ),
-        None => {
-            let (lo, hi) = options.analyze.nodeport_range;
-            (
-                "nodeport-out-of-range",
-                format!(
-                    "nodePort {} is outside the valid range {lo}-{hi}; the API server rejects the Service.",
-                    claim.value
-                ),
-            )
-        }
-    };
-    let label = port_label(service, claim.port);
+    let why = format!("{}.", finding.message);
+    let label = port_label(service, index);
     let (edit, title, detail) = match options.nodeport {
         NodePortMode::Pick => {
             let new = pool.take()?;
             let (band_lo, band_hi) = pool.static_band();
             let band = if new <= band_hi {
                 format!(
-                    "the first nodePort in the static band {band_lo}-{band_hi} that no input uses (automatic allocation prefers the dynamic band, so it stays free)"
+                    "the first nodePort of the static band {band_lo}-{band_hi} that no input uses (automatic allocation prefers the dynamic band, so it stays free)"
                 )
             } else {
                 "the first free nodePort (the static band is full)".to_string()
@@ -200,10 +152,10 @@ fn unit(
                 format!(
                     "{}: {label} nodePort {} → {new}",
                     describe(service),
-                    claim.value
+                    node_port.value
                 ),
                 format!(
-                    "{why} {new} is {band}. Clients that reach this Service on a node must use {new}."
+                    "{why} {new} is {band}. Clients that reach this Service on a node port must use {new}."
                 ),
             )
         }
@@ -214,7 +166,7 @@ fn unit(
                 format!(
                     "{}: {label} drops pinned nodePort {}",
                     describe(service),
-                    claim.value
+                    node_port.value
                 ),
                 format!(
                     "{why} Without a pinned value Kubernetes allocates a free nodePort; look it up with `kubectl get svc` after applying."

@@ -133,7 +133,7 @@ fn unique_path(path: &str, taken: &HashSet<String>) -> String {
         Some(dot) if !path[dot..].contains('/') => (&path[..dot], &path[dot..]),
         _ => (path, ""),
     };
-    (2..)
+    (2..=taken.len() + 2)
         .map(|n| format!("{stem}-{n}{ext}"))
         .find(|candidate| !taken.contains(candidate))
         .expect("some numbered name is free")

@@ -71,12 +71,13 @@ pub(crate) fn verify(
     let unit_of = |resource: Option<&ResourceRef>| resource.and_then(|r| owner.get(r).copied());
 
     // 1. Syntax: no broken document that was not broken before.
-    let broken_before: HashMap<&str, usize> = bundle
-        .document_errors()
-        .fold(HashMap::new(), |mut m, (file, _)| {
-            *m.entry(bundle.files[file].name.as_str()).or_default() += 1;
-            m
-        });
+    let broken_before: HashMap<&str, usize> =
+        bundle
+            .document_errors()
+            .fold(HashMap::new(), |mut m, (file, _)| {
+                *m.entry(bundle.files[file].name.as_str()).or_default() += 1;
+                m
+            });
     for (file, error) in after.document_errors() {
         let name = after.files[file].name.as_str();
         if after.document_errors().filter(|(f, _)| *f == file).count()
@@ -103,13 +104,14 @@ pub(crate) fn verify(
         let slot = old.entry(key(d)).or_default();
         if *slot > 0 {
             *slot -= 1;
-            if is_conflict(d) && d.fix_available {
-                if let Some(unit) = unit_of(d.resource.as_ref()) {
-                    failures.push(Failure {
-                        unit: Some(unit),
-                        reason: format!("{} [{}] remains: {}", d.name, d.code, d.message),
-                    });
-                }
+            if is_conflict(d)
+                && d.fix_available
+                && let Some(unit) = unit_of(d.resource.as_ref())
+            {
+                failures.push(Failure {
+                    unit: Some(unit),
+                    reason: format!("{} [{}] remains: {}", d.name, d.code, d.message),
+                });
             }
             continue;
         }
@@ -128,7 +130,10 @@ pub(crate) fn verify(
         for unit in again.units {
             failures.push(Failure {
                 unit: None,
-                reason: format!("fixing the output again would still change it ({})", unit.title),
+                reason: format!(
+                    "fixing the output again would still change it ({})",
+                    unit.title
+                ),
             });
         }
     }

@@ -163,8 +163,12 @@ pub(crate) fn render_block_item(block: &str, layout: ItemLayout, nl: &str) -> St
 /// line to the end of its last line.
 fn block_item_lines(text: &str, item: Span) -> Option<Span> {
     let layout = item_layout(text, item)?;
-    starts_line(text, layout.dash_at)
-        .then(|| Span::new(line_start(text, layout.dash_at), after_node_line(text, item)))
+    starts_line(text, layout.dash_at).then(|| {
+        Span::new(
+            line_start(text, layout.dash_at),
+            after_node_line(text, item),
+        )
+    })
 }
 
 /// Deletes item `index` of a sequence (the caller keeps at least one item).
@@ -182,10 +186,7 @@ pub(crate) fn delete_item(text: &str, seq: NodeRef<'_>, index: usize) -> Option<
 
 /// Span to delete for element `index` of a flow collection, given each
 /// element's (start span, end span): the element and one separating comma.
-fn flow_element_extent(
-    elements: impl Iterator<Item = (Span, Span)>,
-    index: usize,
-) -> Option<Span> {
+fn flow_element_extent(elements: impl Iterator<Item = (Span, Span)>, index: usize) -> Option<Span> {
     let elements: Vec<(Span, Span)> = elements.collect();
     let (start, end) = *elements.get(index)?;
     if index > 0 {
@@ -402,9 +403,13 @@ pub(crate) fn copy_block_item(text: &str, item: Span, edits: &[Edit]) -> Option<
         .collect();
     local.sort_by_key(|e| (e.span.start, e.span.end));
     let fix = crate::edit::Fix::new("copy", crate::edit::Applicability::Safe, local);
-    let body = crate::edit::apply(&text[item.start..end], [&fix], crate::edit::Applicability::Safe)
-        .text
-        .replace("\r\n", "\n");
+    let body = crate::edit::apply(
+        &text[item.start..end],
+        [&fix],
+        crate::edit::Applicability::Safe,
+    )
+    .text
+    .replace("\r\n", "\n");
     let body = body.strip_suffix('\n').unwrap_or(&body);
     let mut out = String::new();
     for (i, line) in body.split('\n').enumerate() {
@@ -464,7 +469,11 @@ mod tests {
         let r = root(&stream);
         let out = run(
             text,
-            append_items(text, r.get("hosts").unwrap(), &[ItemText::scalar("c".into())]),
+            append_items(
+                text,
+                r.get("hosts").unwrap(),
+                &[ItemText::scalar("c".into())],
+            ),
         );
         assert_eq!(out, "hosts: [a, \"b\", c]\r\nlist:\r\n- x\r\n");
         let out = run(
@@ -478,7 +487,10 @@ mod tests {
                 }],
             ),
         );
-        assert_eq!(out, "hosts: [a, \"b\"]\r\nlist:\r\n- x\r\n- k: 1\r\n  j: 2\r\n");
+        assert_eq!(
+            out,
+            "hosts: [a, \"b\"]\r\nlist:\r\n- x\r\n- k: 1\r\n  j: 2\r\n"
+        );
     }
 
     #[test]
@@ -550,14 +562,22 @@ mod tests {
         assert_eq!(render_scalar("*.x.com", ScalarStyle::Plain), "\"*.x.com\"");
         assert_eq!(render_scalar("it's", ScalarStyle::SingleQuoted), "'it''s'");
         assert_eq!(render_scalar("8080", ScalarStyle::Plain), "\"8080\"");
-        assert_eq!(render_scalar("a\"b", ScalarStyle::DoubleQuoted), "\"a\\\"b\"");
+        assert_eq!(
+            render_scalar("a\"b", ScalarStyle::DoubleQuoted),
+            "\"a\\\"b\""
+        );
     }
 
     #[test]
     fn copies_items_relative_to_their_content_column() {
         let text = "servers:\n      -   port: 443 # tls\n          hosts:\n            - a\n        # trailing\nx: 1\n";
         let stream = parse(text, &Limits::default()).unwrap();
-        let item = root(&stream).get("servers").unwrap().items().next().unwrap();
+        let item = root(&stream)
+            .get("servers")
+            .unwrap()
+            .items()
+            .next()
+            .unwrap();
         let copied = copy_block_item(text, item.span(), &[]).unwrap();
         assert_eq!(copied, "port: 443 # tls\nhosts:\n  - a");
         let layout = ItemLayout {
