@@ -3,10 +3,12 @@
 
 pub(crate) mod hosts;
 pub mod rules;
+pub mod topology;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{Bundle, Resource};
 use crate::span::Span;
+use topology::Topology;
 
 /// Settings that change what the rules report.
 #[derive(Clone, Debug)]
@@ -32,9 +34,25 @@ pub struct Context<'a> {
     pub bundle: &'a Bundle,
     /// Analysis settings.
     pub options: &'a AnalyzeOptions,
+    /// Built on first use, shared by the rules that need it.
+    topology: std::sync::OnceLock<Topology>,
 }
 
 impl<'a> Context<'a> {
+    /// A context over `bundle`.
+    pub fn new(bundle: &'a Bundle, options: &'a AnalyzeOptions) -> Self {
+        Self {
+            bundle,
+            options,
+            topology: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// How istiod merges the bundle's Gateways (built once per analysis).
+    pub fn topology(&self) -> &Topology {
+        self.topology.get_or_init(|| Topology::build(self.bundle))
+    }
+
     /// The resource at `index` in the bundle.
     pub fn resource(&self, index: usize) -> &'a Resource {
         &self.bundle.resources[index]
@@ -79,7 +97,7 @@ pub trait Rule: Sync {
 
 /// Runs every rule and returns findings sorted by file, position and code.
 pub fn analyze(bundle: &Bundle, options: &AnalyzeOptions) -> Vec<Diagnostic> {
-    let cx = Context { bundle, options };
+    let cx = Context::new(bundle, options);
     let mut out = Vec::new();
     for rule in rules::RULES {
         rule.check(&cx, &mut out);
