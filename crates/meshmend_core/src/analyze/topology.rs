@@ -367,13 +367,7 @@ impl<'a> Selectors<'a> {
 
 /// istiod's `sanitizeServerHostNamespace`: `./h` → `<ns>/h`, `*/h` → `h`.
 pub fn normalize_host(host: &str, gateway_namespace: &str) -> String {
-    if let Some(rest) = host.strip_prefix("./") {
-        format!("{gateway_namespace}/{rest}")
-    } else if let Some(rest) = host.strip_prefix("*/") {
-        rest.to_string()
-    } else {
-        host.to_string()
-    }
+    super::hosts::sanitize_gateway_host(host, gateway_namespace)
 }
 
 /// The server name a (normalised) host becomes in an SNI match
@@ -812,10 +806,8 @@ fn merge_port(port: u32, candidates: &[Candidate<'_>]) -> Vec<Outcome> {
                 plaintext = Some(i);
                 server_ports.insert((c.bind(), protocol), i);
             }
-            if is_http_server(c.spec) {
-                if let Some(route) = route {
-                    routes.insert(route, i);
-                }
+            if let Some(route) = route.filter(|_| is_http_server(c.spec)) {
+                routes.insert(route, i);
             }
             continue;
         }
@@ -848,17 +840,15 @@ fn merge_port(port: u32, candidates: &[Candidate<'_>]) -> Vec<Outcome> {
                 routes.entry(route).or_insert(i);
             }
         } else {
-            if is_http_server(c.spec) {
-                if let Some(route) = route {
-                    if let Some(&taken) = routes.get(&route) {
-                        outcomes[i] = Outcome::Rejected {
-                            reason: Reject::DuplicateRouteName { route },
-                            by: refer(taken),
-                        };
-                        continue;
-                    }
-                    routes.insert(route, i);
+            if let Some(route) = route.filter(|_| is_http_server(c.spec)) {
+                if let Some(&taken) = routes.get(&route) {
+                    outcomes[i] = Outcome::Rejected {
+                        reason: Reject::DuplicateRouteName { route },
+                        by: refer(taken),
+                    };
+                    continue;
                 }
+                routes.insert(route, i);
             }
             let occupant = *non_plain_binds.entry(c.bind()).or_insert(i);
             if c.spec.tls.is_none() && occupant != i {
@@ -1053,5 +1043,355 @@ pub mod describe {
             .map(|i| format!("`{}`", i.as_ref()))
             .collect::<Vec<_>>()
             .join(", ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A Gateway document: `servers` is a flow sequence of servers.
+    fn gateway(name: &str, ns: &str, selector: &str, servers: &str) -> String {
+        format!(
+            "apiVersion: networking.istio.io/v1beta1\nkind: Gateway\nmetadata: {{name: {name}, \
+             namespace: {ns}}}\nspec:\n  selector: {selector}\n  servers: {servers}\n---\n"
+        )
+    }
+
+    fn server(port: u32, protocol: &str, hosts: &str) -> String {
+        let tls = if protocol == "HTTPS" {
+            ", tls: {mode: SIMPLE, credentialName: c}"
+        } else {
+            ""
+        };
+        format!(
+            "{{port: {{number: {port}, name: p{port}{protocol}, protocol: {protocol}}}, hosts: \
+             {hosts}{tls}}}"
+        )
+    }
+
+    fn build(text: &str) -> (Bundle, Topology) {
+        let bundle = Bundle::from_text("t.yaml", text).unwrap();
+        let topology = Topology::build(&bundle);
+        (bundle, topology)
+    }
+
+    /// Outcomes of every server of Gateway `name`, in server order.
+    fn outcomes(bundle: &Bundle, topology: &Topology, name: &str) -> Vec<Outcome> {
+        let g = bundle
+            .model
+            .gateways
+            .iter()
+            .position(|g| g.name.value == name)
+            .unwrap();
+        (0..bundle.model.gateways[g].servers.len())
+            .flat_map(|s| {
+                topology
+                    .placements(ServerRef {
+                        gateway: g,
+                        server: s,
+                    })
+                    .map(|(_, p)| p.outcome.clone())
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    }
+
+    const SEL: &str = "{istio: ingressgateway}";
+
+    #[test]
+    fn http_servers_merge_into_one_route_table() {
+        let text = gateway(
+            "a",
+            "x",
+            SEL,
+            &format!("[{}]", server(80, "HTTP", "[a.com]")),
+        ) + &gateway(
+            "b",
+            "x",
+            SEL,
+            &format!("[{}]", server(80, "HTTP2", "[b.com]")),
+        );
+        let (bundle, topology) = build(&text);
+        assert_eq!(topology.listeners.len(), 1);
+        assert!(matches!(
+            outcomes(&bundle, &topology, "b")[0],
+            Outcome::Merged { .. }
+        ));
+    }
+
+    #[test]
+    fn http_then_https_rejects_https_but_https_then_http_keeps_both() {
+        let text = gateway(
+            "a",
+            "x",
+            SEL,
+            &format!("[{}]", server(443, "HTTP", "[a.com]")),
+        ) + &gateway(
+            "b",
+            "x",
+            SEL,
+            &format!("[{}]", server(443, "HTTPS", "[b.com]")),
+        );
+        let (bundle, topology) = build(&text);
+        assert!(matches!(
+            outcomes(&bundle, &topology, "b")[0],
+            Outcome::Rejected {
+                reason: Reject::ProtocolConflict,
+                ..
+            }
+        ));
+        let text = gateway(
+            "a",
+            "x",
+            SEL,
+            &format!("[{}]", server(443, "HTTPS", "[a.com]")),
+        ) + &gateway(
+            "b",
+            "x",
+            SEL,
+            &format!("[{}]", server(443, "HTTP", "[b.com]")),
+        ) + &gateway(
+            "c",
+            "x",
+            SEL,
+            &format!("[{}]", server(443, "HTTP", "[c.com]")),
+        );
+        let (bundle, topology) = build(&text);
+        assert_eq!(outcomes(&bundle, &topology, "b"), vec![Outcome::Kept]);
+        assert!(matches!(
+            outcomes(&bundle, &topology, "c")[0],
+            Outcome::Rejected {
+                reason: Reject::DuplicateRouteName { .. },
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn only_the_first_addition_to_a_tls_port_may_lack_tls() {
+        let text = gateway(
+            "a",
+            "x",
+            SEL,
+            &format!("[{}]", server(443, "HTTPS", "[a.com]")),
+        ) + &gateway(
+            "b",
+            "x",
+            SEL,
+            &format!("[{}]", server(443, "HTTPS", "[b.com]")),
+        ) + &gateway("c", "x", SEL, &format!("[{}]", server(443, "TCP", "['*']")));
+        let (bundle, topology) = build(&text);
+        assert_eq!(outcomes(&bundle, &topology, "b"), vec![Outcome::Kept]);
+        assert!(matches!(
+            outcomes(&bundle, &topology, "c")[0],
+            Outcome::Rejected {
+                reason: Reject::PlaintextAfterTls,
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn tcp_rejects_everything_after_it() {
+        let text = gateway(
+            "a",
+            "x",
+            SEL,
+            &format!("[{}]", server(31400, "TCP", "['*']")),
+        ) + &gateway(
+            "b",
+            "x",
+            SEL,
+            &format!("[{}]", server(31400, "TCP", "['*']")),
+        );
+        let (bundle, topology) = build(&text);
+        assert!(matches!(
+            outcomes(&bundle, &topology, "b")[0],
+            Outcome::Rejected {
+                reason: Reject::ProtocolConflict,
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn service_target_ports_join_listeners_and_binds_split_them() {
+        let service = "apiVersion: v1\nkind: Service\nmetadata: {name: gw, namespace: x}\nspec:\n  \
+                       selector: {istio: ingressgateway}\n  ports: [{port: 80, targetPort: 8080}]\n---\n";
+        let text = service.to_string()
+            + &gateway(
+                "a",
+                "x",
+                SEL,
+                &format!("[{}]", server(80, "HTTP", "[a.com]")),
+            )
+            + &gateway(
+                "b",
+                "x",
+                SEL,
+                &format!("[{}]", server(8080, "TCP", "['*']")),
+            )
+            + &gateway(
+                "c",
+                "x",
+                SEL,
+                "[{port: {number: 8080, name: t, protocol: TCP}, bind: 10.0.0.1, hosts: ['*']}]",
+            );
+        let (bundle, topology) = build(&text);
+        assert!(matches!(
+            outcomes(&bundle, &topology, "b")[0],
+            Outcome::Rejected {
+                reason: Reject::ProtocolConflict,
+                ..
+            }
+        ));
+        assert_eq!(outcomes(&bundle, &topology, "c"), vec![Outcome::Kept]);
+        let names: Vec<String> = topology.listeners.iter().map(Listener::name).collect();
+        assert_eq!(names, ["0.0.0.0_8080", "10.0.0.1_8080"]);
+    }
+
+    #[test]
+    fn duplicate_tls_host_rejects_the_newer_server_after_normalisation() {
+        let text = gateway(
+            "b",
+            "x",
+            SEL,
+            &format!("[{}]", server(443, "HTTPS", "['*/a.com']")),
+        ) + &gateway(
+            "a",
+            "x",
+            SEL,
+            &format!("[{}]", server(443, "HTTPS", "[a.com, z.com]")),
+        );
+        let (bundle, topology) = build(&text);
+        // Same (absent) timestamp: `a` sorts first and wins.
+        assert_eq!(outcomes(&bundle, &topology, "a"), vec![Outcome::Kept]);
+        assert!(matches!(
+            &outcomes(&bundle, &topology, "b")[0],
+            Outcome::Rejected { reason: Reject::DuplicateTlsHost { hosts }, .. } if hosts == &["a.com"]
+        ));
+    }
+
+    #[test]
+    fn namespaced_hosts_with_one_sni_risk_a_nack() {
+        let text = gateway(
+            "a",
+            "x",
+            SEL,
+            &format!("[{}]", server(443, "HTTPS", "[ns1/foo.com]")),
+        ) + &gateway(
+            "b",
+            "x",
+            SEL,
+            &format!("[{}]", server(443, "HTTPS", "[ns2/foo.com]")),
+        );
+        let (bundle, topology) = build(&text);
+        assert!(matches!(
+            &outcomes(&bundle, &topology, "b")[0],
+            Outcome::NackRisk { reason: Nack::DuplicateSni { sni }, .. } if sni == "foo.com"
+        ));
+    }
+
+    #[test]
+    fn older_gateway_wins_whatever_the_input_order() {
+        let text = "apiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata: {name: a, namespace: x, \
+                    creationTimestamp: '2024-05-01T00:00:00Z'}\nspec:\n  selector: {istio: ingressgateway}\n  \
+                    servers: [{port: {number: 443, name: h, protocol: HTTPS}, hosts: [a.com], tls: {mode: SIMPLE}}]\n---\n\
+                    apiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata: {name: z, namespace: x, \
+                    creationTimestamp: '2024-01-01T00:00:00Z'}\nspec:\n  selector: {istio: ingressgateway}\n  \
+                    servers: [{port: {number: 443, name: h, protocol: HTTPS}, hosts: [a.com], tls: {mode: SIMPLE}}]\n";
+        let (bundle, topology) = build(text);
+        assert_eq!(outcomes(&bundle, &topology, "z"), vec![Outcome::Kept]);
+        assert!(matches!(
+            outcomes(&bundle, &topology, "a")[0],
+            Outcome::Rejected { .. }
+        ));
+    }
+
+    #[test]
+    fn workloads_group_textually_different_selectors() {
+        let deployment = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: ingress, namespace: istio-system}\n\
+                          spec:\n  template:\n    metadata:\n      labels: {app: istio-ingressgateway, istio: ingressgateway}\n---\n";
+        let text = deployment.to_string()
+            + &gateway(
+                "a",
+                "x",
+                "{istio: ingressgateway}",
+                &format!("[{}]", server(80, "HTTP", "[a.com]")),
+            )
+            + &gateway(
+                "b",
+                "y",
+                "{app: istio-ingressgateway}",
+                &format!("[{}]", server(80, "TCP", "['*']")),
+            )
+            + &gateway(
+                "c",
+                "y",
+                "{app: other}",
+                &format!("[{}]", server(80, "TCP", "['*']")),
+            );
+        let (bundle, topology) = build(&text);
+        assert!(matches!(
+            outcomes(&bundle, &topology, "b")[0],
+            Outcome::Rejected { .. }
+        ));
+        // `c` selects nothing in the input: it stands alone.
+        assert_eq!(outcomes(&bundle, &topology, "c"), vec![Outcome::Kept]);
+        assert_eq!(topology.workloads.len(), 2);
+    }
+
+    #[test]
+    fn subset_selectors_without_workloads_are_probably_one_workload() {
+        let text = gateway(
+            "a",
+            "x",
+            "{istio: ingressgateway}",
+            &format!("[{}]", server(80, "HTTP", "[a.com]")),
+        ) + &gateway(
+            "b",
+            "x",
+            "{istio: ingressgateway, team: blue}",
+            &format!("[{}]", server(80, "TCP", "['*']")),
+        );
+        let (bundle, topology) = build(&text);
+        assert_eq!(
+            topology.workloads.len(),
+            1,
+            "only the maximal selector stands in"
+        );
+        let workload = &topology.workloads[0];
+        assert_eq!(workload.membership(0), Some(Match::ProbablySame));
+        assert_eq!(workload.membership(1), Some(Match::SameSelector));
+        assert!(matches!(
+            outcomes(&bundle, &topology, "b")[0],
+            Outcome::Rejected { .. }
+        ));
+    }
+
+    #[test]
+    fn gateways_without_selector_apply_to_every_gateway_workload() {
+        let text = gateway(
+            "a",
+            "x",
+            "{istio: one}",
+            &format!("[{}]", server(80, "HTTP", "[a.com]")),
+        ) + &gateway(
+            "b",
+            "x",
+            "{istio: two}",
+            &format!("[{}]", server(80, "HTTP", "[b.com]")),
+        ) + &gateway(
+            "c",
+            "x",
+            "null",
+            &format!("[{}]", server(80, "TCP", "['*']")),
+        );
+        let (bundle, topology) = build(&text);
+        assert_eq!(topology.workloads.len(), 2);
+        let c = outcomes(&bundle, &topology, "c");
+        assert_eq!(c.len(), 2);
+        assert!(c.iter().all(|o| matches!(o, Outcome::Rejected { .. })));
     }
 }

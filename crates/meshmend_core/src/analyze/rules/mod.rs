@@ -5,6 +5,8 @@
 //! VirtualService ↔ Gateway binding.
 
 mod mm001_yaml_syntax;
+mod mm101_protocol_conflict;
+mod mm102_duplicate_tls_host;
 mod mm201_nodeport_collision;
 mod mm202_nodeport_out_of_range;
 mod mm301_gateway_port_not_on_service;
@@ -17,6 +19,8 @@ use super::Rule;
 /// All rules, in the order they run and are documented.
 pub(crate) const RULES: &[&dyn Rule] = &[
     &mm001_yaml_syntax::YamlSyntax,
+    &mm101_protocol_conflict::ProtocolConflict,
+    &mm102_duplicate_tls_host::DuplicateTlsHost,
     &mm201_nodeport_collision::NodeportCollision,
     &mm202_nodeport_out_of_range::NodeportOutOfRange,
     &mm301_gateway_port_not_on_service::GatewayPortNotOnService,
