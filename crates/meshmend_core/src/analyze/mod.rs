@@ -1,6 +1,7 @@
 //! Rules over a [`Bundle`]: the `Rule` contract, the context rules read, and
 //! [`analyze`], which runs them all.
 
+pub mod compat;
 pub(crate) mod hosts;
 pub mod rules;
 pub mod topology;
@@ -96,7 +97,13 @@ pub trait Rule: Sync {
 }
 
 /// Runs every rule and returns findings sorted by file, position and code.
+///
+/// With [`AnalyzeOptions::istio_compat`] it reports what `istioctl analyze`
+/// would instead (see [`compat`]).
 pub fn analyze(bundle: &Bundle, options: &AnalyzeOptions) -> Vec<Diagnostic> {
+    if options.istio_compat {
+        return compat::analyze(bundle, options);
+    }
     let cx = Context::new(bundle, options);
     let mut out = Vec::new();
     for rule in rules::RULES {

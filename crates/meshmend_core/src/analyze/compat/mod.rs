@@ -1,0 +1,255 @@
+//! `--istio-compat`: what `istioctl analyze` would print for the same input,
+//! as if run against a cluster that holds it.
+//!
+//! This mode exists for parity testing against Istio's own analyzer suite, so
+//! it reproduces the analyzers' logic *including their quirks* instead of
+//! istiod's behaviour (which the `MM…` rules model):
+//! - exact host-string comparison for IST0145 (`CheckDuplicates`, including
+//!   its habit of adding hosts to the shared index when it finds none);
+//! - selector grouping by selector *string* equality or substring plus a
+//!   shared pod (IST0145), superset selector comparison (IST0138);
+//! - IST0162 counts only Service ports whose `protocol` is literally `TCP`
+//!   (raw input is not defaulted) and accepts a Service `port` or a numeric
+//!   `targetPort`;
+//! - VirtualService references resolve only as `name` or `ns/name` (so
+//!   istiod's `./name` and `name.ns.svc.cluster.local` forms are IST0101).
+//!
+//! Every workload in the input (Pods, Deployments, … and the gateways Helm
+//! values or `IstioOperator` render) stands for the pods a cluster would run.
+//! Diagnostics carry the IST code as `code`, the message text istioctl
+//! prints, and a note naming the upstream analyzer. Identical messages on
+//! the same resource are reported once, as istioctl does.
+
+mod gateway;
+mod virtualservice;
+
+use std::collections::HashSet;
+
+use crate::analyze::{AnalyzeOptions, Context, find_rule};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::{Bundle, Labels, Resource};
+use crate::span::Span;
+
+/// One reproduced `istioctl analyze` analyzer.
+pub struct Analyzer {
+    name: &'static str,
+    codes: &'static [&'static str],
+    run: fn(&Context<'_>, &mut Vec<Diagnostic>),
+}
+
+impl Analyzer {
+    /// The upstream analyzer name, e.g. `gateway.ConflictingGatewayAnalyzer`.
+    pub fn name(&self) -> &'static str {
+        self.name
+    }
+
+    /// The IST codes the upstream analyzer reports (IST0161, credential
+    /// validity, is not reproduced: it needs certificate parsing and a clock).
+    pub fn codes(&self) -> &'static [&'static str] {
+        self.codes
+    }
+}
+
+/// Every reproduced analyzer, in the order they run.
+pub fn analyzers() -> &'static [Analyzer] {
+    ANALYZERS
+}
+
+const ANALYZERS: &[Analyzer] = &[
+    Analyzer {
+        name: gateway::PORT_ANALYZER,
+        codes: &["IST0101", "IST0162"],
+        run: gateway::ingress_gateway_port,
+    },
+    Analyzer {
+        name: gateway::CONFLICT_ANALYZER,
+        codes: &["IST0101", "IST0145"],
+        run: gateway::conflicting_gateways,
+    },
+    Analyzer {
+        name: gateway::CERTIFICATE_ANALYZER,
+        codes: &["IST0138"],
+        run: gateway::duplicate_certificate,
+    },
+    Analyzer {
+        name: gateway::SECRET_ANALYZER,
+        codes: &["IST0101", "IST0161"],
+        run: gateway::secrets,
+    },
+    Analyzer {
+        name: virtualservice::GATEWAY_ANALYZER,
+        codes: &["IST0101", "IST0132", "IST0165"],
+        run: virtualservice::gateways,
+    },
+    Analyzer {
+        name: virtualservice::MESH_HOSTS_ANALYZER,
+        codes: &["IST0109"],
+        run: virtualservice::conflicting_mesh_gateway_hosts,
+    },
+];
+
+/// Runs every reproduced analyzer (plus `yaml-syntax`, so broken input is
+/// never silent) and returns istioctl's findings.
+pub fn analyze(bundle: &Bundle, options: &AnalyzeOptions) -> Vec<Diagnostic> {
+    analyze_only(bundle, options, |_| true)
+}
+
+/// Like [`analyze`], running only the analyzers `keep` accepts (the
+/// upstream test harness runs one analyzer per case).
+pub fn analyze_only(
+    bundle: &Bundle,
+    options: &AnalyzeOptions,
+    keep: impl Fn(&Analyzer) -> bool,
+) -> Vec<Diagnostic> {
+    let cx = Context::new(bundle, options);
+    let mut out = Vec::new();
+    find_rule("yaml-syntax")
+        .expect("yaml-syntax is registered")
+        .check(&cx, &mut out);
+    for analyzer in ANALYZERS.iter().filter(|a| keep(a)) {
+        (analyzer.run)(&cx, &mut out);
+    }
+    let mut seen = HashSet::new();
+    out.retain(|d| seen.insert((d.code, d.resource.clone(), d.message.clone())));
+    out.sort_by(|a, b| {
+        (a.file, a.span.start, a.code, &a.message).cmp(&(b.file, b.span.start, b.code, &b.message))
+    });
+    out
+}
+
+/// An istioctl message on `resource`.
+pub(crate) struct Message {
+    code: &'static str,
+    name: &'static str,
+    severity: Severity,
+}
+
+pub(crate) const REFERENCED_RESOURCE_NOT_FOUND: Message = Message {
+    code: "IST0101",
+    name: "referenced-resource-not-found",
+    severity: Severity::Error,
+};
+pub(crate) const CONFLICTING_MESH_GATEWAY_HOSTS: Message = Message {
+    code: "IST0109",
+    name: "conflicting-mesh-gateway-virtual-service-hosts",
+    severity: Severity::Error,
+};
+pub(crate) const VIRTUAL_SERVICE_HOST_NOT_FOUND_IN_GATEWAY: Message = Message {
+    code: "IST0132",
+    name: "virtual-service-host-not-found-in-gateway",
+    severity: Severity::Warning,
+};
+pub(crate) const GATEWAY_DUPLICATE_CERTIFICATE: Message = Message {
+    code: "IST0138",
+    name: "gateway-duplicate-certificate",
+    severity: Severity::Warning,
+};
+pub(crate) const CONFLICTING_GATEWAYS: Message = Message {
+    code: "IST0145",
+    name: "conflicting-gateways",
+    severity: Severity::Error,
+};
+pub(crate) const GATEWAY_PORT_NOT_DEFINED_ON_SERVICE: Message = Message {
+    code: "IST0162",
+    name: "gateway-port-not-defined-on-service",
+    severity: Severity::Warning,
+};
+pub(crate) const REFERENCED_INTERNAL_GATEWAY: Message = Message {
+    code: "IST0165",
+    name: "referenced-internal-gateway",
+    severity: Severity::Warning,
+};
+
+impl Message {
+    /// The finding, attached to `resource` at `span`.
+    pub(crate) fn on(
+        &self,
+        resource: &Resource,
+        span: Span,
+        analyzer: &str,
+        text: String,
+    ) -> Diagnostic {
+        Diagnostic {
+            code: self.code,
+            name: self.name,
+            istio_code: Some(self.code),
+            severity: self.severity,
+            message: text,
+            file: resource.file,
+            span,
+            resource: Some(resource.reference()),
+            related: Vec::new(),
+            note: Some(format!("istioctl analyze: {analyzer}")),
+            help: None,
+            fix_available: false,
+        }
+    }
+}
+
+/// `FullName.String()`: `ns/name`, or `name` when the namespace is empty.
+pub(crate) fn full_name(namespace: &str, name: &str) -> String {
+    if namespace.is_empty() {
+        name.to_string()
+    } else {
+        format!("{namespace}/{name}")
+    }
+}
+
+/// `klabels.SelectorFromSet(s).String()`: sorted `k=v` joined by commas.
+pub(crate) fn selector_string(selector: Option<&Labels>) -> String {
+    selector
+        .map(crate::model::labels_to_string)
+        .unwrap_or_default()
+}
+
+/// `klabels` matching: every selector pair is in `labels` (an empty selector
+/// matches everything).
+pub(crate) fn selects(selector: Option<&Labels>, labels: &Labels) -> bool {
+    selector.is_none_or(|s| crate::model::selector_matches(s, labels))
+}
+
+/// Go's `%q` for the strings we quote (no control characters expected).
+pub(crate) fn go_quote(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Go's `%v` for a `[]string`: `[a b]`.
+pub(crate) fn go_list<'a>(items: impl IntoIterator<Item = &'a str>) -> String {
+    format!("[{}]", items.into_iter().collect::<Vec<_>>().join(" "))
+}
+
+/// `resource.NewShortOrFullName`: `ns/name` is explicit, anything else is a
+/// name in `namespace`.
+pub(crate) fn short_or_full_name<'a>(namespace: &'a str, name: &'a str) -> (&'a str, &'a str) {
+    name.split_once('/').unwrap_or((namespace, name))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn go_formatting_matches_istioctl() {
+        assert_eq!(go_quote("istio=ingresstypo"), "\"istio=ingresstypo\"");
+        assert_eq!(go_list(["a.com", "b.com"]), "[a.com b.com]");
+        assert_eq!(full_name("", "gw"), "gw");
+        assert_eq!(full_name("ns", "gw"), "ns/gw");
+        assert_eq!(short_or_full_name("vs", "./gw"), (".", "gw"));
+        assert_eq!(
+            short_or_full_name("vs", "gw.ns.svc.cluster.local"),
+            ("vs", "gw.ns.svc.cluster.local")
+        );
+    }
+}
