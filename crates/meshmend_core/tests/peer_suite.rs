@@ -18,7 +18,8 @@ use meshmend_core::{AnalyzeOptions, Bundle, LoadOptions, SourceFile};
 
 #[derive(serde::Deserialize)]
 struct Case {
-    case: String,
+    #[serde(rename = "case")]
+    name: String,
     analyzer: String,
     files: Vec<String>,
     implicit_files: Vec<String>,
@@ -158,17 +159,17 @@ fn istio_analyzer_suite() {
         passed += usize::from(ok);
         passed_all_analyzers += usize::from(got_all == want);
         let status = if ok { "pass" } else { "FAIL" };
-        let required = REQUIRED.contains(&case.case.as_str());
+        let required = REQUIRED.contains(&case.name.as_str());
         println!(
             "{status} {} [{}]{}",
-            case.case,
+            case.name,
             case.analyzer,
             if required { "" } else { " (optional)" }
         );
         if !ok {
             println!("     expected {want:?}\n     got      {got:?}");
             if required {
-                failed_required.push(case.case.clone());
+                failed_required.push(case.name.clone());
             }
         }
     }
@@ -179,7 +180,7 @@ fn istio_analyzer_suite() {
     );
     for name in REQUIRED {
         assert!(
-            cases.iter().any(|c| c.case == *name),
+            cases.iter().any(|c| c.name == *name),
             "required case {name:?} is not in expected.json"
         );
     }
