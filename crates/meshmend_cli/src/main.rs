@@ -6,6 +6,7 @@ mod analyze;
 mod fix;
 mod input;
 mod output;
+mod redact;
 
 use std::process::ExitCode;
 
@@ -25,6 +26,8 @@ enum Command {
     Analyze(analyze::Args),
     /// Fix conflicts with minimal, verified edits (prints a diff by default).
     Fix(fix::Args),
+    /// Print the input with every secret replaced by a placeholder.
+    Redact(redact::Args),
     /// List every rule.
     Rules(analyze::RulesArgs),
     /// Print a rule's documentation.
@@ -47,6 +50,7 @@ fn main() -> ExitCode {
         Command::Analyze(args) => analyze::run(&args),
         Command::Rules(args) => analyze::rules(&args),
         Command::Fix(args) => fix::run(&args),
+        Command::Redact(args) => redact::run(&args),
         Command::Explain { rule } => analyze::explain(&rule),
     };
     match result {

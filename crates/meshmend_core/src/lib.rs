@@ -28,6 +28,7 @@ pub mod edit;
 pub mod error;
 pub mod model;
 pub mod parse;
+pub mod redact;
 pub mod refactor;
 pub mod span;
 
@@ -38,4 +39,5 @@ pub use edit::{Applicability, Applied, Edit, Fix, apply};
 pub use error::{Error, ErrorKind};
 pub use model::{Bundle, LoadOptions, Model, ResourceRef, SourceFile};
 pub use parse::{Limits, Stream, parse};
+pub use redact::{RedactFinding, Redaction, Vault, redact, redact_with};
 pub use span::{LineCol, LineIndex, Span, Spanned};

@@ -1,0 +1,320 @@
+//! The allowlist: values that look like secrets but are not. Applied to the
+//! captured value only, never to the line, so one placeholder on a line does
+//! not hide a real secret next to it.
+
+const PLACEHOLDER_WORDS: &[&str] = &[
+    "changeme",
+    "change_me",
+    "change-me",
+    "changeit",
+    "change_it",
+    "replace_me",
+    "replaceme",
+    "replace-me",
+    "replace_with",
+    "replace-with",
+    "your_",
+    "your-",
+    "yourpassword",
+    "yoursecret",
+    "yourtoken",
+    "example",
+    "dummy",
+    "placeholder",
+    "redacted",
+    "xxxx",
+    "****",
+    "....",
+    "todo",
+    "fixme",
+    "sample",
+    "insert_",
+    "insert-",
+    "set_me",
+    "set-me",
+    "notasecret",
+    "not-a-secret",
+    "not_a_secret",
+];
+
+const EXACT: &[&str] = &[
+    "password",
+    "passwd",
+    "pass",
+    "secret",
+    "secrets",
+    "token",
+    "apikey",
+    "api_key",
+    "key",
+    "admin",
+    "root",
+    "test",
+    "testing",
+    "none",
+    "null",
+    "nil",
+    "empty",
+    "default",
+    "string",
+    "value",
+    "undefined",
+    "unset",
+    "foo",
+    "bar",
+    "foobar",
+    "baz",
+    "qux",
+    "tbd",
+    "n/a",
+    "na",
+    "guest",
+    "user",
+    "username",
+    "required",
+    "optional",
+    "generated",
+    "random",
+    "auto",
+    "true",
+    "false",
+    "yes",
+    "no",
+    "on",
+    "off",
+    "~",
+    "-",
+    "*",
+    "enabled",
+    "disabled",
+];
+
+/// Placeholders, templates and variable references: `${VAR}`, `$(VAR)`,
+/// `{{ .Values.x }}`, `<your-key>`, `changeme`, `REPLACE_ME`, `***`,
+/// `…EXAMPLE`, our own `__REDACTED_…__` tokens.
+pub(crate) fn is_placeholder(value: &str) -> bool {
+    let v = value.trim().trim_matches(|c| c == '"' || c == '\'');
+    if v.is_empty() {
+        return true;
+    }
+    if v.contains("__REDACTED_") || v.contains("X19SRURBQ1RF") {
+        return true;
+    }
+    if ["${", "$(", "{{", "}}", "<%", "%{", "#{", "@@"]
+        .iter()
+        .any(|m| v.contains(m))
+    {
+        return true;
+    }
+    if v.contains('<') && v.contains('>') {
+        return true;
+    }
+    let bytes = v.as_bytes();
+    // `$VAR`, `%VAR%`, `@VAR@`
+    if let Some(rest) = v.strip_prefix('$')
+        && is_identifier(rest)
+    {
+        return true;
+    }
+    for delim in ['%', '@'] {
+        if let Some(inner) = v.strip_prefix(delim).and_then(|r| r.strip_suffix(delim))
+            && is_identifier(inner)
+        {
+            return true;
+        }
+    }
+    // One repeated character: `xxxxxx`, `******`, `000000`.
+    if bytes.len() >= 3 && bytes.iter().all(|&b| b == bytes[0]) {
+        return true;
+    }
+    if v.ends_with("EXAMPLE") || v.ends_with("EXAMPLEKEY") {
+        return true;
+    }
+    let lower = v.to_ascii_lowercase();
+    if PLACEHOLDER_WORDS.iter().any(|w| lower.contains(w)) {
+        return true;
+    }
+    if EXACT.contains(&lower.as_str()) {
+        return true;
+    }
+    is_sequential(&lower)
+}
+
+/// `abcdef…`, `123456…`: keyboard-walk placeholders.
+fn is_sequential(v: &str) -> bool {
+    let b = v.as_bytes();
+    b.len() >= 6 && b.windows(2).all(|w| w[1] == w[0].wrapping_add(1))
+}
+
+fn is_identifier(v: &str) -> bool {
+    let mut bytes = v.bytes();
+    bytes
+        .next()
+        .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
+        && bytes.all(|b| b.is_ascii_alphanumeric() || b == b'_')
+}
+
+const PREFIXES: &[&str] = &[
+    "os.environ",
+    "process.env",
+    "env:",
+    "env.",
+    "vault:",
+    "vault://",
+    "ref+",
+    "secretsmanager:",
+    "secretsmanager://",
+    "ssm:",
+    "awssm:",
+    "sm://",
+    "k8s:",
+    "k8s://",
+    "secret:",
+    "secretref:",
+    "file:",
+    "gcp:",
+    "gcpsm://",
+    "projects/",
+    "azurekeyvault",
+    "akv:",
+    "kv:",
+    "/",
+    "./",
+    "../",
+    "~/",
+    "arn:",
+    "sha256:",
+    "sha1:",
+    "sha512:",
+    "md5:",
+];
+
+/// Pointers to a secret rather than the secret: vault paths, env lookups,
+/// file paths, `namespace/name` references, secret-store URIs.
+pub(crate) fn is_reference(value: &str) -> bool {
+    let v = value.trim();
+    let lower = v.to_ascii_lowercase();
+    if PREFIXES.iter().any(|p| lower.starts_with(p)) {
+        return true;
+    }
+    // A URL without credentials (credentials in a URL have their own rule).
+    if let Some(at) = lower.find("://")
+        && at > 0
+        && lower[..at]
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'.' | b'-'))
+    {
+        return true;
+    }
+    is_kubernetes_reference(v)
+}
+
+const REFERENCE_WORDS: &[&str] = &[
+    "secret",
+    "secrets",
+    "creds",
+    "credentials",
+    "credential",
+    "token",
+    "tokens",
+    "password",
+    "passwords",
+    "key",
+    "keys",
+    "auth",
+    "tls",
+    "cert",
+    "certs",
+];
+
+/// `my-db-secret`, `prod/postgres-credentials`: names of Kubernetes objects
+/// that hold the secret. Only lower-case DNS names (with at most one `/`)
+/// that contain a word saying what they point at.
+fn is_kubernetes_reference(v: &str) -> bool {
+    if v.is_empty()
+        || !v.bytes().all(|b| {
+            b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'-' | b'.' | b'/')
+        })
+        || v.matches('/').count() > 1
+        || !(v.contains('-') || v.contains('/'))
+    {
+        return false;
+    }
+    v.split(['-', '.', '/'])
+        .any(|part| REFERENCE_WORDS.contains(&part))
+}
+
+/// Non-secret literals under a secret-sounding key: numbers, booleans, null.
+pub(crate) fn is_literal(value: &str) -> bool {
+    let v = value.trim();
+    v.parse::<f64>().is_ok()
+        || matches!(
+            v.to_ascii_lowercase().as_str(),
+            "true" | "false" | "yes" | "no" | "on" | "off" | "null" | "~" | ""
+        )
+}
+
+/// Public material: certificates and public keys are not secrets.
+pub(crate) fn is_public_material(value: &str) -> bool {
+    value.contains("-----BEGIN CERTIFICATE")
+        || value.contains("PUBLIC KEY-----")
+        || value.contains("-----BEGIN X509 CRL")
+        || value.contains("ssh-rsa ")
+        || value.contains("ssh-ed25519 ")
+}
+
+/// Can a value under a secret-sounding key be a secret? Not empty, not a
+/// literal, placeholder, reference or public certificate. No entropy floor:
+/// human passwords have low entropy.
+pub(crate) fn keyed_value_is_secret(value: &str) -> bool {
+    let v = value.trim();
+    v.len() >= 4
+        && !is_literal(v)
+        && !is_placeholder(v)
+        && !is_reference(v)
+        && !is_public_material(v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_and_references_are_not_secrets() {
+        for value in [
+            "${DB_PASSWORD}",
+            "$(POSTGRES_PASSWORD)",
+            "{{ .Values.db.password }}",
+            "<your-api-key>",
+            "changeme",
+            "REPLACE_ME",
+            "xxxxxxxx",
+            "AKIAIOSFODNN7EXAMPLE",
+            "__REDACTED_PASSWORD_1__",
+            "os.environ/OPENAI_API_KEY",
+            "vault:secret/data/db#password",
+            "db-credentials",
+            "prod/postgres-secret",
+            "sha256:0a1b2c",
+            "https://vault.example.internal:8200",
+            "8080",
+            "true",
+            "",
+        ] {
+            assert!(!keyed_value_is_secret(value), "{value}");
+        }
+    }
+
+    #[test]
+    fn human_passwords_are_secrets() {
+        for value in [
+            "hunter2!",
+            "Summer2024",
+            "s3cr3t-Pa55",
+            "my-db-pass",
+            "d41d8cd98f00",
+        ] {
+            assert!(keyed_value_is_secret(value), "{value}");
+        }
+    }
+}

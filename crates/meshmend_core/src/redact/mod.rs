@@ -1,0 +1,894 @@
+//! Secret redaction: find every secret in a set of manifests and replace it
+//! with a stable, readable placeholder, so the text can be shown to anyone
+//! (a colleague, a ticket, an LLM) and restored locally afterwards.
+//!
+//! ```
+//! use meshmend_core::{SourceFile, redact};
+//!
+//! let files = [SourceFile::new(
+//!     "db.yaml",
+//!     "env:\n  - name: DB_PASSWORD\n    value: s3cr3t-Pa55\n  - name: URL\n    value: postgres://app:s3cr3t-Pa55@db:5432/app\n",
+//! )];
+//! let redaction = redact(&files);
+//! let redacted = redaction.apply(&files);
+//! assert_eq!(
+//!     redacted[0],
+//!     "env:\n  - name: DB_PASSWORD\n    value: __REDACTED_PASSWORD_1__\n  - name: URL\n    value: postgres://app:__REDACTED_PASSWORD_1__@db:5432/app\n",
+//! );
+//! assert_eq!(redaction.vault.rehydrate(&redacted[0]), files[0].text);
+//! ```
+//!
+//! ## Layers
+//! 1. **Structural** ([`structural`]): the YAML tree (or, for text that does
+//!    not parse, its lines) gives `(key, value)` pairs: `kind: Secret`
+//!    `data`/`binaryData`/`stringData`, env `name`/`value` pairs, keyed
+//!    values anywhere, `KEY=value` lines in block scalars, `--password x`
+//!    arguments. A key classifier plus a value gate decide; there is no
+//!    entropy floor (human passwords have low entropy).
+//! 2. **Anchored rules** ([`RULES`]): one row per rule. One ASCII
+//!    case-insensitive Aho-Corasick pass over every rule's keywords finds the
+//!    lines worth looking at; a rule's regex runs only on the lines where one
+//!    of its keywords occurred (all rules are single-line; the PEM rule matches
+//!    the `BEGIN` line and extends to `END` by hand).
+//! 3. **Allowlist** (`allow`): placeholders, references, templates,
+//!    digests, public certificates — applied to the captured value only.
+//!
+//! ## Placeholders and the vault
+//! Each distinct secret gets `__REDACTED_<FAMILY>_<n>__` (numbered per family
+//! in order of first appearance, across all files), so one password used in a
+//! Secret and in a `DATABASE_URL` reads as the same thing. The [`Vault`] maps
+//! every placeholder *as written in the output* back to the exact original
+//! bytes, which makes `rehydrate(apply(redact(x))) == x` hold byte for byte.
+//! Base64 `Secret.data` values get the base64 encoding of their placeholder,
+//! so the output is still a valid Secret. The vault never leaves memory and
+//! its `Debug` output shows no secret.
+//!
+//! ## Regex engine
+//! `regex-lite` behind the keyword prefilter with per-line windows, chosen by
+//! measurement (see the commit that introduced this module and
+//! `benches/redact.rs`): it keeps the wasm build ~150 KB (gz ~50 KB) smaller
+//! than `regex` with `perf`, and the per-line windows make its slower matcher
+//! irrelevant at our rule count. The `regex-full` feature swaps in
+//! `regex::bytes` (Unicode off) to re-measure.
+
+mod allow;
+mod engine;
+mod structural;
+mod vault;
+
+use std::sync::OnceLock;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+
+use crate::edit::{Applicability, Edit, Fix, apply};
+use crate::model::SourceFile;
+use crate::parse::{Limits, parse};
+use crate::span::Span;
+
+pub use vault::Vault;
+
+/// Extra validation of a rule's capture, beyond the allowlist.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Check {
+    /// The capture is the secret.
+    None,
+    /// Drop AWS documentation keys (`…EXAMPLE`).
+    NotExample,
+    /// Must look like a token, not a word: a digit, or both cases.
+    Tokenish,
+    /// Base64 of printable `user:password`.
+    BasicCredentials,
+    /// The match is a PEM `BEGIN … PRIVATE KEY` line; the secret is the body
+    /// up to the `END` line (across lines or literal `\n`).
+    PemBody,
+}
+
+/// One anchored redaction rule. The secret is capture group 1 (or the whole
+/// match), so the edit covers only the secret and keeps the key, the quotes
+/// and the rest of the line.
+#[derive(Debug)]
+pub struct RedactRule {
+    /// Stable kebab-case id, reported in findings; one fixture per id in
+    /// `tests/redact/<id>.yaml`.
+    pub id: &'static str,
+    /// Placeholder family (`__REDACTED_<FAMILY>_<n>__`).
+    pub family: &'static str,
+    /// Lower-case literals, one of which occurs on every line the rule can
+    /// match (the prefilter).
+    pub keywords: &'static [&'static str],
+    /// The pattern (ASCII; valid for both `regex-lite` and `regex::bytes`).
+    pub pattern: &'static str,
+    /// Extra validation of the capture.
+    pub check: Check,
+}
+
+macro_rules! rule {
+    ($id:literal, $family:literal, [$($kw:literal),+ $(,)?], $pattern:expr $(, $check:ident)?) => {
+        RedactRule {
+            id: $id,
+            family: $family,
+            keywords: &[$($kw),+],
+            pattern: $pattern,
+            check: rule!(@check $($check)?),
+        }
+    };
+    (@check) => { Check::None };
+    (@check $check:ident) => { Check::$check };
+}
+
+/// Userinfo password of a URI with the given scheme(s): keep scheme, user,
+/// host, port and path; capture only the password.
+macro_rules! uri_password {
+    ($schemes:literal) => {
+        concat!(
+            r#"(?i)\b"#,
+            $schemes,
+            r#"://[^\s:@/?#'"<>]*:([^\s@/?#'"]+)@[^\s@]"#
+        )
+    };
+}
+
+/// All anchored rules, most specific first: when two rules capture the same
+/// bytes, the earlier row names the family. Add one row and one fixture
+/// (`tests/redact/<id>.yaml`) to add a rule.
+pub const RULES: &[RedactRule] = &[
+    rule!(
+        "private-key",
+        "PRIVATE_KEY",
+        ["private key-----", "private key block-----"],
+        r"-----BEGIN[ A-Z0-9]{0,40}PRIVATE KEY(?: BLOCK)?-----",
+        PemBody
+    ),
+    rule!(
+        "aws-access-key-id",
+        "AWS_ACCESS_KEY_ID",
+        ["akia", "asia", "abia", "acca"],
+        r"\b((?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16})\b",
+        NotExample
+    ),
+    rule!(
+        "aws-session-token",
+        "AWS_SESSION_TOKEN",
+        ["iqojb3jpz2lux2vj", "fwogzxivyxdz"],
+        r"\b((?:IQoJb3JpZ2luX2Vj|FwoGZXIvYXdz)[A-Za-z0-9/+=]{40,})"
+    ),
+    rule!(
+        "aws-secret-access-key",
+        "AWS_SECRET_KEY",
+        [
+            "secret_access_key",
+            "secretaccesskey",
+            "secret-access-key",
+            "aws_secret_key",
+            "aws-secret-key"
+        ],
+        r#"(?i)(?:secret[_-]?access[_-]?key|aws[_-]secret[_-]key)["']?\s*[:=]\s*["']?([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)"#,
+        NotExample
+    ),
+    rule!(
+        "aws-arn-account",
+        "AWS_ACCOUNT",
+        ["arn:aws"],
+        r"\barn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:(\d{12}):"
+    ),
+    rule!(
+        "aws-ecr-account",
+        "AWS_ACCOUNT",
+        [".dkr.ecr."],
+        r"\b(\d{12})\.dkr\.ecr\."
+    ),
+    rule!(
+        "aws-sqs-account",
+        "AWS_ACCOUNT",
+        ["amazonaws.com/"],
+        r"\bsqs[.-][a-z0-9.-]*amazonaws\.com/(\d{12})\b"
+    ),
+    rule!(
+        "aws-account-id",
+        "AWS_ACCOUNT",
+        ["accountid", "account_id", "account-id"],
+        r#"(?i)account[_-]?id["']?\s*[:=]\s*["']?(\d{12})(?:[^0-9]|$)"#
+    ),
+    rule!(
+        "gcp-api-key",
+        "GCP_API_KEY",
+        ["aiza"],
+        r"\b(AIza[0-9A-Za-z_-]{35})(?:[^0-9A-Za-z_-]|$)"
+    ),
+    rule!(
+        "gcp-private-key-id",
+        "GCP_PRIVATE_KEY_ID",
+        ["private_key_id"],
+        r#""private_key_id"\s*:\s*"([0-9a-f]{40})""#
+    ),
+    rule!(
+        "azure-storage-account-key",
+        "AZURE_STORAGE_KEY",
+        ["accountkey="],
+        r"(?i)AccountKey=([A-Za-z0-9+/]{86}==)"
+    ),
+    rule!(
+        "azure-shared-access-key",
+        "AZURE_SHARED_ACCESS_KEY",
+        ["sharedaccesskey="],
+        r"(?i)SharedAccessKey=([A-Za-z0-9+/]{40,}={0,2})"
+    ),
+    rule!(
+        "azure-sas-signature",
+        "AZURE_SAS",
+        ["sig="],
+        r"[?&;]sig=([A-Za-z0-9%+/]{30,}(?:%3D|=){0,2})"
+    ),
+    rule!(
+        "azure-client-secret",
+        "AZURE_CLIENT_SECRET",
+        ["q~"],
+        r"(?:^|[^A-Za-z0-9_~.-])([A-Za-z0-9_~.-]{3}[0-9]Q~[A-Za-z0-9_~.-]{31,34})(?:[^A-Za-z0-9_~.-]|$)"
+    ),
+    rule!(
+        "github-token",
+        "GITHUB_TOKEN",
+        ["ghp_", "gho_", "ghu_", "ghs_", "ghr_"],
+        r"\b((?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36})\b"
+    ),
+    rule!(
+        "github-fine-grained-token",
+        "GITHUB_TOKEN",
+        ["github_pat_"],
+        r"\b(github_pat_[A-Za-z0-9_]{82})\b"
+    ),
+    rule!(
+        "gitlab-token",
+        "GITLAB_TOKEN",
+        ["glpat-", "glrt-", "gldt-", "glptt-", "glcbt-", "glsoat-"],
+        r"\b((?:glpat|glrt|gldt|glptt|glcbt|glsoat)-[A-Za-z0-9_-]{20,})"
+    ),
+    rule!(
+        "slack-token",
+        "SLACK_TOKEN",
+        [
+            "xoxb-", "xoxp-", "xoxa-", "xoxe-", "xoxr-", "xoxs-", "xapp-"
+        ],
+        r"\b((?:xox[abeprs]|xapp)-[A-Za-z0-9-]{10,})"
+    ),
+    rule!(
+        "slack-webhook",
+        "SLACK_WEBHOOK",
+        ["hooks.slack.com"],
+        r"hooks\.slack\.com/(?:services|workflows|triggers)/([A-Za-z0-9+/_-]{20,})"
+    ),
+    rule!(
+        "stripe-key",
+        "STRIPE_KEY",
+        ["sk_live_", "sk_test_", "rk_live_", "rk_test_", "whsec_"],
+        r"\b((?:sk|rk)_(?:live|test)_[A-Za-z0-9]{20,}|whsec_[A-Za-z0-9+/]{24,})"
+    ),
+    rule!(
+        "sendgrid-key",
+        "SENDGRID_KEY",
+        ["sg."],
+        r"\b(SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43})"
+    ),
+    rule!(
+        "datadog-key",
+        "DATADOG_KEY",
+        ["dd_api", "dd_app", "dd-api", "datadog"],
+        r#"(?i)(?:dd|datadog)[_-]?(?:api|app|application)[_-]?key["']?\s*[:=]\s*["']?([a-f0-9]{40}|[a-f0-9]{32})(?:[^a-f0-9]|$)"#
+    ),
+    rule!(
+        "npm-token",
+        "NPM_TOKEN",
+        ["npm_"],
+        r"\b(npm_[A-Za-z0-9]{36})\b"
+    ),
+    rule!(
+        "npmrc-auth",
+        "NPM_TOKEN",
+        ["_authtoken", "_auth"],
+        r#"(?i)_auth(?:Token)?\s*=\s*["']?([^\s"'$]{8,})"#
+    ),
+    rule!(
+        "dockerhub-token",
+        "DOCKERHUB_TOKEN",
+        ["dckr_pat_", "dckr_oat_"],
+        r"\b(dckr_(?:pat|oat)_[A-Za-z0-9_-]{27,})"
+    ),
+    rule!(
+        "grafana-token",
+        "GRAFANA_TOKEN",
+        ["glsa_", "glc_"],
+        r"\b(glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}|glc_[A-Za-z0-9+/]{32,}={0,2})"
+    ),
+    rule!(
+        "vault-token",
+        "VAULT_TOKEN",
+        ["hvs.", "hvb.", "hvr."],
+        r"\b(hv[sbr]\.[A-Za-z0-9_-]{24,})"
+    ),
+    rule!(
+        "openai-key",
+        "OPENAI_KEY",
+        ["t3blbkfj"],
+        r"\b(sk-[A-Za-z0-9_-]{16,160}T3BlbkFJ[A-Za-z0-9_-]{16,160})"
+    ),
+    rule!(
+        "anthropic-key",
+        "ANTHROPIC_KEY",
+        ["sk-ant-"],
+        r"\b(sk-ant-(?:api03|admin01|oat01)-[A-Za-z0-9_-]{80,120}AA)(?:[^A-Za-z0-9_-]|$)"
+    ),
+    rule!(
+        "hashicorp-tf-token",
+        "HASHICORP_TOKEN",
+        ["atlasv1"],
+        r"\b([A-Za-z0-9]{14}\.atlasv1\.[A-Za-z0-9_=-]{60,})"
+    ),
+    rule!(
+        "twilio-api-key",
+        "TWILIO_KEY",
+        ["twilio"],
+        r#"(?i)twilio[a-z_-]*(?:token|secret|key)["']?\s*[:=]\s*["']?((?:SK)?[A-Za-z0-9]{32})\b"#
+    ),
+    rule!(
+        "jwt",
+        "JWT",
+        ["eyj"],
+        r"\b(eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,})"
+    ),
+    rule!(
+        "bearer-token",
+        "BEARER_TOKEN",
+        ["bearer"],
+        r"(?i)\bbearer\s+([A-Za-z0-9._~+/-]{8,}=*)",
+        Tokenish
+    ),
+    rule!(
+        "basic-auth-header",
+        "BASIC_AUTH",
+        ["basic"],
+        r"(?i)\bbasic\s+([A-Za-z0-9+/]{8,}={0,2})",
+        BasicCredentials
+    ),
+    rule!(
+        "docker-config-auth",
+        "DOCKERCONFIG",
+        ["\"auth\""],
+        r#""auth"\s*:\s*"([A-Za-z0-9+/]{8,}={0,2})""#,
+        BasicCredentials
+    ),
+    rule!(
+        "postgres-uri-password",
+        "POSTGRES_PASSWORD",
+        ["postgres"],
+        uri_password!("postgres(?:ql)?(?:\\+[a-z0-9]+)?")
+    ),
+    rule!(
+        "mysql-uri-password",
+        "MYSQL_PASSWORD",
+        ["mysql", "mariadb"],
+        uri_password!("(?:mysql|mariadb)(?:\\+[a-z0-9]+)?")
+    ),
+    rule!(
+        "mongodb-uri-password",
+        "MONGODB_PASSWORD",
+        ["mongodb"],
+        uri_password!("mongodb(?:\\+srv)?")
+    ),
+    rule!(
+        "redis-uri-password",
+        "REDIS_PASSWORD",
+        ["redis"],
+        uri_password!("rediss?")
+    ),
+    rule!(
+        "amqp-uri-password",
+        "AMQP_PASSWORD",
+        ["amqp"],
+        uri_password!("amqps?")
+    ),
+    rule!(
+        "uri-password",
+        "URL_PASSWORD",
+        ["://"],
+        uri_password!("[a-z][a-z0-9+.-]{1,30}")
+    ),
+    rule!(
+        "go-dsn-password",
+        "MYSQL_PASSWORD",
+        ["@tcp("],
+        r#"[A-Za-z0-9_.-]+:([^\s@/'"]+)@tcp\("#
+    ),
+    rule!(
+        "connection-string-password",
+        "DB_PASSWORD",
+        ["password=", "pwd=", "password =", "pwd ="],
+        r#"(?i)(?:^|[;?&\s"'{(])(?:password|pwd)\s*=\s*([^;&\s"'{}()]+)"#
+    ),
+    rule!(
+        "curl-user-password",
+        "BASIC_AUTH",
+        ["-u ", "-u=", "--user"],
+        r#"(?:^|\s)(?:-u|--user)[ =]['"]?[^\s:'"]+:([^\s'"@]+)"#
+    ),
+];
+
+/// Priority of `Secret.data` values: their encoding decides what the edit writes.
+pub(crate) const DATA_PRIORITY: u32 = 0;
+/// Anchored rules come next, in table order (they name the family best).
+pub(crate) const RULE_PRIORITY: u32 = 1_000;
+/// Keyed values found by the structural pass.
+pub(crate) const KEYED_PRIORITY: u32 = 10_000;
+
+/// How a redacted value is written back.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum Encoding {
+    /// The placeholder itself.
+    Plain,
+    /// Base64 of the placeholder (Secret `data`).
+    Base64,
+}
+
+/// A secret found by any layer, before placeholders are assigned.
+pub(crate) struct Candidate {
+    /// Original bytes to replace.
+    pub(crate) span: Span,
+    pub(crate) rule: &'static str,
+    pub(crate) family: &'static str,
+    /// Lower wins when two candidates cover the same bytes.
+    pub(crate) priority: u32,
+    pub(crate) encoding: Encoding,
+    /// What makes two occurrences "the same secret" (decoded or normalised
+    /// value); `None` means the original bytes.
+    pub(crate) identity: Option<String>,
+    /// The enclosing scalar, for the structure-safe fallback.
+    pub(crate) scalar: Option<Span>,
+}
+
+/// One redacted secret. Never contains the secret itself.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct RedactFinding {
+    /// Rule id (`aws-access-key-id`, `secret-data`, `keyed-secret`, …).
+    pub rule: &'static str,
+    /// Placeholder family (`AWS_ACCESS_KEY_ID`, `PASSWORD`, …).
+    pub family: &'static str,
+    /// Index of the file in the input slice.
+    pub file: usize,
+    /// Bytes of the original text that were replaced.
+    pub span: Span,
+    /// The placeholder (for Secret `data`, the decoded placeholder; the text
+    /// holds its base64).
+    pub placeholder: String,
+    /// Anything the reader should know (e.g. a structure-safe fallback).
+    pub note: Option<&'static str>,
+}
+
+/// Result of [`redact`]: edits per file, what was found, and the vault to undo it.
+#[derive(Debug)]
+pub struct Redaction {
+    /// For each input file (same order), one [`Fix`] per redacted secret.
+    /// Apply with [`apply`](crate::apply) at [`Applicability::Safe`].
+    pub fixes: Vec<Vec<Fix>>,
+    /// Every redacted secret, in file and text order.
+    pub findings: Vec<RedactFinding>,
+    /// Placeholder → original bytes, for [`Vault::rehydrate`].
+    pub vault: Vault,
+}
+
+impl Redaction {
+    /// The redacted texts, one per input file (the fixes applied).
+    pub fn apply(&self, files: &[SourceFile]) -> Vec<String> {
+        files
+            .iter()
+            .zip(&self.fixes)
+            .map(|(file, fixes)| apply(&file.text, fixes, Applicability::Safe).text)
+            .collect()
+    }
+}
+
+/// Finds every secret in `files` and returns the edits that replace each one
+/// with its placeholder. Does not change the text; never panics.
+pub fn redact(files: &[SourceFile]) -> Redaction {
+    redact_with(Vault::default(), files)
+}
+
+/// Like [`redact`], continuing a session: secrets already in `vault` keep
+/// their placeholders, new ones get the next numbers.
+pub fn redact_with(mut vault: Vault, files: &[SourceFile]) -> Redaction {
+    let mut all_fixes = Vec::with_capacity(files.len());
+    let mut findings = Vec::new();
+    let existing = vault::existing_tokens(files);
+    for (index, file) in files.iter().enumerate() {
+        let text = file.text.as_str();
+        let stream = parse(text, &Limits::default()).ok();
+        let mut candidates = Vec::new();
+        structural::scan(text, stream.as_ref(), &mut candidates);
+        scan_rules(text, &mut candidates);
+        let candidates = resolve_overlaps(candidates);
+        let mut planned: Vec<Planned> = candidates
+            .into_iter()
+            .map(|c| {
+                let original = &text[c.span.range()];
+                let identity = c.identity.clone().unwrap_or_else(|| original.to_string());
+                let (token, out) =
+                    vault.assign(&identity, c.family, original, c.encoding, &existing);
+                Planned {
+                    candidate: c,
+                    placeholder: token,
+                    content: out,
+                    note: None,
+                }
+            })
+            .collect();
+        if let Some(stream) = &stream {
+            structural::check_structure(text, stream, &mut planned, &mut vault, &existing);
+        }
+        let mut file_fixes = Vec::with_capacity(planned.len());
+        for p in planned {
+            findings.push(RedactFinding {
+                rule: p.candidate.rule,
+                family: p.candidate.family,
+                file: index,
+                span: p.candidate.span,
+                placeholder: p.placeholder,
+                note: p.note,
+            });
+            file_fixes.push(Fix::new(
+                format!("redact {}", p.candidate.family),
+                Applicability::Safe,
+                vec![Edit::replace(p.candidate.span, p.content)],
+            ));
+        }
+        all_fixes.push(file_fixes);
+    }
+    vault.seal();
+    Redaction {
+        fixes: all_fixes,
+        findings,
+        vault,
+    }
+}
+
+/// A candidate with its placeholder, before it becomes a [`Fix`].
+pub(crate) struct Planned {
+    pub(crate) candidate: Candidate,
+    /// The placeholder as reported.
+    pub(crate) placeholder: String,
+    /// What replaces the span (the placeholder, or its base64).
+    pub(crate) content: String,
+    pub(crate) note: Option<&'static str>,
+}
+
+/// Sorts by position and keeps non-overlapping candidates: at the same start
+/// the longer one wins, at the same span the lower priority; a candidate that
+/// starts inside another is merged into it so no secret byte is left behind.
+fn resolve_overlaps(mut candidates: Vec<Candidate>) -> Vec<Candidate> {
+    candidates.sort_by(|a, b| {
+        (a.span.start, std::cmp::Reverse(a.span.end), a.priority).cmp(&(
+            b.span.start,
+            std::cmp::Reverse(b.span.end),
+            b.priority,
+        ))
+    });
+    let mut out: Vec<Candidate> = Vec::with_capacity(candidates.len());
+    for c in candidates {
+        if c.span.is_empty() {
+            continue;
+        }
+        if let Some(last) = out.last_mut()
+            && c.span.start < last.span.end
+        {
+            if c.span.end > last.span.end {
+                // Partial overlap: cover both, keep the first one's name.
+                last.span.end = c.span.end;
+                last.identity = None;
+                last.encoding = Encoding::Plain;
+            }
+            continue;
+        }
+        out.push(c);
+    }
+    out
+}
+
+struct Compiled {
+    keywords: AhoCorasick,
+    /// For each keyword pattern, the rules that listed it.
+    keyword_rules: Vec<Vec<usize>>,
+    patterns: Vec<OnceLock<Option<engine::Pattern>>>,
+}
+
+fn compiled() -> &'static Compiled {
+    static COMPILED: OnceLock<Compiled> = OnceLock::new();
+    COMPILED.get_or_init(|| {
+        let mut keywords: Vec<&'static str> = Vec::new();
+        let mut keyword_rules: Vec<Vec<usize>> = Vec::new();
+        for (index, rule) in RULES.iter().enumerate() {
+            for &keyword in rule.keywords {
+                if let Some(k) = keywords.iter().position(|&k| k == keyword) {
+                    keyword_rules[k].push(index);
+                } else {
+                    keywords.push(keyword);
+                    keyword_rules.push(vec![index]);
+                }
+            }
+        }
+        let keywords = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .build(&keywords)
+            .expect("the rule keywords are a few hundred short literals");
+        Compiled {
+            keywords,
+            keyword_rules,
+            patterns: RULES.iter().map(|_| OnceLock::new()).collect(),
+        }
+    })
+}
+
+/// The compiled pattern of rule `index`, built on first use (a paste that
+/// never mentions `xoxb` never builds the Slack regex).
+fn pattern(index: usize) -> Option<&'static engine::Pattern> {
+    compiled().patterns[index]
+        .get_or_init(|| engine::Pattern::new(RULES[index].pattern).ok())
+        .as_ref()
+}
+
+/// Runs the anchored rules over the whole text.
+fn scan_rules(text: &str, out: &mut Vec<Candidate>) {
+    scan_rules_range(text, Span::new(0, text.len()), out);
+}
+
+/// Runs the anchored rules on the part of `text` in `span`; keeps only the
+/// secrets inside it.
+pub(crate) fn scan_rules_in(text: &str, span: Span, out: &mut Vec<Candidate>) {
+    let mut found = Vec::new();
+    scan_rules_range(text, span, &mut found);
+    out.extend(found.into_iter().filter(|c| span.contains(c.span)));
+}
+
+/// One keyword pass over `span`, then each triggered rule on each line where
+/// its keyword occurred (once per rule and line).
+fn scan_rules_range(text: &str, span: Span, out: &mut Vec<Candidate>) {
+    let compiled = compiled();
+    let bytes = text.as_bytes();
+    // Per rule: start of the last line it ran on (hits arrive in text order).
+    let mut last_line: Vec<usize> = vec![usize::MAX; RULES.len()];
+    for hit in compiled.keywords.find_overlapping_iter(&text[span.range()]) {
+        let at = span.start + hit.start();
+        let line_start = bytes[..at]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
+        for &rule in &compiled.keyword_rules[hit.pattern().as_usize()] {
+            if last_line[rule] == line_start {
+                continue;
+            }
+            last_line[rule] = line_start;
+            let line_end = bytes[at..]
+                .iter()
+                .position(|&b| b == b'\n')
+                .map_or(text.len(), |i| at + i);
+            run_rule(text, rule, Span::new(line_start, line_end), out);
+        }
+    }
+}
+
+fn run_rule(text: &str, index: usize, line: Span, out: &mut Vec<Candidate>) {
+    let Some(pattern) = pattern(index) else {
+        return;
+    };
+    let rule = &RULES[index];
+    let haystack = &text[line.range()];
+    pattern.for_each_secret(haystack, |range| {
+        let span = Span::new(line.start + range.start, line.start + range.end);
+        let (span, identity) = if rule.check == Check::PemBody {
+            match pem_body(text, span.end) {
+                Some(body) => (body, Some(normalise_pem(&text[body.range()]))),
+                None => return,
+            }
+        } else {
+            (trim_escape(text, span), None)
+        };
+        let value = &text[span.range()];
+        if span.is_empty() || allow::is_placeholder(value) || !check(rule.check, value) {
+            return;
+        }
+        out.push(Candidate {
+            span,
+            rule: rule.id,
+            family: rule.family,
+            priority: RULE_PRIORITY + u32::try_from(index).unwrap_or(0),
+            encoding: Encoding::Plain,
+            identity,
+            scalar: None,
+        });
+    });
+}
+
+/// A capture never ends in a lone backslash: inside a double-quoted scalar
+/// that backslash escapes what follows, and removing it would change the YAML.
+fn trim_escape(text: &str, mut span: Span) -> Span {
+    while span.end > span.start && text.as_bytes()[span.end - 1] == b'\\' {
+        span.end -= 1;
+    }
+    span
+}
+
+fn check(check: Check, value: &str) -> bool {
+    match check {
+        Check::None | Check::PemBody => true,
+        Check::NotExample => !value.ends_with("EXAMPLE"),
+        Check::Tokenish => {
+            value.bytes().any(|b| b.is_ascii_digit())
+                || (value.bytes().any(|b| b.is_ascii_uppercase())
+                    && value.bytes().any(|b| b.is_ascii_lowercase())
+                    && value.len() >= 16)
+        }
+        Check::BasicCredentials => decode_base64(value).is_some_and(|decoded| {
+            decoded.contains(&b':')
+                && decoded.len() >= 3
+                && decoded.iter().all(|&b| (0x20..0x7f).contains(&b))
+        }),
+    }
+}
+
+/// The body of a PEM block whose `BEGIN` line ends at `header_end`: from the
+/// first body byte to the last one before `-----END`, across real newlines
+/// (block scalars) and literal `\n` (JSON strings). Without an `END`, the run
+/// of base64-looking lines that follows.
+fn pem_body(text: &str, header_end: usize) -> Option<Span> {
+    const MAX_BODY: usize = 64 * 1024;
+    let bytes = text.as_bytes();
+    let mut start = header_end;
+    loop {
+        match bytes.get(start..) {
+            Some([b'\\', b'n', ..]) => start += 2,
+            Some([b' ' | b'\t' | b'\r' | b'\n', ..]) => start += 1,
+            _ => break,
+        }
+    }
+    let limit = (start + MAX_BODY).min(text.len());
+    let window = &text[start..floor_char_boundary(text, limit)];
+    let mut end = if let Some(at) = window.find("-----END") {
+        start + at
+    } else {
+        {
+            // Unterminated: take the lines that look like base64.
+            let mut end = start;
+            for line in window.split_inclusive('\n') {
+                let body = line.trim();
+                if body.is_empty()
+                    || !body
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='))
+                {
+                    break;
+                }
+                end += line.len();
+            }
+            end
+        }
+    };
+    loop {
+        if end >= start + 2 && &bytes[end - 2..end] == b"\\n" {
+            end -= 2;
+        } else if end > start && matches!(bytes[end - 1], b' ' | b'\t' | b'\r' | b'\n' | b'"') {
+            end -= 1;
+        } else {
+            break;
+        }
+    }
+    (end > start).then(|| Span::new(start, end))
+}
+
+fn floor_char_boundary(text: &str, mut at: usize) -> usize {
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+/// A PEM body's identity: its base64 characters only, so the same key in two
+/// files with different indentation gets the same placeholder number.
+fn normalise_pem(body: &str) -> String {
+    body.replace("\\n", "")
+        .bytes()
+        .filter(|b| !b.is_ascii_whitespace())
+        .map(char::from)
+        .collect()
+}
+
+/// Strict-alphabet base64 decoding that ignores whitespace and tolerates
+/// missing padding (what `kubectl` and humans write).
+pub(crate) fn decode_base64(value: &str) -> Option<Vec<u8>> {
+    use base64::Engine as _;
+    use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+    const LENIENT: GeneralPurpose = GeneralPurpose::new(
+        &base64::alphabet::STANDARD,
+        GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
+    );
+    let compact: Vec<u8> = value.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
+    if compact.is_empty() {
+        return None;
+    }
+    LENIENT.decode(compact).ok()
+}
+
+/// Standard padded base64.
+pub(crate) fn encode_base64(bytes: &[u8]) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_pattern_compiles_in_the_engine() {
+        for (index, rule) in RULES.iter().enumerate() {
+            assert!(pattern(index).is_some(), "{} does not compile", rule.id);
+        }
+    }
+
+    #[test]
+    fn ids_are_unique_kebab_case_and_keywords_lower_case() {
+        let mut seen = std::collections::HashSet::new();
+        for rule in RULES {
+            assert!(seen.insert(rule.id), "duplicate id {}", rule.id);
+            assert!(
+                rule.id
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
+                "{}",
+                rule.id
+            );
+            assert!(
+                rule.family
+                    .bytes()
+                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_'),
+                "{}",
+                rule.family
+            );
+            assert!(!rule.keywords.is_empty());
+            for keyword in rule.keywords {
+                assert_eq!(*keyword, keyword.to_ascii_lowercase(), "{}", rule.id);
+            }
+        }
+    }
+
+    #[test]
+    fn pem_body_keeps_begin_and_end_lines() {
+        let text = "key: |\n  -----BEGIN EC PRIVATE KEY-----\n  MHcCAQEEIA\n  AoGCCqGSM4\n  -----END EC PRIVATE KEY-----\n";
+        let header_end = text.find("KEY-----").unwrap() + 8;
+        let body = pem_body(text, header_end).unwrap();
+        assert_eq!(body.slice(text), "MHcCAQEEIA\n  AoGCCqGSM4");
+    }
+
+    #[test]
+    fn pem_body_in_json_string() {
+        let text = r#"{"private_key": "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADAN\nBgkqhkiG\n-----END PRIVATE KEY-----\n"}"#;
+        let header_end = text.find("KEY-----").unwrap() + 8;
+        assert_eq!(
+            pem_body(text, header_end).unwrap().slice(text),
+            r"MIIEvQIBADAN\nBgkqhkiG"
+        );
+    }
+
+    #[test]
+    fn overlapping_candidates_merge() {
+        let c = |s, e, p| Candidate {
+            span: Span::new(s, e),
+            rule: "r",
+            family: "F",
+            priority: p,
+            encoding: Encoding::Plain,
+            identity: None,
+            scalar: None,
+        };
+        let out = resolve_overlaps(vec![c(5, 9, 1), c(0, 6, 2), c(0, 6, 0)]);
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].span, Span::new(0, 9));
+        assert_eq!(out[0].priority, 0);
+    }
+}
