@@ -93,11 +93,17 @@ impl Rule for ProtocolConflict {
         let mut seen = HashSet::new();
         for (listener, placed) in topology.problems() {
             let (other, dropped) = match &placed.outcome {
-                Outcome::Rejected { by, reason }
-                    if !matches!(reason, Reject::DuplicateTlsHost { .. }) =>
-                {
-                    (*by, true)
-                }
+                // Duplicate TLS hosts are MM102; a duplicate HTTPS route name
+                // means a duplicate port name in one Gateway (MM106).
+                Outcome::Rejected {
+                    reason: Reject::DuplicateTlsHost { .. },
+                    ..
+                } => continue,
+                Outcome::Rejected {
+                    reason: Reject::DuplicateRouteName { .. },
+                    ..
+                } if !placed.protocol.is_http() => continue,
+                Outcome::Rejected { by, .. } => (*by, true),
                 Outcome::NackRisk {
                     with,
                     reason: Nack::CatchAllWithPlaintext,

@@ -7,6 +7,10 @@
 mod mm001_yaml_syntax;
 mod mm101_protocol_conflict;
 mod mm102_duplicate_tls_host;
+mod mm103_merged_http_host;
+mod mm104_sni_chain_clash;
+mod mm105_duplicate_certificate;
+mod mm106_duplicate_port_name;
 mod mm201_nodeport_collision;
 mod mm202_nodeport_out_of_range;
 mod mm301_gateway_port_not_on_service;
@@ -21,6 +25,10 @@ pub(crate) const RULES: &[&dyn Rule] = &[
     &mm001_yaml_syntax::YamlSyntax,
     &mm101_protocol_conflict::ProtocolConflict,
     &mm102_duplicate_tls_host::DuplicateTlsHost,
+    &mm103_merged_http_host::MergedHttpHost,
+    &mm104_sni_chain_clash::SniChainClash,
+    &mm105_duplicate_certificate::DuplicateCertificate,
+    &mm106_duplicate_port_name::DuplicatePortName,
     &mm201_nodeport_collision::NodeportCollision,
     &mm202_nodeport_out_of_range::NodeportOutOfRange,
     &mm301_gateway_port_not_on_service::GatewayPortNotOnService,

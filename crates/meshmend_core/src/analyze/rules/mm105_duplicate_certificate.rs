@@ -1,0 +1,183 @@
+//! MM105 `duplicate-certificate`: two Gateways of one workload use the same
+//! certificate; HTTP/2 connection reuse then sends requests to the wrong server.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::analyze::topology::{Match, ServerRef, describe};
+use crate::analyze::{Context, Rule};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::span::Span;
+
+/// User documentation: What / Why / Example.
+const DOCS: &str = r"## What it does
+Reports a TLS server whose certificate — the same `tls.credentialName`, or
+with no `credentialName` the same `serverCertificate` *and* `privateKey`
+files — is already used by a server of *another* Gateway that applies to
+the same gateway workload (any port).
+
+## Why is this bad?
+Each Gateway server becomes its own filter chain with its own route table.
+A browser that opened an HTTP/2 connection for `a.example.com` reuses it
+for `b.example.com` when the certificate covers both names and the address
+is the same. The request then lands on the first server's chain, whose
+routes do not know `b.example.com`, and the client gets a `404` that
+appears and disappears with connection reuse.
+
+## Example
+```yaml
+kind: Gateway
+metadata: {name: shop, namespace: istio-system}
+spec:
+  selector: {istio: ingressgateway}
+  servers:
+  - port: {number: 443, name: https, protocol: HTTPS}
+    hosts: [shop.example.com]
+    tls: {mode: SIMPLE, credentialName: wildcard-example-com}
+---
+kind: Gateway
+metadata: {name: blog, namespace: istio-system}
+spec:
+  selector: {istio: ingressgateway}
+  servers:
+  - port: {number: 443, name: https, protocol: HTTPS}
+    hosts: [blog.example.com]
+    tls: {mode: SIMPLE, credentialName: wildcard-example-com}   # same certificate
+```
+Serve both hosts from one server instead (`hosts: [shop.example.com,
+blog.example.com]`).
+
+Istio equivalent: IST0138 `GatewayDuplicateCertificate`.
+";
+
+/// See [`DOCS`].
+#[derive(Debug)]
+pub(crate) struct DuplicateCertificate;
+
+impl Rule for DuplicateCertificate {
+    fn code(&self) -> &'static str {
+        "MM105"
+    }
+
+    fn name(&self) -> &'static str {
+        "duplicate-certificate"
+    }
+
+    fn severity(&self) -> Severity {
+        Severity::Warning
+    }
+
+    fn istio_code(&self) -> Option<&'static str> {
+        Some("IST0138")
+    }
+
+    fn summary(&self) -> &'static str {
+        "Two Gateways on one workload use the same certificate; HTTP/2 connection reuse can 404."
+    }
+
+    fn docs(&self) -> &'static str {
+        DOCS
+    }
+
+    fn has_fix(&self) -> bool {
+        true
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let bundle = cx.bundle;
+        let topology = cx.topology();
+        let mut seen = HashSet::new();
+        for workload in &topology.workloads {
+            let mut first: HashMap<Certificate<'_>, ServerRef> = HashMap::new();
+            for &(g, _) in &workload.gateways {
+                let gateway = &bundle.model.gateways[g];
+                for (s, spec) in gateway.servers.iter().enumerate() {
+                    let Some(certificate) = Certificate::of(spec) else {
+                        continue;
+                    };
+                    let this = ServerRef {
+                        gateway: g,
+                        server: s,
+                    };
+                    let earlier = *first.entry(certificate).or_insert(this);
+                    if earlier.gateway == g || !seen.insert((this, earlier)) {
+                        continue;
+                    }
+                    let probable = [this.gateway, earlier.gateway]
+                        .iter()
+                        .any(|&g| workload.membership(g).is_some_and(Match::is_probable));
+                    let message = format!(
+                        "{} is also used by {} on {}{}; clients that reuse an HTTP/2 connection \
+                         across the hosts of both servers get 404s",
+                        certificate.describe(),
+                        describe::server(bundle, earlier),
+                        workload.describe(bundle),
+                        if probable {
+                            " (probably the same workload: no workload in the input, and one \
+                             selector is a subset of the other)"
+                        } else {
+                            ""
+                        },
+                    );
+                    let diagnostic = cx
+                        .diagnostic(self, gateway.resource, certificate.span(spec), message)
+                        .related(
+                            earlier.gateway(bundle).file,
+                            certificate.span(earlier.resolve(bundle)),
+                            "the same certificate here",
+                        )
+                        .note(
+                            "each server is its own filter chain with its own routes; a \
+                             connection opened for a host of one server, reused for a host of \
+                             the other (same certificate, same address), lands on the wrong \
+                             routes",
+                        )
+                        .help(
+                            "serve all hosts of this certificate from one server (`meshmend fix` \
+                             consolidates them), or give each Gateway its own certificate",
+                        );
+                    out.push(diagnostic);
+                }
+            }
+        }
+    }
+}
+
+/// What makes two servers "the same certificate" (IST0138's `haveSameCertificate`).
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum Certificate<'a> {
+    Credential(&'a str),
+    Files(&'a str, &'a str),
+}
+
+impl<'a> Certificate<'a> {
+    fn of(server: &'a crate::model::Server) -> Option<Self> {
+        let tls = server.tls.as_ref()?;
+        match (
+            &tls.credential_name,
+            &tls.server_certificate,
+            &tls.private_key,
+        ) {
+            (Some(name), _, _) if !name.value.is_empty() => Some(Self::Credential(&name.value)),
+            (None, Some(cert), Some(key)) if !cert.value.is_empty() => {
+                Some(Self::Files(&cert.value, &key.value))
+            }
+            _ => None,
+        }
+    }
+
+    fn describe(self) -> String {
+        match self {
+            Self::Credential(name) => format!("certificate `credentialName: {name}`"),
+            Self::Files(cert, key) => format!("certificate `{cert}` with key `{key}`"),
+        }
+    }
+
+    fn span(self, server: &crate::model::Server) -> Span {
+        let tls = server.tls.as_ref();
+        let field = match self {
+            Self::Credential(_) => tls.and_then(|t| t.credential_name.as_ref()),
+            Self::Files(..) => tls.and_then(|t| t.server_certificate.as_ref()),
+        };
+        field.map_or_else(|| server.anchor_span(), |f| f.span)
+    }
+}
