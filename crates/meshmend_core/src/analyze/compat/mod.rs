@@ -240,6 +240,161 @@ pub(crate) fn short_or_full_name<'a>(namespace: &'a str, name: &'a str) -> (&'a 
 mod tests {
     use super::*;
 
+    fn compat(yaml: &str) -> Vec<(String, String, String)> {
+        let bundle = Bundle::from_text("t.yaml", yaml).unwrap();
+        let options = AnalyzeOptions {
+            istio_compat: true,
+            ..AnalyzeOptions::default()
+        };
+        crate::analyze(&bundle, &options)
+            .into_iter()
+            .map(|d| {
+                let r = d.resource.unwrap();
+                (d.code.to_string(), r.name, d.message)
+            })
+            .collect()
+    }
+
+    fn gateway(name: &str, selector: &str, servers: &[(u32, &str)]) -> String {
+        let mut out = format!(
+            "apiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata: {{name: {name}, namespace: istio-system}}\nspec:\n  selector: {selector}\n  servers:\n"
+        );
+        for (port, host) in servers {
+            out += &format!(
+                "  - port: {{number: {port}, name: p{port}, protocol: HTTP}}\n    hosts: [{host}]\n"
+            );
+        }
+        out + "---\n"
+    }
+
+    const POD: &str = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: gw\n  namespace: istio-system\n  labels: {app: istio-ingressgateway, istio: ingressgateway, a: '1', b: '2', c: '3'}\n---\n";
+
+    fn codes(found: &[(String, String, String)], code: &str) -> Vec<String> {
+        let mut names: Vec<String> = found
+            .iter()
+            .filter(|f| f.0 == code)
+            .map(|f| f.1.clone())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn selectors_group_by_string_not_by_pod() {
+        // Both select the default pod, but neither string contains the other.
+        let disjoint = format!(
+            "{POD}{}{}",
+            gateway("a", "{istio: ingressgateway}", &[(80, "shop.example.com")]),
+            gateway(
+                "b",
+                "{app: istio-ingressgateway}",
+                &[(80, "shop.example.com")]
+            )
+        );
+        assert!(codes(&compat(&disjoint), "IST0145").is_empty());
+        // {a,c} is a subset of {a,b,c} but "a=1,c=3" is no substring of "a=1,b=2,c=3".
+        let gapped = format!(
+            "{POD}{}{}",
+            gateway("a", "{a: '1', c: '3'}", &[(80, "shop.example.com")]),
+            gateway("b", "{a: '1', b: '2', c: '3'}", &[(80, "shop.example.com")])
+        );
+        assert!(codes(&compat(&gapped), "IST0145").is_empty());
+        let contiguous = format!(
+            "{POD}{}{}",
+            gateway("a", "{a: '1', b: '2'}", &[(80, "shop.example.com")]),
+            gateway("b", "{a: '1', b: '2', c: '3'}", &[(80, "shop.example.com")])
+        );
+        assert_eq!(codes(&compat(&contiguous), "IST0145"), ["a", "b"]);
+    }
+
+    #[test]
+    fn hosts_compare_as_exact_strings() {
+        let wildcard = format!(
+            "{}{}",
+            gateway("a", "{istio: ingressgateway}", &[(80, "'*.example.com'")]),
+            gateway("b", "{istio: ingressgateway}", &[(80, "shop.example.com")])
+        );
+        assert!(codes(&compat(&wildcard), "IST0145").is_empty());
+    }
+
+    #[test]
+    fn check_duplicates_adds_hosts_to_the_shared_index() {
+        // `a` repeats a host on one port; after its first server the host is
+        // recorded under `b`, so its second server "conflicts" with `b`.
+        let yaml = format!(
+            "{}{}",
+            gateway(
+                "a",
+                "{istio: ingressgateway}",
+                &[(80, "shop.example.com"), (80, "shop.example.com")]
+            ),
+            gateway("b", "{istio: ingressgateway}", &[(80, "blog.example.com")])
+        );
+        let found = compat(&yaml);
+        assert_eq!(codes(&found, "IST0145"), ["a"]);
+        assert!(found.iter().any(|f| f.2
+            == "Conflict with gateways istio-system/b (workload selector istio=ingressgateway, \
+                port 80, hosts shop.example.com)."));
+    }
+
+    #[test]
+    fn service_ports_without_protocol_are_ignored_like_raw_files() {
+        let service = "apiVersion: v1\nkind: Service\nmetadata: {name: gw, namespace: istio-system}\nspec:\n  selector: {istio: ingressgateway}\n  ports:\n  - {name: http2, port: 80, targetPort: 8080}\n";
+        let yaml = format!(
+            "{POD}{}{service}",
+            gateway("a", "{istio: ingressgateway}", &[(80, "'*'")])
+        );
+        let found = compat(&yaml);
+        assert_eq!(codes(&found, "IST0162"), ["a"]);
+        assert!(found.iter().any(|f| f.2.starts_with(
+            "The gateway is listening on a target port (port 80) that is not defined"
+        )));
+        let defaulted = yaml.replace("targetPort: 8080}", "targetPort: 8080, protocol: TCP}");
+        assert!(codes(&compat(&defaulted), "IST0162").is_empty());
+    }
+
+    #[test]
+    fn only_name_and_namespace_slash_name_references_resolve() {
+        let vs = |reference: &str| {
+            format!(
+                "{POD}{}apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {{name: shop, namespace: istio-system}}\nspec:\n  hosts: [shop.example.com]\n  gateways: [{reference}]\n",
+                gateway(
+                    "public",
+                    "{istio: ingressgateway}",
+                    &[(80, "shop.example.com")]
+                )
+            )
+        };
+        let on_vs = |found: Vec<(String, String, String)>| {
+            found.into_iter().filter(|f| f.1 == "shop").count()
+        };
+        assert_eq!(on_vs(compat(&vs("public"))), 0);
+        assert_eq!(on_vs(compat(&vs("istio-system/public"))), 0);
+        for istiod_form in ["./public", "public.istio-system.svc.cluster.local"] {
+            let found = compat(&vs(istiod_form));
+            assert_eq!(codes(&found, "IST0101"), ["shop"], "{istiod_form}");
+            assert_eq!(codes(&found, "IST0132"), ["shop"], "{istiod_form}");
+        }
+    }
+
+    #[test]
+    fn identical_messages_are_reported_once() {
+        // Three analyzers report the same unmatched selector on the Gateway.
+        let yaml = format!(
+            "{POD}{}",
+            gateway("a", "{istio: typo}", &[(80, "shop.example.com")])
+        );
+        let found = compat(&yaml);
+        assert_eq!(
+            found,
+            [(
+                "IST0101".to_string(),
+                "a".to_string(),
+                "Referenced selector not found: \"istio=typo\"".to_string()
+            )]
+        );
+    }
+
     #[test]
     fn go_formatting_matches_istioctl() {
         assert_eq!(go_quote("istio=ingresstypo"), "\"istio=ingresstypo\"");
