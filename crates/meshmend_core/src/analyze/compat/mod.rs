@@ -21,6 +21,7 @@
 //! the same resource are reported once, as istioctl does.
 
 mod gateway;
+mod peripheral;
 mod virtualservice;
 
 use std::collections::HashSet;
@@ -43,8 +44,10 @@ impl Analyzer {
         self.name
     }
 
-    /// The IST codes the upstream analyzer reports (IST0161, credential
-    /// validity, is not reproduced: it needs certificate parsing and a clock).
+    /// The IST codes the upstream analyzer reports. Not reproduced: IST0161
+    /// (credential validity needs certificate parsing and a clock) and the
+    /// destination-host checks of `virtualservice.DestinationHostAnalyzer`
+    /// other than its subset check (IST0140).
     pub fn codes(&self) -> &'static [&'static str] {
         self.codes
     }
@@ -85,6 +88,21 @@ const ANALYZERS: &[Analyzer] = &[
         name: virtualservice::MESH_HOSTS_ANALYZER,
         codes: &["IST0109"],
         run: virtualservice::conflicting_mesh_gateway_hosts,
+    },
+    Analyzer {
+        name: peripheral::DESTINATION_HOST_ANALYZER,
+        codes: &["IST0101", "IST0112", "IST0140"],
+        run: peripheral::ingress_subsets,
+    },
+    Analyzer {
+        name: peripheral::JWT_CLAIM_ROUTE_ANALYZER,
+        codes: &["IST0149"],
+        run: peripheral::jwt_claim_route,
+    },
+    Analyzer {
+        name: peripheral::SELECTOR_ANALYZER,
+        codes: &["IST0166"],
+        run: peripheral::ineffective_selector,
     },
 ];
 
@@ -139,6 +157,16 @@ pub(crate) const VIRTUAL_SERVICE_HOST_NOT_FOUND_IN_GATEWAY: Message = Message {
     name: "virtual-service-host-not-found-in-gateway",
     severity: Severity::Warning,
 };
+pub(crate) const INGRESS_ROUTE_RULES_NOT_AFFECTED: Message = Message {
+    code: "IST0140",
+    name: "ingress-route-rules-not-affected",
+    severity: Severity::Warning,
+};
+pub(crate) const JWT_CLAIM_ROUTING_WITHOUT_AUTHN: Message = Message {
+    code: "IST0149",
+    name: "jwt-claim-based-routing-without-request-authn",
+    severity: Severity::Error,
+};
 pub(crate) const GATEWAY_DUPLICATE_CERTIFICATE: Message = Message {
     code: "IST0138",
     name: "gateway-duplicate-certificate",
@@ -157,6 +185,12 @@ pub(crate) const GATEWAY_PORT_NOT_DEFINED_ON_SERVICE: Message = Message {
 pub(crate) const REFERENCED_INTERNAL_GATEWAY: Message = Message {
     code: "IST0165",
     name: "referenced-internal-gateway",
+    severity: Severity::Warning,
+};
+
+pub(crate) const INEFFECTIVE_SELECTOR: Message = Message {
+    code: "IST0166",
+    name: "ineffective-selector",
     severity: Severity::Warning,
 };
 
