@@ -5,8 +5,8 @@ use std::collections::HashMap;
 
 use super::{
     CONFLICTING_GATEWAYS, GATEWAY_DUPLICATE_CERTIFICATE, GATEWAY_PORT_NOT_DEFINED_ON_SERVICE,
-    REFERENCED_RESOURCE_NOT_FOUND, full_name, go_list, go_quote, selector_string, selects,
-    short_or_full_name,
+    INVALID_GATEWAY_CREDENTIAL, REFERENCED_RESOURCE_NOT_FOUND, full_name, go_list, go_quote,
+    selector_string, selects, short_or_full_name,
 };
 use crate::analyze::Context;
 use crate::diagnostic::Diagnostic;
@@ -333,8 +333,8 @@ pub(super) fn secrets(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 .secrets
                 .iter()
                 .find(|s| s.namespace == ns && s.name.value == name);
-            if secret.is_none() {
-                out.push(REFERENCED_RESOURCE_NOT_FOUND.on(
+            match secret {
+                None => out.push(REFERENCED_RESOURCE_NOT_FOUND.on(
                     cx.resource(gateway.resource),
                     credential.span,
                     SECRET_ANALYZER,
@@ -342,7 +342,22 @@ pub(super) fn secrets(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                         "Referenced credentialName not found: {}",
                         go_quote(&credential.value)
                     ),
-                ));
+                )),
+                Some(secret) => {
+                    let node = cx.bundle.node(cx.resource(secret.resource));
+                    if !super::credential::is_valid(node) {
+                        out.push(INVALID_GATEWAY_CREDENTIAL.on(
+                            cx.resource(gateway.resource),
+                            credential.span,
+                            SECRET_ANALYZER,
+                            format!(
+                                "The credential referenced by the Gateway {} in namespace {} is \
+                                 invalid, which can cause the traffic not to work as expected.",
+                                gateway.name.value, namespace
+                            ),
+                        ));
+                    }
+                }
             }
         }
     }

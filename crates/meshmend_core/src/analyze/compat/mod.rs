@@ -14,12 +14,16 @@
 //! - VirtualService references resolve only as `name` or `ns/name` (so
 //!   istiod's `./name` and `name.ns.svc.cluster.local` forms are IST0101).
 //!
+//! IST0161 judges certificate expiry against the system clock, which is
+//! read only off wasm (in the browser build expiry is not judged).
+//!
 //! Every workload in the input (Pods, Deployments, … and the gateways Helm
 //! values or `IstioOperator` render) stands for the pods a cluster would run.
 //! Diagnostics carry the IST code as `code`, the message text istioctl
 //! prints, and a note naming the upstream analyzer. Identical messages on
 //! the same resource are reported once, as istioctl does.
 
+mod credential;
 mod gateway;
 mod peripheral;
 mod virtualservice;
@@ -44,8 +48,7 @@ impl Analyzer {
         self.name
     }
 
-    /// The IST codes the upstream analyzer reports. Not reproduced: IST0161
-    /// (credential validity needs certificate parsing and a clock) and the
+    /// The IST codes the upstream analyzer reports. Not reproduced: the
     /// destination-host checks of `virtualservice.DestinationHostAnalyzer`
     /// other than its subset check (IST0140).
     pub fn codes(&self) -> &'static [&'static str] {
@@ -175,6 +178,11 @@ pub(crate) const GATEWAY_DUPLICATE_CERTIFICATE: Message = Message {
 pub(crate) const CONFLICTING_GATEWAYS: Message = Message {
     code: "IST0145",
     name: "conflicting-gateways",
+    severity: Severity::Error,
+};
+pub(crate) const INVALID_GATEWAY_CREDENTIAL: Message = Message {
+    code: "IST0161",
+    name: "invalid-gateway-credential",
     severity: Severity::Error,
 };
 pub(crate) const GATEWAY_PORT_NOT_DEFINED_ON_SERVICE: Message = Message {
