@@ -100,7 +100,7 @@ pub(crate) fn is_placeholder(value: &str) -> bool {
     if v.contains("__REDACTED_") || v.contains("X19SRURBQ1RF") {
         return true;
     }
-    if ["${", "$(", "{{", "}}", "<%", "%{", "#{", "@@"]
+    if ["${", "$(", "{{", "<%", "%{", "#{", "@@"]
         .iter()
         .any(|m| v.contains(m))
     {

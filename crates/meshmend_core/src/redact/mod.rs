@@ -147,6 +147,12 @@ pub const RULES: &[RedactRule] = &[
         NotExample
     ),
     rule!(
+        "aws-secret-after-key-id",
+        "AWS_SECRET_KEY",
+        ["akia", "asia"],
+        r"\b(?:AKIA|ASIA)[A-Z0-9]{16}[^A-Za-z0-9+=]{1,12}([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)"
+    ),
+    rule!(
         "aws-session-token",
         "AWS_SESSION_TOKEN",
         ["iqojb3jpz2lux2vj", "fwogzxivyxdz"],

@@ -56,6 +56,7 @@ pub(crate) fn scan(text: &str, stream: Option<&Stream>, out: &mut Vec<Candidate>
     }
     // Comment lines anywhere: `# password: hunter2`.
     let mut lines = LineScanner::new(text, out, false);
+    lines.loose = true;
     let mut start = 0;
     for line in text.split_inclusive('\n') {
         let trimmed = line.trim_start();
@@ -227,7 +228,7 @@ const NOT_SECRET_SUFFIXES: &[&str] = &[
 ];
 
 const NOT_SECRET_PREFIXES: &[&str] = &[
-    "existing", "use", "is", "has", "enable", "disable", "show", "auto", "allow",
+    "existing", "use", "is", "has", "enable", "disable", "show", "auto", "allow", "public",
 ];
 
 /// Secret-sounding key → placeholder family; `None` for anything else.
@@ -263,6 +264,9 @@ pub(crate) fn classify_key(key: &str) -> Option<&'static str> {
     {
         "PASSWORD"
     } else if norm.contains("apikey")
+        || norm.contains("routingkey")
+        || norm.contains("integrationkey")
+        || norm.contains("servicekey")
         || norm.contains("apptoken")
         || norm.contains("accesskey")
         || norm.contains("sdkkey")
@@ -280,13 +284,18 @@ pub(crate) fn classify_key(key: &str) -> Option<&'static str> {
         || norm.contains("masterkey")
         || norm.contains("hmac")
         || norm.contains("cookiesecret")
+        || norm.contains("keydata")
         || norm.contains("jwtsecret")
         || has_key_extension(&lower)
     {
         "PRIVATE_KEY"
     } else if norm.contains("connectionstring") || norm.contains("connstr") || norm == "dsn" {
         "CONNECTION_STRING"
-    } else if norm.contains("secret") || norm.contains("credential") || norm.contains("authkey") {
+    } else if norm.contains("secret")
+        || norm.contains("credential")
+        || norm.contains("authkey")
+        || norm.contains("cookie")
+    {
         "SECRET"
     } else {
         return None;
@@ -332,12 +341,16 @@ const WORDS: &[&str] = &[
     "storagekey",
     "authkey",
     "secretkey",
+    "routingkey",
+    "integrationkey",
+    "servicekey",
 ];
 
 /// True when the suffix that matched is part of the secret word itself
 /// (`apikey` ends with `key`, `bindpw`…).
 fn ends_with_secret_word(norm: &str, suffix: &str) -> bool {
-    suffix == "key" && WORDS.iter().any(|w| norm.ends_with(w))
+    (suffix == "key" && WORDS.iter().any(|w| norm.ends_with(w)))
+        || (suffix == "data" && norm.ends_with("keydata"))
 }
 
 fn has_key_extension(lower: &str) -> bool {
@@ -487,8 +500,8 @@ impl Walker<'_, '_> {
         let mut lines = LineScanner::new(self.text, self.out, false);
         if value.contains('\n') {
             lines.scan(content);
-        } else if value.contains('-') && !in_ref {
-            lines.cli(content);
+        } else if (value.contains('=') || value.contains('-')) && !in_ref {
+            lines.line(content);
         }
     }
 
@@ -550,7 +563,14 @@ impl Walker<'_, '_> {
             && (plain.trim().is_empty()
                 || allow::is_public_material(plain)
                 || plain.contains("__REDACTED_")
-                || (allow::is_placeholder(plain) && !plain.contains('\n')))
+                || (allow::is_placeholder(plain)
+                    && !plain.contains('\n')
+                    && !plain.starts_with('{'))
+                || (is_descriptive_key(key) && classify_key(key).is_none() && {
+                    let mut inner = Vec::new();
+                    scan_rules_in(plain, Span::new(0, plain.len()), &mut inner);
+                    inner.is_empty()
+                }))
         {
             return;
         }
@@ -576,9 +596,10 @@ impl Walker<'_, '_> {
         let Some(content) = content_span(self.text, node) else {
             return;
         };
+        let multi_line = value.contains('\n');
         if value.trim().is_empty()
             || allow::is_public_material(value)
-            || allow::is_placeholder(value)
+            || (!multi_line && allow::is_placeholder(value))
             || value.contains("PRIVATE KEY-----")
         {
             return;
@@ -592,11 +613,56 @@ impl Walker<'_, '_> {
             self.out.extend(inner);
             return;
         }
-        if value.contains('\n') || allow::keyed_value_is_secret(value) {
+        if is_descriptive_key(key) && classify_key(key).is_none() {
+            return; // `username`, `url`, `host`: tolerated, and useful to the reader
+        }
+        if multi_line || allow::keyed_value_is_secret(value) {
             let family = data_family(key, Some(value));
             self.push(content, "secret-string-data", family, node.span());
         }
     }
+}
+
+/// Secret keys whose values describe where or who, not how to get in:
+/// `username`, `url`, `host`, `port`, `namespace`, `orgId`, `publicApiKey`.
+/// Kept in Secrets (tolerated) unless an anchored rule fires inside.
+fn is_descriptive_key(key: &str) -> bool {
+    const SUFFIXES: &[&str] = &[
+        "id",
+        "url",
+        "uri",
+        "name",
+        "user",
+        "username",
+        "login",
+        "host",
+        "hostname",
+        "port",
+        "server",
+        "endpoint",
+        "region",
+        "zone",
+        "email",
+        "type",
+        "namespace",
+        "project",
+        "database",
+        "db",
+        "dbname",
+        "insecure",
+        "scheme",
+        "protocol",
+        "address",
+        "sslmode",
+        "bucket",
+        "path",
+    ];
+    let norm: String = key
+        .to_ascii_lowercase()
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect();
+    norm.starts_with("public") || SUFFIXES.iter().any(|s| norm.ends_with(s))
 }
 
 /// Names the family of a Secret value from its key and decoded content.
@@ -633,6 +699,8 @@ struct LineScanner<'t, 'o> {
     data_block: Option<(usize, bool)>,
     /// An env-style `name:` seen on a recent line, with its family.
     pending_name: Option<(&'static str, usize)>,
+    /// Prose (comments): the key is the last word before `:` or `=`.
+    loose: bool,
 }
 
 impl<'t, 'o> LineScanner<'t, 'o> {
@@ -644,6 +712,7 @@ impl<'t, 'o> LineScanner<'t, 'o> {
             is_secret: false,
             data_block: None,
             pending_name: None,
+            loose: false,
         }
     }
 
@@ -720,7 +789,13 @@ impl<'t, 'o> LineScanner<'t, 'o> {
         if self.xml_pair(Span::new(offset, line.end)) {
             return;
         }
-        let Some((key, value)) = split_key_value(self.text, Span::new(offset, line.end)) else {
+        let Some((key, value)) =
+            split_key_value(self.text, Span::new(offset, line.end)).or_else(|| {
+                self.loose
+                    .then(|| loose_key_value(self.text, Span::new(offset, line.end)))
+                    .flatten()
+            })
+        else {
             self.cli(Span::new(offset, line.end));
             return;
         };
@@ -969,6 +1044,34 @@ fn split_key_value(text: &str, line: Span) -> Option<(Span, Span)> {
         Span::new(line.start, line.start + key.len()),
         Span::new(start, end),
     ))
+}
+
+/// In prose: `old admin password: hunter2` → (`password`, `hunter2`). The
+/// key is the last word before the first `: ` or `=`, the value the next word.
+fn loose_key_value(text: &str, line: Span) -> Option<(Span, Span)> {
+    let body = &text[line.range()];
+    let (sep, width) = match (body.find(": "), body.find('=')) {
+        (Some(c), Some(e)) if e < c => (e, 1),
+        (Some(c), _) => (c, 2),
+        (None, Some(e)) => (e, 1),
+        (None, None) => return None,
+    };
+    let before = body[..sep].trim_end();
+    let key_start = before.rfind(char::is_whitespace).map_or(0, |i| i + 1);
+    let rest = &body[sep + width..];
+    let value_start = sep + width + (rest.len() - rest.trim_start().len());
+    let value_len = body[value_start..]
+        .find(char::is_whitespace)
+        .unwrap_or(body.len() - value_start);
+    let key = Span::new(line.start + key_start, line.start + before.len());
+    let value = strip_quotes(
+        text,
+        Span::new(
+            line.start + value_start,
+            line.start + value_start + value_len,
+        ),
+    );
+    (!key.is_empty()).then_some((key, value))
 }
 
 fn strip_quotes(text: &str, span: Span) -> Span {
