@@ -22,6 +22,8 @@
 //! assert!(outcome.diff.contains("+  - {port: 80, nodePort: 30000}"));
 //! ```
 
+mod consolidate;
+mod groups;
 mod nodeport;
 mod plan;
 mod verify;
@@ -230,7 +232,11 @@ pub(crate) struct Planned {
 pub(crate) fn plan(bundle: &Bundle, before: &[Diagnostic], options: &FixOptions) -> Planned {
     let mut pool = nodeport::Pool::new(bundle, &options.analyze);
     let mut units = nodeport::plan(bundle, before, options, &mut pool);
-    let rejected = Vec::new();
+    let mut rejected = Vec::new();
+    if options.strategy == Strategy::Consolidate {
+        let topology = crate::analyze::topology::Topology::build(bundle);
+        consolidate::plan(bundle, &topology, before, &mut units, &mut rejected);
+    }
     units.sort_by_key(|u| u.resources.first().copied());
     Planned { units, rejected }
 }

@@ -330,19 +330,33 @@ pub(crate) fn plain_safe(value: &str) -> bool {
 /// Renders a node on one line in flow style (aliases expanded, block
 /// scalars double-quoted, other scalars as written).
 pub(crate) fn flow(text: &str, node: NodeRef<'_>) -> String {
+    flow_with(text, node, &|_| None)
+}
+
+/// What [`flow_with`] does with one node instead of rendering it.
+pub(crate) enum Override {
+    /// Write this text.
+    Text(String),
+    /// Leave the node out (sequence items only).
+    Drop,
+}
+
+/// [`flow`], with some nodes (found by span) replaced or dropped.
+pub(crate) fn flow_with(
+    text: &str,
+    node: NodeRef<'_>,
+    with: &dyn Fn(crate::span::Span) -> Option<Override>,
+) -> String {
+    if let Some(Override::Text(replacement)) = with(node.span()) {
+        return replacement;
+    }
     let node = node.resolve();
     match node.kind() {
         NodeKind::Scalar { value, style, .. } => {
             let written = node.span().slice(text);
             match style {
-                ScalarStyle::Plain if plain_safe(value) || !written.contains('\n') => {
-                    if plain_safe(value) {
-                        value.clone()
-                    } else {
-                        written.to_string()
-                    }
-                }
-                ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted
+                ScalarStyle::Plain if plain_safe(value) => value.clone(),
+                ScalarStyle::Plain | ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted
                     if !written.contains('\n') =>
                 {
                     written.to_string()
@@ -351,13 +365,17 @@ pub(crate) fn flow(text: &str, node: NodeRef<'_>) -> String {
             }
         }
         NodeKind::Sequence { .. } => {
-            let items: Vec<String> = node.items().map(|i| flow(text, i)).collect();
+            let items: Vec<String> = node
+                .items()
+                .filter(|i| !matches!(with(i.span()), Some(Override::Drop)))
+                .map(|i| flow_with(text, i, with))
+                .collect();
             format!("[{}]", items.join(", "))
         }
         NodeKind::Mapping { .. } => {
             let entries: Vec<String> = node
                 .entries()
-                .map(|(k, v)| format!("{}: {}", flow(text, k), flow(text, v)))
+                .map(|(k, v)| format!("{}: {}", flow_with(text, k, with), flow_with(text, v, with)))
                 .collect();
             format!("{{{}}}", entries.join(", "))
         }

@@ -1,0 +1,674 @@
+//! `consolidate`: merge each conflict group into its oldest Gateway.
+//!
+//! The oldest Gateway (creation time → name → namespace) is the one istiod
+//! already lets win, so it is the target. The other Gateways' servers move
+//! into it, in merge order:
+//!
+//! - a server with the same port, protocol, `bind` and TLS settings as one
+//!   already there joins it: its hosts are appended (union, no repeats);
+//! - any other server is appended as its own server: a different
+//!   `credentialName` on the same port stays a separate SNI chain, so each
+//!   certificate keeps its hosts (the seed story's hand-written fix lost
+//!   staging's certificate here);
+//! - a host that a TLS server on the same listener already serves (same
+//!   string, or same SNI name) is dropped from the *moving* server only, and
+//!   the change says so;
+//! - port names and server names stay unique (`https` → `https-staging`);
+//! - `./host` becomes `<old namespace>/host` when the namespace changes.
+//!
+//! Emptied Gateways are deleted and every VirtualService reference to them,
+//! in every form istiod accepts, is rewritten to the target. Protocol
+//! conflicts cannot be solved by merging (the servers still share the
+//! listener) and are left to `isolate`.
+
+use std::collections::HashSet;
+
+use super::groups::{self, Group};
+use super::yaml::{self, ItemText, Override};
+use super::{Change, Rejected, Unit};
+use crate::analyze::hosts;
+use crate::analyze::topology::{ServerRef, Topology, sni_name};
+use crate::diagnostic::Diagnostic;
+use crate::edit::Edit;
+use crate::model::tree::{NodeRef, ScalarStyle};
+use crate::model::{Bundle, Gateway};
+use crate::span::Span;
+
+/// Plans one unit per conflict group.
+pub(crate) fn plan(
+    bundle: &Bundle,
+    topology: &Topology,
+    findings: &[Diagnostic],
+    units: &mut Vec<Unit>,
+    rejected: &mut Vec<Rejected>,
+) {
+    for group in groups::conflict_groups(bundle, topology, findings) {
+        let names: Vec<String> = group
+            .gateways
+            .iter()
+            .map(|&g| bundle.model.gateways[g].full_name())
+            .collect();
+        let title = match names.split_first() {
+            Some((target, [])) => format!("Repair Gateway {target}"),
+            Some((target, rest)) => format!("Consolidate {} into {target}", rest.join(", ")),
+            None => continue,
+        };
+        if group.has("protocol-conflict") {
+            rejected.push(Rejected {
+                title,
+                reason: "protocol-conflict: servers whose protocols cannot share a listener still conflict inside one Gateway; use --strategy isolate to give the newer Gateway its own gateway deployment".into(),
+            });
+            continue;
+        }
+        if let Some(reason) = groups::workload_mismatch(bundle, topology, &group.gateways) {
+            rejected.push(Rejected { title, reason });
+            continue;
+        }
+        match Merge::new(bundle, topology, &group).and_then(Merge::into_unit) {
+            Some(mut unit) => {
+                unit.title = title;
+                units.push(unit);
+            }
+            None => rejected.push(Rejected {
+                title,
+                reason: "the Gateways' YAML has a shape the editor does not handle (no `spec.servers` list, or servers that are not mappings)".into(),
+            }),
+        }
+    }
+}
+
+/// One server of the merged Gateway.
+struct Slot {
+    origin: ServerRef,
+    /// Already in the target.
+    existing: bool,
+    /// Port number, protocol, bind, TLS and other settings, canonical.
+    settings: String,
+    /// (resolved port, bind).
+    listener: (u32, String),
+    has_tls: bool,
+    tls_server: bool,
+    /// Hosts as istiod compares them (normalised for the target namespace).
+    hosts: Vec<String>,
+    port_name: Option<String>,
+    name: Option<String>,
+    /// For moving servers: edits on their source text.
+    rename_port: Option<String>,
+    rename_server: Option<String>,
+    rewrite_hosts: Vec<(usize, String)>,
+    drop_hosts: Vec<usize>,
+    /// For existing servers: hosts to append, as written.
+    added_hosts: Vec<String>,
+}
+
+struct Merge<'a> {
+    bundle: &'a Bundle,
+    topology: &'a Topology,
+    group: &'a Group<'a>,
+    target: &'a Gateway,
+    slots: Vec<Slot>,
+    changes: Vec<Change>,
+    rule: &'static str,
+}
+
+impl<'a> Merge<'a> {
+    fn new(bundle: &'a Bundle, topology: &'a Topology, group: &'a Group<'a>) -> Option<Self> {
+        let target = &bundle.model.gateways[group.gateways[0]];
+        let mut merge = Merge {
+            bundle,
+            topology,
+            group,
+            target,
+            slots: Vec::new(),
+            changes: Vec::new(),
+            rule: group.rule(),
+        };
+        for (index, _) in target.servers.iter().enumerate() {
+            let slot = merge.slot(group.gateways[0], index)?;
+            merge.slots.push(slot);
+        }
+        merge.unique_existing_port_names()?;
+        for &loser in &group.gateways[1..] {
+            for index in 0..bundle.model.gateways[loser].servers.len() {
+                merge.move_server(loser, index)?;
+            }
+        }
+        Some(merge)
+    }
+
+    fn slot(&self, gateway: usize, index: usize) -> Option<Slot> {
+        let g = &self.bundle.model.gateways[gateway];
+        let server = &g.servers[index];
+        let node = groups::server_node(self.bundle, g, index)?;
+        if !node.is_mapping() {
+            return None;
+        }
+        let origin = ServerRef {
+            gateway,
+            server: index,
+        };
+        let resolved = self
+            .topology
+            .placements(origin)
+            .next()
+            .map_or(server.port_number().unwrap_or(0), |(l, _)| l.port);
+        let hosts = server
+            .hosts
+            .iter()
+            .map(|h| hosts::sanitize_gateway_host(&moved_host(&h.value, g, self.target), &self.target.namespace))
+            .collect();
+        Some(Slot {
+            origin,
+            existing: gateway == self.group.gateways[0],
+            settings: canonical_server(node),
+            listener: (resolved, server.bind().to_string()),
+            has_tls: server.has_tls(),
+            tls_server: crate::analyze::topology::is_tls_server(server),
+            hosts,
+            port_name: server
+                .port
+                .as_ref()
+                .and_then(|p| p.name.as_ref())
+                .map(|n| n.value.clone()),
+            name: server.name.as_ref().map(|n| n.value.clone()),
+            rename_port: None,
+            rename_server: None,
+            rewrite_hosts: Vec::new(),
+            drop_hosts: Vec::new(),
+            added_hosts: Vec::new(),
+        })
+    }
+
+    /// A Gateway that reuses a port name is rejected by admission
+    /// (`duplicate-port-name`): rename the later ones.
+    fn unique_existing_port_names(&mut self) -> Option<()> {
+        let mut seen = HashSet::new();
+        let stem = stem(&self.target.name.value);
+        for i in 0..self.slots.len() {
+            let Some(name) = self.slots[i].port_name.clone() else {
+                continue;
+            };
+            if seen.insert(name.clone()) {
+                continue;
+            }
+            let taken: HashSet<String> = self.used_port_names();
+            let new = unique(&name, &stem, &taken);
+            self.changes.push(Change {
+                rule: "duplicate-port-name",
+                title: format!(
+                    "Gateway {}: rename port `{name}` of server {} to `{new}`",
+                    self.target.full_name(),
+                    i + 1
+                ),
+                detail: "Port names must be unique within a Gateway; admission rejects the Gateway otherwise. Route names for HTTPS servers embed the port name, so EnvoyFilters matching the old route name need the new one.".into(),
+                resource: Some(self.bundle.resources[self.target.resource].reference()),
+            });
+            self.slots[i].rename_port = Some(new.clone());
+            self.slots[i].port_name = Some(new.clone());
+            seen.insert(new);
+        }
+        Some(())
+    }
+
+    fn used_port_names(&self) -> HashSet<String> {
+        self.slots.iter().filter_map(|s| s.port_name.clone()).collect()
+    }
+
+    fn move_server(&mut self, loser: usize, index: usize) -> Option<()> {
+        let gateway = &self.bundle.model.gateways[loser];
+        let server = &gateway.servers[index];
+        let mut slot = self.slot(loser, index)?;
+        let label = server_label(gateway, index);
+        // `./host` means "the Gateway's namespace": keep that meaning.
+        if gateway.namespace != self.target.namespace {
+            for (i, host) in server.hosts.iter().enumerate() {
+                if let Some(name) = host.value.strip_prefix("./") {
+                    slot.rewrite_hosts
+                        .push((i, format!("{}/{name}", gateway.namespace)));
+                }
+            }
+        }
+        let mut notes = Vec::new();
+        if !slot.rewrite_hosts.is_empty() {
+            notes.push(format!(
+                "`./` hosts are written as `{}/…` so they keep meaning namespace {}.",
+                gateway.namespace, gateway.namespace
+            ));
+        }
+        // Hosts another TLS server on the listener already serves.
+        let mut dropped = Vec::new();
+        if slot.has_tls {
+            for (i, host) in slot.hosts.iter().enumerate() {
+                let holder = self.slots.iter().find(|other| {
+                    other.listener == slot.listener
+                        && other.settings != slot.settings
+                        && other.has_tls
+                        && other.hosts.iter().any(|h| {
+                            h == host
+                                || (slot.tls_server
+                                    && other.tls_server
+                                    && sni_name(h) == sni_name(host))
+                        })
+                });
+                if let Some(holder) = holder {
+                    dropped.push((i, host.clone(), self.describe_slot(holder)));
+                }
+            }
+        }
+        for (i, host, holder) in &dropped {
+            slot.drop_hosts.push(*i);
+            notes.push(format!(
+                "Dropped host `{host}` from this server: {holder} already serves it on the same listener, and it stays there. istiod was dropping this whole server because of it."
+            ));
+        }
+        if slot.drop_hosts.len() == slot.hosts.len() {
+            self.changes.push(Change {
+                rule: self.rule,
+                title: format!("Drop {label}: every host is already served"),
+                detail: notes.join(" "),
+                resource: Some(self.bundle.resources[gateway.resource].reference()),
+            });
+            return Some(());
+        }
+        let kept: Vec<(usize, String)> = slot
+            .hosts
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !slot.drop_hosts.contains(i))
+            .map(|(i, h)| (i, h.clone()))
+            .collect();
+        if let Some(m) = self
+            .slots
+            .iter()
+            .position(|s| s.settings == slot.settings && s.listener == slot.listener)
+        {
+            let into = self.describe_slot(&self.slots[m]);
+            let mut added = Vec::new();
+            for (i, host) in kept {
+                if self.slots[m].hosts.contains(&host) {
+                    continue;
+                }
+                let written = slot
+                    .rewrite_hosts
+                    .iter()
+                    .find(|(r, _)| *r == i)
+                    .map_or_else(|| server.hosts[i].value.clone(), |(_, w)| w.clone());
+                self.slots[m].hosts.push(host);
+                self.slots[m].added_hosts.push(written.clone());
+                added.push(format!("`{written}`"));
+            }
+            let what = if added.is_empty() {
+                "adds no host (all already listed)".to_string()
+            } else {
+                format!("adds {}", added.join(", "))
+            };
+            notes.insert(
+                0,
+                format!("Same port, protocol and TLS settings as {into}, so it joins that server and {what}."),
+            );
+            self.changes.push(Change {
+                rule: self.rule,
+                title: format!("Merge {label} into {into}"),
+                detail: notes.join(" "),
+                resource: Some(self.bundle.resources[self.target.resource].reference()),
+            });
+            return Some(());
+        }
+        let taken = self.used_port_names();
+        if let Some(name) = slot.port_name.clone().filter(|n| taken.contains(n)) {
+            let new = unique(&name, &stem(&gateway.name.value), &taken);
+            notes.push(format!(
+                "Port name `{name}` is taken in {}, so it becomes `{new}` (port names must be unique within a Gateway).",
+                self.target.full_name()
+            ));
+            slot.rename_port = Some(new.clone());
+            slot.port_name = Some(new);
+        }
+        let names: HashSet<String> = self.slots.iter().filter_map(|s| s.name.clone()).collect();
+        if let Some(name) = slot.name.clone().filter(|n| names.contains(n)) {
+            let new = unique(&name, &stem(&gateway.name.value), &names);
+            notes.push(format!("Server name `{name}` is taken, so it becomes `{new}`."));
+            slot.rename_server = Some(new.clone());
+            slot.name = Some(new);
+        }
+        let tls_note = match server.credential_name() {
+            Some(credential) if self.slots.iter().any(|s| s.listener == slot.listener && s.has_tls) => format!(
+                " It stays a separate server so its certificate `{credential}` keeps serving its hosts (SNI picks the chain)."
+            ),
+            _ => String::new(),
+        };
+        notes.insert(
+            0,
+            format!(
+                "Moved as its own server of {}.{tls_note}",
+                self.target.full_name()
+            ),
+        );
+        notes.extend(self.shared_http_host_note(&slot));
+        self.changes.push(Change {
+            rule: self.rule,
+            title: format!("Move {label} into {}", self.target.full_name()),
+            detail: notes.join(" "),
+            resource: Some(self.bundle.resources[self.target.resource].reference()),
+        });
+        slot.hosts = kept.into_iter().map(|(_, h)| h).collect();
+        self.slots.push(slot);
+        Some(())
+    }
+
+    /// Plain-HTTP hosts that another server of the merged Gateway also
+    /// serves: their VirtualServices' routes are concatenated (as before).
+    fn shared_http_host_note(&self, slot: &Slot) -> Option<String> {
+        if slot.has_tls {
+            return None;
+        }
+        let shared: Vec<&String> = slot
+            .hosts
+            .iter()
+            .filter(|h| {
+                self.slots.iter().any(|s| {
+                    s.listener == slot.listener && !s.has_tls && s.hosts.contains(h)
+                })
+            })
+            .collect();
+        let host = shared.first()?;
+        let gateways: Vec<(String, String)> = self
+            .group
+            .gateways
+            .iter()
+            .map(|&g| {
+                let g = &self.bundle.model.gateways[g];
+                (g.namespace.clone(), g.name.value.clone())
+            })
+            .collect();
+        let services: Vec<String> = self
+            .bundle
+            .model
+            .virtual_services
+            .iter()
+            .filter(|vs| {
+                vs.gateways.iter().any(|r| {
+                    crate::model::istio::resolve_gateway_reference(&r.value, &vs.namespace)
+                        .is_some_and(|g| gateways.contains(&g))
+                }) && vs.hosts.iter().any(|h| hosts::matches(&h.value, sni_name(host)))
+            })
+            .map(crate::model::VirtualService::full_name)
+            .collect();
+        if services.len() < 2 {
+            return None;
+        }
+        Some(format!(
+            "Host `{host}` is routed by VirtualServices {}: istiod concatenates their routes (older Gateway's first), as it did before the merge. Merging those VirtualServices is a decision for a human.",
+            services.join(", ")
+        ))
+    }
+
+    fn describe_slot(&self, slot: &Slot) -> String {
+        let g = &self.bundle.model.gateways[slot.origin.gateway];
+        let mut label = server_label(g, slot.origin.server);
+        if !slot.existing {
+            label.push_str(" (moved)");
+        }
+        label
+    }
+
+    fn into_unit(self) -> Option<Unit> {
+        let bundle = self.bundle;
+        let target = self.target;
+        let target_text = bundle.text(target.file);
+        let mut edits: Vec<(usize, Edit)> = Vec::new();
+        let mut new_items = Vec::new();
+        for slot in &self.slots {
+            let g = &bundle.model.gateways[slot.origin.gateway];
+            let node = groups::server_node(bundle, g, slot.origin.server)?;
+            if slot.existing {
+                if let Some(new) = &slot.rename_port {
+                    let name = node.path(&["port", "name"])?;
+                    edits.push((target.file, yaml::replace_scalar(name, new)));
+                }
+                if !slot.added_hosts.is_empty() {
+                    let hosts = node.get("hosts")?;
+                    let style = hosts
+                        .items()
+                        .last()
+                        .and_then(NodeRef::as_scalar)
+                        .map_or(ScalarStyle::Plain, |(_, s)| s);
+                    let items: Vec<ItemText> = slot
+                        .added_hosts
+                        .iter()
+                        .map(|h| ItemText::scalar(yaml::render_scalar(h, style)))
+                        .collect();
+                    edits.push((target.file, yaml::append_items(target_text, hosts, &items)?));
+                }
+            } else {
+                new_items.push(moved_item(bundle, g, node, slot)?);
+            }
+        }
+        if !new_items.is_empty() {
+            let servers = groups::servers_node(bundle, target)?;
+            edits.push((
+                target.file,
+                yaml::append_items(target_text, servers, &new_items)?,
+            ));
+        }
+        let mut changes = self.changes;
+        let mut resources = vec![target.resource];
+        let losers = &self.group.gateways[1..];
+        for &loser in losers {
+            let g = &bundle.model.gateways[loser];
+            edits.push(groups::delete_resource(bundle, g.resource)?);
+            resources.push(g.resource);
+            changes.push(Change {
+                rule: self.rule,
+                title: format!("Delete Gateway {}", g.full_name()),
+                detail: format!(
+                    "All its servers now live in {}; nothing else refers to it.",
+                    target.full_name()
+                ),
+                resource: Some(bundle.resources[g.resource].reference()),
+            });
+        }
+        let moved: Vec<(&str, &str)> = losers
+            .iter()
+            .map(|&l| {
+                let g = &bundle.model.gateways[l];
+                (g.namespace.as_str(), g.name.value.as_str())
+            })
+            .collect();
+        for (file, edit, vs, before, after) in groups::rewrite_references(bundle, &moved, target) {
+            let reference = bundle.resources[vs].reference();
+            let title = if after.is_empty() {
+                format!(
+                    "VirtualService {}/{}: drop gateways entry `{before}` (it already lists {})",
+                    reference.namespace,
+                    reference.name,
+                    target.full_name()
+                )
+            } else {
+                format!(
+                    "VirtualService {}/{}: gateways `{before}` → `{after}`",
+                    reference.namespace, reference.name
+                )
+            };
+            changes.push(Change {
+                rule: self.rule,
+                title,
+                detail: "The Gateway it named is merged away; the reference follows its servers.".into(),
+                resource: Some(reference),
+            });
+            resources.push(vs);
+            edits.push((file, edit));
+        }
+        Some(Unit {
+            title: String::new(),
+            changes,
+            edits,
+            resources,
+            ..Unit::default()
+        })
+    }
+}
+
+/// The text to append for a moved server: a copy of its own YAML with the
+/// renames, `./` rewrites and dropped hosts applied.
+fn moved_item(bundle: &Bundle, gateway: &Gateway, node: NodeRef<'_>, slot: &Slot) -> Option<ItemText> {
+    let text = bundle.text(gateway.file);
+    let hosts = node.get("hosts");
+    let host_nodes: Vec<NodeRef<'_>> = hosts.into_iter().flat_map(NodeRef::items).collect();
+    let mut overrides: Vec<(Span, Override)> = Vec::new();
+    let mut edits = Vec::new();
+    if let Some(new) = &slot.rename_port {
+        let name = node.path(&["port", "name"])?;
+        overrides.push((name.span(), Override::Text(yaml::render_scalar(new, scalar_style(name)))));
+        edits.push(yaml::replace_scalar(name, new));
+    }
+    if let Some(new) = &slot.rename_server {
+        let name = node.get("name")?;
+        overrides.push((name.span(), Override::Text(yaml::render_scalar(new, scalar_style(name)))));
+        edits.push(yaml::replace_scalar(name, new));
+    }
+    for (i, new) in &slot.rewrite_hosts {
+        let host = host_nodes.get(*i)?;
+        overrides.push((host.span(), Override::Text(yaml::render_scalar(new, scalar_style(*host)))));
+    }
+    for i in &slot.drop_hosts {
+        overrides.push((host_nodes.get(*i)?.span(), Override::Drop));
+    }
+    let hosts = hosts?;
+    let flow_hosts = hosts.collection_style() == Some(crate::model::tree::CollectionStyle::Flow);
+    if flow_hosts && (!slot.drop_hosts.is_empty() || !slot.rewrite_hosts.is_empty()) {
+        let with = |span: Span| lookup(&overrides, span);
+        edits.push(Edit::replace(hosts.span(), yaml::flow_with(text, hosts, &with)));
+    } else {
+        for (i, new) in &slot.rewrite_hosts {
+            edits.push(yaml::replace_scalar(host_nodes[*i], new));
+        }
+        for i in &slot.drop_hosts {
+            edits.push(yaml::delete_item(text, hosts, *i)?);
+        }
+    }
+    let with = |span: Span| lookup(&overrides, span);
+    let flow = yaml::flow_with(text, node, &with);
+    let block = if yaml::contains_alias(node) {
+        None
+    } else {
+        yaml::copy_block_item(text, node.span(), &edits)
+    };
+    Some(ItemText {
+        block: block.unwrap_or_else(|| flow.clone()),
+        flow,
+    })
+}
+
+fn lookup(overrides: &[(Span, Override)], span: Span) -> Option<Override> {
+    overrides.iter().find(|(s, _)| *s == span).map(|(_, o)| match o {
+        Override::Text(t) => Override::Text(t.clone()),
+        Override::Drop => Override::Drop,
+    })
+}
+
+fn scalar_style(node: NodeRef<'_>) -> ScalarStyle {
+    node.as_scalar().map_or(ScalarStyle::Plain, |(_, s)| s)
+}
+
+/// A host as written once its server sits in `target`: `./h` keeps meaning
+/// the old namespace.
+fn moved_host(host: &str, from: &Gateway, target: &Gateway) -> String {
+    match host.strip_prefix("./") {
+        Some(name) if from.namespace != target.namespace => format!("{}/{name}", from.namespace),
+        _ => host.to_string(),
+    }
+}
+
+/// "server `https-staging` (443/HTTPS) of Gateway ns/name".
+fn server_label(gateway: &Gateway, index: usize) -> String {
+    let server = &gateway.servers[index];
+    let port = server.port.as_ref();
+    let name = port
+        .and_then(|p| p.name.as_ref())
+        .map_or_else(|| format!("#{}", index + 1), |n| format!("`{}`", n.value));
+    let number = server
+        .port_number()
+        .map_or_else(|| "?".to_string(), |n| n.to_string());
+    let protocol = port
+        .and_then(|p| p.protocol.as_ref())
+        .map_or("HTTP", |p| p.value.as_str());
+    format!(
+        "server {name} ({number}/{protocol}) of Gateway {}",
+        gateway.full_name()
+    )
+}
+
+/// The distinguishing part of a Gateway name: `staging-gateway` → `staging`.
+fn stem(name: &str) -> String {
+    name.strip_suffix("-gateway")
+        .or_else(|| name.strip_suffix("-gw"))
+        .filter(|s| !s.is_empty())
+        .unwrap_or(name)
+        .to_string()
+}
+
+/// `name-stem`, `name-stem-2`, … (or `name` if free).
+fn unique(name: &str, stem: &str, taken: &HashSet<String>) -> String {
+    let base = if name.ends_with(stem) {
+        name.to_string()
+    } else {
+        format!("{name}-{stem}")
+    };
+    if !taken.contains(&base) {
+        return base;
+    }
+    (2..=taken.len() + 2)
+        .map(|n| format!("{base}-{n}"))
+        .find(|c| !taken.contains(c))
+        .unwrap_or(base)
+}
+
+/// Every setting of a server except its hosts and names, canonical (keys
+/// sorted, protocol upper-cased), for "same server settings" comparisons.
+fn canonical_server(node: NodeRef<'_>) -> String {
+    let mut parts: Vec<String> = node
+        .entries()
+        .filter_map(|(k, v)| {
+            let key = k.as_str()?;
+            match key {
+                "hosts" | "name" => None,
+                "port" => {
+                    let mut port: Vec<String> = v
+                        .entries()
+                        .filter_map(|(k, v)| match k.as_str()? {
+                            "name" => None,
+                            "protocol" => Some(format!(
+                                "protocol:{}",
+                                v.as_str().unwrap_or_default().to_ascii_uppercase()
+                            )),
+                            other => Some(format!("{other}:{}", canonical(v))),
+                        })
+                        .collect();
+                    port.sort();
+                    Some(format!("port={{{}}}", port.join(",")))
+                }
+                _ => Some(format!("{key}={}", canonical(v))),
+            }
+        })
+        .collect();
+    parts.sort();
+    parts.join(";")
+}
+
+fn canonical(node: NodeRef<'_>) -> String {
+    let node = node.resolve();
+    if let Some(value) = node.as_str() {
+        return value.to_string();
+    }
+    if node.is_sequence() {
+        let items: Vec<String> = node.items().map(canonical).collect();
+        return format!("[{}]", items.join(","));
+    }
+    let mut entries: Vec<String> = node
+        .entries()
+        .map(|(k, v)| format!("{}:{}", canonical(k), canonical(v)))
+        .collect();
+    entries.sort();
+    format!("{{{}}}", entries.join(","))
+}

@@ -1,0 +1,262 @@
+//! Conflict groups: the Gateways that the `MM1xx` findings tie together, and
+//! the shared lookups strategies need (server nodes, deleting a resource,
+//! rewriting VirtualService `gateways:` references).
+
+use std::collections::HashMap;
+
+use super::yaml;
+use crate::analyze::topology::{Topology, WorkloadSource};
+use crate::diagnostic::Diagnostic;
+use crate::edit::Edit;
+use crate::model::istio::resolve_gateway_reference;
+use crate::model::tree::NodeRef;
+use crate::model::{Bundle, Gateway};
+use crate::span::Span;
+
+/// Gateways tied together by conflict findings, with those findings.
+pub(crate) struct Group<'a> {
+    /// Gateway indexes (into `model.gateways`) in istiod merge order: the
+    /// first is the oldest.
+    pub gateways: Vec<usize>,
+    /// The findings, sorted by code.
+    pub findings: Vec<&'a Diagnostic>,
+}
+
+impl Group<'_> {
+    /// The name of the rule that leads the group (lowest code).
+    pub(crate) fn rule(&self) -> &'static str {
+        self.findings.first().map_or("duplicate-tls-host", |d| d.name)
+    }
+
+    /// True when some finding is of rule `name`.
+    pub(crate) fn has(&self, name: &str) -> bool {
+        self.findings.iter().any(|d| d.name == name)
+    }
+}
+
+/// Groups the Gateways named by `MM1xx` findings with the Gateways their
+/// related spans point into (union–find), in merge order.
+pub(crate) fn conflict_groups<'a>(
+    bundle: &Bundle,
+    topology: &Topology,
+    findings: &'a [Diagnostic],
+) -> Vec<Group<'a>> {
+    let gateways = &bundle.model.gateways;
+    let by_name: HashMap<(&str, &str), usize> = gateways
+        .iter()
+        .enumerate()
+        .map(|(i, g)| ((g.namespace.as_str(), g.name.value.as_str()), i))
+        .collect();
+    let mut by_file: HashMap<usize, Vec<(Span, usize)>> = HashMap::new();
+    for (i, g) in gateways.iter().enumerate() {
+        by_file
+            .entry(g.file)
+            .or_default()
+            .push((bundle.resources[g.resource].span, i));
+    }
+    for spans in by_file.values_mut() {
+        spans.sort_by_key(|(s, _)| s.start);
+    }
+    let locate = |file: usize, span: Span| -> Option<usize> {
+        let spans = by_file.get(&file)?;
+        let after = spans.partition_point(|(s, _)| s.start <= span.start);
+        let (s, g) = spans.get(after.checked_sub(1)?)?;
+        s.contains(span).then_some(*g)
+    };
+    let mut parent: Vec<usize> = (0..gateways.len()).collect();
+    fn root(parent: &mut [usize], mut i: usize) -> usize {
+        while parent[i] != i {
+            parent[i] = parent[parent[i]];
+            i = parent[i];
+        }
+        i
+    }
+    let mut involved: Vec<(usize, &Diagnostic)> = Vec::new();
+    for d in findings.iter().filter(|d| d.code.starts_with("MM1")) {
+        let Some(r) = d.resource.as_ref().filter(|r| r.kind == "Gateway") else {
+            continue;
+        };
+        let Some(&g) = by_name.get(&(r.namespace.as_str(), r.name.as_str())) else {
+            continue;
+        };
+        involved.push((g, d));
+        for related in &d.related {
+            if let Some(h) = locate(related.file, related.span) {
+                let (a, b) = (root(&mut parent, g), root(&mut parent, h));
+                parent[a] = b;
+            }
+        }
+    }
+    let rank: HashMap<usize, usize> = topology
+        .order
+        .iter()
+        .enumerate()
+        .map(|(position, &g)| (g, position))
+        .collect();
+    let mut groups: HashMap<usize, Group<'a>> = HashMap::new();
+    let mut members: HashMap<usize, Vec<usize>> = HashMap::new();
+    for (g, d) in involved {
+        let r = root(&mut parent, g);
+        groups
+            .entry(r)
+            .or_insert_with(|| Group {
+                gateways: Vec::new(),
+                findings: Vec::new(),
+            })
+            .findings
+            .push(d);
+    }
+    for g in 0..gateways.len() {
+        let r = root(&mut parent, g);
+        if groups.contains_key(&r) {
+            members.entry(r).or_default().push(g);
+        }
+    }
+    let mut out: Vec<Group<'a>> = groups
+        .into_iter()
+        .map(|(r, mut group)| {
+            let mut gateways = members.remove(&r).unwrap_or_default();
+            gateways.sort_by_key(|g| rank.get(g).copied().unwrap_or(usize::MAX));
+            group.gateways = gateways;
+            group.findings.sort_by_key(|d| (d.code, d.file, d.span.start));
+            group
+        })
+        .collect();
+    out.sort_by_key(|g| g.gateways.first().and_then(|f| rank.get(f).copied()));
+    out
+}
+
+/// `Some(reason)` when the group's Gateways do not all apply to exactly the
+/// same gateway workloads (merging them would change which pods serve what).
+pub(crate) fn workload_mismatch(bundle: &Bundle, topology: &Topology, group: &[usize]) -> Option<String> {
+    let of = |g: usize| -> Vec<usize> {
+        topology
+            .workloads
+            .iter()
+            .enumerate()
+            .filter(|(_, w)| w.membership(g).is_some())
+            .map(|(i, _)| i)
+            .collect()
+    };
+    let first = of(group[0]);
+    let target = &bundle.model.gateways[group[0]];
+    for &g in &group[1..] {
+        let other = &bundle.model.gateways[g];
+        let stand_in = first
+            .iter()
+            .any(|&w| topology.workloads[w].source == WorkloadSource::Selector);
+        if of(g) != first || (stand_in && other.selector != target.selector) {
+            return Some(format!(
+                "Gateways {} and {} do not select exactly the same gateway workloads, so merging them would change which pods serve their hosts",
+                target.full_name(),
+                other.full_name()
+            ));
+        }
+    }
+    None
+}
+
+/// The YAML node of server `server` of `gateway`.
+pub(crate) fn server_node<'a>(bundle: &'a Bundle, gateway: &Gateway, server: usize) -> Option<NodeRef<'a>> {
+    servers_node(bundle, gateway)?.items().nth(server)
+}
+
+/// The `spec.servers` sequence of `gateway`.
+pub(crate) fn servers_node<'a>(bundle: &'a Bundle, gateway: &Gateway) -> Option<NodeRef<'a>> {
+    bundle
+        .node(&bundle.resources[gateway.resource])
+        .path(&["spec", "servers"])
+        .filter(|s| s.is_sequence())
+}
+
+/// An edit removing a resource: its whole document, or its `items[]` entry
+/// in a `kind: List`.
+pub(crate) fn delete_resource(bundle: &Bundle, resource: usize) -> Option<(usize, Edit)> {
+    let r = &bundle.resources[resource];
+    let text = bundle.text(r.file);
+    let stream = &bundle.streams[r.file];
+    let root = stream.documents.get(r.document)?.root()?.resolve();
+    if root.id() == r.node {
+        return Some((r.file, yaml::delete_document(text, stream, r.document)?));
+    }
+    let items = root.get("items")?;
+    let index = items.items().position(|i| i.resolve().id() == r.node)?;
+    if items.items().count() == 1 {
+        return Some((r.file, yaml::delete_document(text, stream, r.document)?));
+    }
+    Some((r.file, yaml::delete_item(text, items, index)?))
+}
+
+/// Every `gateways:` list of a VirtualService: `spec.gateways` and the
+/// per-match lists under `http`, `tls` and `tcp` routes.
+pub(crate) fn gateway_lists(vs: NodeRef<'_>) -> Vec<NodeRef<'_>> {
+    let mut lists = Vec::new();
+    let Some(spec) = vs.get("spec") else {
+        return lists;
+    };
+    lists.extend(spec.get("gateways").filter(|g| g.is_sequence()));
+    for section in ["http", "tls", "tcp"] {
+        for route in spec.get(section).into_iter().flat_map(NodeRef::items) {
+            for m in route.get("match").into_iter().flat_map(NodeRef::items) {
+                lists.extend(m.get("gateways").filter(|g| g.is_sequence()));
+            }
+        }
+    }
+    lists
+}
+
+/// Edits that make every reference to a Gateway in `moved` (namespace,
+/// name) point at `target` instead, in every form istiod accepts. Returns
+/// (file, edit, VirtualService resource index, before, after) per rewrite.
+pub(crate) fn rewrite_references(
+    bundle: &Bundle,
+    moved: &[(&str, &str)],
+    target: &Gateway,
+) -> Vec<(usize, Edit, usize, String, String)> {
+    let mut out = Vec::new();
+    for vs in &bundle.model.virtual_services {
+        let resource = &bundle.resources[vs.resource];
+        let text = bundle.text(resource.file);
+        let written = if vs.namespace == target.namespace {
+            target.name.value.clone()
+        } else {
+            target.full_name()
+        };
+        for list in gateway_lists(bundle.node(resource)) {
+            let items: Vec<NodeRef<'_>> = list.items().collect();
+            let resolved: Vec<Option<(String, String)>> = items
+                .iter()
+                .map(|i| i.as_str().and_then(|r| resolve_gateway_reference(r, &vs.namespace)))
+                .collect();
+            let is_target = |r: &Option<(String, String)>| {
+                r.as_ref()
+                    .is_some_and(|(ns, n)| *ns == target.namespace && *n == target.name.value)
+            };
+            let mut has_target = resolved.iter().any(is_target);
+            for (index, item) in items.iter().enumerate() {
+                let Some((ns, name)) = &resolved[index] else {
+                    continue;
+                };
+                if !moved.iter().any(|(m_ns, m_name)| m_ns == ns && m_name == name) {
+                    continue;
+                }
+                let before = item.as_str().unwrap_or_default().to_string();
+                if has_target {
+                    if let Some(edit) = yaml::delete_item(text, list, index) {
+                        out.push((resource.file, edit, vs.resource, before, String::new()));
+                    }
+                } else {
+                    has_target = true;
+                    out.push((
+                        resource.file,
+                        yaml::replace_scalar(*item, &written),
+                        vs.resource,
+                        before,
+                        written.clone(),
+                    ));
+                }
+            }
+        }
+    }
+    out
+}
