@@ -24,6 +24,7 @@
 
 mod consolidate;
 mod groups;
+mod isolate;
 mod nodeport;
 mod plan;
 mod verify;
@@ -156,6 +157,9 @@ pub(crate) struct Unit {
     /// Resources (indices into [`Bundle::resources`]) this unit is about; a
     /// verification failure on one of them withdraws the unit.
     pub resources: Vec<usize>,
+    /// For verification: Gateways (`namespace/name`) this unit deliberately
+    /// moves to another gateway workload, with that workload's key.
+    pub moved: Vec<(String, verify::WorkloadKey)>,
 }
 
 /// Plans, applies and verifies a fix for every conflict the strategy can
@@ -233,9 +237,21 @@ pub(crate) fn plan(bundle: &Bundle, before: &[Diagnostic], options: &FixOptions)
     let mut pool = nodeport::Pool::new(bundle, &options.analyze);
     let mut units = nodeport::plan(bundle, before, options, &mut pool);
     let mut rejected = Vec::new();
-    if options.strategy == Strategy::Consolidate {
+    if options.strategy != Strategy::Renumber {
         let topology = crate::analyze::topology::Topology::build(bundle);
-        consolidate::plan(bundle, &topology, before, &mut units, &mut rejected);
+        if options.strategy == Strategy::Consolidate {
+            consolidate::plan(bundle, &topology, before, &mut units, &mut rejected);
+        } else {
+            isolate::plan(
+                bundle,
+                &topology,
+                before,
+                options,
+                &mut pool,
+                &mut units,
+                &mut rejected,
+            );
+        }
     }
     units.sort_by_key(|u| u.resources.first().copied());
     Planned { units, rejected }

@@ -50,17 +50,35 @@ pub(crate) fn apply(bundle: &Bundle, units: &[Unit]) -> Result<Vec<FileOutcome>,
         let text = &bundle.files[file].text;
         // Stable: inserts at one offset keep unit order, then edit order.
         edits.sort_by_key(|(_, e)| (e.span.start, e.span.end));
-        let mut end = 0;
-        for &(unit, edit) in &edits {
+        // Overlapping deletions (neighbouring documents, each taking a
+        // separator) compose: merge them. Any other overlap is a clash.
+        let mut merged: Vec<(usize, Edit)> = Vec::with_capacity(edits.len());
+        for (unit, edit) in edits {
             let bad_span = edit.span.end > text.len()
                 || edit.span.start > edit.span.end
                 || !text.is_char_boundary(edit.span.start)
                 || !text.is_char_boundary(edit.span.end);
-            if edit.span.start < end || bad_span {
+            if bad_span {
                 clashing.push(unit);
+                continue;
             }
-            end = end.max(edit.span.end);
+            if let Some((_, last)) = merged.last_mut() {
+                let deletions = last.content.is_empty()
+                    && edit.content.is_empty()
+                    && !last.span.is_empty()
+                    && !edit.span.is_empty();
+                if deletions && edit.span.start <= last.span.end {
+                    last.span.end = last.span.end.max(edit.span.end);
+                    continue;
+                }
+                if edit.span.start < last.span.end {
+                    clashing.push(unit);
+                    continue;
+                }
+            }
+            merged.push((unit, edit.clone()));
         }
+        let edits = merged;
         let original = text.clone();
         if edits.is_empty() {
             files.push(FileOutcome {
@@ -74,7 +92,7 @@ pub(crate) fn apply(bundle: &Bundle, units: &[Unit]) -> Result<Vec<FileOutcome>,
         let fix = Fix::new(
             "plan",
             Applicability::Safe,
-            edits.iter().map(|(_, e)| (*e).clone()).collect(),
+            edits.into_iter().map(|(_, e)| e).collect(),
         );
         let patched = if clashing.is_empty() {
             apply_fixes(text, [&fix], Applicability::Safe).text

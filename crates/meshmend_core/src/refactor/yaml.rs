@@ -228,23 +228,27 @@ pub(crate) fn delete_entry(text: &str, mapping: NodeRef<'_>, key: &str) -> Optio
     )))
 }
 
-/// Deletes a whole document with its own `---` separator: from its marker
-/// line (or, for a first document without one, its first node's line, so a
-/// file's header comment stays) up to the next marker line. Deletions of
-/// neighbouring documents therefore never overlap.
+/// Deletes a whole document with one `---` separator: from its marker line
+/// up to the next marker line; a first document without a marker goes from
+/// its first node's line (a file's header comment stays) through the next
+/// marker line. Neighbouring deletions overlap only in whole lines, and the
+/// plan merges overlapping deletions.
 pub(crate) fn delete_document(text: &str, stream: &Stream, document: usize) -> Option<Edit> {
     let doc = stream.documents.get(document)?;
     let root = doc.root()?;
     let content_end = after_node_line(text, root.span());
     let next_marker = next_marker_line(text, content_end);
-    let start = match doc.marker {
-        Some(marker) => line_start(text, marker.start),
-        None => line_start(text, root.span().start),
+    let span = match doc.marker {
+        Some(marker) => Span::new(
+            line_start(text, marker.start),
+            next_marker.map_or(text.len(), |m| m.start),
+        ),
+        None => Span::new(
+            line_start(text, root.span().start),
+            next_marker.map_or(text.len(), |m| m.end),
+        ),
     };
-    Some(Edit::delete(Span::new(
-        start,
-        next_marker.map_or(text.len(), |m| m.start),
-    )))
+    Some(Edit::delete(span))
 }
 
 /// The next `---` line at or after `from`: (line start, start of the line after).
@@ -259,6 +263,31 @@ fn next_marker_line(text: &str, from: usize) -> Option<Span> {
         at = end;
     }
     None
+}
+
+/// Adds `key: value` (a one-line value) to a mapping, in its style: a new
+/// line at the entries' column for block mappings, `, key: value` for flow.
+pub(crate) fn insert_entry(text: &str, mapping: NodeRef<'_>, key: &str, value: &str) -> Option<Edit> {
+    let NodeKind::Mapping { entries, style } = mapping.kind() else {
+        return None;
+    };
+    let doc = mapping.document();
+    if *style == CollectionStyle::Flow {
+        return Some(match entries.last() {
+            Some(&(_, v)) => Edit::insert(doc.node(v).span().end, format!(", {key}: {value}")),
+            None => Edit::replace(mapping.span(), format!("{{{key}: {value}}}")),
+        });
+    }
+    let &(first, _) = entries.first()?;
+    let &(_, last) = entries.last()?;
+    let indent = column(text, doc.node(first).span().start);
+    let at = after_node_line(text, doc.node(last).span());
+    let nl = newline(text);
+    let lead = if at == text.len() && !text.ends_with('\n') { nl } else { "" };
+    Some(Edit::insert(
+        at,
+        format!("{lead}{}{key}: {value}{nl}", " ".repeat(indent)),
+    ))
 }
 
 /// Replaces a scalar with `value`, keeping its quoting where it can.
@@ -569,9 +598,25 @@ mod tests {
         let text = "# header\na: 1\n---\n# about b\nb: 2\n---\nc: 3\n";
         let stream = parse(text, &Limits::default()).unwrap();
         let del = |i| run(text, delete_document(text, &stream, i));
-        assert_eq!(del(0), "# header\n---\n# about b\nb: 2\n---\nc: 3\n");
+        assert_eq!(del(0), "# header\n# about b\nb: 2\n---\nc: 3\n");
         assert_eq!(del(1), "# header\na: 1\n---\nc: 3\n");
         assert_eq!(del(2), "# header\na: 1\n---\n# about b\nb: 2\n");
+    }
+
+    #[test]
+    fn inserts_entries_in_block_and_flow_mappings() {
+        let text = "a:\n  - k: 1\n    j: 2 # c\nb: {x: 1}\n";
+        let stream = parse(text, &Limits::default()).unwrap();
+        let r = root(&stream);
+        let item = r.get("a").unwrap().items().next().unwrap();
+        assert_eq!(
+            run(text, insert_entry(text, item, "istio", "gw")),
+            "a:\n  - k: 1\n    j: 2 # c\n    istio: gw\nb: {x: 1}\n"
+        );
+        assert_eq!(
+            run(text, insert_entry(text, r.get("b").unwrap(), "istio", "gw")),
+            "a:\n  - k: 1\n    j: 2 # c\nb: {x: 1, istio: gw}\n"
+        );
     }
 
     #[test]

@@ -1,0 +1,203 @@
+//! The fix fixture harness: every folder `tests/fix/<strategy>/<case>/` is
+//! one input set (all its `*.yaml` files); `meshmend fix` runs on it with
+//! that strategy and the result is written to `<case>.snap` beside the
+//! folder (review with `cargo insta review`). CR characters show as `␍`.
+//!
+//! Checked for every case as well: verification passed, and fixing the
+//! output again changes nothing. A second test runs the fix on every rule
+//! fixture (`tests/rules/*/invalid*.yaml`) and checks that each finding
+//! marked `fix_available` is gone after some strategy's verified fix.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use meshmend_core::refactor::{FileStatus, FixOptions, FixOutcome, NodePortMode, Strategy, fix};
+use meshmend_core::{AnalyzeOptions, Bundle, LineIndex, LoadOptions, SourceFile, analyze};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests")
+}
+
+fn options(strategy: &str) -> FixOptions {
+    let (strategy, nodeport) = match strategy {
+        "consolidate" => (Strategy::Consolidate, NodePortMode::Pick),
+        "isolate" => (Strategy::Isolate, NodePortMode::Pick),
+        "renumber" => (Strategy::Renumber, NodePortMode::Pick),
+        "renumber-auto" => (Strategy::Renumber, NodePortMode::Auto),
+        other => panic!("tests/fix/{other}: unknown strategy folder"),
+    };
+    FixOptions {
+        strategy,
+        nodeport,
+        ..FixOptions::default()
+    }
+}
+
+/// The case's files as `case/file.yaml`, sorted.
+fn load_case(dir: &Path) -> Bundle {
+    let case = dir.file_name().unwrap().to_string_lossy().into_owned();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    files.sort();
+    let sources = files
+        .iter()
+        .map(|p| {
+            let name = format!("{case}/{}", p.file_name().unwrap().to_string_lossy());
+            SourceFile::new(name, std::fs::read_to_string(p).unwrap())
+        })
+        .collect();
+    Bundle::load(sources, LoadOptions::default()).unwrap()
+}
+
+fn visible(text: &str) -> String {
+    text.replace('\r', "␍")
+}
+
+fn snapshot(bundle: &Bundle, outcome: &FixOutcome) -> String {
+    let mut out = String::from("# Input\n");
+    for file in &bundle.files {
+        let _ = write!(out, "\n`{}`\n```yaml\n{}", file.name, visible(&file.text));
+        if !file.text.ends_with('\n') {
+            out.push('\n');
+        }
+        out.push_str("```\n");
+    }
+    out.push_str("\n# Changes\n\n");
+    if outcome.changes.is_empty() {
+        out.push_str("None.\n");
+    }
+    for change in &outcome.changes {
+        let resource = change
+            .resource
+            .as_ref()
+            .map(|r| format!(" ({} {}/{})", r.kind, r.namespace, r.name))
+            .unwrap_or_default();
+        let _ = writeln!(out, "- [{}] {}{resource}", change.rule, change.title);
+        let _ = writeln!(out, "  {}", change.detail);
+    }
+    for rejected in &outcome.verification.rejected {
+        let _ = writeln!(out, "- NOT APPLIED: {}: {}", rejected.title, rejected.reason);
+    }
+    let _ = write!(out, "\n# Diff\n\n```diff\n{}```\n", visible(&outcome.diff));
+    out.push_str("\n# Verification\n\n");
+    let _ = writeln!(
+        out,
+        "ok: {}; conflicts remaining: {}",
+        outcome.verification.ok,
+        outcome.verification.remaining.len()
+    );
+    for d in &outcome.verification.remaining {
+        let file = &outcome.files[d.file];
+        let text = file.patched.as_deref().unwrap_or_default();
+        let at = LineIndex::new(text).line_col(text, d.span.start);
+        let _ = writeln!(
+            out,
+            "- {}:{}:{} [{}] {}: {}",
+            file.path, at.line, at.column, d.code, d.name, d.message
+        );
+    }
+    out
+}
+
+/// The outcome's files, loaded as the next input.
+fn reload(outcome: &FixOutcome) -> Bundle {
+    let sources = outcome
+        .files
+        .iter()
+        .filter(|f| f.status != FileStatus::Deleted)
+        .map(|f| SourceFile::new(f.path.clone(), f.patched.clone().unwrap()))
+        .collect();
+    Bundle::load(sources, LoadOptions::default()).unwrap()
+}
+
+#[test]
+fn fixtures() {
+    let mut seen = 0;
+    let mut strategies: Vec<PathBuf> = std::fs::read_dir(root().join("fix"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    strategies.sort();
+    for strategy_dir in strategies {
+        let strategy = strategy_dir.file_name().unwrap().to_string_lossy().into_owned();
+        let mut cases: Vec<PathBuf> = std::fs::read_dir(&strategy_dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.is_dir())
+            .collect();
+        cases.sort();
+        for case in cases {
+            let name = case.file_name().unwrap().to_string_lossy().into_owned();
+            let bundle = load_case(&case);
+            let options = options(&strategy);
+            let outcome = fix(&bundle, &options);
+            assert!(
+                outcome.verification.ok,
+                "{strategy}/{name}: {:?}",
+                outcome.verification.rejected
+            );
+            assert!(outcome.has_edits(), "{strategy}/{name}: nothing to fix");
+            let again = fix(&reload(&outcome), &options);
+            assert!(
+                !again.has_edits(),
+                "{strategy}/{name}: fixing twice changes:\n{}",
+                again.diff
+            );
+            insta::with_settings!({
+                snapshot_path => strategy_dir.clone(),
+                snapshot_suffix => "",
+                prepend_module_to_snapshot => false,
+                omit_expression => true,
+            }, {
+                insta::assert_snapshot!(name, snapshot(&bundle, &outcome));
+            });
+            seen += 1;
+        }
+    }
+    assert!(seen > 0, "no fix fixtures found");
+}
+
+/// Every finding marked `fix_available` in the rule fixtures is resolved by
+/// a verified fix of some strategy.
+#[test]
+fn rule_fixtures_with_fixes_are_fixed() {
+    let mut fixtures: Vec<PathBuf> = std::fs::read_dir(root().join("rules"))
+        .unwrap()
+        .flat_map(|folder| std::fs::read_dir(folder.unwrap().path()).unwrap())
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            p.extension().is_some_and(|e| e == "yaml")
+                && p.file_name().unwrap().to_string_lossy().starts_with("invalid")
+        })
+        .collect();
+    fixtures.sort();
+    let mut fixed = 0;
+    for path in fixtures {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let bundle = Bundle::from_text("fixture.yaml", &text).unwrap();
+        let fixable: Vec<_> = analyze(&bundle, &AnalyzeOptions::default())
+            .into_iter()
+            .filter(|d| d.fix_available)
+            .collect();
+        if fixable.is_empty() {
+            continue;
+        }
+        let solved = ["consolidate", "isolate", "renumber"].iter().any(|s| {
+            let outcome = fix(&bundle, &options(s));
+            outcome.verification.rejected.is_empty()
+                && outcome.verification.remaining.iter().all(|d| !d.fix_available)
+        });
+        assert!(
+            solved,
+            "{}: no strategy fixes {:?}",
+            path.display(),
+            fixable.iter().map(|d| d.code).collect::<Vec<_>>()
+        );
+        fixed += 1;
+    }
+    assert!(fixed > 0, "no rule fixture has a fix");
+}
