@@ -9,11 +9,6 @@ use serde_json::Value;
 
 const BIN: &str = env!("CARGO_BIN_EXE_meshmend");
 const SEED: &str = include_str!("../../../examples/seed-conflict.yaml");
-/// Exit code of `fix` on the seed: its duplicate TLS host (MM102) is not
-/// fixed by the nodePort fixes, so a conflict remains (1) until a
-/// consolidate/isolate fix handles it.
-const SEED_REMAINS: i32 = 1;
-
 /// Two NodePort Services pinning the same port, CRLF line ends, comments.
 const CRLF_SERVICES: &str = "# ingress for the legacy shop\r\napiVersion: v1\r\nkind: Service\r\nmetadata:\r\n  name: shop\r\n  namespace: shop\r\nspec:\r\n  type: NodePort\r\n  selector: {app: shop}\r\n  ports:\r\n  - {name: http, port: 80, targetPort: 8080, nodePort: 30080}\r\n---\r\napiVersion: v1\r\nkind: Service\r\nmetadata:\r\n  name: shop-copy   # copied from shop\r\n  namespace: shop\r\nspec:\r\n  type: NodePort\r\n  selector: {app: shop}\r\n  ports:\r\n  - name: http\r\n    port: 80\r\n    nodePort: \"30080\"   # pinned by hand\r\n";
 
@@ -116,7 +111,7 @@ fn diff_applies_with_git_apply_and_patch() {
     let output = run_in(&dir, &["fix", paths[0], paths[1]], None);
     assert_eq!(
         code(&output),
-        SEED_REMAINS,
+        0,
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
@@ -131,10 +126,7 @@ fn diff_applies_with_git_apply_and_patch() {
     assert_tree_matches(&dir, &expected);
     // Fixing the fixed tree changes nothing.
     let again = run_in(&dir, &["fix", paths[0], paths[1]], None);
-    assert_eq!(
-        (code(&again), stdout(&again)),
-        (SEED_REMAINS, String::new())
-    );
+    assert_eq!((code(&again), stdout(&again)), (0, String::new()));
 
     git(&dir, &["checkout", "-q", "--", "."]);
     let status = Command::new("patch")
@@ -152,7 +144,7 @@ fn write_is_atomic_and_idempotent() {
     let paths = ["deploy/seed.yaml", "deploy/services.yaml"];
     let expected = promised(&dir, &paths);
     let output = run_in(&dir, &["fix", "--write", paths[0], paths[1]], None);
-    assert_eq!(code(&output), SEED_REMAINS);
+    assert_eq!(code(&output), 0);
     assert_tree_matches(&dir, &expected);
     let leftovers: Vec<_> = std::fs::read_dir(dir.join("deploy"))
         .unwrap()
@@ -162,7 +154,7 @@ fn write_is_atomic_and_idempotent() {
     assert!(leftovers.is_empty(), "temp files left: {leftovers:?}");
     let before = read(&dir, paths[1]);
     let again = run_in(&dir, &["fix", "--write", paths[0], paths[1]], None);
-    assert_eq!(code(&again), SEED_REMAINS);
+    assert_eq!(code(&again), 0);
     assert_eq!(read(&dir, paths[1]), before);
 }
 

@@ -79,7 +79,11 @@ fn snapshot(bundle: &Bundle, outcome: &FixOutcome) -> String {
         let _ = writeln!(out, "  {}", change.detail);
     }
     for rejected in &outcome.verification.rejected {
-        let _ = writeln!(out, "- NOT APPLIED: {}: {}", rejected.title, rejected.reason);
+        let _ = writeln!(
+            out,
+            "- NOT APPLIED: {}: {}",
+            rejected.title, rejected.reason
+        );
     }
     let _ = write!(out, "\n# Diff\n\n```diff\n{}```\n", visible(&outcome.diff));
     out.push_str("\n# Verification\n\n");
@@ -123,7 +127,11 @@ fn fixtures() {
         .collect();
     strategies.sort();
     for strategy_dir in strategies {
-        let strategy = strategy_dir.file_name().unwrap().to_string_lossy().into_owned();
+        let strategy = strategy_dir
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
         let mut cases: Vec<PathBuf> = std::fs::read_dir(&strategy_dir)
             .unwrap()
             .map(|e| e.unwrap().path())
@@ -171,7 +179,10 @@ fn rule_fixtures_with_fixes_are_fixed() {
         .map(|e| e.unwrap().path())
         .filter(|p| {
             p.extension().is_some_and(|e| e == "yaml")
-                && p.file_name().unwrap().to_string_lossy().starts_with("invalid")
+                && p.file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .starts_with("invalid")
         })
         .collect();
     fixtures.sort();
@@ -189,7 +200,11 @@ fn rule_fixtures_with_fixes_are_fixed() {
         let solved = ["consolidate", "isolate", "renumber"].iter().any(|s| {
             let outcome = fix(&bundle, &options(s));
             outcome.verification.rejected.is_empty()
-                && outcome.verification.remaining.iter().all(|d| !d.fix_available)
+                && outcome
+                    .verification
+                    .remaining
+                    .iter()
+                    .all(|d| !d.fix_available)
         });
         assert!(
             solved,

@@ -127,7 +127,7 @@ impl<'a> Merge<'a> {
             let slot = merge.slot(group.gateways[0], index)?;
             merge.slots.push(slot);
         }
-        merge.unique_existing_port_names()?;
+        merge.unique_existing_port_names();
         for &loser in &group.gateways[1..] {
             for index in 0..bundle.model.gateways[loser].servers.len() {
                 merge.move_server(loser, index)?;
@@ -155,7 +155,12 @@ impl<'a> Merge<'a> {
         let hosts = server
             .hosts
             .iter()
-            .map(|h| hosts::sanitize_gateway_host(&moved_host(&h.value, g, self.target), &self.target.namespace))
+            .map(|h| {
+                hosts::sanitize_gateway_host(
+                    &moved_host(&h.value, g, self.target),
+                    &self.target.namespace,
+                )
+            })
             .collect();
         Some(Slot {
             origin,
@@ -181,7 +186,7 @@ impl<'a> Merge<'a> {
 
     /// A Gateway that reuses a port name is rejected by admission
     /// (`duplicate-port-name`): rename the later ones.
-    fn unique_existing_port_names(&mut self) -> Option<()> {
+    fn unique_existing_port_names(&mut self) {
         let mut seen = HashSet::new();
         let stem = stem(&self.target.name.value);
         for i in 0..self.slots.len() {
@@ -207,11 +212,37 @@ impl<'a> Merge<'a> {
             self.slots[i].port_name = Some(new.clone());
             seen.insert(new);
         }
-        Some(())
+        let mut seen = HashSet::new();
+        for i in 0..self.slots.len() {
+            let Some(name) = self.slots[i].name.clone() else {
+                continue;
+            };
+            if seen.insert(name.clone()) {
+                continue;
+            }
+            let taken: HashSet<String> = self.slots.iter().filter_map(|s| s.name.clone()).collect();
+            let new = unique(&name, &stem, &taken);
+            self.changes.push(Change {
+                rule: "duplicate-port-name",
+                title: format!(
+                    "Gateway {}: rename server `{name}` (server {}) to `{new}`",
+                    self.target.full_name(),
+                    i + 1
+                ),
+                detail: "Server names must be unique within a Gateway; istiod warns and the servers' listener statistics collide.".into(),
+                resource: Some(self.bundle.resources[self.target.resource].reference()),
+            });
+            self.slots[i].rename_server = Some(new.clone());
+            self.slots[i].name = Some(new.clone());
+            seen.insert(new);
+        }
     }
 
     fn used_port_names(&self) -> HashSet<String> {
-        self.slots.iter().filter_map(|s| s.port_name.clone()).collect()
+        self.slots
+            .iter()
+            .filter_map(|s| s.port_name.clone())
+            .collect()
     }
 
     fn move_server(&mut self, loser: usize, index: usize) -> Option<()> {
@@ -306,6 +337,7 @@ impl<'a> Merge<'a> {
                 0,
                 format!("Same port, protocol and TLS settings as {into}, so it joins that server and {what}."),
             );
+            notes.extend(self.shared_http_host_note(&slot));
             self.changes.push(Change {
                 rule: self.rule,
                 title: format!("Merge {label} into {into}"),
@@ -327,14 +359,23 @@ impl<'a> Merge<'a> {
         let names: HashSet<String> = self.slots.iter().filter_map(|s| s.name.clone()).collect();
         if let Some(name) = slot.name.clone().filter(|n| names.contains(n)) {
             let new = unique(&name, &stem(&gateway.name.value), &names);
-            notes.push(format!("Server name `{name}` is taken, so it becomes `{new}`."));
+            notes.push(format!(
+                "Server name `{name}` is taken, so it becomes `{new}`."
+            ));
             slot.rename_server = Some(new.clone());
             slot.name = Some(new);
         }
         let tls_note = match server.credential_name() {
-            Some(credential) if self.slots.iter().any(|s| s.listener == slot.listener && s.has_tls) => format!(
-                " It stays a separate server so its certificate `{credential}` keeps serving its hosts (SNI picks the chain)."
-            ),
+            Some(credential)
+                if self
+                    .slots
+                    .iter()
+                    .any(|s| s.listener == slot.listener && s.has_tls) =>
+            {
+                format!(
+                    " It stays a separate server so its certificate `{credential}` keeps serving its hosts (SNI picks the chain)."
+                )
+            }
             _ => String::new(),
         };
         notes.insert(
@@ -366,9 +407,9 @@ impl<'a> Merge<'a> {
             .hosts
             .iter()
             .filter(|h| {
-                self.slots.iter().any(|s| {
-                    s.listener == slot.listener && !s.has_tls && s.hosts.contains(h)
-                })
+                self.slots
+                    .iter()
+                    .any(|s| s.listener == slot.listener && !s.has_tls && s.hosts.contains(h))
             })
             .collect();
         let host = shared.first()?;
@@ -390,7 +431,10 @@ impl<'a> Merge<'a> {
                 vs.gateways.iter().any(|r| {
                     crate::model::istio::resolve_gateway_reference(&r.value, &vs.namespace)
                         .is_some_and(|g| gateways.contains(&g))
-                }) && vs.hosts.iter().any(|h| hosts::matches(&h.value, sni_name(host)))
+                }) && vs
+                    .hosts
+                    .iter()
+                    .any(|h| hosts::matches(&h.value, sni_name(host)))
             })
             .map(crate::model::VirtualService::full_name)
             .collect();
@@ -426,6 +470,10 @@ impl<'a> Merge<'a> {
                     let name = node.path(&["port", "name"])?;
                     edits.push((target.file, yaml::replace_scalar(name, new)));
                 }
+                if let Some(new) = &slot.rename_server {
+                    let name = node.get("name")?;
+                    edits.push((target.file, yaml::replace_scalar(name, new)));
+                }
                 if !slot.added_hosts.is_empty() {
                     let hosts = node.get("hosts")?;
                     let style = hosts
@@ -454,15 +502,30 @@ impl<'a> Merge<'a> {
         let mut changes = self.changes;
         let mut resources = vec![target.resource];
         let losers = &self.group.gateways[1..];
+        let probable = groups::probable_workload(bundle, self.topology, &self.group.gateways);
+        let mut moved_to = Vec::new();
         for &loser in losers {
             let g = &bundle.model.gateways[loser];
             edits.push(groups::delete_resource(bundle, g.resource)?);
             resources.push(g.resource);
+            let selector_note = if probable && g.selector != target.selector {
+                moved_to.push((
+                    g.full_name(),
+                    super::verify::workload_key(None, &target.selector.clone().unwrap_or_default()),
+                ));
+                format!(
+                    " Its selector `{}` differs from the target's `{}`; with no gateway workload in the input meshmend takes them to select the same pods (istiod merges both onto any pod carrying both label sets). If other pods carry only the target's labels, these hosts are served there too.",
+                    crate::model::labels_to_string(&g.selector.clone().unwrap_or_default()),
+                    crate::model::labels_to_string(&target.selector.clone().unwrap_or_default())
+                )
+            } else {
+                String::new()
+            };
             changes.push(Change {
                 rule: self.rule,
                 title: format!("Delete Gateway {}", g.full_name()),
                 detail: format!(
-                    "All its servers now live in {}; nothing else refers to it.",
+                    "All its servers now live in {}; nothing else refers to it.{selector_note}",
                     target.full_name()
                 ),
                 resource: Some(bundle.resources[g.resource].reference()),
@@ -493,7 +556,8 @@ impl<'a> Merge<'a> {
             changes.push(Change {
                 rule: self.rule,
                 title,
-                detail: "The Gateway it named is merged away; the reference follows its servers.".into(),
+                detail: "The Gateway it named is merged away; the reference follows its servers."
+                    .into(),
                 resource: Some(reference),
             });
             resources.push(vs);
@@ -504,6 +568,7 @@ impl<'a> Merge<'a> {
             changes,
             edits,
             resources,
+            moved: moved_to,
             ..Unit::default()
         })
     }
@@ -511,7 +576,12 @@ impl<'a> Merge<'a> {
 
 /// The text to append for a moved server: a copy of its own YAML with the
 /// renames, `./` rewrites and dropped hosts applied.
-fn moved_item(bundle: &Bundle, gateway: &Gateway, node: NodeRef<'_>, slot: &Slot) -> Option<ItemText> {
+fn moved_item(
+    bundle: &Bundle,
+    gateway: &Gateway,
+    node: NodeRef<'_>,
+    slot: &Slot,
+) -> Option<ItemText> {
     let text = bundle.text(gateway.file);
     let hosts = node.get("hosts");
     let host_nodes: Vec<NodeRef<'_>> = hosts.into_iter().flat_map(NodeRef::items).collect();
@@ -519,17 +589,26 @@ fn moved_item(bundle: &Bundle, gateway: &Gateway, node: NodeRef<'_>, slot: &Slot
     let mut edits = Vec::new();
     if let Some(new) = &slot.rename_port {
         let name = node.path(&["port", "name"])?;
-        overrides.push((name.span(), Override::Text(yaml::render_scalar(new, scalar_style(name)))));
+        overrides.push((
+            name.span(),
+            Override::Text(yaml::render_scalar(new, scalar_style(name))),
+        ));
         edits.push(yaml::replace_scalar(name, new));
     }
     if let Some(new) = &slot.rename_server {
         let name = node.get("name")?;
-        overrides.push((name.span(), Override::Text(yaml::render_scalar(new, scalar_style(name)))));
+        overrides.push((
+            name.span(),
+            Override::Text(yaml::render_scalar(new, scalar_style(name))),
+        ));
         edits.push(yaml::replace_scalar(name, new));
     }
     for (i, new) in &slot.rewrite_hosts {
         let host = host_nodes.get(*i)?;
-        overrides.push((host.span(), Override::Text(yaml::render_scalar(new, scalar_style(*host)))));
+        overrides.push((
+            host.span(),
+            Override::Text(yaml::render_scalar(new, scalar_style(*host))),
+        ));
     }
     for i in &slot.drop_hosts {
         overrides.push((host_nodes.get(*i)?.span(), Override::Drop));
@@ -538,7 +617,10 @@ fn moved_item(bundle: &Bundle, gateway: &Gateway, node: NodeRef<'_>, slot: &Slot
     let flow_hosts = hosts.collection_style() == Some(crate::model::tree::CollectionStyle::Flow);
     if flow_hosts && (!slot.drop_hosts.is_empty() || !slot.rewrite_hosts.is_empty()) {
         let with = |span: Span| lookup(&overrides, span);
-        edits.push(Edit::replace(hosts.span(), yaml::flow_with(text, hosts, &with)));
+        edits.push(Edit::replace(
+            hosts.span(),
+            yaml::flow_with(text, hosts, &with),
+        ));
     } else {
         for (i, new) in &slot.rewrite_hosts {
             edits.push(yaml::replace_scalar(host_nodes[*i], new));
@@ -561,10 +643,13 @@ fn moved_item(bundle: &Bundle, gateway: &Gateway, node: NodeRef<'_>, slot: &Slot
 }
 
 fn lookup(overrides: &[(Span, Override)], span: Span) -> Option<Override> {
-    overrides.iter().find(|(s, _)| *s == span).map(|(_, o)| match o {
-        Override::Text(t) => Override::Text(t.clone()),
-        Override::Drop => Override::Drop,
-    })
+    overrides
+        .iter()
+        .find(|(s, _)| *s == span)
+        .map(|(_, o)| match o {
+            Override::Text(t) => Override::Text(t.clone()),
+            Override::Drop => Override::Drop,
+        })
 }
 
 fn scalar_style(node: NodeRef<'_>) -> ScalarStyle {

@@ -25,7 +25,9 @@ pub(crate) struct Group<'a> {
 impl Group<'_> {
     /// The name of the rule that leads the group (lowest code).
     pub(crate) fn rule(&self) -> &'static str {
-        self.findings.first().map_or("duplicate-tls-host", |d| d.name)
+        self.findings
+            .first()
+            .map_or("duplicate-tls-host", |d| d.name)
     }
 
     /// True when some finding is of rule `name`.
@@ -64,13 +66,6 @@ pub(crate) fn conflict_groups<'a>(
         s.contains(span).then_some(*g)
     };
     let mut parent: Vec<usize> = (0..gateways.len()).collect();
-    fn root(parent: &mut [usize], mut i: usize) -> usize {
-        while parent[i] != i {
-            parent[i] = parent[parent[i]];
-            i = parent[i];
-        }
-        i
-    }
     let mut involved: Vec<(usize, &Diagnostic)> = Vec::new();
     for d in findings.iter().filter(|d| d.code.starts_with("MM1")) {
         let Some(r) = d.resource.as_ref().filter(|r| r.kind == "Gateway") else {
@@ -118,7 +113,9 @@ pub(crate) fn conflict_groups<'a>(
             let mut gateways = members.remove(&r).unwrap_or_default();
             gateways.sort_by_key(|g| rank.get(g).copied().unwrap_or(usize::MAX));
             group.gateways = gateways;
-            group.findings.sort_by_key(|d| (d.code, d.file, d.span.start));
+            group
+                .findings
+                .sort_by_key(|d| (d.code, d.file, d.span.start));
             group
         })
         .collect();
@@ -126,9 +123,22 @@ pub(crate) fn conflict_groups<'a>(
     out
 }
 
+/// Union–find root with path halving.
+fn root(parent: &mut [usize], mut i: usize) -> usize {
+    while parent[i] != i {
+        parent[i] = parent[parent[i]];
+        i = parent[i];
+    }
+    i
+}
+
 /// `Some(reason)` when the group's Gateways do not all apply to exactly the
 /// same gateway workloads (merging them would change which pods serve what).
-pub(crate) fn workload_mismatch(bundle: &Bundle, topology: &Topology, group: &[usize]) -> Option<String> {
+pub(crate) fn workload_mismatch(
+    bundle: &Bundle,
+    topology: &Topology,
+    group: &[usize],
+) -> Option<String> {
     let of = |g: usize| -> Vec<usize> {
         topology
             .workloads
@@ -142,10 +152,7 @@ pub(crate) fn workload_mismatch(bundle: &Bundle, topology: &Topology, group: &[u
     let target = &bundle.model.gateways[group[0]];
     for &g in &group[1..] {
         let other = &bundle.model.gateways[g];
-        let stand_in = first
-            .iter()
-            .any(|&w| topology.workloads[w].source == WorkloadSource::Selector);
-        if of(g) != first || (stand_in && other.selector != target.selector) {
+        if of(g) != first {
             return Some(format!(
                 "Gateways {} and {} do not select exactly the same gateway workloads, so merging them would change which pods serve their hosts",
                 target.full_name(),
@@ -157,7 +164,11 @@ pub(crate) fn workload_mismatch(bundle: &Bundle, topology: &Topology, group: &[u
 }
 
 /// The YAML node of server `server` of `gateway`.
-pub(crate) fn server_node<'a>(bundle: &'a Bundle, gateway: &Gateway, server: usize) -> Option<NodeRef<'a>> {
+pub(crate) fn server_node<'a>(
+    bundle: &'a Bundle,
+    gateway: &Gateway,
+    server: usize,
+) -> Option<NodeRef<'a>> {
     servers_node(bundle, gateway)?.items().nth(server)
 }
 
@@ -226,7 +237,10 @@ pub(crate) fn rewrite_references(
             let items: Vec<NodeRef<'_>> = list.items().collect();
             let resolved: Vec<Option<(String, String)>> = items
                 .iter()
-                .map(|i| i.as_str().and_then(|r| resolve_gateway_reference(r, &vs.namespace)))
+                .map(|i| {
+                    i.as_str()
+                        .and_then(|r| resolve_gateway_reference(r, &vs.namespace))
+                })
                 .collect();
             let is_target = |r: &Option<(String, String)>| {
                 r.as_ref()
@@ -237,7 +251,10 @@ pub(crate) fn rewrite_references(
                 let Some((ns, name)) = &resolved[index] else {
                     continue;
                 };
-                if !moved.iter().any(|(m_ns, m_name)| m_ns == ns && m_name == name) {
+                if !moved
+                    .iter()
+                    .any(|(m_ns, m_name)| m_ns == ns && m_name == name)
+                {
                     continue;
                 }
                 let before = item.as_str().unwrap_or_default().to_string();
@@ -259,4 +276,19 @@ pub(crate) fn rewrite_references(
         }
     }
     out
+}
+
+/// True when the group's pods are only known by selector (no workload in
+/// the input) and the Gateways' selectors differ: the topology groups them
+/// as *probably* the same pods.
+pub(crate) fn probable_workload(bundle: &Bundle, topology: &Topology, group: &[usize]) -> bool {
+    let target = &bundle.model.gateways[group[0]];
+    let stand_in = topology
+        .workloads
+        .iter()
+        .any(|w| w.source == WorkloadSource::Selector && w.membership(group[0]).is_some());
+    stand_in
+        && group[1..]
+            .iter()
+            .any(|&g| bundle.model.gateways[g].selector != target.selector)
 }

@@ -178,7 +178,11 @@ fn split(
         protocol: "TCP".into(),
         node_port: None,
     }];
-    let mut numbers: Vec<u32> = gateway.servers.iter().filter_map(|s| s.port_number()).collect();
+    let mut numbers: Vec<u32> = gateway
+        .servers
+        .iter()
+        .filter_map(crate::model::Server::port_number)
+        .collect();
     numbers.sort_unstable();
     numbers.dedup();
     let mut pinned = Vec::new();
@@ -208,14 +212,20 @@ fn split(
         ports.push(PortEntry {
             name: port_name,
             port: number,
-            target: written.and_then(crate::model::ServicePort::resolved_target).unwrap_or(number),
+            target: written
+                .and_then(crate::model::ServicePort::resolved_target)
+                .unwrap_or(number),
             protocol: written.map_or("TCP", |p| p.protocol()).to_string(),
             node_port,
         });
     }
 
     let credentials: Vec<&str> = {
-        let mut c: Vec<&str> = gateway.servers.iter().filter_map(|s| s.credential_name()).collect();
+        let mut c: Vec<&str> = gateway
+            .servers
+            .iter()
+            .filter_map(|s| s.credential_name())
+            .collect();
         c.sort_unstable();
         c.dedup();
         c
@@ -268,27 +278,41 @@ fn split(
 
     // The Gateway's selector now names the new deployment.
     let text = bundle.text(gateway.file);
-    let spec = bundle.node(&bundle.resources[gateway.resource]).get("spec")?;
+    let spec = bundle
+        .node(&bundle.resources[gateway.resource])
+        .get("spec")?;
     let edits: Vec<Edit> = match spec.get("selector") {
         Some(sel) if sel.is_mapping() && sel.entries().next().is_some() => {
             let mut edits = Vec::new();
             if let Some(value) = sel.get("istio") {
                 edits.push(yaml::replace_scalar(value, &label));
             } else {
-                edits.push(yaml::insert_entry(text, sel, "istio", &yaml::render_scalar(&label, crate::model::tree::ScalarStyle::Plain))?);
+                edits.push(yaml::insert_entry(
+                    text,
+                    sel,
+                    "istio",
+                    &yaml::render_scalar(&label, crate::model::tree::ScalarStyle::Plain),
+                )?);
             }
             if let Some(value) = sel.get("app") {
                 edits.push(yaml::replace_scalar(value, &name));
             }
             edits
         }
-        Some(sel) if sel.is_mapping() => vec![Edit::replace(sel.span(), format!("{{istio: {label}}}"))],
+        Some(sel) if sel.is_mapping() => {
+            vec![Edit::replace(sel.span(), format!("{{istio: {label}}}"))]
+        }
         Some(sel) if sel.is_null() => vec![Edit::replace(
             crate::span::Span::empty(sel.span().end),
             format!(" {{istio: {label}}}"),
         )],
         Some(_) => return None,
-        None => vec![yaml::insert_entry(text, spec, "selector", &format!("{{istio: {label}}}"))?],
+        None => vec![yaml::insert_entry(
+            text,
+            spec,
+            "selector",
+            &format!("{{istio: {label}}}"),
+        )?],
     };
     let old = labels_to_string(&selector);
     let mut new_selector = selector.clone();
@@ -333,7 +357,8 @@ fn split(
         ),
         resource: Some(reference),
     });
-    unit.edits.extend(edits.into_iter().map(|e| (gateway.file, e)));
+    unit.edits
+        .extend(edits.into_iter().map(|e| (gateway.file, e)));
     unit.resources.push(gateway.resource);
     let mut labels = Labels::new();
     labels.insert("app".into(), name.clone());
@@ -382,11 +407,18 @@ fn values_file(
             credentials.join(", ")
         ));
     }
-    out.push_str(&format!("name: {}\nlabels:\n  istio: {}\n", q(name), q(label)));
+    out.push_str(&format!(
+        "name: {}\nlabels:\n  istio: {}\n",
+        q(name),
+        q(label)
+    ));
     for (k, v) in extra {
         out.push_str(&format!("  {}: {}\n", q(k), q(v)));
     }
-    out.push_str(&format!("service:\n  type: {}\n  ports:\n", q(service_type)));
+    out.push_str(&format!(
+        "service:\n  type: {}\n  ports:\n",
+        q(service_type)
+    ));
     for port in ports {
         out.push_str(&format!(
             "  - name: {}\n    port: {}\n    protocol: {}\n    targetPort: {}\n",

@@ -253,6 +253,7 @@ pub(crate) fn plan(bundle: &Bundle, before: &[Diagnostic], options: &FixOptions)
             );
         }
     }
+    units.retain(|u| !u.edits.is_empty() || !u.added.is_empty());
     units.sort_by_key(|u| u.resources.first().copied());
     Planned { units, rejected }
 }

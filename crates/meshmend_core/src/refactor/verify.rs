@@ -15,9 +15,9 @@ use std::collections::{BTreeSet, HashMap};
 use super::plan::FileOutcome;
 use super::{FixOptions, Unit, is_conflict};
 use crate::analyze::analyze;
-use crate::diagnostic::Diagnostic;
 use crate::analyze::hosts;
-use crate::analyze::topology::{Outcome, Topology};
+use crate::analyze::topology::{Outcome, Topology, WorkloadSource};
+use crate::diagnostic::Diagnostic;
 use crate::model::istio::resolve_gateway_reference;
 use crate::model::{Bundle, ResourceRef, SourceFile, labels_to_string};
 
@@ -161,17 +161,19 @@ pub(crate) fn verify(
             })
             .copied();
         let (_, bind, port, host) = key;
-        let listener = format!(
-            "{}_{port}",
-            if bind.is_empty() { "0.0.0.0" } else { bind }
-        );
+        let listener = format!("{}_{port}", if bind.is_empty() { "0.0.0.0" } else { bind });
         let problem = match after_map.get(&expected) {
             None => Some("is no longer served".to_string()),
-            Some(now) if (&now.protocol, &now.tls_mode, &now.credential) != (&was.protocol, &was.tls_mode, &was.credential) => Some(format!(
-                "changes from {} to {}",
-                was.settings(),
-                now.settings()
-            )),
+            Some(now)
+                if (&now.protocol, &now.tls_mode, &now.credential)
+                    != (&was.protocol, &was.tls_mode, &was.credential) =>
+            {
+                Some(format!(
+                    "changes from {} to {}",
+                    was.settings(),
+                    now.settings()
+                ))
+            }
             Some(now) if now.services != was.services => Some(format!(
                 "changes VirtualServices from [{}] to [{}]",
                 was.services.iter().cloned().collect::<Vec<_>>().join(", "),
@@ -296,7 +298,7 @@ fn served(bundle: &Bundle, topology: &Topology) -> HashMap<ServedKey, Served> {
             continue;
         }
         let workload = topology.workload_of(listener);
-        let key = workload_key(workload.namespace.as_deref(), &workload.labels);
+        let stand_in = workload.source == WorkloadSource::Selector;
         let live: Vec<_> = listener
             .servers
             .iter()
@@ -304,10 +306,21 @@ fn served(bundle: &Bundle, topology: &Topology) -> HashMap<ServedKey, Served> {
             .collect();
         let names: std::collections::HashSet<&str> = live
             .iter()
-            .flat_map(|s| s.hosts.iter().map(|h| crate::analyze::topology::sni_name(h)))
+            .flat_map(|s| {
+                s.hosts
+                    .iter()
+                    .map(|h| crate::analyze::topology::sni_name(h))
+            })
             .collect();
         for placed in live {
             let gateway = placed.server.gateway(bundle);
+            // Without a workload in the input the pods are only known by
+            // selector: key by the serving Gateway's own one.
+            let key = if stand_in {
+                workload_key(None, &gateway.selector.clone().unwrap_or_default())
+            } else {
+                workload_key(workload.namespace.as_deref(), &workload.labels)
+            };
             let server = placed.server.resolve(bundle);
             let tls = server.tls.as_ref();
             let bound = by_gateway
@@ -326,8 +339,21 @@ fn served(bundle: &Bundle, topology: &Topology) -> HashMap<ServedKey, Served> {
                     })
                     .map(|vs| vs.full_name())
                     .collect();
+                let slot = (
+                    key.clone(),
+                    listener.bind.clone(),
+                    listener.port,
+                    host.clone(),
+                );
+                if let Some(existing) = out.get_mut(&slot) {
+                    // Plain HTTP servers share one route table: a host's
+                    // routes come from every Gateway serving it.
+                    let existing: &mut Served = existing;
+                    existing.services.extend(services);
+                    continue;
+                }
                 out.insert(
-                    (key.clone(), listener.bind.clone(), listener.port, host.clone()),
+                    slot,
                     Served {
                         gateway: gateway.full_name(),
                         protocol: server

@@ -267,7 +267,12 @@ fn next_marker_line(text: &str, from: usize) -> Option<Span> {
 
 /// Adds `key: value` (a one-line value) to a mapping, in its style: a new
 /// line at the entries' column for block mappings, `, key: value` for flow.
-pub(crate) fn insert_entry(text: &str, mapping: NodeRef<'_>, key: &str, value: &str) -> Option<Edit> {
+pub(crate) fn insert_entry(
+    text: &str,
+    mapping: NodeRef<'_>,
+    key: &str,
+    value: &str,
+) -> Option<Edit> {
     let NodeKind::Mapping { entries, style } = mapping.kind() else {
         return None;
     };
@@ -283,7 +288,11 @@ pub(crate) fn insert_entry(text: &str, mapping: NodeRef<'_>, key: &str, value: &
     let indent = column(text, doc.node(first).span().start);
     let at = after_node_line(text, doc.node(last).span());
     let nl = newline(text);
-    let lead = if at == text.len() && !text.ends_with('\n') { nl } else { "" };
+    let lead = if at == text.len() && !text.ends_with('\n') {
+        nl
+    } else {
+        ""
+    };
     Some(Edit::insert(
         at,
         format!("{lead}{}{key}: {value}{nl}", " ".repeat(indent)),

@@ -76,6 +76,10 @@ impl Rule for MergedHttpHost {
         DOCS
     }
 
+    fn has_fix(&self) -> bool {
+        true
+    }
+
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let bundle = cx.bundle;
         let topology = cx.topology();

@@ -65,6 +65,10 @@ impl Rule for DuplicatePortName {
         DOCS
     }
 
+    fn has_fix(&self) -> bool {
+        true
+    }
+
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for gateway in &cx.bundle.model.gateways {
             let mut ports = HashMap::new();
