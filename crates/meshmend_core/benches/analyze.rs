@@ -7,7 +7,8 @@
 //! workload (Deployment + NodePort Service); now and then a duplicated TLS
 //! host and a reused nodePort, so the conflict rules have work to do.
 //! Throughput is reported in bytes, so cost per document is
-//! `time / documents` and linear growth shows as flat MB/s.
+//! `time / documents` and linear growth shows as flat MB/s. `yaml-events`
+//! is the YAML library's bare event stream: the ceiling for `parse+load`.
 
 use std::hint::black_box;
 use std::time::Duration;
@@ -23,9 +24,11 @@ fn manifest(documents: usize) -> String {
     let mut count = 0;
     let mut app = 0;
     let mut ingress = 0;
+    let mut next_ingress = 0;
     while count < documents {
-        if count % 100 == 0 {
-            ingress = count / 100;
+        if count >= next_ingress && documents - count >= 2 {
+            ingress = next_ingress / 100;
+            next_ingress += 100;
             // Every tenth ingress reuses the previous one's HTTPS nodePort.
             let https = if ingress % 10 == 9 {
                 30_001 + 2 * (ingress - 1)
@@ -81,6 +84,24 @@ fn bench(c: &mut Criterion) {
         let bundle = Bundle::from_text("cluster.yaml", text).expect("generated input loads");
         assert_eq!(bundle.document_count(), *n);
     }
+
+    // The ceiling: the YAML library's event stream alone, no tree, no model.
+    let mut group = c.benchmark_group("yaml-events");
+    for (n, text) in &inputs {
+        group.throughput(Throughput::Bytes(text.len() as u64));
+        group.bench_with_input(BenchmarkId::from_parameter(n), text, |b, text| {
+            b.iter(|| {
+                let mut parser = granit_parser::Parser::new_from_str(text);
+                let mut events = 0_usize;
+                while let Some(event) = parser.next_event() {
+                    black_box(event.unwrap());
+                    events += 1;
+                }
+                events
+            });
+        });
+    }
+    group.finish();
 
     let mut group = c.benchmark_group("parse+load");
     for (n, text) in &inputs {

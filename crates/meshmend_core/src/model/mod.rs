@@ -9,7 +9,7 @@ pub mod istio;
 pub mod k8s;
 pub mod tree;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use crate::error::Error;
 use crate::parse::{self, DocumentError, Limits, Stream};
@@ -288,6 +288,56 @@ pub struct Model {
     pub workloads: Vec<Workload>,
     /// Kubernetes `Secret`s (keys only).
     pub secrets: Vec<Secret>,
+    /// Selector lookups without all-pairs scans; built by [`Model::build`].
+    index: SelectorIndex,
+}
+
+/// Inverted indexes from label pairs to workloads and Services, so "which
+/// workloads does this selector pick" and "which Services select this
+/// workload" cost the size of the answer's candidates, not of the cluster.
+#[derive(Clone, Debug, Default)]
+struct SelectorIndex {
+    /// Workload indices by each `(key, value)` of their pod labels.
+    workloads_by_label: PairIndex,
+    /// Service indices by one `(key, value)` of their selector (the first:
+    /// a workload the Service selects must carry it).
+    services_by_selector: PairIndex,
+}
+
+/// `key → value → indices`: looked up with `&str`s, no allocation.
+type PairIndex = HashMap<String, HashMap<String, Vec<usize>>>;
+
+fn insert_pair(index: &mut PairIndex, key: &str, value: &str, item: usize) {
+    index
+        .entry(key.to_string())
+        .or_default()
+        .entry(value.to_string())
+        .or_default()
+        .push(item);
+}
+
+fn lookup_pair<'a>(index: &'a PairIndex, key: &str, value: &str) -> &'a [usize] {
+    index
+        .get(key)
+        .and_then(|values| values.get(value))
+        .map_or(&[], Vec::as_slice)
+}
+
+impl SelectorIndex {
+    fn build(model: &Model) -> Self {
+        let mut index = SelectorIndex::default();
+        for (i, workload) in model.workloads.iter().enumerate() {
+            for (k, v) in &workload.labels {
+                insert_pair(&mut index.workloads_by_label, k, v, i);
+            }
+        }
+        for (i, service) in model.services.iter().enumerate() {
+            if let Some((k, v)) = service.selector.iter().next() {
+                insert_pair(&mut index.services_by_selector, k, v, i);
+            }
+        }
+        index
+    }
 }
 
 impl Model {
@@ -318,6 +368,147 @@ impl Model {
                 _ => {}
             }
         }
+        model.index = SelectorIndex::build(&model);
         model
+    }
+
+    /// Workloads whose pod labels `selector` matches (Kubernetes subset
+    /// match), in input order. An empty selector matches nothing here:
+    /// callers decide what "selects every proxy" means for them.
+    ///
+    /// Uses the label index: the cost is the smallest posting list of the
+    /// selector's pairs, not the number of workloads.
+    pub fn workloads_selected_by<'a, 's>(
+        &'a self,
+        selector: &'s Labels,
+    ) -> impl Iterator<Item = &'a Workload> + use<'a, 's> {
+        let candidates: &[usize] = if selector.is_empty() {
+            &[]
+        } else {
+            selector
+                .iter()
+                .map(|(k, v)| lookup_pair(&self.index.workloads_by_label, k, v))
+                .min_by_key(|list| list.len())
+                .unwrap_or(&[])
+        };
+        candidates
+            .iter()
+            .map(|&i| &self.workloads[i])
+            .filter(move |w| selector_matches(selector, &w.labels))
+    }
+
+    /// Services with a non-empty selector that matches `labels` (any
+    /// namespace; callers compare namespaces), in input order.
+    pub fn services_selecting<'a, 'l>(
+        &'a self,
+        labels: &'l Labels,
+    ) -> impl Iterator<Item = &'a Service> + use<'a, 'l> {
+        let mut candidates: Vec<usize> = labels
+            .iter()
+            .flat_map(|(k, v)| lookup_pair(&self.index.services_by_selector, k, v))
+            .copied()
+            .collect();
+        candidates.sort_unstable();
+        candidates.dedup();
+        candidates
+            .into_iter()
+            .map(|i| &self.services[i])
+            .filter(move |s| !s.selector.is_empty() && selector_matches(&s.selector, labels))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CLUSTER: &str = "\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: ingress, namespace: istio-system}
+spec:
+  template:
+    metadata:
+      labels: {app: istio-ingressgateway, istio: ingressgateway}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: internal, namespace: istio-system}
+spec:
+  template:
+    metadata:
+      labels: {app: istio-ingressgateway, istio: internal}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: ingress, namespace: istio-system}
+spec:
+  selector: {istio: ingressgateway}
+  ports: [{port: 80}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: all-gateways, namespace: istio-system}
+spec:
+  selector: {app: istio-ingressgateway}
+  ports: [{port: 15021}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: headless, namespace: istio-system}
+spec:
+  ports: [{port: 9}]
+";
+
+    fn names<'a>(items: impl Iterator<Item = &'a String>) -> Vec<&'a str> {
+        items.map(String::as_str).collect()
+    }
+
+    #[test]
+    fn selector_index_agrees_with_a_linear_scan() {
+        let bundle = Bundle::from_text("c.yaml", CLUSTER).unwrap();
+        let model = &bundle.model;
+        let selector = |pairs: &[(&str, &str)]| -> Labels {
+            pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_string(), (*v).to_string()))
+                .collect()
+        };
+        for sel in [
+            selector(&[("istio", "ingressgateway")]),
+            selector(&[("app", "istio-ingressgateway")]),
+            selector(&[("app", "istio-ingressgateway"), ("istio", "internal")]),
+            selector(&[("istio", "nothing")]),
+            selector(&[]),
+        ] {
+            let indexed: Vec<_> = model.workloads_selected_by(&sel).collect();
+            let scanned: Vec<_> = model
+                .workloads
+                .iter()
+                .filter(|w| !sel.is_empty() && selector_matches(&sel, &w.labels))
+                .collect();
+            assert_eq!(
+                names(indexed.iter().map(|w| &w.name.value)),
+                names(scanned.iter().map(|w| &w.name.value)),
+                "{sel:?}"
+            );
+        }
+        let ingress = &model.workloads[0];
+        assert_eq!(
+            names(
+                model
+                    .services_selecting(&ingress.labels)
+                    .map(|s| &s.name.value)
+            ),
+            ["ingress", "all-gateways"]
+        );
+        let internal = &model.workloads[1];
+        assert_eq!(
+            names(
+                model
+                    .services_selecting(&internal.labels)
+                    .map(|s| &s.name.value)
+            ),
+            ["all-gateways"]
+        );
     }
 }

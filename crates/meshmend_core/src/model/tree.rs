@@ -262,14 +262,22 @@ impl<'a> NodeRef<'a> {
     /// The `(key, value)` entry for `key` in a mapping.
     pub fn entry(self, key: &str) -> Option<(NodeRef<'a>, NodeRef<'a>)> {
         let doc = self.doc;
-        if let NodeKind::Mapping { entries, .. } = self.kind() {
-            // Fast path without merge-key expansion: own keys win anyway.
-            let own = entries
-                .iter()
-                .find(|&&(k, _)| doc.node(k).as_str() == Some(key));
-            if let Some(&(k, v)) = own {
-                return Some((doc.node(k), doc.node(v)));
+        let NodeKind::Mapping { entries, .. } = self.kind() else {
+            return None;
+        };
+        // One pass over the own keys (they win over merged ones); only a
+        // mapping with a merge key (`<<`) needs the expanded walk on a miss.
+        let mut has_merge_key = false;
+        for &(k, v) in entries {
+            if let NodeKind::Scalar { value, style, .. } = doc.node(k).kind() {
+                if value == key {
+                    return Some((doc.node(k), doc.node(v)));
+                }
+                has_merge_key |= value == "<<" && *style == ScalarStyle::Plain;
             }
+        }
+        if !has_merge_key {
+            return None;
         }
         self.entries().find(|(k, _)| k.as_str() == Some(key))
     }

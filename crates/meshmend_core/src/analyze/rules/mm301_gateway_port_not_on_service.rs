@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use crate::analyze::{Context, Rule};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::{Gateway, Service, TargetPort, selector_matches};
+use crate::model::{Gateway, Service, TargetPort};
 
 /// User documentation: What / Why / Example.
 const DOCS: &str = r"## What it does
@@ -155,15 +155,9 @@ fn selecting_services<'a>(cx: &Context<'a>, gateway: &Gateway) -> Vec<&'a Servic
         return Vec::new(); // applies to every gateway proxy: cannot tell which Service
     };
     let mut out: Vec<&Service> = Vec::new();
-    for workload in model
-        .workloads
-        .iter()
-        .filter(|w| selector_matches(selector, &w.labels))
-    {
-        for service in &model.services {
-            let selects = service.namespace == workload.namespace
-                && !service.selector.is_empty()
-                && selector_matches(&service.selector, &workload.labels);
+    for workload in model.workloads_selected_by(selector) {
+        for service in model.services_selecting(&workload.labels) {
+            let selects = service.namespace == workload.namespace;
             if selects && !out.iter().any(|s| std::ptr::eq(*s, service)) {
                 out.push(service);
             }

@@ -3,7 +3,7 @@
 
 use crate::analyze::{Context, Rule};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::{Workload, labels_to_string, selector_matches};
+use crate::model::{Workload, labels_to_string};
 
 /// User documentation: What / Why / Example.
 const DOCS: &str = r"## What it does
@@ -66,13 +66,14 @@ impl Rule for GatewaySelectorNoWorkload {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let model = &cx.bundle.model;
-        let selected = |w: &Workload| {
-            model.gateways.iter().any(|g| {
-                g.selector
-                    .as_ref()
-                    .is_some_and(|s| !s.is_empty() && selector_matches(s, &w.labels))
-            })
-        };
+        let selected_set: std::collections::HashSet<*const Workload> = model
+            .gateways
+            .iter()
+            .filter_map(|g| g.selector.as_ref())
+            .flat_map(|s| model.workloads_selected_by(s))
+            .map(std::ptr::from_ref)
+            .collect();
+        let selected = |w: &Workload| selected_set.contains(&std::ptr::from_ref(w));
         let candidates: Vec<&Workload> = model
             .workloads
             .iter()
@@ -89,11 +90,7 @@ impl Rule for GatewaySelectorNoWorkload {
             let Some(selector) = gateway.selector.as_ref().filter(|s| !s.is_empty()) else {
                 continue;
             };
-            if model
-                .workloads
-                .iter()
-                .any(|w| selector_matches(selector, &w.labels))
-            {
+            if model.workloads_selected_by(selector).next().is_some() {
                 continue;
             }
             let nearest = candidates

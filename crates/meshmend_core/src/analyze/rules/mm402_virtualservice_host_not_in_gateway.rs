@@ -8,7 +8,7 @@ use crate::analyze::rules::mm401_virtualservice_gateway_not_found::INTERNAL_GATE
 use crate::analyze::{Context, Rule};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::istio::resolve_gateway_reference;
-use crate::model::{Gateway, VirtualService, selector_matches};
+use crate::model::{Gateway, VirtualService};
 
 /// User documentation: What / Why / Example.
 const DOCS: &str = r"## What it does
@@ -217,10 +217,8 @@ impl VirtualServiceHostNotInGateway {
 fn proxy_namespaces<'a>(cx: &Context<'a>, gateway: &'a Gateway) -> BTreeSet<&'a str> {
     let mut namespaces = BTreeSet::new();
     if let Some(selector) = gateway.selector.as_ref().filter(|s| !s.is_empty()) {
-        for workload in &cx.bundle.model.workloads {
-            if selector_matches(selector, &workload.labels) {
-                namespaces.insert(workload.namespace.as_str());
-            }
+        for workload in cx.bundle.model.workloads_selected_by(selector) {
+            namespaces.insert(workload.namespace.as_str());
         }
     }
     if namespaces.is_empty() {
