@@ -19,7 +19,7 @@
 //! ```
 //!
 //! ## Layers
-//! 1. **Structural** ([`structural`]): the YAML tree (or, for text that does
+//! 1. **Structural** (`structural.rs`, ids in [`STRUCTURAL_RULES`]): the YAML tree (or, for text that does
 //!    not parse, its lines) gives `(key, value)` pairs: `kind: Secret`
 //!    `data`/`binaryData`/`stringData`, env `name`/`value` pairs, keyed
 //!    values anywhere, `KEY=value` lines in block scalars, `--password x`
@@ -425,6 +425,17 @@ pub(crate) const RULE_PRIORITY: u32 = 1_000;
 /// Keyed values found by the structural pass.
 pub(crate) const KEYED_PRIORITY: u32 = 10_000;
 
+/// Ids of the structural rules, which find secrets by where they are (see
+/// `structural.rs`); reported in findings like the ids of [`RULES`].
+pub const STRUCTURAL_RULES: &[&str] = &[
+    "secret-data",
+    "secret-string-data",
+    "keyed-secret",
+    "env-secret",
+    "config-line-secret",
+    "cli-arg-secret",
+];
+
 /// How a redacted value is written back.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(crate) enum Encoding {
@@ -509,6 +520,13 @@ pub fn redact_with(mut vault: Vault, files: &[SourceFile]) -> Redaction {
         let mut candidates = Vec::new();
         structural::scan(text, stream.as_ref(), &mut candidates);
         scan_rules(text, &mut candidates);
+        // Never trust a span blindly: the edit must slice the text.
+        candidates.retain(|c| {
+            c.span.start <= c.span.end
+                && c.span.end <= text.len()
+                && text.is_char_boundary(c.span.start)
+                && text.is_char_boundary(c.span.end)
+        });
         let candidates = resolve_overlaps(candidates);
         let mut planned: Vec<Planned> = candidates
             .into_iter()

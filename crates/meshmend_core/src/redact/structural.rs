@@ -525,14 +525,15 @@ impl Walker<'_, '_> {
         {
             return;
         }
+        // Look inside first: a DSN or URI under a secret key keeps its host.
+        let mut inner = Vec::new();
         if value.contains('\n') && !allow::is_public_material(value) {
-            let mut inner = Vec::new();
             LineScanner::new(self.text, &mut inner, false).scan(content);
-            scan_rules_in(self.text, content, &mut inner);
-            if !inner.is_empty() {
-                self.out.extend(inner);
-                return;
-            }
+        }
+        scan_rules_in(self.text, content, &mut inner);
+        if !inner.is_empty() {
+            self.out.extend(inner);
+            return;
         }
         if family != "AWS_ACCOUNT" && !allow::keyed_value_is_secret(value) {
             return;
@@ -1057,7 +1058,11 @@ fn loose_key_value(text: &str, line: Span) -> Option<(Span, Span)> {
         (None, None) => return None,
     };
     let before = body[..sep].trim_end();
-    let key_start = before.rfind(char::is_whitespace).map_or(0, |i| i + 1);
+    let key_start = before
+        .char_indices()
+        .rev()
+        .find(|(_, c)| c.is_whitespace())
+        .map_or(0, |(i, c)| i + c.len_utf8());
     let rest = &body[sep + width..];
     let value_start = sep + width + (rest.len() - rest.trim_start().len());
     let value_len = body[value_start..]
