@@ -124,6 +124,10 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
         .failure_threshold
         .severity()
         .is_some_and(|t| diagnostics.iter().any(|d| d.severity >= t));
+    // The process ends right after this: freeing millions of small tree
+    // allocations would add ~15% to a large run for nothing (ripgrep does
+    // the same with its searchers).
+    std::mem::forget(bundle);
     Ok(ExitCode::from(u8::from(failed)))
 }
 

@@ -172,14 +172,17 @@ fn syntax_message(error: &granit_parser::ScanError) -> String {
 
 type BuildError = (ErrorKind, String, Span);
 
+/// An open collection. Its children so far live on the builder's shared
+/// `items`/`entries` stacks from `start` on, so a collection allocates its
+/// child list once, at its exact size, when it closes.
 enum Frame {
     Sequence {
         id: NodeId,
-        items: Vec<NodeId>,
+        start: usize,
     },
     Mapping {
         id: NodeId,
-        entries: Vec<(NodeId, NodeId)>,
+        start: usize,
         key: Option<NodeId>,
     },
 }
@@ -188,6 +191,13 @@ struct Builder<'l> {
     limits: &'l Limits,
     document: Document,
     stack: Vec<Frame>,
+    /// Children of the open sequences, innermost last.
+    items: Vec<NodeId>,
+    /// Entries of the open mappings, innermost last.
+    entries: Vec<(NodeId, NodeId)>,
+    /// Node count of the previous document: documents of one stream tend to
+    /// be alike, so the next arena starts at that capacity.
+    node_hint: usize,
     anchors: HashMap<usize, NodeId>,
     /// Expanded size (nodes) of every node, to price aliases without expanding them.
     weight: Vec<u64>,
@@ -200,6 +210,9 @@ impl<'l> Builder<'l> {
             limits,
             document: Document::default(),
             stack: Vec::new(),
+            items: Vec::new(),
+            entries: Vec::new(),
+            node_hint: 0,
             anchors: HashMap::new(),
             weight: Vec::new(),
             expansion: 0,
@@ -210,17 +223,21 @@ impl<'l> Builder<'l> {
         match event {
             Event::DocumentStart(explicit, _) => {
                 self.document = Document {
+                    nodes: Vec::with_capacity(self.node_hint),
                     span: Span::empty(if explicit { span.end } else { span.start }),
                     marker: explicit.then_some(span),
                     ..Document::default()
                 };
                 self.anchors.clear();
                 self.weight.clear();
+                self.items.clear();
+                self.entries.clear();
                 self.expansion = 0;
             }
             Event::DocumentEnd => {
                 let mut document = std::mem::take(&mut self.document);
                 document.span.end = span.end.max(document.span.start);
+                self.node_hint = document.nodes.len();
                 return Ok(Some(document));
             }
             Event::Scalar(value, style, anchor, tag) => {
@@ -299,13 +316,13 @@ impl<'l> Builder<'l> {
                 self.stack.push(if is_mapping {
                     Frame::Mapping {
                         id,
-                        entries: Vec::new(),
+                        start: self.entries.len(),
                         key: None,
                     }
                 } else {
                     Frame::Sequence {
                         id,
-                        items: Vec::new(),
+                        start: self.items.len(),
                     }
                 });
             }
@@ -315,7 +332,8 @@ impl<'l> Builder<'l> {
                     .pop()
                     .expect("the parser balances collection start and end events");
                 let (id, children_end, weight) = match frame {
-                    Frame::Sequence { id, items } => {
+                    Frame::Sequence { id, start } => {
+                        let items: Vec<NodeId> = self.items.drain(start..).collect();
                         let end = items.last().map(|&last| self.span_of(last).end);
                         let weight: u64 = items.iter().map(|&i| self.weight[i.0 as usize]).sum();
                         self.set_kind(id, |kind| {
@@ -325,7 +343,8 @@ impl<'l> Builder<'l> {
                         });
                         (id, end, weight)
                     }
-                    Frame::Mapping { id, entries, .. } => {
+                    Frame::Mapping { id, start, .. } => {
+                        let entries: Vec<(NodeId, NodeId)> = self.entries.drain(start..).collect();
                         let end = entries.last().map(|&(_, value)| self.span_of(value).end);
                         let weight: u64 = entries
                             .iter()
@@ -398,10 +417,10 @@ impl<'l> Builder<'l> {
                     self.document.span.start = self.document.span.start.min(start);
                 }
             }
-            Some(Frame::Sequence { items, .. }) => items.push(id),
-            Some(Frame::Mapping { entries, key, .. }) => match key.take() {
+            Some(Frame::Sequence { .. }) => self.items.push(id),
+            Some(Frame::Mapping { key, .. }) => match key.take() {
                 None => *key = Some(id),
-                Some(k) => entries.push((k, id)),
+                Some(k) => self.entries.push((k, id)),
             },
         }
         // A block mapping or sequence has no start token: it starts at its first child.
