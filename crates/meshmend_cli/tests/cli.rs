@@ -431,6 +431,29 @@ fn failure_threshold_decides_the_exit_code() {
 }
 
 #[test]
+fn a_warning_fails_the_run_only_at_warning_or_info() {
+    let fixture = "tests/fixtures/warning-only.yaml";
+    let report = json(&meshmend(&["analyze", "--format", "json", fixture]));
+    assert_eq!(report["summary"]["errors"], 0);
+    assert_eq!(
+        report["diagnostics"][0]["name"],
+        "gateway-selector-no-workload"
+    );
+    assert_eq!(report["diagnostics"][0]["severity"], "warning");
+    for (threshold, expected) in [("error", 0), ("warning", 1), ("info", 1), ("none", 0)] {
+        let output = meshmend(&["analyze", fixture, "--failure-threshold", threshold]);
+        assert_eq!(code(&output), expected, "--failure-threshold {threshold}");
+    }
+    let text = stdout(&meshmend(&["analyze", fixture]));
+    assert!(text.starts_with("warning[MM302]:"), "{text}");
+    assert!(
+        text.trim_end()
+            .ends_with("1 warning in 1 file (3 documents)"),
+        "{text}"
+    );
+}
+
+#[test]
 fn warnings_fail_only_at_a_warning_threshold() {
     let output = meshmend(&[
         "analyze",
@@ -550,21 +573,67 @@ fn explain_takes_a_name_or_a_code() {
 
 #[test]
 fn the_seed_incident_is_reported_by_the_conflict_rules() {
-    let registered = registered_rules();
     let report = json(&meshmend(&["analyze", "--format", "json", SEED]));
-    let found: Vec<&str> = report["diagnostics"]
+    let found: Vec<(&str, &str)> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["code"].as_str().unwrap(), d["name"].as_str().unwrap()))
+        .collect();
+    assert!(
+        found.contains(&("MM102", "duplicate-tls-host")),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&("MM201", "nodeport-collision")),
+        "{found:?}"
+    );
+    assert!(
+        !found.iter().any(|(code, _)| *code == "MM001"),
+        "the seed parses"
+    );
+    let tls = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "MM102")
+        .unwrap();
+    assert_eq!(tls["resource"]["name"], "staging-gateway");
+    assert_eq!(tls["line"], 40, "the copied `prod.example.com` host");
+    assert_eq!(tls["related"][0]["line"], 18, "the original host");
+}
+
+#[test]
+fn istio_compat_reports_ist_codes_in_every_format() {
+    let report = json(&meshmend(&[
+        "analyze",
+        "--format",
+        "json",
+        "--istio-compat",
+        SEED,
+    ]));
+    let codes: Vec<&str> = report["diagnostics"]
         .as_array()
         .unwrap()
         .iter()
         .map(|d| d["code"].as_str().unwrap())
         .collect();
-    for (code, name) in [
-        ("MM102", "duplicate-tls-host"),
-        ("MM201", "nodeport-collision"),
-    ] {
-        if registered.iter().any(|r| r == code) {
-            assert!(found.contains(&code), "{name} on the seed: {found:?}");
-        }
+    assert!(codes.contains(&"IST0145"), "{codes:?}");
+    assert!(codes.iter().all(|c| c.starts_with("IST")), "{codes:?}");
+    let log = json(&meshmend(&[
+        "analyze",
+        "--format",
+        "sarif",
+        "--istio-compat",
+        SEED,
+    ]));
+    let run = &log["runs"][0];
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    for result in run["results"].as_array().unwrap() {
+        let index = usize::try_from(result["ruleIndex"].as_u64().unwrap()).unwrap();
+        assert_eq!(rules[index]["id"], result["ruleId"]);
     }
-    assert!(!found.contains(&"MM001"), "the seed parses");
+    let text = stdout(&meshmend(&["analyze", "--istio-compat", SEED]));
+    assert!(text.contains("error[IST0145]"), "{text}");
+    assert!(!text.contains("meshmend explain IST"), "{text}");
 }

@@ -64,11 +64,18 @@ pub(crate) fn write(
         if let Some(help) = &d.help {
             group = group.element(Level::HELP.message(help.as_str()));
         }
-        let about = format!(
-            "rule `{}`; `meshmend explain {}` documents it",
-            d.name, d.code
-        );
-        group = group.element(Level::NOTE.message(about));
+        // `--istio-compat` findings carry IST codes: point at the meshmend
+        // rule of the same name when there is one.
+        if let Some(rule) =
+            meshmend_core::find_rule(d.code).or_else(|| meshmend_core::find_rule(d.name))
+        {
+            let about = format!(
+                "rule `{}`; `meshmend explain {}` documents it",
+                rule.name(),
+                rule.code()
+            );
+            group = group.element(Level::NOTE.message(about));
+        }
         writeln!(out, "{}\n", renderer.render(&[group]))?;
     }
     writeln!(out, "{}", summary_line(&summary))
