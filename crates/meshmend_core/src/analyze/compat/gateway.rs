@@ -6,9 +6,10 @@ use std::collections::HashMap;
 use super::{
     CONFLICTING_GATEWAYS, GATEWAY_DUPLICATE_CERTIFICATE, GATEWAY_PORT_NOT_DEFINED_ON_SERVICE,
     INVALID_GATEWAY_CREDENTIAL, REFERENCED_RESOURCE_NOT_FOUND, full_name, go_list, go_quote,
-    selector_string, selects, short_or_full_name,
+    selector_string, short_or_full_name,
 };
 use crate::analyze::Context;
+use crate::analyze::selection::{ServiceIndex, WorkloadIndex};
 use crate::diagnostic::Diagnostic;
 use crate::model::{Gateway, Labels, Server, TargetPort, Tls};
 
@@ -39,32 +40,25 @@ fn selector_not_found(cx: &Context<'_>, gateway: &Gateway, analyzer: &str) -> Di
 /// selector, else IST0162 per server port no selecting Service offers.
 pub(super) fn ingress_gateway_port(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let model = &cx.bundle.model;
+    let pods = WorkloadIndex::new(model);
+    let service_index = ServiceIndex::new(model);
     // Services selecting each pod, in the pod's namespace (klabels: an empty
     // Service selector matches every pod).
     let services_by_pod: Vec<Vec<usize>> = model
         .workloads
         .iter()
-        .map(|pod| {
-            model
-                .services
-                .iter()
-                .enumerate()
-                .filter(|(_, s)| {
-                    s.namespace == pod.namespace && selects(Some(&s.selector), &pod.labels)
-                })
-                .map(|(i, _)| i)
-                .collect()
-        })
+        .map(|pod| service_index.selecting(&pod.namespace, &pod.labels, true))
         .collect();
+    let empty = Labels::new();
     for gateway in &model.gateways {
         let mut accepted = std::collections::HashSet::new();
-        let mut matched = false;
-        for (pod, services) in model.workloads.iter().zip(&services_by_pod) {
-            if !selects(gateway.selector.as_ref(), &pod.labels) {
-                continue;
-            }
-            matched = true;
-            for port in services.iter().flat_map(|&s| &model.services[s].ports) {
+        let matching = pods.matching(gateway.selector.as_ref().unwrap_or(&empty));
+        let matched = !matching.is_empty();
+        for pod in matching {
+            for port in services_by_pod[pod]
+                .iter()
+                .flat_map(|&s| &model.services[s].ports)
+            {
                 if port.protocol.as_ref().map(|p| p.value.as_str()) != Some("TCP") {
                     continue; // raw input: an omitted protocol is "", not TCP
                 }
@@ -122,6 +116,7 @@ fn server_port(server: &Server) -> u32 {
 /// `gateway.ConflictingGatewayAnalyzer` (Istio ≥ 1.25).
 pub(super) fn conflicting_gateways(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let model = &cx.bundle.model;
+    let pods = WorkloadIndex::new(model);
     let mut index: Vec<IndexEntry> = Vec::new();
     let mut keys: HashMap<(String, u32), usize> = HashMap::new();
     for gateway in &model.gateways {
@@ -161,11 +156,17 @@ pub(super) fn conflicting_gateways(cx: &Context<'_>, out: &mut Vec<Diagnostic>) 
                 if !(other.contains(selector.as_str()) || selector.contains(other.as_str())) {
                     return false;
                 }
-                let other_selector = parse_selector(other);
-                model.workloads.iter().any(|pod| {
-                    selects(gateway.selector.as_ref(), &pod.labels)
-                        && selects(Some(&other_selector), &pod.labels)
-                })
+                // Some pod matches both: the union of the two selectors.
+                let mut both = parse_selector(other);
+                for (key, value) in gateway.selector.iter().flatten() {
+                    match both.get(key) {
+                        Some(existing) if existing != value => return false,
+                        _ => {
+                            both.insert(key.clone(), value.clone());
+                        }
+                    }
+                }
+                !pods.matching(&both).is_empty()
             })
             .collect();
         if !selector.is_empty() && group.is_empty() {
@@ -245,11 +246,34 @@ fn parse_selector(text: &str) -> Labels {
 /// shares a certificate with one of G's TLS servers.
 pub(super) fn duplicate_certificate(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let gateways = &cx.bundle.model.gateways;
-    for current in gateways {
+    // Gateways by credential, so only Gateways that share one are compared.
+    let mut by_credential: HashMap<(String, String, String), Vec<usize>> = HashMap::new();
+    for (i, gateway) in gateways.iter().enumerate() {
+        for tls in gateway.servers.iter().filter_map(|s| s.tls.as_ref()) {
+            if let Some(key) = certificate_key(tls) {
+                let slot = by_credential.entry(key).or_default();
+                if slot.last() != Some(&i) {
+                    slot.push(i);
+                }
+            }
+        }
+    }
+    let empty = Labels::new();
+    for (c, current) in gateways.iter().enumerate() {
         let current_name = gateway_full_name(current);
-        let empty = Labels::new();
         let selector = current.selector.as_ref().unwrap_or(&empty);
-        for other in gateways {
+        let mut others: Vec<usize> = current
+            .servers
+            .iter()
+            .filter_map(|s| s.tls.as_ref().and_then(certificate_key))
+            .filter_map(|key| by_credential.get(&key))
+            .flatten()
+            .copied()
+            .filter(|&o| o != c)
+            .collect();
+        others.sort_unstable();
+        others.dedup();
+        for other in others.into_iter().map(|o| &gateways[o]) {
             let other_name = gateway_full_name(other);
             if other_name == current_name {
                 continue;
@@ -258,26 +282,32 @@ pub(super) fn duplicate_certificate(cx: &Context<'_>, out: &mut Vec<Diagnostic>)
             if !selector.is_empty() && !selector_subset(selector, other_selector) {
                 continue;
             }
-            let shares = current.servers.iter().any(|a| {
-                other.servers.iter().any(|b| match (&a.tls, &b.tls) {
-                    (Some(a), Some(b)) => same_certificate(a, b),
-                    _ => false,
-                })
-            });
-            if shares {
-                out.push(GATEWAY_DUPLICATE_CERTIFICATE.on(
-                    cx.resource(current.resource),
-                    current.name.span,
-                    CERTIFICATE_ANALYZER,
-                    format!(
-                        "Duplicate certificate in multiple gateways {} may cause 404s if clients \
-                         re-use HTTP2 connections.",
-                        go_list([current_name.as_str(), other_name.as_str()])
-                    ),
-                ));
-            }
+            out.push(GATEWAY_DUPLICATE_CERTIFICATE.on(
+                cx.resource(current.resource),
+                current.name.span,
+                CERTIFICATE_ANALYZER,
+                format!(
+                    "Duplicate certificate in multiple gateways {} may cause 404s if clients \
+                     re-use HTTP2 connections.",
+                    go_list([current_name.as_str(), other_name.as_str()])
+                ),
+            ));
         }
     }
+}
+
+/// What `haveSameCertificate` compares: the credential name, or (when there
+/// is none) the certificate and key paths; `None` when it never matches.
+fn certificate_key(tls: &Tls) -> Option<(String, String, String)> {
+    let value = |s: &Option<crate::span::Spanned<String>>| {
+        s.as_ref().map_or(String::new(), |s| s.value.clone())
+    };
+    let credential = value(&tls.credential_name);
+    if !credential.is_empty() {
+        return Some((credential, String::new(), String::new()));
+    }
+    let (certificate, key) = (value(&tls.server_certificate), value(&tls.private_key));
+    (!certificate.is_empty() && !key.is_empty()).then(|| (String::new(), certificate, key))
 }
 
 /// `selectorSubset`: every pair of `x` is in `y`.
@@ -285,37 +315,17 @@ fn selector_subset(x: &Labels, y: &Labels) -> bool {
     x.iter().all(|(k, v)| y.get(k) == Some(v))
 }
 
-/// `haveSameCertificate`.
-fn same_certificate(a: &Tls, b: &Tls) -> bool {
-    let value = |s: &Option<crate::span::Spanned<String>>| {
-        s.as_ref().map_or(String::new(), |s| s.value.clone())
-    };
-    let (a_cred, b_cred) = (value(&a.credential_name), value(&b.credential_name));
-    if !a_cred.is_empty() && !b_cred.is_empty() {
-        return a_cred == b_cred;
-    }
-    if a_cred.is_empty() && b_cred.is_empty() {
-        let (a_cert, b_cert) = (value(&a.server_certificate), value(&b.server_certificate));
-        let (a_key, b_key) = (value(&a.private_key), value(&b.private_key));
-        return !a_cert.is_empty()
-            && a_cert == b_cert
-            && !a_key.is_empty()
-            && !b_key.is_empty()
-            && a_key == b_key;
-    }
-    false
-}
-
 /// `gateway.SecretAnalyzer`: the credential must exist in the namespace of
 /// the first pod the selector matches.
 pub(super) fn secrets(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let model = &cx.bundle.model;
+    let pods = WorkloadIndex::new(model);
+    let empty = Labels::new();
     for gateway in &model.gateways {
-        let namespace = model
-            .workloads
-            .iter()
-            .find(|pod| selects(gateway.selector.as_ref(), &pod.labels))
-            .map_or("", |pod| pod.namespace.as_str());
+        let namespace = pods
+            .matching(gateway.selector.as_ref().unwrap_or(&empty))
+            .first()
+            .map_or("", |&pod| model.workloads[pod].namespace.as_str());
         if namespace.is_empty() {
             out.push(selector_not_found(cx, gateway, SECRET_ANALYZER));
             continue;

@@ -66,6 +66,14 @@ pub(super) fn gateways(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             )
         })
         .collect();
+    let mut by_name: std::collections::HashMap<(&str, &str), Vec<&crate::model::Gateway>> =
+        std::collections::HashMap::new();
+    for gateway in &model.gateways {
+        by_name
+            .entry((gateway.namespace.as_str(), gateway.name.value.as_str()))
+            .or_default()
+            .push(gateway);
+    }
     for vs in &model.virtual_services {
         let resource = cx.resource(vs.resource);
         let vs_name = full_name(&vs.namespace, &vs.name.value);
@@ -88,11 +96,7 @@ pub(super) fn gateways(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 continue;
             }
             let (ns, name) = short_or_full_name(&vs.namespace, reference);
-            let istio: Vec<_> = model
-                .gateways
-                .iter()
-                .filter(|g| g.namespace == ns && g.name.value == name)
-                .collect();
+            let istio = by_name.get(&(ns, name)).map_or(&[][..], Vec::as_slice);
             let kubernetes: Vec<_> = kubernetes_gateways
                 .iter()
                 .filter(|(n, m, _)| *n == ns && *m == name)
