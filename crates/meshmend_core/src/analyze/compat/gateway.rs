@@ -102,129 +102,79 @@ pub(super) fn ingress_gateway_port(cx: &Context<'_>, out: &mut Vec<Diagnostic>) 
     }
 }
 
-/// One `selector~port` key of the conflict index: gateway full name → host → bind.
-struct IndexEntry {
-    selector: String,
-    port: u32,
-    gateways: Vec<(String, HashMap<String, String>)>,
-}
-
 fn server_port(server: &Server) -> u32 {
     server.port_number().unwrap_or(0)
 }
 
-/// `gateway.ConflictingGatewayAnalyzer` (Istio ≥ 1.25).
+/// `gateway.ConflictingGatewayAnalyzer` (Istio ≥ 1.25); see [`super::conflicts`].
 pub(super) fn conflicting_gateways(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let model = &cx.bundle.model;
     let pods = WorkloadIndex::new(model);
-    let mut index: Vec<IndexEntry> = Vec::new();
-    let mut keys: HashMap<(String, u32), usize> = HashMap::new();
-    for gateway in &model.gateways {
-        let selector = selector_string(gateway.selector.as_ref());
-        let name = gateway_full_name(gateway);
-        for server in &gateway.servers {
-            let port = server_port(server);
-            let slot = *keys.entry((selector.clone(), port)).or_insert_with(|| {
-                index.push(IndexEntry {
-                    selector: selector.clone(),
-                    port,
-                    gateways: Vec::new(),
-                });
-                index.len() - 1
-            });
-            let hosts: HashMap<String, String> = server
-                .hosts
-                .iter()
-                .map(|h| (h.value.clone(), server.bind().to_string()))
-                .collect();
-            let gateways = &mut index[slot].gateways;
-            match gateways.iter_mut().find(|(n, _)| *n == name) {
-                Some(existing) => existing.1 = hosts, // a later server on the same port wins
-                None => gateways.push((name.clone(), hosts)),
-            }
-        }
-    }
-    for gateway in &model.gateways {
-        let selector = selector_string(gateway.selector.as_ref());
-        let name = gateway_full_name(gateway);
-        let group: Vec<usize> = (0..index.len())
-            .filter(|&i| {
-                let other = &index[i].selector;
-                if *other == selector {
-                    return true;
-                }
-                if !(other.contains(selector.as_str()) || selector.contains(other.as_str())) {
-                    return false;
-                }
-                // Some pod matches both: the union of the two selectors.
-                let mut both = parse_selector(other);
-                for (key, value) in gateway.selector.iter().flatten() {
-                    match both.get(key) {
-                        Some(existing) if existing != value => return false,
-                        _ => {
-                            both.insert(key.clone(), value.clone());
-                        }
-                    }
-                }
-                !pods.matching(&both).is_empty()
-            })
-            .collect();
-        if !selector.is_empty() && group.is_empty() {
-            out.push(selector_not_found(cx, gateway, CONFLICT_ANALYZER));
-            continue;
-        }
-        for server in &gateway.servers {
-            let port = server_port(server);
-            let mut conflicts = Vec::new();
-            for &i in &group {
-                if index[i].port != port {
-                    continue;
-                }
-                for (other, hosts) in &mut index[i].gateways {
-                    if *other != name && check_duplicates(server, hosts) {
-                        conflicts.push(other.clone());
-                    }
-                }
-            }
-            if conflicts.is_empty() {
-                continue;
-            }
-            conflicts.sort();
-            let hosts = server
-                .hosts
-                .iter()
-                .map(|h| h.value.as_str())
-                .collect::<Vec<_>>()
-                .join(",");
-            out.push(CONFLICTING_GATEWAYS.on(
-                cx.resource(gateway.resource),
-                server.anchor_span(),
-                CONFLICT_ANALYZER,
-                format!(
-                    "Conflict with gateways {} (workload selector {selector}, port {port}, hosts \
-                     {hosts}).",
-                    conflicts.join(",")
-                ),
-            ));
-        }
-    }
-}
-
-/// istiod's `model.CheckDuplicates`: true when a host is already known with
-/// the same bind; when none is, the hosts are *added* to `known` (the shared
-/// index), as upstream does.
-fn check_duplicates(server: &Server, known: &mut HashMap<String, String>) -> bool {
-    let bind = server.bind();
-    let duplicate = server
-        .hosts
+    let inputs: Vec<super::conflicts::Input<'_>> = model
+        .gateways
         .iter()
-        .any(|h| known.get(&h.value).is_some_and(|b| b == bind));
-    if !duplicate {
-        for host in &server.hosts {
-            known.insert(host.value.clone(), bind.to_string());
+        .map(|gateway| super::conflicts::Input {
+            name: gateway_full_name(gateway),
+            selector: selector_string(gateway.selector.as_ref()),
+            servers: gateway
+                .servers
+                .iter()
+                .map(|s| {
+                    let hosts = s.hosts.iter().map(|h| h.value.as_str()).collect();
+                    (server_port(s), hosts, s.bind())
+                })
+                .collect(),
+        })
+        .collect();
+    let grouped = |g: usize, other: &str| {
+        let selector = inputs[g].selector.as_str();
+        if other == selector {
+            return true;
         }
+        if !(other.contains(selector) || selector.contains(other)) {
+            return false;
+        }
+        // Some pod matches both: the union of the two selectors.
+        let mut both = parse_selector(other);
+        for (key, value) in model.gateways[g].selector.iter().flatten() {
+            match both.get(key) {
+                Some(existing) if existing != value => return false,
+                _ => {
+                    both.insert(key.clone(), value.clone());
+                }
+            }
+        }
+        !pods.matching(&both).is_empty()
+    };
+    let (found, orphans) = super::conflicts::conflicts(&inputs, grouped);
+    for g in orphans {
+        out.push(selector_not_found(
+            cx,
+            &model.gateways[g],
+            CONFLICT_ANALYZER,
+        ));
     }
-    duplicate
+    for conflict in found {
+        let gateway = &model.gateways[conflict.gateway];
+        let server = &gateway.servers[conflict.server];
+        let hosts = server
+            .hosts
+            .iter()
+            .map(|h| h.value.as_str())
+            .collect::<Vec<_>>()
+            .join(",");
+        out.push(CONFLICTING_GATEWAYS.on(
+            cx.resource(gateway.resource),
+            server.anchor_span(),
+            CONFLICT_ANALYZER,
+            format!(
+                "Conflict with gateways {} (workload selector {}, port {}, hosts {hosts}).",
+                conflict.with.join(","),
+                inputs[conflict.gateway].selector,
+                server_port(server),
+            ),
+        ));
+    }
 }
 
 /// `parseSelectorFromString`: `k=v` pairs split on `,`, malformed pairs dropped.

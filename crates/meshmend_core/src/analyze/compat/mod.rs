@@ -23,6 +23,7 @@
 //! prints, and a note naming the upstream analyzer. Identical messages on
 //! the same resource are reported once, as istioctl does.
 
+mod conflicts;
 mod credential;
 mod gateway;
 mod peripheral;
