@@ -4,7 +4,6 @@
 pub mod compat;
 pub(crate) mod hosts;
 pub mod rules;
-pub(crate) mod selection;
 pub mod topology;
 
 use crate::diagnostic::{Diagnostic, Severity};

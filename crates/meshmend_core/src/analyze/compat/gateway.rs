@@ -9,7 +9,6 @@ use super::{
     selector_string, short_or_full_name,
 };
 use crate::analyze::Context;
-use crate::analyze::selection::{ServiceIndex, WorkloadIndex};
 use crate::diagnostic::Diagnostic;
 use crate::model::{Gateway, Labels, Server, TargetPort, Tls};
 
@@ -40,24 +39,14 @@ fn selector_not_found(cx: &Context<'_>, gateway: &Gateway, analyzer: &str) -> Di
 /// selector, else IST0162 per server port no selecting Service offers.
 pub(super) fn ingress_gateway_port(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let model = &cx.bundle.model;
-    let pods = WorkloadIndex::new(model);
-    let service_index = ServiceIndex::new(model);
-    // Services selecting each pod, in the pod's namespace (klabels: an empty
-    // Service selector matches every pod).
-    let services_by_pod: Vec<Vec<usize>> = model
-        .workloads
-        .iter()
-        .map(|pod| service_index.selecting(&pod.namespace, &pod.labels, true))
-        .collect();
-    let empty = Labels::new();
+    let unselective = super::unselective_services(model);
     for gateway in &model.gateways {
         let mut accepted = std::collections::HashSet::new();
-        let matching = pods.matching(gateway.selector.as_ref().unwrap_or(&empty));
+        let matching = super::pods_matching(model, gateway.selector.as_ref());
         let matched = !matching.is_empty();
         for pod in matching {
-            for port in services_by_pod[pod]
-                .iter()
-                .flat_map(|&s| &model.services[s].ports)
+            for port in
+                super::services_selecting_pod(model, &unselective, pod).flat_map(|s| &s.ports)
             {
                 if port.protocol.as_ref().map(|p| p.value.as_str()) != Some("TCP") {
                     continue; // raw input: an omitted protocol is "", not TCP
@@ -109,7 +98,6 @@ fn server_port(server: &Server) -> u32 {
 /// `gateway.ConflictingGatewayAnalyzer` (Istio ≥ 1.25); see [`super::conflicts`].
 pub(super) fn conflicting_gateways(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let model = &cx.bundle.model;
-    let pods = WorkloadIndex::new(model);
     let inputs: Vec<super::conflicts::Input<'_>> = model
         .gateways
         .iter()
@@ -144,7 +132,7 @@ pub(super) fn conflicting_gateways(cx: &Context<'_>, out: &mut Vec<Diagnostic>) 
                 }
             }
         }
-        !pods.matching(&both).is_empty()
+        model.workloads_selected_by(&both).next().is_some()
     };
     let (found, orphans) = super::conflicts::conflicts(&inputs, grouped);
     for g in orphans {
@@ -269,13 +257,10 @@ fn selector_subset(x: &Labels, y: &Labels) -> bool {
 /// the first pod the selector matches.
 pub(super) fn secrets(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let model = &cx.bundle.model;
-    let pods = WorkloadIndex::new(model);
-    let empty = Labels::new();
     for gateway in &model.gateways {
-        let namespace = pods
-            .matching(gateway.selector.as_ref().unwrap_or(&empty))
+        let namespace = super::pods_matching(model, gateway.selector.as_ref())
             .first()
-            .map_or("", |&pod| model.workloads[pod].namespace.as_str());
+            .map_or("", |pod| pod.namespace.as_str());
         if namespace.is_empty() {
             out.push(selector_not_found(cx, gateway, SECRET_ANALYZER));
             continue;

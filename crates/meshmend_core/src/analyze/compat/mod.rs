@@ -33,7 +33,7 @@ use std::collections::HashSet;
 
 use crate::analyze::{AnalyzeOptions, Context, find_rule};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::{Bundle, Labels, Resource};
+use crate::model::{Bundle, Labels, Model, Resource, Service, Workload};
 use crate::span::Span;
 
 /// One reproduced `istioctl analyze` analyzer.
@@ -249,6 +249,37 @@ pub(crate) fn selector_string(selector: Option<&Labels>) -> String {
 /// matches everything).
 pub(crate) fn selects(selector: Option<&Labels>, labels: &Labels) -> bool {
     selector.is_none_or(|s| crate::model::selector_matches(s, labels))
+}
+
+/// The pods (workloads) a `klabels` selector matches, in input order: every
+/// workload for a missing or empty selector.
+pub(crate) fn pods_matching<'a>(model: &'a Model, selector: Option<&Labels>) -> Vec<&'a Workload> {
+    match selector.filter(|s| !s.is_empty()) {
+        None => model.workloads.iter().collect(),
+        Some(selector) => model.workloads_selected_by(selector).collect(),
+    }
+}
+
+/// Services with an empty selector, which `klabels` matches to every pod of
+/// their namespace (Kubernetes routes them to none).
+pub(crate) fn unselective_services(model: &Model) -> Vec<&Service> {
+    model
+        .services
+        .iter()
+        .filter(|s| s.selector.is_empty())
+        .collect()
+}
+
+/// Services in the pod's namespace whose selector matches it, `klabels` style.
+pub(crate) fn services_selecting_pod<'a>(
+    model: &'a Model,
+    unselective: &[&'a Service],
+    pod: &'a Workload,
+) -> impl Iterator<Item = &'a Service> {
+    model
+        .services_selecting(&pod.labels)
+        .chain(unselective.iter().copied())
+        .filter(move |s| s.namespace == pod.namespace)
 }
 
 /// Go's `%q` for the strings we quote (no control characters expected).
