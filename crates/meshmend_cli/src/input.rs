@@ -4,6 +4,7 @@
 //! path, and for undecodable text the line and column: a missing file or a
 //! directory without YAML must never look like a clean run.
 
+use std::collections::HashSet;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -22,9 +23,17 @@ pub(crate) fn read_inputs(paths: &[PathBuf], max_bytes: usize) -> anyhow::Result
         limit: max_bytes,
     };
     let mut files = Vec::new();
+    // A file named twice (`k8s/ k8s/gw.yaml`, `- -`) is read once: a second
+    // copy would collide with itself (same nodePorts, same hosts).
+    let mut seen = HashSet::new();
+    let mut first_time = |path: &Path| {
+        seen.insert(std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf()))
+    };
     for path in paths {
         if path.as_os_str() == "-" {
-            files.push(read_stdin(&mut budget)?);
+            if first_time(path) {
+                files.push(read_stdin(&mut budget)?);
+            }
         } else if path.is_dir() {
             let found = walk(path)?;
             if found.is_empty() {
@@ -34,9 +43,11 @@ pub(crate) fn read_inputs(paths: &[PathBuf], max_bytes: usize) -> anyhow::Result
                 );
             }
             for file in found {
-                files.push(read_file(&file, &mut budget)?);
+                if first_time(&file) {
+                    files.push(read_file(&file, &mut budget)?);
+                }
             }
-        } else {
+        } else if first_time(path) {
             files.push(read_file(path, &mut budget)?);
         }
     }

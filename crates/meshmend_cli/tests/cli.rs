@@ -337,6 +337,37 @@ fn directories_are_walked_for_yaml_only_skipping_hidden_entries() {
 }
 
 #[test]
+fn a_file_named_twice_is_analyzed_once() {
+    let report = json(&meshmend(&[
+        "analyze",
+        "--format",
+        "json",
+        SEED,
+        "tests/fixtures/../../../../examples/seed-conflict.yaml",
+        CLEAN,
+        "tests/fixtures/clean/shop-gateway.yaml",
+    ]));
+    assert_eq!(
+        report["summary"]["files"], 5,
+        "the seed and the four clean files"
+    );
+    let once = json(&meshmend(&["analyze", "--format", "json", SEED]));
+    let count = |r: &Value| {
+        r["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["code"] == "MM201")
+            .count()
+    };
+    assert_eq!(
+        count(&report),
+        count(&once),
+        "no nodePort collision with itself"
+    );
+}
+
+#[test]
 fn a_missing_file_is_an_error_that_names_it() {
     let output = meshmend(&["analyze", "tests/fixtures/does-not-exist.yaml", CLEAN]);
     assert_eq!(code(&output), 2);
