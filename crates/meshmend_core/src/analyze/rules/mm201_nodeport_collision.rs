@@ -5,7 +5,8 @@ use std::collections::hash_map::Entry;
 
 use crate::analyze::{Context, Rule};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::{Service, ServicePort};
+use crate::model::{Service, ServiceOrigin, ServicePort};
+use crate::span::Spanned;
 
 /// User documentation: What / Why / Example.
 const DOCS: &str = r"## What it does
@@ -13,7 +14,9 @@ Finds the same `nodePort` on two Services (any namespace, any protocol),
 including the Services that Helm values (`istio/gateway`, legacy
 `gateways.*`) and `IstioOperator` `ingressGateways[]` render, and the same
 `nodePort` twice inside one Service (except TCP and UDP of one service
-port, which Kubernetes allows to share it).
+port, which Kubernetes allows to share it). A `healthCheckNodePort` (set on
+a `LoadBalancer` Service with `externalTrafficPolicy: Local`, or in
+`istio/gateway` values' `service:`) comes from the same range and counts too.
 
 ## Why is this bad?
 Node ports come from one cluster-wide allocator. The API server refuses the
@@ -76,44 +79,85 @@ impl Rule for NodeportCollision {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let (low, high) = cx.options.nodeport_range;
-        // nodePort → (service index, port index) of the first claim.
-        let mut owners: HashMap<i64, (usize, usize)> = HashMap::new();
+        // nodePort → (service index, claim) of the first claim.
+        let mut owners: HashMap<i64, (usize, Claim)> = HashMap::new();
         let services = &cx.bundle.model.services;
         for (s, service) in services.iter().enumerate() {
-            if !service.takes_node_ports() {
-                continue;
-            }
-            for (p, port) in service.ports.iter().enumerate() {
-                let Some(node_port) = &port.node_port else {
-                    continue;
-                };
-                let value = node_port.value;
+            let ports = service
+                .ports
+                .iter()
+                .enumerate()
+                .filter(|_| service.takes_node_ports())
+                .filter_map(|(p, port)| Some((port.node_port.as_ref()?.value, Claim::Port(p))));
+            let health = health_check_node_port(cx, service).map(|h| (h.value, Claim::Health));
+            for (value, claim) in ports.chain(health) {
                 if value == 0 || value < low || value > high {
                     continue;
                 }
-                let (first_s, first_p) = match owners.entry(value) {
+                let (first_s, first_claim) = match owners.entry(value) {
                     Entry::Vacant(slot) => {
-                        slot.insert((s, p));
+                        slot.insert((s, claim));
                         continue;
                     }
                     Entry::Occupied(slot) => *slot.get(),
                 };
                 let first = &services[first_s];
-                let first_port = &first.ports[first_p];
-                if first_s == s {
-                    if let Some(d) = self.within_service(cx, service, p, port, first_port) {
-                        out.push(d);
+                match (claim, first_claim) {
+                    (Claim::Port(p), Claim::Port(f)) if first_s == s => {
+                        let (port, first_port) = (&service.ports[p], &first.ports[f]);
+                        if let Some(d) = self.within_service(cx, service, p, port, first_port) {
+                            out.push(d);
+                        }
                     }
-                } else if first.namespace == service.namespace
-                    && first.name.value == service.name.value
-                {
-                    // The same object declared twice: the second apply updates it.
-                } else {
-                    out.push(self.across_services(cx, service, p, port, first, first_port));
+                    _ if first_s != s
+                        && first.namespace == service.namespace
+                        && first.name.value == service.name.value =>
+                    {
+                        // The same object declared twice: the second apply updates it.
+                    }
+                    (Claim::Port(p), Claim::Port(f)) => {
+                        let (port, first_port) = (&service.ports[p], &first.ports[f]);
+                        out.push(self.across_services(cx, service, p, port, first, first_port));
+                    }
+                    _ => out.push(self.health_check(
+                        cx,
+                        value,
+                        (service, claim),
+                        (first, first_claim),
+                    )),
                 }
             }
         }
     }
+}
+
+/// One node-port allocation a Service asks for.
+#[derive(Clone, Copy, Debug)]
+enum Claim {
+    /// `spec.ports[i].nodePort`.
+    Port(usize),
+    /// `spec.healthCheckNodePort`.
+    Health,
+}
+
+/// `healthCheckNodePort`, which Kubernetes allocates from the same range for
+/// `LoadBalancer` Services with `externalTrafficPolicy: Local` (Service
+/// manifests and `istio/gateway` values, whose `service:` block holds both).
+fn health_check_node_port(cx: &Context<'_>, service: &Service) -> Option<Spanned<i64>> {
+    if service.service_type() != "LoadBalancer" {
+        return None;
+    }
+    let node = cx.bundle.node(cx.resource(service.resource));
+    let spec = match service.origin {
+        ServiceOrigin::Manifest => node.get("spec")?,
+        ServiceOrigin::GatewayChart => node.get("service")?,
+        ServiceOrigin::LegacyGatewaysChart | ServiceOrigin::IstioOperator => return None,
+    };
+    if spec.get_str("externalTrafficPolicy") != Some("Local") {
+        return None;
+    }
+    let value = spec.get("healthCheckNodePort")?;
+    Some(Spanned::new(value.as_i64()?, value.span()))
 }
 
 impl NodeportCollision {
@@ -213,16 +257,81 @@ impl NodeportCollision {
     }
 }
 
+impl NodeportCollision {
+    fn health_check(
+        &self,
+        cx: &Context<'_>,
+        value: i64,
+        (service, claim): (&Service, Claim),
+        (first, first_claim): (&Service, Claim),
+    ) -> Diagnostic {
+        let span = |service: &Service, claim: Claim| match claim {
+            Claim::Port(p) => {
+                let port = &service.ports[p];
+                port.node_port.as_ref().map_or(port.span, |n| n.span)
+            }
+            Claim::Health => {
+                health_check_node_port(cx, service).map_or(service.name.span, |h| h.span)
+            }
+        };
+        let what = |claim: Claim| match claim {
+            Claim::Port(_) => "nodePort",
+            Claim::Health => "healthCheckNodePort",
+        };
+        let runtime = match claim {
+            Claim::Health => format!(
+                "`failed to allocate requested HealthCheck NodePort {value}: provided port is \
+                 already allocated`"
+            ),
+            Claim::Port(p) => format!(
+                "`spec.ports[{p}].nodePort: Invalid value: {value}: provided port is already \
+                 allocated`"
+            ),
+        };
+        let owner = if std::ptr::eq(service, first) {
+            "the same Service".to_string()
+        } else {
+            format!(
+                "{} `{}/{}`",
+                describe(first),
+                first.namespace,
+                first.name.value
+            )
+        };
+        cx.diagnostic(
+            self,
+            service.resource,
+            span(service, claim),
+            format!(
+                "{} {value} of {} `{}/{}` is already taken by the {} of {owner}",
+                what(claim),
+                describe(service),
+                service.namespace,
+                service.name.value,
+                what(first_claim),
+            ),
+        )
+        .related(
+            first.file,
+            span(first, first_claim),
+            format!("{} {value} first allocated here", what(first_claim)),
+        )
+        .note(format!(
+            "health-check node ports come from the same cluster-wide range as node ports; the \
+             API server refuses the Service with {runtime}, so it is never created"
+        ))
+        .help(help())
+        // `meshmend fix` renumbers `nodePort`s only.
+        .fix_available(matches!(claim, Claim::Port(_)))
+    }
+}
+
 fn describe(service: &Service) -> &'static str {
     match service.origin {
-        crate::model::ServiceOrigin::Manifest => "Service",
-        crate::model::ServiceOrigin::GatewayChart => "the Service rendered by istio/gateway values",
-        crate::model::ServiceOrigin::LegacyGatewaysChart => {
-            "the Service rendered by legacy gateways values"
-        }
-        crate::model::ServiceOrigin::IstioOperator => {
-            "the Service rendered by IstioOperator ingressGateways"
-        }
+        ServiceOrigin::Manifest => "Service",
+        ServiceOrigin::GatewayChart => "the Service rendered by istio/gateway values",
+        ServiceOrigin::LegacyGatewaysChart => "the Service rendered by legacy gateways values",
+        ServiceOrigin::IstioOperator => "the Service rendered by IstioOperator ingressGateways",
     }
 }
 
@@ -275,6 +384,19 @@ mod tests {
         let found = codes(&bad);
         assert_eq!(found.len(), 1);
         assert!(found[0].1.contains("used twice"));
+    }
+
+    #[test]
+    fn health_check_node_ports_share_the_range() {
+        let yaml = format!(
+            "{TWO}---\nkind: Service\nmetadata: {{name: c, namespace: z}}\nspec:\n  type: LoadBalancer\n  externalTrafficPolicy: Local\n  healthCheckNodePort: 31380\n  ports: [{{port: 443}}]\n"
+        );
+        let found = codes(&yaml);
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert_eq!(found[1].0, "c");
+        assert!(found[1].1.starts_with("healthCheckNodePort 31380 of Service `z/c`"));
+        // Only allocated for externalTrafficPolicy: Local.
+        assert_eq!(codes(&yaml.replace("Local", "Cluster")).len(), 1);
     }
 
     #[test]
