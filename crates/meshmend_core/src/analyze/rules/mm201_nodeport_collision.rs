@@ -394,7 +394,11 @@ mod tests {
         let found = codes(&yaml);
         assert_eq!(found.len(), 2, "{found:?}");
         assert_eq!(found[1].0, "c");
-        assert!(found[1].1.starts_with("healthCheckNodePort 31380 of Service `z/c`"));
+        assert!(
+            found[1]
+                .1
+                .starts_with("healthCheckNodePort 31380 of Service `z/c`")
+        );
         // Only allocated for externalTrafficPolicy: Local.
         assert_eq!(codes(&yaml.replace("Local", "Cluster")).len(), 1);
     }
