@@ -5,7 +5,7 @@
 //! directory without YAML must never look like a clean run.
 
 use std::collections::HashSet;
-use std::io::Read;
+use std::io::{IsTerminal, Read};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
@@ -17,6 +17,11 @@ use meshmend_core::SourceFile;
 /// before reading, so an oversized file is refused without loading it.
 pub(crate) fn read_inputs(paths: &[PathBuf], max_bytes: usize) -> anyhow::Result<Vec<SourceFile>> {
     let stdin = [PathBuf::from("-")];
+    if paths.is_empty() && std::io::stdin().is_terminal() {
+        bail!(
+            "no input: name files or directories, or pipe YAML in (`helm template . | meshmend analyze -`)"
+        );
+    }
     let paths = if paths.is_empty() { &stdin[..] } else { paths };
     let mut budget = Budget {
         used: 0,

@@ -164,6 +164,13 @@ fn result(locator: &Locator<'_>, d: &Diagnostic, rule_index: usize) -> SarifResu
 
 fn physical(name: &str, range: Range) -> PhysicalLocation {
     let number = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
+    // A point (a parser error position) is shown as its one character:
+    // viewers render empty regions poorly.
+    let end_column = if (range.end_line, range.end_column) == (range.line, range.column) {
+        range.column + 1
+    } else {
+        range.end_column
+    };
     PhysicalLocation::builder()
         .artifact_location(ArtifactLocation::builder().uri(artifact_uri(name)).build())
         .region(
@@ -171,7 +178,7 @@ fn physical(name: &str, range: Range) -> PhysicalLocation {
                 .start_line(number(range.line))
                 .start_column(number(range.column))
                 .end_line(number(range.end_line))
-                .end_column(number(range.end_column))
+                .end_column(number(end_column))
                 .build(),
         )
         .build()
