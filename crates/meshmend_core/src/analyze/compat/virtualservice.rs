@@ -171,7 +171,14 @@ pub(super) fn conflicting_mesh_gateway_hosts(cx: &Context<'_>, out: &mut Vec<Dia
     let model = &cx.bundle.model;
     // scope → fqdn → member VirtualService indexes (BTreeMap: stable output).
     let mut index: BTreeMap<(String, String), Vec<usize>> = BTreeMap::new();
-    for (i, vs) in model.virtual_services.iter().enumerate() {
+    // Listed in (namespace, name) order, as the suite renders member lists.
+    let mut order: Vec<usize> = (0..model.virtual_services.len()).collect();
+    order.sort_by_key(|&i| {
+        let vs = &model.virtual_services[i];
+        (vs.namespace.as_str(), vs.name.value.as_str())
+    });
+    for i in order {
+        let vs = &model.virtual_services[i];
         let on_mesh = vs.gateways.is_empty() || vs.gateways.iter().any(|g| g.value == "mesh");
         if !on_mesh {
             continue;
