@@ -238,6 +238,7 @@ impl<'l> Builder<'l> {
                 let mut document = std::mem::take(&mut self.document);
                 document.span.end = span.end.max(document.span.start);
                 self.node_hint = document.nodes.len();
+                document.nodes.shrink_to_fit();
                 return Ok(Some(document));
             }
             Event::Scalar(value, style, anchor, tag) => {
