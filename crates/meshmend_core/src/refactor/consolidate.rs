@@ -27,10 +27,10 @@ use super::groups::{self, Group};
 use super::yaml::{self, ItemText, Override};
 use super::{Change, Rejected, Unit};
 use crate::analyze::hosts;
-use crate::analyze::topology::{ServerRef, Topology, sni_name};
+use crate::analyze::topology::{Outcome, ServerRef, Topology, sni_name};
 use crate::diagnostic::Diagnostic;
 use crate::edit::Edit;
-use crate::model::tree::{NodeRef, ScalarStyle};
+use crate::model::tree::{CollectionStyle, NodeRef, ScalarStyle};
 use crate::model::{Bundle, Gateway};
 use crate::span::Span;
 
@@ -43,41 +43,57 @@ pub(crate) fn plan(
     rejected: &mut Vec<Rejected>,
 ) {
     for group in groups::conflict_groups(bundle, topology, findings) {
-        let names: Vec<String> = group
-            .gateways
-            .iter()
-            .map(|&g| bundle.model.gateways[g].full_name())
-            .collect();
-        let title = match names.split_first() {
-            Some((target, [])) => format!("Repair Gateway {target}"),
-            Some((target, rest)) => format!("Consolidate {} into {target}", rest.join(", ")),
-            None => continue,
-        };
-        if group.has("protocol-conflict") {
-            rejected.push(Rejected {
-                title,
-                reason: "protocol-conflict: servers whose protocols cannot share a listener still conflict inside one Gateway; use --strategy isolate to give the newer Gateway its own gateway deployment".into(),
-            });
-            continue;
-        }
-        if let Some(reason) = groups::workload_mismatch(bundle, topology, &group.gateways) {
-            rejected.push(Rejected { title, reason });
-            continue;
-        }
-        match Merge::new(bundle, topology, &group).and_then(Merge::into_unit) {
-            Some(mut unit) => {
-                unit.title = title;
-                units.push(unit);
-            }
-            None => rejected.push(Rejected {
-                title,
-                reason: "the Gateways' YAML has a shape the editor does not handle (no `spec.servers` list, or servers that are not mappings)".into(),
-            }),
+        match plan_group(bundle, topology, &group) {
+            Some(Ok(unit)) => units.push(unit),
+            Some(Err(rejection)) => rejected.push(rejection),
+            None => {}
         }
     }
 }
 
+/// The unit that merges one group into its oldest Gateway (or repairs a
+/// single Gateway), or why there is none.
+pub(crate) fn plan_group(
+    bundle: &Bundle,
+    topology: &Topology,
+    group: &Group<'_>,
+) -> Option<Result<Unit, Rejected>> {
+    let names: Vec<String> = group
+        .gateways
+        .iter()
+        .map(|&g| bundle.model.gateways[g].full_name())
+        .collect();
+    let title = match names.split_first()? {
+        (target, []) => format!("Repair Gateway {target}"),
+        (target, rest) => format!("Consolidate {} into {target}", rest.join(", ")),
+    };
+    if group.has("protocol-conflict") {
+        return Some(Err(Rejected {
+            title,
+            reason: "protocol-conflict: servers whose protocols cannot share a listener still conflict inside one Gateway; use --strategy isolate to give the newer Gateway its own gateway deployment".into(),
+        }));
+    }
+    if let Some(reason) = groups::workload_mismatch(bundle, topology, &group.gateways) {
+        return Some(Err(Rejected { title, reason }));
+    }
+    Some(match Merge::new(bundle, topology, group).and_then(Merge::into_unit) {
+        Some(mut unit) => {
+            unit.title = title;
+            Ok(unit)
+        }
+        None => Err(Rejected {
+            title,
+            reason: "the Gateways' YAML has a shape the editor does not handle (no `spec.servers` list, or servers that are not mappings)".into(),
+        }),
+    })
+}
+
 /// One server of the merged Gateway.
+#[derive(Clone)]
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "independent facts about one server, read in different passes"
+)]
 struct Slot {
     origin: ServerRef,
     /// Already in the target.
@@ -90,6 +106,9 @@ struct Slot {
     tls_server: bool,
     /// Hosts as istiod compares them (normalised for the target namespace).
     hosts: Vec<String>,
+    /// For each entry of `hosts`, its index in the server's written hosts
+    /// (`usize::MAX` for hosts merged in).
+    host_index: Vec<usize>,
     port_name: Option<String>,
     name: Option<String>,
     /// For moving servers: edits on their source text.
@@ -99,6 +118,8 @@ struct Slot {
     drop_hosts: Vec<usize>,
     /// For existing servers: hosts to append, as written.
     added_hosts: Vec<String>,
+    /// An existing server whose every host an earlier server serves: removed.
+    deleted: bool,
 }
 
 struct Merge<'a> {
@@ -107,6 +128,8 @@ struct Merge<'a> {
     group: &'a Group<'a>,
     target: &'a Gateway,
     slots: Vec<Slot>,
+    /// Servers of other Gateways on the same listeners (only consulted).
+    outside: Vec<Slot>,
     changes: Vec<Change>,
     rule: &'static str,
 }
@@ -120,6 +143,7 @@ impl<'a> Merge<'a> {
             group,
             target,
             slots: Vec::new(),
+            outside: Vec::new(),
             changes: Vec::new(),
             rule: group.rule(),
         };
@@ -127,11 +151,46 @@ impl<'a> Merge<'a> {
             let slot = merge.slot(group.gateways[0], index)?;
             merge.slots.push(slot);
         }
+        merge.repair_existing();
         merge.unique_existing_port_names();
+        // Servers of Gateways outside the group on the same listeners keep
+        // serving their TLS hosts: moved servers must not repeat them.
+        let members: HashSet<usize> = group.gateways.iter().copied().collect();
+        let mut listeners = HashSet::new();
+        for &g in &group.gateways {
+            for server in 0..bundle.model.gateways[g].servers.len() {
+                for (listener, _) in topology.placements(ServerRef { gateway: g, server }) {
+                    listeners.insert((listener.workload, listener.port, listener.bind.as_str()));
+                }
+            }
+        }
+        for listener in &topology.listeners {
+            if !listeners.contains(&(listener.workload, listener.port, listener.bind.as_str())) {
+                continue;
+            }
+            for placed in &listener.servers {
+                let serving = matches!(placed.outcome, Outcome::Kept | Outcome::Merged { .. });
+                if serving && !members.contains(&placed.server.gateway) {
+                    let slot = merge.slot(placed.server.gateway, placed.server.server)?;
+                    merge.outside.push(slot);
+                }
+            }
+        }
+        // Servers istiod keeps today move first, so what is served now stays
+        // served the same way; servers it drops only fill in what is left.
+        let mut moving: Vec<(bool, usize, usize)> = Vec::new();
         for &loser in &group.gateways[1..] {
             for index in 0..bundle.model.gateways[loser].servers.len() {
-                merge.move_server(loser, index)?;
+                let dropped = merge.dropped_today(ServerRef {
+                    gateway: loser,
+                    server: index,
+                });
+                moving.push((dropped, loser, index));
             }
+        }
+        moving.sort_by_key(|&(dropped, _, _)| dropped);
+        for (_, loser, index) in moving {
+            merge.move_server(loser, index)?;
         }
         Some(merge)
     }
@@ -169,6 +228,7 @@ impl<'a> Merge<'a> {
             listener: (resolved, server.bind().to_string()),
             has_tls: server.has_tls(),
             tls_server: crate::analyze::topology::is_tls_server(server),
+            host_index: (0..server.hosts.len()).collect(),
             hosts,
             port_name: server
                 .port
@@ -181,7 +241,104 @@ impl<'a> Merge<'a> {
             rewrite_hosts: Vec::new(),
             drop_hosts: Vec::new(),
             added_hosts: Vec::new(),
+            deleted: false,
         })
+    }
+
+    /// TLS hosts that an earlier server of the target itself already serves
+    /// on the same listener: istiod drops the later server, so drop the
+    /// repeated hosts from it (and the server, when nothing is left).
+    fn repair_existing(&mut self) {
+        // The server istiod serves today keeps a repeated host; repeats go
+        // from the servers it drops (then from later ones).
+        let mut order: Vec<usize> = (0..self.slots.len()).collect();
+        order.sort_by_key(|&i| (self.dropped_today(self.slots[i].origin), i));
+        for (position, &i) in order.iter().enumerate() {
+            let earlier: Vec<Slot> = order[..position]
+                .iter()
+                .map(|&e| self.slots[e].clone())
+                .collect();
+            let slot = &mut self.slots[i];
+            if !slot.has_tls {
+                continue;
+            }
+            let mut notes = Vec::new();
+            for (h, host) in slot.hosts.iter().enumerate() {
+                let holder = earlier.iter().find(|other| {
+                    !other.deleted
+                        && other.listener == slot.listener
+                        && other.has_tls
+                        && other.hosts.iter().enumerate().any(|(k, o)| {
+                            !other.drop_hosts.contains(&k)
+                                && (o == host
+                                    || (slot.tls_server
+                                        && other.tls_server
+                                        && sni_name(o) == sni_name(host)))
+                        })
+                });
+                if let Some(holder) = holder {
+                    slot.drop_hosts.push(h);
+                    notes.push(format!(
+                        "`{host}` is already served by server {} of the same Gateway on this listener",
+                        holder.origin.server + 1
+                    ));
+                }
+            }
+            if notes.is_empty() {
+                continue;
+            }
+            let g = &self.bundle.model.gateways[slot.origin.gateway];
+            let label = server_label(g, slot.origin.server);
+            slot.deleted = slot.drop_hosts.len() == slot.hosts.len();
+            let title = if slot.deleted {
+                format!("Remove {label}: every host is served by an earlier server")
+            } else {
+                format!("Drop repeated hosts from {label}")
+            };
+            self.changes.push(Change {
+                rule: self.rule,
+                title,
+                detail: format!(
+                    "{}; istiod drops this whole server because of it.",
+                    notes.join("; ")
+                ),
+                resource: Some(self.bundle.resources[g.resource].reference()),
+            });
+        }
+        for slot in &mut self.slots {
+            let dropped: Vec<usize> = slot.drop_hosts.clone();
+            let keep: Vec<bool> = slot
+                .host_index
+                .iter()
+                .map(|k| !dropped.contains(k))
+                .collect();
+            slot.hosts = slot
+                .hosts
+                .iter()
+                .zip(&keep)
+                .filter(|(_, k)| **k)
+                .map(|(h, _)| h.clone())
+                .collect();
+            slot.host_index = slot
+                .host_index
+                .iter()
+                .zip(&keep)
+                .filter(|(_, k)| **k)
+                .map(|(h, _)| *h)
+                .collect();
+        }
+        self.slots.iter_mut().for_each(|s| {
+            if s.deleted {
+                s.port_name = None;
+                s.name = None;
+            }
+        });
+    }
+
+    /// True when istiod drops this server today (or Envoy is expected to
+    /// reject its listener).
+    fn dropped_today(&self, server: ServerRef) -> bool {
+        self_dropped(self.topology, server)
     }
 
     /// A Gateway that reuses a port name is rejected by admission
@@ -266,20 +423,67 @@ impl<'a> Merge<'a> {
                 gateway.namespace, gateway.namespace
             ));
         }
+        // A TLS host clashes with another server's when it is the same
+        // string with other settings (istiod drops one server), or another
+        // string with the same SNI name (Envoy rejects the listener).
+        let clash = |other: &Slot, h: &String, host: &String| {
+            (h == host && other.settings != slot.settings)
+                || (slot.tls_server
+                    && other.tls_server
+                    && h != host
+                    && sni_name(h) == sni_name(host))
+        };
+        // What istiod serves today wins: a target server it drops today
+        // gives up a host that this (kept) server serves.
+        if slot.has_tls && !self.dropped_today(slot.origin) {
+            let label_here = label.clone();
+            for host in slot.hosts.clone() {
+                for other in &mut self.slots {
+                    if !other.existing
+                        || other.deleted
+                        || other.listener != slot.listener
+                        || !other.has_tls
+                        || !self_dropped(self.topology, other.origin)
+                    {
+                        continue;
+                    }
+                    while let Some(k) = other.hosts.iter().position(|h| clash(other, h, &host)) {
+                        let original = other.host_index[k];
+                        other.hosts.remove(k);
+                        other.host_index.remove(k);
+                        if original != usize::MAX {
+                            other.drop_hosts.push(original);
+                        }
+                        let g = &self.bundle.model.gateways[other.origin.gateway];
+                        self.changes.push(Change {
+                            rule: self.rule,
+                            title: format!(
+                                "Drop host `{host}` from {}",
+                                server_label(g, other.origin.server)
+                            ),
+                            detail: format!(
+                                "istiod drops that server today, while {label_here} serves `{host}`; it keeps serving it."
+                            ),
+                            resource: Some(self.bundle.resources[g.resource].reference()),
+                        });
+                    }
+                    if other.hosts.is_empty() {
+                        other.deleted = true;
+                        other.port_name = None;
+                        other.name = None;
+                    }
+                }
+            }
+        }
         // Hosts another TLS server on the listener already serves.
         let mut dropped = Vec::new();
         if slot.has_tls {
             for (i, host) in slot.hosts.iter().enumerate() {
-                let holder = self.slots.iter().find(|other| {
-                    other.listener == slot.listener
-                        && other.settings != slot.settings
+                let holder = self.slots.iter().chain(&self.outside).find(|other| {
+                    !other.deleted
+                        && other.listener == slot.listener
                         && other.has_tls
-                        && other.hosts.iter().any(|h| {
-                            h == host
-                                || (slot.tls_server
-                                    && other.tls_server
-                                    && sni_name(h) == sni_name(host))
-                        })
+                        && other.hosts.iter().any(|h| clash(other, h, host))
                 });
                 if let Some(holder) = holder {
                     dropped.push((i, host.clone(), self.describe_slot(holder)));
@@ -311,12 +515,19 @@ impl<'a> Merge<'a> {
         if let Some(m) = self
             .slots
             .iter()
-            .position(|s| s.settings == slot.settings && s.listener == slot.listener)
+            .position(|s| !s.deleted && s.settings == slot.settings && s.listener == slot.listener)
         {
             let into = self.describe_slot(&self.slots[m]);
             let mut added = Vec::new();
             for (i, host) in kept {
-                if self.slots[m].hosts.contains(&host) {
+                // Already served with these very settings (here or by a twin).
+                let already = self.slots.iter().any(|s| {
+                    !s.deleted
+                        && s.settings == slot.settings
+                        && s.listener == slot.listener
+                        && s.hosts.contains(&host)
+                });
+                if already {
                     continue;
                 }
                 let written = slot
@@ -325,6 +536,7 @@ impl<'a> Merge<'a> {
                     .find(|(r, _)| *r == i)
                     .map_or_else(|| server.hosts[i].value.clone(), |(_, w)| w.clone());
                 self.slots[m].hosts.push(host);
+                self.slots[m].host_index.push(usize::MAX);
                 self.slots[m].added_hosts.push(written.clone());
                 added.push(format!("`{written}`"));
             }
@@ -370,7 +582,7 @@ impl<'a> Merge<'a> {
                 if self
                     .slots
                     .iter()
-                    .any(|s| s.listener == slot.listener && s.has_tls) =>
+                    .any(|s| !s.deleted && s.listener == slot.listener && s.has_tls) =>
             {
                 format!(
                     " It stays a separate server so its certificate `{credential}` keeps serving its hosts (SNI picks the chain)."
@@ -392,6 +604,7 @@ impl<'a> Merge<'a> {
             detail: notes.join(" "),
             resource: Some(self.bundle.resources[self.target.resource].reference()),
         });
+        slot.host_index = kept.iter().map(|(i, _)| *i).collect();
         slot.hosts = kept.into_iter().map(|(_, h)| h).collect();
         self.slots.push(slot);
         Some(())
@@ -407,9 +620,9 @@ impl<'a> Merge<'a> {
             .hosts
             .iter()
             .filter(|h| {
-                self.slots
-                    .iter()
-                    .any(|s| s.listener == slot.listener && !s.has_tls && s.hosts.contains(h))
+                self.slots.iter().any(|s| {
+                    !s.deleted && s.listener == slot.listener && !s.has_tls && s.hosts.contains(h)
+                })
             })
             .collect();
         let host = shared.first()?;
@@ -465,7 +678,13 @@ impl<'a> Merge<'a> {
         for slot in &self.slots {
             let g = &bundle.model.gateways[slot.origin.gateway];
             let node = groups::server_node(bundle, g, slot.origin.server)?;
-            if slot.existing {
+            if slot.existing && slot.deleted {
+                let servers = groups::servers_node(bundle, target)?;
+                edits.push((
+                    target.file,
+                    yaml::delete_item(target_text, servers, slot.origin.server)?,
+                ));
+            } else if slot.existing {
                 if let Some(new) = &slot.rename_port {
                     let name = node.path(&["port", "name"])?;
                     edits.push((target.file, yaml::replace_scalar(name, new)));
@@ -474,8 +693,33 @@ impl<'a> Merge<'a> {
                     let name = node.get("name")?;
                     edits.push((target.file, yaml::replace_scalar(name, new)));
                 }
+                let hosts = node.get("hosts")?;
+                let flow_hosts = hosts.collection_style() == Some(CollectionStyle::Flow);
+                if flow_hosts && !slot.drop_hosts.is_empty() {
+                    // One rewrite of the whole list: drops and additions.
+                    let dropped: Vec<Span> = hosts
+                        .items()
+                        .enumerate()
+                        .filter(|(i, _)| slot.drop_hosts.contains(i))
+                        .map(|(_, h)| h.span())
+                        .collect();
+                    let with = |span: Span| dropped.contains(&span).then_some(Override::Drop);
+                    let mut list = yaml::flow_with(target_text, hosts, &with);
+                    list.pop();
+                    for added in &slot.added_hosts {
+                        if !list.ends_with('[') {
+                            list.push_str(", ");
+                        }
+                        list.push_str(&yaml::render_scalar(added, ScalarStyle::Plain));
+                    }
+                    list.push(']');
+                    edits.push((target.file, Edit::replace(hosts.span(), list)));
+                    continue;
+                }
+                for &i in &slot.drop_hosts {
+                    edits.push((target.file, yaml::delete_item(target_text, hosts, i)?));
+                }
                 if !slot.added_hosts.is_empty() {
-                    let hosts = node.get("hosts")?;
                     let style = hosts
                         .items()
                         .last()
@@ -569,9 +813,23 @@ impl<'a> Merge<'a> {
             edits,
             resources,
             moved: moved_to,
+            merged: losers
+                .iter()
+                .map(|&l| (bundle.model.gateways[l].full_name(), target.full_name()))
+                .collect(),
             ..Unit::default()
         })
     }
+}
+
+/// See [`Merge::dropped_today`].
+fn self_dropped(topology: &Topology, server: ServerRef) -> bool {
+    topology.placements(server).any(|(_, placed)| {
+        matches!(
+            placed.outcome,
+            Outcome::Rejected { .. } | Outcome::NackRisk { .. }
+        )
+    })
 }
 
 /// The text to append for a moved server: a copy of its own YAML with the
@@ -605,6 +863,9 @@ fn moved_item(
     }
     for (i, new) in &slot.rewrite_hosts {
         let host = host_nodes.get(*i)?;
+        if slot.drop_hosts.contains(i) {
+            continue;
+        }
         overrides.push((
             host.span(),
             Override::Text(yaml::render_scalar(new, scalar_style(*host))),
@@ -614,21 +875,48 @@ fn moved_item(
         overrides.push((host_nodes.get(*i)?.span(), Override::Drop));
     }
     let hosts = hosts?;
-    let flow_hosts = hosts.collection_style() == Some(crate::model::tree::CollectionStyle::Flow);
-    if flow_hosts && (!slot.drop_hosts.is_empty() || !slot.rewrite_hosts.is_empty()) {
+    let flow_hosts = hosts.collection_style() == Some(CollectionStyle::Flow);
+    // Hosts merged into this moved server from later ones.
+    let style = host_nodes
+        .last()
+        .map_or(ScalarStyle::Plain, |h| scalar_style(*h));
+    let added: Vec<String> = slot
+        .added_hosts
+        .iter()
+        .map(|h| yaml::render_scalar(h, style))
+        .collect();
+    let list = {
         let with = |span: Span| lookup(&overrides, span);
-        edits.push(Edit::replace(
-            hosts.span(),
-            yaml::flow_with(text, hosts, &with),
-        ));
+        let mut list = yaml::flow_with(text, hosts, &with);
+        list.pop();
+        for host in &added {
+            if !list.ends_with('[') {
+                list.push_str(", ");
+            }
+            list.push_str(host);
+        }
+        list.push(']');
+        list
+    };
+    let changed =
+        !slot.drop_hosts.is_empty() || !slot.rewrite_hosts.is_empty() || !added.is_empty();
+    if flow_hosts && changed {
+        edits.push(Edit::replace(hosts.span(), list.clone()));
     } else {
         for (i, new) in &slot.rewrite_hosts {
-            edits.push(yaml::replace_scalar(host_nodes[*i], new));
+            if !slot.drop_hosts.contains(i) {
+                edits.push(yaml::replace_scalar(host_nodes[*i], new));
+            }
         }
         for i in &slot.drop_hosts {
             edits.push(yaml::delete_item(text, hosts, *i)?);
         }
+        if !added.is_empty() {
+            let items: Vec<ItemText> = added.into_iter().map(ItemText::scalar).collect();
+            edits.push(yaml::append_items(text, hosts, &items)?);
+        }
     }
+    overrides.push((hosts.span(), Override::Text(list)));
     let with = |span: Span| lookup(&overrides, span);
     let flow = yaml::flow_with(text, node, &with);
     let block = if yaml::contains_alias(node) {

@@ -82,6 +82,29 @@ pub(crate) fn conflict_groups<'a>(
             }
         }
     }
+    // Gateways whose servers name the same host (or SNI name) on one
+    // listener belong together: fixing one changes what the other serves.
+    let mut first_claim: HashMap<(usize, &str), usize> = HashMap::new();
+    for (index, listener) in topology.listeners.iter().enumerate() {
+        for placed in &listener.servers {
+            for host in &placed.hosts {
+                let key = (index, crate::analyze::topology::sni_name(host));
+                match first_claim.get(&key) {
+                    Some(&other) if other != placed.server.gateway => {
+                        let (a, b) = (
+                            root(&mut parent, placed.server.gateway),
+                            root(&mut parent, other),
+                        );
+                        parent[a] = b;
+                    }
+                    Some(_) => {}
+                    None => {
+                        first_claim.insert(key, placed.server.gateway);
+                    }
+                }
+            }
+        }
+    }
     let rank: HashMap<usize, usize> = topology
         .order
         .iter()

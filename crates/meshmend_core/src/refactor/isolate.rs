@@ -40,10 +40,13 @@ pub(crate) fn plan(
         };
         let target_gw = &bundle.model.gateways[target];
         if losers.is_empty() {
-            rejected.push(Rejected {
-                title: format!("Isolate Gateway {}", target_gw.full_name()),
-                reason: "the conflict is inside one Gateway; moving it to another deployment would not change it (try --strategy consolidate)".into(),
-            });
+            // A conflict inside one Gateway: no other deployment helps;
+            // repair it in place, as consolidate does.
+            match super::consolidate::plan_group(bundle, topology, &group) {
+                Some(Ok(unit)) => units.push(unit),
+                Some(Err(rejection)) => rejected.push(rejection),
+                None => {}
+            }
             continue;
         }
         let Some(workload) = topology
@@ -78,6 +81,26 @@ pub(crate) fn plan(
             }
         }
         if ok {
+            // Conflicts inside one Gateway stay wherever it runs: repair them.
+            for &g in &group.gateways {
+                let resource = &bundle.resources[bundle.model.gateways[g].resource];
+                let own = Group {
+                    gateways: vec![g],
+                    findings: group
+                        .findings
+                        .iter()
+                        .copied()
+                        .filter(|d| {
+                            d.name != "protocol-conflict"
+                                && d.resource.as_ref() == Some(&resource.reference())
+                        })
+                        .collect(),
+                };
+                if let Some(Ok(repair)) = super::consolidate::plan_group(bundle, topology, &own) {
+                    unit.changes.extend(repair.changes);
+                    unit.edits.extend(repair.edits);
+                }
+            }
             unit.resources.push(target_gw.resource);
             let names: Vec<String> = losers
                 .iter()

@@ -160,6 +160,9 @@ pub(crate) struct Unit {
     /// For verification: Gateways (`namespace/name`) this unit deliberately
     /// moves to another gateway workload, with that workload's key.
     pub moved: Vec<(String, verify::WorkloadKey)>,
+    /// For verification: Gateways (`namespace/name`) merged into another
+    /// (`namespace/name`).
+    pub merged: Vec<(String, String)>,
 }
 
 /// Plans, applies and verifies a fix for every conflict the strategy can

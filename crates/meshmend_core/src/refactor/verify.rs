@@ -7,7 +7,8 @@
 //! 3. Semantics: every (workload, listener, host) that istiod serves before
 //!    is served after by the same workload (or, for `isolate`, the new one),
 //!    with the same protocol, TLS mode and credential, bound to the same
-//!    VirtualServices (see [`served`]).
+//!    VirtualServices (see [`served`]); a host no VirtualService was bound
+//!    to (istiod answers 404) may gain the one that was meant for it.
 //! 4. Fixing the output again plans nothing (`fix(fix(x))` is a no-op).
 
 use std::collections::{BTreeSet, HashMap};
@@ -99,7 +100,9 @@ pub(crate) fn verify(
     }
 
     // 2. No new finding; no targeted conflict left.
-    let key = |d: &Diagnostic| (d.code, d.resource.clone(), d.message.clone());
+    // Keyed without the message: a finding the input already had may name
+    // the merged Gateway afterwards.
+    let key = |d: &Diagnostic| (d.code, d.resource.clone());
     let mut old: HashMap<_, usize> = HashMap::new();
     for d in before {
         *old.entry(key(d)).or_default() += 1;
@@ -138,21 +141,39 @@ pub(crate) fn verify(
         });
     }
 
-    // 3. Semantics.
-    let before_map = served(bundle, &Topology::build(bundle));
-    let after_map = served(&after, &Topology::build(&after));
+    // 3. Semantics. Each Gateway's contribution is compared with what the
+    // fix says becomes of it: consolidated Gateways contribute to their
+    // target, isolated ones to their new workload.
     let moved: HashMap<&str, &WorkloadKey> = units
         .iter()
         .flat_map(|u| u.moved.iter().map(|(g, w)| (g.as_str(), w)))
         .collect();
+    let merged: HashMap<&str, &str> = units
+        .iter()
+        .flat_map(|u| u.merged.iter().map(|(g, t)| (g.as_str(), t.as_str())))
+        .collect();
+    let mut before_map: HashMap<ServedKey, Served> = HashMap::new();
+    for (mut key, was) in served(bundle, &Topology::build(bundle)) {
+        if let Some(&workload) = moved.get(key.4.as_str()) {
+            key.0 = workload.clone();
+        }
+        if let Some(&target) = merged.get(key.4.as_str()) {
+            key.4 = target.to_string();
+        }
+        match before_map.get_mut(&key) {
+            Some(existing) => existing.services.extend(was.services),
+            None => {
+                before_map.insert(key, was);
+            }
+        }
+    }
+    let before_map = collapse(before_map);
+    let after_map = collapse(served(&after, &Topology::build(&after)));
     let mut keys: Vec<&ServedKey> = before_map.keys().collect();
     keys.sort();
     for key in keys {
         let was = &before_map[key];
-        let mut expected = key.clone();
-        if let Some(&workload) = moved.get(was.gateway.as_str()) {
-            expected.0 = workload.clone();
-        }
+        let expected = key.clone();
         let unit = owner
             .get(&ResourceRef {
                 kind: "Gateway".into(),
@@ -160,7 +181,7 @@ pub(crate) fn verify(
                 name: was.gateway.split('/').nth(1).unwrap_or_default().into(),
             })
             .copied();
-        let (_, bind, port, host) = key;
+        let (_, bind, port, host, _) = key;
         let listener = format!("{}_{port}", if bind.is_empty() { "0.0.0.0" } else { bind });
         let problem = match after_map.get(&expected) {
             None => Some("is no longer served".to_string()),
@@ -174,7 +195,9 @@ pub(crate) fn verify(
                     now.settings()
                 ))
             }
-            Some(now) if now.services != was.services => Some(format!(
+            // A host that answered 404 (nothing bound) may gain the
+            // VirtualService meant for it; any routing it had must stay.
+            Some(now) if !was.services.is_empty() && now.services != was.services => Some(format!(
                 "changes VirtualServices from [{}] to [{}]",
                 was.services.iter().cloned().collect::<Vec<_>>().join(", "),
                 now.services.iter().cloned().collect::<Vec<_>>().join(", ")
@@ -184,10 +207,15 @@ pub(crate) fn verify(
         if let Some(problem) = problem {
             failures.push(Failure {
                 unit,
-                reason: format!(
-                    "host `{host}` on listener {listener} (served by Gateway {}) {problem}",
-                    was.gateway
-                ),
+                reason: match host.strip_prefix(VHOST) {
+                    Some(vhost) => format!(
+                        "virtual host `{vhost}` of route table http.{port} on listener {listener} {problem}"
+                    ),
+                    None => format!(
+                        "host `{host}` on listener {listener} (served by Gateway {}) {problem}",
+                        was.gateway
+                    ),
+                },
             });
         }
     }
@@ -239,11 +267,42 @@ fn remaining(diagnostics: &[Diagnostic], outcome_index: &[usize]) -> Vec<Diagnos
         .collect()
 }
 
+/// Prefix of served-map entries that are plain-HTTP virtual hosts of a
+/// listener (compared without their Gateway: the route table is shared).
+const VHOST: &str = "vhost ";
+
+/// `port.protocol` as written, upper-cased (`HTTP` when absent).
+fn protocol_of(server: &crate::model::Server) -> String {
+    server
+        .port
+        .as_ref()
+        .and_then(|p| p.protocol.as_ref())
+        .map_or_else(|| "HTTP".to_string(), |p| p.value.to_ascii_uppercase())
+}
+
+/// Merges each listener's virtual-host entries across Gateways.
+fn collapse(map: HashMap<ServedKey, Served>) -> HashMap<ServedKey, Served> {
+    let mut out: HashMap<ServedKey, Served> = HashMap::with_capacity(map.len());
+    for (mut key, value) in map {
+        if key.3.starts_with(VHOST) {
+            key.4 = String::new();
+        }
+        match out.get_mut(&key) {
+            Some(existing) => existing.services.extend(value.services),
+            None => {
+                out.insert(key, value);
+            }
+        }
+    }
+    out
+}
+
 /// A gateway workload, comparable across two bundles: pod namespace and labels.
 pub(crate) type WorkloadKey = (Option<String>, String);
 
-/// (workload, bind, resolved port, host as istiod normalises it).
-type ServedKey = (WorkloadKey, String, u32, String);
+/// (workload, bind, resolved port, host as istiod normalises it, Gateway
+/// `namespace/name`).
+type ServedKey = (WorkloadKey, String, u32, String, String);
 
 /// How one host is served on one listener.
 #[derive(Debug, PartialEq, Eq)]
@@ -326,7 +385,57 @@ fn served(bundle: &Bundle, topology: &Topology) -> HashMap<ServedKey, Served> {
             let bound = by_gateway
                 .get(&(gateway.namespace.clone(), gateway.name.value.clone()))
                 .map_or(&[][..], Vec::as_slice);
+            let gateway_name = gateway.full_name();
+            let plain_http = server.protocol().is_http();
+            if plain_http {
+                // Plain HTTP servers share the listener's route table: each
+                // bound VirtualService host is a virtual host of it.
+                for vs in bound {
+                    for vh in &vs.hosts {
+                        let matched = placed.hosts.iter().any(|host| {
+                            hosts::for_namespace(host, &vs.namespace)
+                                .is_some_and(|h| hosts::matches(&vh.value, h))
+                        });
+                        if matched {
+                            let slot = (
+                                key.clone(),
+                                listener.bind.clone(),
+                                listener.port,
+                                format!("{VHOST}{}", vh.value),
+                                gateway_name.clone(),
+                            );
+                            out.entry(slot)
+                                .or_insert_with(|| Served {
+                                    gateway: gateway_name.clone(),
+                                    protocol: "HTTP".into(),
+                                    tls_mode: None,
+                                    credential: None,
+                                    services: BTreeSet::new(),
+                                })
+                                .services
+                                .insert(vs.full_name());
+                        }
+                    }
+                }
+            }
             for host in &placed.hosts {
+                if plain_http {
+                    out.entry((
+                        key.clone(),
+                        listener.bind.clone(),
+                        listener.port,
+                        host.clone(),
+                        gateway_name.clone(),
+                    ))
+                    .or_insert_with(|| Served {
+                        gateway: gateway_name.clone(),
+                        protocol: protocol_of(server),
+                        tls_mode: None,
+                        credential: None,
+                        services: BTreeSet::new(),
+                    });
+                    continue;
+                }
                 let services = bound
                     .iter()
                     .filter(|vs| {
@@ -344,10 +453,10 @@ fn served(bundle: &Bundle, topology: &Topology) -> HashMap<ServedKey, Served> {
                     listener.bind.clone(),
                     listener.port,
                     host.clone(),
+                    gateway.full_name(),
                 );
                 if let Some(existing) = out.get_mut(&slot) {
-                    // Plain HTTP servers share one route table: a host's
-                    // routes come from every Gateway serving it.
+                    // Two servers of one Gateway on one route table.
                     let existing: &mut Served = existing;
                     existing.services.extend(services);
                     continue;
@@ -356,11 +465,7 @@ fn served(bundle: &Bundle, topology: &Topology) -> HashMap<ServedKey, Served> {
                     slot,
                     Served {
                         gateway: gateway.full_name(),
-                        protocol: server
-                            .port
-                            .as_ref()
-                            .and_then(|p| p.protocol.as_ref())
-                            .map_or_else(|| "HTTP".to_string(), |p| p.value.to_ascii_uppercase()),
+                        protocol: protocol_of(server),
                         tls_mode: tls.and_then(|t| t.mode.as_ref()).map(|m| m.value.clone()),
                         credential: tls
                             .and_then(|t| t.credential_name.as_ref())

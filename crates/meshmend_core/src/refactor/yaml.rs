@@ -458,6 +458,10 @@ pub(crate) fn copy_block_item(text: &str, item: Span, edits: &[Edit]) -> Option<
         })
         .collect();
     local.sort_by_key(|e| (e.span.start, e.span.end));
+    // Overlapping edits would not compose: refuse rather than guess.
+    if local.windows(2).any(|w| w[1].span.start < w[0].span.end) {
+        return None;
+    }
     let fix = crate::edit::Fix::new("copy", crate::edit::Applicability::Safe, local);
     let body = crate::edit::apply(
         &text[item.start..end],
