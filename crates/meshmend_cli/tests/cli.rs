@@ -411,6 +411,17 @@ fn binary_junk_is_refused_with_line_and_column() {
 }
 
 #[test]
+fn binary_on_stdin_is_refused_with_line_and_column() {
+    let output = meshmend_with_stdin(&["analyze", "-"], Some(b"kind: Service\nx: \xc3\x28\n"));
+    assert_eq!(code(&output), 2);
+    assert!(
+        stderr(&output).contains("-:2:4: input is not valid UTF-8"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
 fn valid_utf8_junk_is_a_syntax_finding_not_a_crash() {
     let junk = "\u{0}\u{1}kind: [\u{7f}\t{{ .Values.x }}\n---\n\u{0}: :\n";
     let output = meshmend_with_stdin(&["analyze", "--format", "json"], Some(junk.as_bytes()));
@@ -632,6 +643,19 @@ fn the_seed_incident_is_reported_by_the_conflict_rules() {
     assert_eq!(tls["resource"]["name"], "staging-gateway");
     assert_eq!(tls["line"], 40, "the copied `prod.example.com` host");
     assert_eq!(tls["related"][0]["line"], 18, "the original host");
+
+    let text = stdout(&meshmend(&["analyze", SEED]));
+    for expected in [
+        "error[MM102]: host `prod.example.com`",
+        "--> ../../examples/seed-conflict.yaml:40:11",
+        "^^^^^^^^^^^^^^^^ Gateway istio-system/staging-gateway",
+        "::: ../../examples/seed-conflict.yaml:18:11",
+        "= note: ",
+        "= help: ",
+        "rule `duplicate-tls-host`; `meshmend explain MM102` documents it",
+    ] {
+        assert!(text.contains(expected), "missing {expected:?} in\n{text}");
+    }
 }
 
 #[test]
