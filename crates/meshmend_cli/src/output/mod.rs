@@ -79,3 +79,85 @@ impl Summary {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use meshmend_core::{AnalyzeOptions, Bundle, LoadOptions, SourceFile, analyze};
+    use proptest::prelude::*;
+    use proptest::sample::Index;
+
+    use super::*;
+
+    const SEED: &str = include_str!("../../../../examples/seed-conflict.yaml");
+
+    /// Renders every format; panics (the failure) if a renderer does.
+    fn render_all(files: Vec<SourceFile>) {
+        let Ok(bundle) = Bundle::load(files, LoadOptions::default()) else {
+            return;
+        };
+        for istio_compat in [false, true] {
+            let options = AnalyzeOptions {
+                istio_compat,
+                ..AnalyzeOptions::default()
+            };
+            let diagnostics = analyze(&bundle, &options);
+            let summary = Summary::new(&bundle, &diagnostics);
+            let locator = Locator::new(&bundle);
+            let mut out = Vec::new();
+            for colour in [false, true] {
+                text::write(&mut out, &bundle, &diagnostics, summary, colour).unwrap();
+            }
+            json::write(&mut out, &locator, &diagnostics, summary).unwrap();
+            sarif::write(&mut out, &locator, &diagnostics).unwrap();
+            assert!(String::from_utf8(out).is_ok());
+        }
+    }
+
+    fn edit(text: &str, at: Index, cut: usize, insert: &str) -> String {
+        let chars: Vec<char> = text.chars().collect();
+        let start = at.index(chars.len() + 1);
+        let end = (start + cut).min(chars.len());
+        let mut out: String = chars[..start].iter().collect();
+        out.push_str(insert);
+        out.extend(&chars[end..]);
+        out
+    }
+
+    proptest! {
+        /// Findings on edited manifests (CRLF, tabs, wide characters, cut
+        /// lines, a second file) render in every format without panicking.
+        #[test]
+        fn every_format_renders_findings_on_edited_input(
+            at in any::<Index>(),
+            cut in 0..40_usize,
+            insert in prop::sample::select(vec![
+                "", "\t", "\r\n", "\u{feff}", "é", "🚀", "\n---\n", ": [", "'", "\0", "  - x\n",
+            ]),
+            crlf in any::<bool>(),
+            second in any::<bool>(),
+        ) {
+            let mut text = edit(SEED, at, cut, insert);
+            if crlf {
+                text = text.replace('\n', "\r\n");
+            }
+            let mut files = vec![SourceFile::new("a.yaml", text)];
+            if second {
+                files.push(SourceFile::new("dir/b é.yaml", SEED));
+            }
+            render_all(files);
+        }
+    }
+
+    #[test]
+    fn findings_at_the_very_end_of_a_file_render() {
+        for text in [
+            "kind: Service\nspec: [",
+            "kind: Service\nspec: [\n",
+            "[",
+            "\"",
+            "a: 'b",
+        ] {
+            render_all(vec![SourceFile::new("end.yaml", text)]);
+        }
+    }
+}
