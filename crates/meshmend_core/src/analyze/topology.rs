@@ -258,7 +258,8 @@ impl Listener {
         format!("{bind}_{}", self.port)
     }
 
-    /// The placement of `server` on this listener.
+    /// The placement of `server` on this listener (a scan; see
+    /// [`Topology::placement`] for the indexed lookup).
     pub fn find(&self, server: ServerRef) -> Option<&ListenerServer> {
         self.servers.iter().find(|s| s.server == server)
     }
@@ -661,6 +662,14 @@ impl Topology {
             .into_iter()
             .flatten()
             .map(|&(l, p)| (&self.listeners[l], &self.listeners[l].servers[p]))
+    }
+
+    /// The placement of `server` on `listener`, found through the server's
+    /// own (few) placements rather than a scan of the listener.
+    pub fn placement(&self, listener: &Listener, server: ServerRef) -> Option<&ListenerServer> {
+        self.placements(server)
+            .find(|(l, _)| std::ptr::eq(*l, listener))
+            .map(|(_, placed)| placed)
     }
 
     /// The workload a listener belongs to.

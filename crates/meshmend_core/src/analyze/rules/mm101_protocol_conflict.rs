@@ -115,7 +115,7 @@ impl Rule for ProtocolConflict {
             }
             let workload = topology.workload_of(listener);
             let servers: Vec<_> = std::iter::once(placed)
-                .chain(listener.find(other))
+                .chain(topology.placement(listener, other))
                 .collect();
             let on = describe::listener(bundle, workload, listener, &servers);
             let this = capitalize(&describe::server(bundle, placed.server));

@@ -100,7 +100,9 @@ impl Rule for DuplicateTlsHost {
             }
             let by = *by;
             let workload = topology.workload_of(listener);
-            let servers: Vec<_> = std::iter::once(placed).chain(listener.find(by)).collect();
+            let servers: Vec<_> = std::iter::once(placed)
+                .chain(topology.placement(listener, by))
+                .collect();
             let gateway = placed.server.gateway(bundle);
             let spec = placed.server.resolve(bundle);
             let first = hosts[0].as_str();

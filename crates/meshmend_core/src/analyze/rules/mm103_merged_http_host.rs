@@ -108,7 +108,7 @@ impl Rule for MergedHttpHost {
                     }
                     let workload = topology.workload_of(listener);
                     let servers: Vec<_> = std::iter::once(placed)
-                        .chain(listener.find(earlier))
+                        .chain(topology.placement(listener, earlier))
                         .collect();
                     let older = bound.describe(bundle, earlier.gateway, &name);
                     let newer = bound.describe(bundle, placed.server.gateway, &name);

@@ -93,7 +93,9 @@ impl Rule for SniChainClash {
             }
             let with = *with;
             let workload = topology.workload_of(listener);
-            let servers: Vec<_> = std::iter::once(placed).chain(listener.find(with)).collect();
+            let servers: Vec<_> = std::iter::once(placed)
+                .chain(topology.placement(listener, with))
+                .collect();
             let gateway = placed.server.gateway(bundle);
             let this_spec = placed.server.resolve(bundle);
             let that_spec = with.resolve(bundle);

@@ -87,8 +87,8 @@ impl Rule for DuplicateCertificate {
         let topology = cx.topology();
         let mut seen = HashSet::new();
         for workload in &topology.workloads {
-            let mut first: HashMap<Certificate<'_>, ServerRef> = HashMap::new();
-            for &(g, _) in &workload.gateways {
+            let mut first: HashMap<Certificate<'_>, (ServerRef, Match)> = HashMap::new();
+            for &(g, membership) in &workload.gateways {
                 let gateway = &bundle.model.gateways[g];
                 for (s, spec) in gateway.servers.iter().enumerate() {
                     let Some(certificate) = Certificate::of(spec) else {
@@ -98,13 +98,12 @@ impl Rule for DuplicateCertificate {
                         gateway: g,
                         server: s,
                     };
-                    let earlier = *first.entry(certificate).or_insert(this);
+                    let (earlier, earlier_membership) =
+                        *first.entry(certificate).or_insert((this, membership));
                     if earlier.gateway == g || !seen.insert((this, earlier)) {
                         continue;
                     }
-                    let probable = [this.gateway, earlier.gateway]
-                        .iter()
-                        .any(|&g| workload.membership(g).is_some_and(Match::is_probable));
+                    let probable = membership.is_probable() || earlier_membership.is_probable();
                     let message = format!(
                         "{} is also used by {} on {}{}; clients that reuse an HTTP/2 connection \
                          across the hosts of both servers get 404s",
