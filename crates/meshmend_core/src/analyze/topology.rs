@@ -1045,13 +1045,19 @@ pub mod describe {
             .map_or_else(|| spec.anchor_span(), |p| p.span)
     }
 
-    /// Plural-aware list of back-quoted items: "`a`, `b`".
+    /// Back-quoted items, at most five, then "and N more": "`a`, `b`".
     pub fn list(items: &[impl AsRef<str>]) -> String {
-        items
+        const SHOWN: usize = 5;
+        let mut out = items
             .iter()
+            .take(SHOWN)
             .map(|i| format!("`{}`", i.as_ref()))
             .collect::<Vec<_>>()
-            .join(", ")
+            .join(", ");
+        if items.len() > SHOWN {
+            out.push_str(&format!(" and {} more", items.len() - SHOWN));
+        }
+        out
     }
 }
 

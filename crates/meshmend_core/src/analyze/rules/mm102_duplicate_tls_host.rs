@@ -107,11 +107,12 @@ impl Rule for DuplicateTlsHost {
             let spec = placed.server.resolve(bundle);
             let first = hosts[0].as_str();
             let span = describe::host_span(bundle, placed.server, |h| h == first);
+            let duplicated: HashSet<&str> = hosts.iter().map(String::as_str).collect();
             let collateral: Vec<&str> = placed
                 .hosts
                 .iter()
                 .map(String::as_str)
-                .filter(|h| !hosts.iter().any(|d| d == h))
+                .filter(|h| !duplicated.contains(h))
                 .collect();
             let mut message = format!(
                 "{} {} {} already served over TLS by {} on {}; istiod drops this entire server",
@@ -138,7 +139,11 @@ impl Rule for DuplicateTlsHost {
                  (Warn) and counts it in `pilot_total_rejected_configs`; the Gateway itself \
                  is admitted and shows no error.",
                 gateway.full_name(),
-                hosts.join(" ")
+                if hosts.len() > 5 {
+                    format!("{} …", hosts[..5].join(" "))
+                } else {
+                    hosts.join(" ")
+                }
             );
             if redirect {
                 note.push_str(
