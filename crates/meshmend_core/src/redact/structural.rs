@@ -68,6 +68,74 @@ pub(crate) fn scan(text: &str, stream: Option<&Stream>, out: &mut Vec<Candidate>
     }
 }
 
+/// Splits a stream into document regions at `---` lines (the marker
+/// belongs to the document it opens).
+pub(crate) fn documents(text: &str) -> Vec<Span> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        let b = line.as_bytes();
+        if at > start && b.starts_with(b"---") && b.get(3).is_none_or(u8::is_ascii_whitespace) {
+            out.push(Span::new(start, at));
+            start = at;
+        }
+        at += line.len();
+    }
+    out.push(Span::new(start, text.len()));
+    out
+}
+
+/// Whether a document needs the YAML tree: a quick line pass (the same
+/// scanner used for text that does not parse) finds a secret, or a line with
+/// a secret word whose value only the tree can read, or a `kind: Secret`.
+/// Documents without any of these (most of a cluster dump) skip parsing.
+pub(crate) fn worth_parsing(text: &str) -> bool {
+    let mut scratch = Vec::new();
+    let mut lines = LineScanner::new(text, &mut scratch, true);
+    lines.scan(Span::new(0, text.len()));
+    let needs_tree = lines.needs_tree;
+    needs_tree || !scratch.is_empty()
+}
+
+/// The value gate for a classified key: account ids are 12 digits (a
+/// number, which the generic gate drops); everything else passes
+/// [`allow::keyed_value_is_secret`].
+fn value_passes(family: &str, value: &str) -> bool {
+    if family == "AWS_ACCOUNT" {
+        value.len() == 12 && value.bytes().all(|b| b.is_ascii_digit())
+    } else {
+        allow::keyed_value_is_secret(value)
+    }
+}
+
+/// Case-insensitive: does the line mention a word every secret-sounding key
+/// contains? (A superset of [`classify_key`], so skipping on `false` is safe.)
+fn has_secret_word(line: &str) -> bool {
+    const WORDS: &[&[u8]] = &[
+        b"pass",
+        b"pwd",
+        b"bindpw",
+        b"secret",
+        b"token",
+        b"credential",
+        b"key",
+        b"auth",
+        b"private",
+        b"hmac",
+        b"cookie",
+        b"dsn",
+        b"conn",
+        b"account",
+    ];
+    let bytes = line.as_bytes();
+    WORDS.iter().any(|w| {
+        bytes
+            .windows(w.len())
+            .any(|window| window.eq_ignore_ascii_case(w))
+    })
+}
+
 fn floor(text: &str, mut at: usize) -> usize {
     at = at.min(text.len());
     while !text.is_char_boundary(at) {
@@ -690,6 +758,10 @@ fn data_family(key: &str, plain: Option<&str>) -> &'static str {
 }
 
 /// Line-oriented scanning for text that is not (or not only) YAML.
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "independent per-line states of one scanner"
+)]
 struct LineScanner<'t, 'o> {
     text: &'t str,
     out: &'o mut Vec<Candidate>,
@@ -702,6 +774,9 @@ struct LineScanner<'t, 'o> {
     pending_name: Option<(&'static str, usize)>,
     /// Prose (comments): the key is the last word before `:` or `=`.
     loose: bool,
+    /// Set when a line may hold a secret that only the YAML tree can see
+    /// (multi-line or flow values under secret words, a Secret document).
+    needs_tree: bool,
 }
 
 impl<'t, 'o> LineScanner<'t, 'o> {
@@ -714,6 +789,7 @@ impl<'t, 'o> LineScanner<'t, 'o> {
             data_block: None,
             pending_name: None,
             loose: false,
+            needs_tree: false,
         }
     }
 
@@ -772,6 +848,7 @@ impl<'t, 'o> LineScanner<'t, 'o> {
             }
             if let Some(kind) = body.strip_prefix("kind:") {
                 self.is_secret = kind.trim().trim_matches(['"', '\'']) == "Secret";
+                self.needs_tree |= self.is_secret;
             }
         }
         // `- name: X` then `value: Y` (list marker stripped below).
@@ -797,10 +874,18 @@ impl<'t, 'o> LineScanner<'t, 'o> {
                     .flatten()
             })
         else {
+            self.needs_tree |= has_secret_word(&self.text[offset..line.end]);
             self.cli(Span::new(offset, line.end));
             return;
         };
         let key_text = self.text[key.range()].trim_matches(['"', '\'']);
+        // A flow, block, quoted multi-line or alias value: the tree decides.
+        if value.is_empty()
+            && !self.text[value.start..line.end].trim().is_empty()
+            && has_secret_word(&self.text[offset..line.end])
+        {
+            self.needs_tree = true;
+        }
         if self.yaml_state && value.is_empty() && self.is_secret {
             match key_text {
                 "data" | "binaryData" => self.data_block = Some((indent, true)),
@@ -836,21 +921,15 @@ impl<'t, 'o> LineScanner<'t, 'o> {
         if key_text == "value"
             && let Some((family, _)) = self.pending_name.take()
         {
-            if allow::keyed_value_is_secret(value_text) {
+            self.needs_tree |= value.is_empty();
+            if value_passes(family, value_text) {
                 self.push(value, "env-secret", family, Encoding::Plain);
             }
             return;
         }
         if let Some(family) = classify_key(key_text) {
-            if allow::keyed_value_is_secret(value_text) && !value_text.contains("PRIVATE KEY-----")
-            {
-                let family = if family == "AWS_ACCOUNT"
-                    && !(value_text.len() == 12 && value_text.bytes().all(|b| b.is_ascii_digit()))
-                {
-                    return;
-                } else {
-                    family
-                };
+            self.needs_tree |= value.is_empty();
+            if value_passes(family, value_text) && !value_text.contains("PRIVATE KEY-----") {
                 self.push(value, "config-line-secret", family, Encoding::Plain);
             }
             return;
@@ -1024,6 +1103,9 @@ fn split_key_value(text: &str, line: Span) -> Option<(Span, Span)> {
     value = value.trim_start();
     let mut start = line.start + value_start + lead;
     // Drop a trailing comment (` #…`) and separators.
+    if value.starts_with('#') {
+        value = "";
+    }
     if let Some(hash) = value.find(" #") {
         value = &value[..hash];
     }
@@ -1156,13 +1238,13 @@ fn apply_local(slice: &str, base: usize, planned: &[&Planned]) -> String {
 /// structure-safe form) and noted.
 pub(crate) fn check_structure(
     text: &str,
-    stream: &Stream,
+    documents: &[Span],
     planned: &mut [Planned],
     vault: &mut Vault,
     existing: &super::vault::Existing<'_>,
 ) {
-    for doc in &stream.documents {
-        let span = Span::new(floor(text, doc.span.start), floor(text, doc.span.end));
+    for doc in documents {
+        let span = Span::new(floor(text, doc.start), floor(text, doc.end));
         let first = planned.partition_point(|p| p.candidate.span.start < span.start);
         let last = planned.partition_point(|p| p.candidate.span.end <= span.end);
         if first >= last {
@@ -1180,10 +1262,16 @@ pub(crate) fn check_structure(
             if shape(&apply_local(slice, span.start, &[&*p])).as_ref() == Some(&before) {
                 continue;
             }
-            let scalar = p
-                .candidate
-                .scalar
-                .or_else(|| enclosing_scalar(doc, p.candidate.span));
+            let scalar = p.candidate.scalar.or_else(|| {
+                enclosing_scalar(
+                    slice,
+                    Span::new(
+                        p.candidate.span.start - span.start,
+                        p.candidate.span.end - span.start,
+                    ),
+                )
+                .map(|s| Span::new(s.start + span.start, s.end + span.start))
+            });
             if let Some(scalar) = scalar
                 && span.contains(scalar)
                 && scalar.contains(p.candidate.span)
@@ -1208,10 +1296,13 @@ pub(crate) fn check_structure(
     }
 }
 
-/// The innermost scalar node whose span contains `span`.
-fn enclosing_scalar(doc: &Document, span: Span) -> Option<Span> {
-    doc.nodes
+/// The innermost scalar node of `text` whose span contains `span`.
+fn enclosing_scalar(text: &str, span: Span) -> Option<Span> {
+    let stream = parse(text, &Limits::default()).ok()?;
+    stream
+        .documents
         .iter()
+        .flat_map(|doc| doc.nodes.iter())
         .filter(|n| matches!(n.kind, NodeKind::Scalar { .. }) && n.span.contains(span))
         .map(|n| n.span)
         .min_by_key(|s| s.len())
@@ -1268,5 +1359,41 @@ mod tests {
         let text = "image: nginx:1.25";
         let (_, v) = split_key_value(text, Span::new(0, text.len())).unwrap();
         assert_eq!(v.slice(text), "nginx:1.25");
+    }
+}
+
+#[cfg(test)]
+mod structure_tests {
+    use super::*;
+    use crate::model::SourceFile;
+    use crate::redact::vault::existing_tokens;
+    use crate::redact::{Candidate, Encoding, KEYED_PRIORITY, Planned};
+
+    #[test]
+    fn an_edit_that_changes_the_shape_is_widened_to_its_scalar_and_noted() {
+        let text = "a: x1 y\nb: 2\n";
+        let files: [SourceFile; 0] = [];
+        let existing = existing_tokens(&files);
+        let mut vault = Vault::default();
+        // Simulate a replacement that would turn the plain scalar into a mapping.
+        let mut planned = [Planned {
+            candidate: Candidate {
+                span: Span::new(3, 5),
+                rule: "keyed-secret",
+                family: "PASSWORD",
+                priority: KEYED_PRIORITY,
+                encoding: Encoding::Plain,
+                identity: None,
+                scalar: None,
+            },
+            placeholder: "t".into(),
+            content: "k: v".into(),
+            note: None,
+        }];
+        check_structure(text, &documents(text), &mut planned, &mut vault, &existing);
+        let p = &planned[0];
+        assert_eq!(p.candidate.span, Span::new(3, 7));
+        assert_eq!(p.content, "__REDACTED_PASSWORD_1__");
+        assert!(p.note.is_some());
     }
 }
