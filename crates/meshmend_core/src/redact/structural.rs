@@ -306,6 +306,11 @@ const NOT_SECRET_PREFIXES: &[&str] = &[
 /// describe a secret (`passwordFile`, `secretName`, `tokenPath`,
 /// `existingSecret`, `secretKeyRef`) are not secrets.
 pub(crate) fn classify_key(key: &str) -> Option<&'static str> {
+    // Fast reject without allocating: most keys (`name`, `image`, `port`)
+    // contain none of the words below.
+    if key.len() > 200 || !has_secret_word(key) {
+        return None;
+    }
     let lower = key.to_ascii_lowercase();
     let norm: String = lower.chars().filter(char::is_ascii_alphanumeric).collect();
     if norm.is_empty() || norm.len() > 80 {
