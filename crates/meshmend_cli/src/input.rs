@@ -137,8 +137,8 @@ fn decode(name: &str, bytes: Vec<u8>) -> anyhow::Result<String> {
 }
 
 /// `*.yaml`/`*.yml` files under `dir`, sorted by path; hidden entries below
-/// `dir` (`.git`, `.cache`) are skipped and symlinks are not followed, so a
-/// link cycle cannot loop.
+/// `dir` (`.git`, `.cache`) are skipped, and symlinks to directories are not
+/// followed, so a link cycle cannot loop.
 fn walk(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
     let mut found = Vec::new();
     let walker = walkdir::WalkDir::new(dir)
@@ -153,7 +153,11 @@ fn walk(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
             .path()
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"));
-        if entry.file_type().is_file() && is_yaml {
+        // A symlinked file counts (ConfigMap mounts, shared manifests); a
+        // symlinked directory is not entered.
+        let is_file =
+            entry.file_type().is_file() || (entry.path_is_symlink() && entry.path().is_file());
+        if is_file && is_yaml {
             found.push(entry.into_path());
         }
     }

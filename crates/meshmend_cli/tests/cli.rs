@@ -336,6 +336,24 @@ fn directories_are_walked_for_yaml_only_skipping_hidden_entries() {
     assert_eq!(files, ["tests/fixtures/walk/sub/b.yml"]);
 }
 
+#[cfg(unix)]
+#[test]
+fn symlinked_files_are_read_and_symlinked_directories_are_not_entered() {
+    let dir = scratch("symlinks");
+    let manifests = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    std::os::unix::fs::symlink(manifests.join("broken.yaml"), dir.join("linked.yaml")).unwrap();
+    // A cycle: walking must not loop.
+    std::os::unix::fs::symlink(&dir, dir.join("loop")).unwrap();
+    let report = json(&meshmend(&[
+        "analyze",
+        "--format",
+        "json",
+        dir.to_str().unwrap(),
+    ]));
+    assert_eq!(report["summary"]["files"], 1);
+    assert_eq!(report["diagnostics"][0]["code"], "MM001");
+}
+
 #[test]
 fn a_file_named_twice_is_analyzed_once() {
     let report = json(&meshmend(&[
