@@ -279,6 +279,53 @@ fn render(
     files
 }
 
+/// Applies the hunks of one file's unified diff; `None` when they do not
+/// match the text.
+fn apply_unified(old: &str, hunks: &str) -> Option<String> {
+    let old_lines: Vec<&str> = old.split_inclusive('\n').collect();
+    let raw: Vec<&str> = hunks.split_inclusive('\n').collect();
+    // (kind, content) with the newline a "\ No newline" marker disowns removed.
+    let mut lines: Vec<(char, String)> = Vec::new();
+    for line in raw {
+        if line.starts_with("\\ No newline") {
+            let last = lines.last_mut()?;
+            last.1.pop();
+            continue;
+        }
+        let kind = line.chars().next()?;
+        lines.push((kind, line.get(1..).unwrap_or_default().to_string()));
+    }
+    let mut out = String::new();
+    let mut pos = 0;
+    for (kind, content) in lines {
+        match kind {
+            '@' => {
+                let old_range = content.split(' ').nth(1)?.strip_prefix('-')?;
+                let (start, count) = match old_range.split_once(',') {
+                    Some((s, c)) => (s.parse::<usize>().ok()?, c.parse::<usize>().ok()?),
+                    None => (old_range.parse::<usize>().ok()?, 1),
+                };
+                let target = if count == 0 { start } else { start - 1 };
+                out.extend(old_lines.get(pos..target)?.iter().copied());
+                pos = target;
+            }
+            ' ' | '-' => {
+                if *old_lines.get(pos)? != content {
+                    return None;
+                }
+                if kind == ' ' {
+                    out.push_str(&content);
+                }
+                pos += 1;
+            }
+            '+' => out.push_str(&content),
+            _ => return None,
+        }
+    }
+    out.extend(old_lines.get(pos..)?.iter().copied());
+    Some(out)
+}
+
 fn reload(outcome: &FixOutcome) -> Bundle {
     let sources = outcome
         .files
@@ -320,6 +367,28 @@ fn check(files: Vec<SourceFile>, strategy: FixStrategy) -> Result<(), TestCaseEr
             d.code,
             d.resource,
             d.message,
+            outcome.diff
+        );
+    }
+    // The diff (hunks computed around the edits) applies to the input and
+    // gives the output.
+    for file in &outcome.files {
+        if file.status != FileStatus::Modified {
+            continue;
+        }
+        let header = format!("--- a/{}\n+++ b/{}\n", file.path, file.path);
+        let start = outcome.diff.find(&header).expect("modified file in diff") + header.len();
+        let section = &outcome.diff[start..];
+        let end = ["\n--- a/", "\n--- /dev/null\n"]
+            .iter()
+            .filter_map(|h| section.find(h).map(|i| i + 1))
+            .min()
+            .unwrap_or(section.len());
+        let applied = apply_unified(file.original.as_deref().unwrap(), &section[..end]);
+        prop_assert_eq!(
+            applied.as_deref(),
+            file.patched.as_deref(),
+            "diff:\n{}",
             outcome.diff
         );
     }

@@ -42,8 +42,9 @@ pub(crate) fn plan(
     units: &mut Vec<Unit>,
     rejected: &mut Vec<Rejected>,
 ) {
+    let references = groups::references(bundle);
     for group in groups::conflict_groups(bundle, topology, findings) {
-        match plan_group(bundle, topology, &group) {
+        match plan_group(bundle, topology, &references, &group) {
             Some(Ok(unit)) => units.push(unit),
             Some(Err(rejection)) => rejected.push(rejection),
             None => {}
@@ -56,6 +57,7 @@ pub(crate) fn plan(
 pub(crate) fn plan_group(
     bundle: &Bundle,
     topology: &Topology,
+    references: &groups::References,
     group: &Group<'_>,
 ) -> Option<Result<Unit, Rejected>> {
     let names: Vec<String> = group
@@ -76,7 +78,7 @@ pub(crate) fn plan_group(
     if let Some(reason) = groups::workload_mismatch(bundle, topology, &group.gateways) {
         return Some(Err(Rejected { title, reason }));
     }
-    Some(match Merge::new(bundle, topology, group).and_then(Merge::into_unit) {
+    Some(match Merge::new(bundle, topology, group).and_then(|m| m.into_unit(references)) {
         Some(mut unit) => {
             unit.title = title;
             Ok(unit)
@@ -669,7 +671,7 @@ impl<'a> Merge<'a> {
         label
     }
 
-    fn into_unit(self) -> Option<Unit> {
+    fn into_unit(self, references: &groups::References) -> Option<Unit> {
         let bundle = self.bundle;
         let target = self.target;
         let target_text = bundle.text(target.file);
@@ -782,7 +784,9 @@ impl<'a> Merge<'a> {
                 (g.namespace.as_str(), g.name.value.as_str())
             })
             .collect();
-        for (file, edit, vs, before, after) in groups::rewrite_references(bundle, &moved, target) {
+        for (file, edit, vs, before, after) in
+            groups::rewrite_references(bundle, references, &moved, target)
+        {
             let reference = bundle.resources[vs].reference();
             let title = if after.is_empty() {
                 format!(

@@ -221,6 +221,29 @@ pub(crate) fn delete_resource(bundle: &Bundle, resource: usize) -> Option<(usize
     Some((r.file, yaml::delete_item(text, items, index)?))
 }
 
+/// Gateway (namespace, name) → VirtualServices (indexes into
+/// `model.virtual_services`) that name it in any `gateways:` list.
+pub(crate) type References = HashMap<(String, String), Vec<usize>>;
+
+/// Builds [`References`] once per fix.
+pub(crate) fn references(bundle: &Bundle) -> References {
+    let mut out: References = HashMap::new();
+    for (index, vs) in bundle.model.virtual_services.iter().enumerate() {
+        let node = bundle.node(&bundle.resources[vs.resource]);
+        for list in gateway_lists(node) {
+            for item in list.items() {
+                if let Some(key) = item
+                    .as_str()
+                    .and_then(|r| resolve_gateway_reference(r, &vs.namespace))
+                {
+                    out.entry(key).or_default().push(index);
+                }
+            }
+        }
+    }
+    out
+}
+
 /// Every `gateways:` list of a VirtualService: `spec.gateways` and the
 /// per-match lists under `http`, `tls` and `tcp` routes.
 pub(crate) fn gateway_lists(vs: NodeRef<'_>) -> Vec<NodeRef<'_>> {
@@ -244,11 +267,23 @@ pub(crate) fn gateway_lists(vs: NodeRef<'_>) -> Vec<NodeRef<'_>> {
 /// (file, edit, VirtualService resource index, before, after) per rewrite.
 pub(crate) fn rewrite_references(
     bundle: &Bundle,
+    index: &References,
     moved: &[(&str, &str)],
     target: &Gateway,
 ) -> Vec<(usize, Edit, usize, String, String)> {
     let mut out = Vec::new();
-    for vs in &bundle.model.virtual_services {
+    let mut services: Vec<usize> = moved
+        .iter()
+        .filter_map(|&(ns, name)| index.get(&(ns.to_string(), name.to_string())))
+        .flatten()
+        .copied()
+        .collect();
+    services.sort_unstable();
+    services.dedup();
+    for vs in services
+        .into_iter()
+        .map(|i| &bundle.model.virtual_services[i])
+    {
         let resource = &bundle.resources[vs.resource];
         let text = bundle.text(resource.file);
         let written = if vs.namespace == target.namespace {

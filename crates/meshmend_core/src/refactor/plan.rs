@@ -33,6 +33,9 @@ pub struct FileOutcome {
     pub original: Option<String>,
     /// Text after (`None` for deleted files).
     pub patched: Option<String>,
+    /// The edits on `original` that give `patched`, sorted (empty for added
+    /// and unchanged files).
+    pub edits: Vec<Edit>,
 }
 
 /// Applies `units` to the bundle's files. On overlapping edits, returns the
@@ -86,14 +89,12 @@ pub(crate) fn apply(bundle: &Bundle, units: &[Unit]) -> Result<Vec<FileOutcome>,
                 status: FileStatus::Unchanged,
                 patched: Some(original.clone()),
                 original: Some(original),
+                edits: Vec::new(),
             });
             continue;
         }
-        let fix = Fix::new(
-            "plan",
-            Applicability::Safe,
-            edits.into_iter().map(|(_, e)| e).collect(),
-        );
+        let edits: Vec<Edit> = edits.into_iter().map(|(_, e)| e).collect();
+        let fix = Fix::new("plan", Applicability::Safe, edits.clone());
         let patched = if clashing.is_empty() {
             apply_fixes(text, [&fix], Applicability::Safe).text
         } else {
@@ -111,6 +112,7 @@ pub(crate) fn apply(bundle: &Bundle, units: &[Unit]) -> Result<Vec<FileOutcome>,
             status,
             patched: (status != FileStatus::Deleted).then_some(patched),
             original: Some(original),
+            edits,
         });
     }
     if !clashing.is_empty() {
@@ -128,6 +130,7 @@ pub(crate) fn apply(bundle: &Bundle, units: &[Unit]) -> Result<Vec<FileOutcome>,
                 status: FileStatus::Added,
                 original: None,
                 patched: Some(text.clone()),
+                edits: Vec::new(),
             });
         }
     }
@@ -165,13 +168,146 @@ pub(crate) fn diff(files: &[FileOutcome]) -> String {
             continue;
         }
         let path = diff_path(&file.path);
-        out.push_str(&unified_diff(
-            &path,
-            file.original.as_deref(),
-            file.patched.as_deref(),
-        ));
+        match (&file.original, &file.patched) {
+            (Some(original), Some(patched)) if file.status == FileStatus::Modified => {
+                out.push_str(&windowed_diff(&path, original, patched, &file.edits));
+            }
+            _ => out.push_str(&unified_diff(
+                &path,
+                file.original.as_deref(),
+                file.patched.as_deref(),
+            )),
+        }
     }
     out
+}
+
+/// Lines of context around each change, as `unified_diff` uses.
+const CONTEXT: usize = 3;
+
+/// The unified diff of `original` → `patched` (which `edits` produce),
+/// computed only over windows around each cluster of edits: the same hunks
+/// a whole-file diff gives, at a cost linear in the size of the changes
+/// rather than in the size of the file.
+fn windowed_diff(path: &str, original: &str, patched: &str, edits: &[Edit]) -> String {
+    let old_lines = LineStarts::new(original);
+    let new_lines = LineStarts::new(patched);
+    // (old byte range, new byte range) of each edit.
+    let mut ranges = Vec::with_capacity(edits.len());
+    let mut delta: isize = 0;
+    for edit in edits {
+        let start_new = edit.span.start.checked_add_signed(delta).unwrap_or(0);
+        ranges.push((edit.span, start_new, start_new + edit.content.len()));
+        delta += edit.content.len().cast_signed() - edit.span.len().cast_signed();
+    }
+    let mut out = String::new();
+    let mut i = 0;
+    while i < ranges.len() {
+        // Grow a cluster while the next edit's context would touch it.
+        let first_line = old_lines.line_of(ranges[i].0.start);
+        let mut j = i;
+        let mut last_line = old_lines.line_of(ranges[j].0.end.max(ranges[j].0.start));
+        while j + 1 < ranges.len()
+            && old_lines.line_of(ranges[j + 1].0.start) <= last_line + 2 * CONTEXT + 1
+        {
+            j += 1;
+            last_line = last_line.max(old_lines.line_of(ranges[j].0.end.max(ranges[j].0.start)));
+        }
+        let old_first = first_line.saturating_sub(CONTEXT);
+        let old_end_line = (last_line + CONTEXT + 1).min(old_lines.count());
+        let old_start = old_lines.start(old_first);
+        let old_end = old_lines.start(old_end_line).min(original.len());
+        // The window's edges lie outside every edit: map them through.
+        let new_start = map_offset(old_start, &ranges[..i], edits);
+        let new_end = map_offset(old_end, &ranges[..=j], edits);
+        let new_first = new_lines.line_of(new_start);
+        let window = unified_diff(
+            path,
+            Some(&original[old_start..old_end]),
+            Some(&patched[new_start..new_end.min(patched.len())]),
+        );
+        for line in window.split_inclusive('\n').skip(2) {
+            match line.strip_prefix("@@ ") {
+                Some(header) => out.push_str(&shift_header(header, old_first, new_first)),
+                None => out.push_str(line),
+            }
+        }
+        i = j + 1;
+    }
+    if out.is_empty() {
+        return String::new();
+    }
+    format!("--- a/{path}\n+++ b/{path}\n{out}")
+}
+
+/// `offset` (outside every edit in `before`) in the patched text.
+fn map_offset(
+    offset: usize,
+    before: &[(crate::span::Span, usize, usize)],
+    edits: &[Edit],
+) -> usize {
+    let delta: isize = before
+        .iter()
+        .zip(edits)
+        .map(|(_, e)| e.content.len().cast_signed() - e.span.len().cast_signed())
+        .sum();
+    offset.checked_add_signed(delta).unwrap_or(0)
+}
+
+/// Rewrites `-a,b +c,d @@` (window-relative) to file line numbers.
+fn shift_header(header: &str, old_first: usize, new_first: usize) -> String {
+    let mut parts = header.splitn(3, ' ');
+    let (Some(old), Some(new), Some(rest)) = (parts.next(), parts.next(), parts.next()) else {
+        return format!("@@ {header}");
+    };
+    let shift = |range: &str, by: usize| -> String {
+        let (start, count) = match range[1..].split_once(',') {
+            Some((s, c)) => (s, Some(c)),
+            None => (&range[1..], None),
+        };
+        let start: usize = start.parse().unwrap_or(0);
+        // `-0,0` style starts (empty side) stay relative to the line before.
+        let start = if start == 0 && count == Some("0") {
+            by
+        } else {
+            start + by
+        };
+        match count {
+            Some(c) => format!("{}{start},{c}", &range[..1]),
+            None => format!("{}{start}", &range[..1]),
+        }
+    };
+    format!(
+        "@@ {} {} {rest}",
+        shift(old, old_first),
+        shift(new, new_first)
+    )
+}
+
+/// Line start offsets.
+struct LineStarts(Vec<usize>);
+
+impl LineStarts {
+    fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        if starts.last() == Some(&text.len()) && !text.is_empty() {
+            starts.pop();
+        }
+        Self(starts)
+    }
+
+    fn count(&self) -> usize {
+        self.0.len()
+    }
+
+    fn line_of(&self, offset: usize) -> usize {
+        self.0.partition_point(|&s| s <= offset).saturating_sub(1)
+    }
+
+    fn start(&self, line: usize) -> usize {
+        self.0.get(line).copied().unwrap_or(usize::MAX)
+    }
 }
 
 /// A path as git writes it in a diff header (relative, forward slashes).

@@ -1,0 +1,91 @@
+//! `meshmend fix` on a 10,000-document manifest with 500 conflict groups:
+//! `cargo bench -p meshmend_core --bench fix`.
+//!
+//! Each group of 20 documents is one ingress workload (Deployment + NodePort
+//! Service) with two Gateways that list the same TLS host under different
+//! certificates (a `duplicate-tls-host` that consolidate merges, keeping
+//! both certificates), two VirtualServices referring to them in different
+//! forms, and seven apps (Deployment + Service) around them; every tenth
+//! workload also reuses the previous one's nodePort (a `nodeport-collision`
+//! that renumber fixes). The whole fix is measured: analysis, planning,
+//! applying, re-parsing, re-analysis and semantic verification, diff.
+//!
+//! Peak memory of the same work in the CLI:
+//! `FIX_BENCH_DUMP=/tmp/fix-10k.yaml cargo bench -p meshmend_core --bench fix -- --list`
+//! then `/usr/bin/time -v target/release/meshmend fix /tmp/fix-10k.yaml > /dev/null`.
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use meshmend_core::Bundle;
+use meshmend_core::refactor::{FixOptions, fix};
+
+const GROUPS: usize = 500;
+
+fn group(g: usize) -> String {
+    let ns = format!("team-{}", g % 23);
+    let http = 30_100 + 2 * g;
+    let https = if g % 10 == 9 { http - 1 } else { http + 1 };
+    let mut out = format!(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ingress-{g}\n  namespace: istio-system\nspec:\n  selector:\n    matchLabels: {{istio: ingress-{g}}}\n  template:\n    metadata:\n      labels:\n        app: ingress-{g}\n        istio: ingress-{g}\n    spec:\n      containers:\n        - name: istio-proxy\n          image: docker.io/istio/proxyv2:1.24.0\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: ingress-{g}\n  namespace: istio-system\nspec:\n  type: NodePort\n  selector:\n    istio: ingress-{g}\n  ports:\n    - name: http2\n      port: 80\n      targetPort: 8080\n      nodePort: {http}\n    - name: https\n      port: 443\n      targetPort: 8443\n      nodePort: {https}   # pinned by hand\n---\n"
+    );
+    for (side, day, credential) in [("a", 10, "a"), ("b", 20, "b")] {
+        out += &format!(
+            "# {side} side of group {g}\napiVersion: networking.istio.io/v1beta1\nkind: Gateway\nmetadata:\n  name: shop-{side}-{g}\n  namespace: {ns}\n  creationTimestamp: \"2024-04-{day}T08:00:00Z\"\nspec:\n  selector:\n    istio: ingress-{g}\n  servers:\n    - port:\n        number: 443\n        name: https\n        protocol: HTTPS\n      hosts:\n        - \"{side}-{g}.example.com\"\n        - shared-{g}.example.com\n      tls:\n        mode: SIMPLE\n        credentialName: {credential}-{g}-tls\n---\n"
+        );
+    }
+    for (side, reference) in [
+        ("a", format!("shop-a-{g}")),
+        ("b", format!("shop-b-{g}.{ns}.svc.cluster.local")),
+    ] {
+        out += &format!(
+            "apiVersion: networking.istio.io/v1beta1\nkind: VirtualService\nmetadata:\n  name: shop-{side}-{g}\n  namespace: {ns}\nspec:\n  hosts: [\"{side}-{g}.example.com\"]\n  gateways:\n    - {reference}\n  http:\n    - route:\n        - destination:\n            host: shop-{side}.{ns}.svc.cluster.local\n---\n"
+        );
+    }
+    for app in 0..7 {
+        out += &format!(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app-{g}-{app}\n  namespace: {ns}\nspec:\n  selector:\n    matchLabels: {{app: app-{g}-{app}}}\n  template:\n    metadata:\n      labels: {{app: app-{g}-{app}, version: v1}}\n    spec:\n      containers:\n        - name: app\n          image: registry.example.com/app:1.4.2\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: app-{g}-{app}\n  namespace: {ns}\nspec:\n  selector: {{app: app-{g}-{app}}}\n  ports:\n    - {{name: http, port: 80, targetPort: 8080}}\n---\n"
+        );
+    }
+    out
+}
+
+fn manifest() -> String {
+    let mut out: String = (0..GROUPS).map(group).collect();
+    out.truncate(out.len() - "---\n".len());
+    out
+}
+
+fn bench(c: &mut Criterion) {
+    let text = manifest();
+    if let Ok(path) = std::env::var("FIX_BENCH_DUMP") {
+        std::fs::write(path, &text).expect("FIX_BENCH_DUMP is writable");
+    }
+    let bundle = Bundle::from_text("cluster.yaml", &text).expect("the manifest loads");
+    assert_eq!(bundle.document_count(), GROUPS * 20);
+    let options = FixOptions::default();
+    let outcome = fix(&bundle, &options);
+    assert!(
+        outcome.verification.ok && outcome.conflict_free(),
+        "the benchmark fix verifies: {:?}",
+        outcome.verification.rejected.first()
+    );
+    assert_eq!(
+        outcome.changes.len(),
+        GROUPS * 3 + GROUPS / 10,
+        "move + delete + VirtualService rewrite per group, one nodePort per tenth"
+    );
+
+    let mut group = c.benchmark_group("fix");
+    group.sample_size(10);
+    group.measurement_time(Duration::from_secs(20));
+    group.throughput(Throughput::Bytes(text.len() as u64));
+    group.bench_function("consolidate-10000-docs-500-groups", |b| {
+        b.iter(|| fix(black_box(&bundle), black_box(&options)));
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
