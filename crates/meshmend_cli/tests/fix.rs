@@ -252,3 +252,86 @@ fn exit_1_when_a_conflict_has_no_fix() {
     assert_eq!(remaining[0]["name"], "nodeport-collision");
     assert_eq!(remaining[0]["line"], 23);
 }
+
+#[test]
+fn isolate_writes_new_values_and_manifest_refuses_extra_files() {
+    let dir = scratch("isolate");
+    let output = run_in(
+        &dir,
+        &[
+            "fix",
+            "--strategy",
+            "isolate",
+            "--format",
+            "manifest",
+            "deploy/seed.yaml",
+        ],
+        None,
+    );
+    assert_eq!(code(&output), 2);
+    assert!(
+        String::from_utf8_lossy(&output.stderr)
+            .contains("deploy/istio-ingressgateway-staging-values.yaml")
+    );
+
+    let output = run_in(
+        &dir,
+        &[
+            "fix",
+            "--strategy",
+            "isolate",
+            "--write",
+            "deploy/seed.yaml",
+        ],
+        None,
+    );
+    assert_eq!(
+        code(&output),
+        0,
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let values = read(&dir, "deploy/istio-ingressgateway-staging-values.yaml");
+    assert!(values.contains(
+        "name: istio-ingressgateway-staging\nlabels:\n  istio: ingressgateway-staging\n"
+    ));
+    assert!(
+        values.contains(
+            "TLS Secret(s) that must exist in namespace istio-system: staging-example-tls"
+        )
+    );
+    assert!(read(&dir, "deploy/seed.yaml").contains("    istio: ingressgateway-staging\n"));
+    // Fixed: a second run changes nothing and does not touch the new file.
+    let again = run_in(
+        &dir,
+        &[
+            "fix",
+            "--strategy",
+            "isolate",
+            "deploy/seed.yaml",
+            "deploy/istio-ingressgateway-staging-values.yaml",
+        ],
+        None,
+    );
+    assert_eq!((code(&again), stdout(&again)), (0, String::new()));
+}
+
+#[test]
+fn consolidate_keeps_staging_certificate_and_exits_0() {
+    let dir = scratch("seed");
+    let output = run_in(&dir, &["fix", "--format", "json", "deploy/seed.yaml"], None);
+    assert_eq!(code(&output), 0);
+    let report = json(&output);
+    let patched = report["files"][0]["patched"].as_str().unwrap();
+    assert!(patched.contains("credentialName: staging-example-tls"));
+    assert!(patched.contains("credentialName: prod-example-tls"));
+    assert!(!patched.contains("name: staging-gateway"));
+    assert!(patched.contains("    - istio-system/prod-gateway\n"));
+    let rules: Vec<&str> = report["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["rule"].as_str().unwrap())
+        .collect();
+    assert!(rules.contains(&"duplicate-tls-host") && rules.contains(&"nodeport-collision"));
+}
