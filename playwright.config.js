@@ -1,0 +1,36 @@
+// Browser tests: Debian's Chromium driven by Playwright (browser downloads do
+// not work here; scripts/setup.sh installs /usr/bin/chromium with apt).
+import { defineConfig } from "@playwright/test";
+
+const port = Number(process.env.MESHMEND_TEST_PORT ?? 8765);
+
+export default defineConfig({
+  testDir: "tests/browser",
+  outputDir: "test-results/artifacts",
+  timeout: 120_000,
+  expect: { timeout: 20_000 },
+  workers: 1,
+  reporter: [["list"]],
+  use: {
+    baseURL: `http://127.0.0.1:${port}/`,
+    launchOptions: {
+      executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--disable-quic",
+      ],
+    },
+  },
+  webServer: {
+    command: "python3 scripts/serve.py",
+    env: { PORT: String(port), MESHMEND_SERVE_QUIET: "1" },
+    url: `http://127.0.0.1:${port}/`,
+    reuseExistingServer: false,
+    timeout: 30_000,
+  },
+});

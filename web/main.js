@@ -1,0 +1,571 @@
+// meshmend's page: DOM in, DOM out. All logic runs in the core (Rust → wasm)
+// inside worker.js; this file only moves text to the worker and renders what
+// comes back, always through textContent.
+//
+// Extension point: modules such as web/llm.js import { state, subscribe }
+// from "./state.js" and { call } from "./core.js", and mount into #llm-slot.
+
+import { call, ready } from "./core.js";
+import { Editor } from "./editor.js";
+import { copyText, download, el, renderDiff, renderDocs } from "./render.js";
+import { state, update } from "./state.js";
+
+const $ = (id) => document.getElementById(id);
+const SEVERITIES = [
+  ["error", "Errors"],
+  ["warning", "Warnings"],
+  ["info", "Info"],
+];
+
+const editor = new Editor({ textarea: $("editor-input"), gutter: $("gutter"), inner: $("gutter-inner") });
+let files = [{ name: "input.yaml", text: "" }];
+let active = 0;
+let capabilities = { analyze: true, redact: false, fix: false };
+let rulesByCode = new Map();
+let example = null;
+let coreReady = false;
+
+// ---------------------------------------------------------------- status
+
+function setStatus(kind, text) {
+  $("status").className = `status ${kind}`;
+  $("status-text").textContent = text;
+}
+
+// ---------------------------------------------------------------- files
+
+function setFiles(list, index = 0) {
+  files = list.length ? list : [{ name: "input.yaml", text: "" }];
+  active = Math.min(index, files.length - 1);
+  renderFileTabs();
+  editor.value = files[active].text;
+  schedule(0);
+}
+
+function selectFile(index) {
+  if (index === active || !files[index]) return;
+  active = index;
+  renderFileTabs();
+  editor.value = files[active].text;
+  renderMarkers();
+}
+
+function renderFileTabs() {
+  const tabs = files.map((file, index) => {
+    const selected = index === active;
+    const tab = el(
+      "button",
+      {
+        type: "button",
+        role: "tab",
+        class: "file-tab",
+        "aria-selected": String(selected),
+        tabindex: selected ? "0" : "-1",
+        title: file.name,
+        onclick: () => selectFile(index),
+      },
+      file.name,
+    );
+    const close = el(
+      "button",
+      {
+        type: "button",
+        class: "file-close",
+        "aria-label": `Close ${file.name}`,
+        title: `Close ${file.name}`,
+        onclick: () => closeFile(index),
+      },
+      "×",
+    );
+    return el("span", { class: selected ? "file-tab-wrap selected" : "file-tab-wrap" }, tab, files.length > 1 ? close : null);
+  });
+  $("file-tabs").replaceChildren(...tabs);
+}
+
+function closeFile(index) {
+  const list = files.filter((_, i) => i !== index);
+  setFiles(list, index <= active ? Math.max(0, active - 1) : active);
+}
+
+async function addFiles(fileList) {
+  const read = await Promise.all(Array.from(fileList, async (file) => ({ name: file.name, text: await file.text() })));
+  if (!read.length) return;
+  const onlyEmptyOrExample =
+    files.length === 1 && (files[0].text.trim() === "" || (example && files[0].text === example.text));
+  const list = onlyEmptyOrExample ? read : [...files, ...read];
+  setFiles(list, onlyEmptyOrExample ? 0 : files.length);
+}
+
+function uniqueName(base) {
+  const taken = new Set(files.map((f) => f.name));
+  if (!taken.has(base)) return base;
+  for (let n = 2; ; n++) {
+    const name = base.replace(/(\.ya?ml)?$/, `-${n}$1`);
+    if (!taken.has(name)) return name;
+  }
+}
+
+// ---------------------------------------------------------------- analysis loop
+
+let timer = 0;
+let running = false;
+let rerun = false;
+
+function schedule(delay) {
+  clearTimeout(timer);
+  const size = files.reduce((n, f) => n + f.text.length, 0);
+  timer = setTimeout(runAll, delay ?? (size > 1_000_000 ? 600 : 250));
+}
+
+async function runAll() {
+  if (!coreReady) return; // ready() runs it once the wasm is instantiated
+  if (running) {
+    rerun = true;
+    return;
+  }
+  running = true;
+  rerun = false;
+  const snapshot = files.map((f) => ({ name: f.name, text: f.text }));
+  setStatus("busy", "Analyzing…");
+  try {
+    const { result, ms } = await call("analyze", snapshot);
+    update({ files: snapshot, report: result });
+    renderFindings(result);
+    const { error, warning, info } = result.counts;
+    setStatus(error ? "bad" : warning ? "warn" : "good", `${plural(error, "error")} · ${plural(warning, "warning")} · ${plural(info, "info")} · ${ms.toFixed(0)} ms`);
+    await Promise.all([capabilities.redact ? runRedact(snapshot) : null, capabilities.fix ? runFix(snapshot) : null]);
+    // Test hook: how many characters the results on screen were computed from.
+    document.documentElement.dataset.analyzed = String(snapshot.reduce((n, f) => n + f.text.length, 0));
+  } catch (error) {
+    setStatus("bad", error.message);
+    $("findings-summary").textContent = `The input could not be analyzed: ${error.message}`;
+    $("findings").replaceChildren();
+  } finally {
+    running = false;
+    if (rerun) runAll();
+  }
+}
+
+function plural(n, word) {
+  return `${n} ${word}${n === 1 || word === "info" ? "" : "s"}`;
+}
+
+// ---------------------------------------------------------------- findings
+
+function renderFindings(report) {
+  const { findings, counts, files: summaries } = report;
+  const resources = summaries.reduce((n, f) => n + f.resources, 0);
+  $("findings-count").textContent = String(findings.length);
+  $("findings-summary").textContent = findings.length
+    ? `${plural(findings.length, "finding")} in ${plural(resources, "resource")} from ${plural(summaries.length, "file")}.`
+    : resources
+      ? `No conflicts in ${plural(resources, "resource")} from ${plural(summaries.length, "file")}.`
+      : "Paste or open Kubernetes/Istio manifests to analyze them.";
+  const groups = SEVERITIES.filter(([severity]) => counts[severity] > 0).map(([severity, title]) =>
+    el(
+      "section",
+      { class: `group group-${severity}`, "aria-label": title },
+      el("h3", {}, `${title} `, el("span", { class: "badge" }, String(counts[severity]))),
+      el("ul", { class: "finding-list" }, findings.filter((f) => f.severity === severity).map(renderFinding)),
+    ),
+  );
+  $("findings").replaceChildren(...groups);
+  renderMarkers();
+}
+
+function renderFinding(finding) {
+  const location = `${finding.file}:${finding.line}:${finding.column}`;
+  const details = [];
+  if (finding.resource) {
+    const { kind, namespace, name } = finding.resource;
+    details.push(el("p", { class: "resource" }, `${kind} ${namespace}/${name}`));
+  }
+  if (finding.related.length) {
+    details.push(
+      el(
+        "ul",
+        { class: "related" },
+        finding.related.map((r) =>
+          el(
+            "li",
+            {},
+            el(
+              "button",
+              { type: "button", class: "link", onclick: () => reveal(r) },
+              `${r.file}:${r.line}:${r.column}`,
+            ),
+            ` ${r.message}`,
+          ),
+        ),
+      ),
+    );
+  }
+  if (finding.note) details.push(el("p", { class: "note" }, finding.note));
+  if (finding.help) details.push(el("p", { class: "help" }, `Fix: ${finding.help}`));
+  return el(
+    "li",
+    {
+      class: `finding sev-${finding.severity}`,
+      dataset: { testid: "finding", name: finding.name, severity: finding.severity, code: finding.code },
+    },
+    el(
+      "button",
+      {
+        type: "button",
+        class: "finding-main",
+        title: `Select ${location} in the editor`,
+        onclick: () => reveal(finding),
+      },
+      el("span", { class: "finding-head" },
+        el("span", { class: `sev sev-${finding.severity}` }, finding.severity),
+        el("span", { class: "code" }, finding.code),
+        el("span", { class: "rule-name" }, finding.name),
+        finding.fix_available ? el("span", { class: "fixable", title: "A mechanical fix exists (Fix tab)" }, "fixable") : null,
+      ),
+      el("span", { class: "message" }, finding.message),
+      el("span", { class: "location" }, location),
+    ),
+    details.length ? el("div", { class: "details" }, details) : null,
+    el(
+      "button",
+      { type: "button", class: "link docs-link", onclick: () => showRule(finding.code), "aria-label": `Documentation for ${finding.code} ${finding.name}` },
+      `${finding.code} docs`,
+    ),
+  );
+}
+
+/** Selects a finding's (or related location's) line in the editor. */
+function reveal(location) {
+  selectFile(location.file_index);
+  editor.selectLine(location.line);
+}
+
+function renderMarkers() {
+  const findings = state.report?.findings ?? [];
+  editor.setMarkers(findings.filter((f) => f.file_index === active).map((f) => [f.line, f.severity]));
+}
+
+// ---------------------------------------------------------------- rule docs
+
+function showRule(code) {
+  const rule = rulesByCode.get(code);
+  if (!rule) return;
+  $("rule-title").textContent = `${rule.code} ${rule.name}`;
+  $("rule-summary").textContent = `${rule.summary} (default severity: ${rule.severity}${rule.istio_code ? `; istioctl: ${rule.istio_code}` : ""})`;
+  renderDocs($("rule-docs"), rule.docs);
+  $("rule-dialog").showModal();
+}
+
+function renderRuleIndex(rules) {
+  $("rule-index").replaceChildren(
+    ...rules.map((rule) =>
+      el(
+        "li",
+        {},
+        el("button", { type: "button", class: "link", onclick: () => showRule(rule.code) }, `${rule.code} ${rule.name}`),
+        ` — ${rule.summary}`,
+      ),
+    ),
+  );
+}
+
+// ---------------------------------------------------------------- redaction
+
+async function runRedact(snapshot) {
+  const { result } = await call("redact", snapshot);
+  update({ redaction: result });
+  renderRedaction(result);
+}
+
+function renderRedaction(result) {
+  const families = result.families ?? [];
+  $("redaction-families").replaceChildren(
+    ...(families.length
+      ? families.map(({ family, count }) => el("li", {}, el("strong", {}, String(count)), ` ${family}`))
+      : [el("li", {}, "No secrets found.")]),
+  );
+  fillFileSelect($("redacted-file"), result.files.map((f) => f.name));
+  showRedactedFile();
+}
+
+function showRedactedFile() {
+  const result = state.redaction;
+  if (!result) return;
+  const file = result.files[Number($("redacted-file").value) || 0];
+  $("redacted").textContent = file ? file.redacted : "";
+}
+
+// ---------------------------------------------------------------- fix
+
+async function runFix(snapshot) {
+  const strategy = $("strategy").value || undefined;
+  const { result } = await call("fix", snapshot, { strategy });
+  update({ fix: result });
+  renderFix();
+}
+
+function fixView() {
+  const fix = state.fix;
+  if (!fix) return null;
+  const redacted = document.querySelector('input[name="values"]:checked')?.value === "redacted";
+  return redacted && fix.redacted ? fix.redacted : fix.real;
+}
+
+function renderFix() {
+  const fix = state.fix;
+  const view = fixView();
+  if (!fix || !view) return;
+  const verification = fix.verification;
+  const box = $("verification");
+  box.className = `verification ${verification.ok ? "ok" : "bad"}`;
+  box.replaceChildren(
+    el("strong", {}, verification.ok ? "✓ Verified: " : "✗ Not verified: "),
+    verification.message,
+    verification.remaining?.length
+      ? el("ul", {}, verification.remaining.map((d) => el("li", {}, `${d.code} ${d.name}: ${d.message}`)))
+      : null,
+  );
+  $("fix-changes").replaceChildren(...(fix.changes ?? []).map((c) => el("li", {}, el("strong", {}, c.title), c.detail ? ` — ${c.detail}` : "")));
+  if (view.diff) renderDiff($("diff"), view.diff);
+  else $("diff").textContent = "No changes needed.";
+  fillFileSelect($("patched-file"), view.files.map((f) => `${f.path} (${f.status})`));
+  showPatchedFile();
+  for (const id of ["copy-diff", "download-diff"]) $(id).disabled = !view.diff;
+}
+
+function patchedFile() {
+  const view = fixView();
+  return view?.files[Number($("patched-file").value) || 0] ?? null;
+}
+
+function showPatchedFile() {
+  const file = patchedFile();
+  $("patched").textContent = file ? file.patched ?? "" : "";
+  for (const id of ["copy-patched", "download-patched"]) $(id).disabled = !file || file.patched == null;
+}
+
+function fillFileSelect(select, labels) {
+  const previous = select.value;
+  select.replaceChildren(...labels.map((label, i) => el("option", { value: String(i) }, label)));
+  if (previous && Number(previous) < labels.length) select.value = previous;
+  select.hidden = labels.length < 2;
+}
+
+function baseName(path) {
+  return path.split("/").pop() || "manifest.yaml";
+}
+
+function downloadPatched() {
+  const file = patchedFile();
+  if (file?.patched != null) {
+    download(baseName(file.path), file.patched, "application/yaml");
+    return true;
+  }
+  return false;
+}
+
+// ---------------------------------------------------------------- verify panel
+
+function renderVerify(info) {
+  const meta = document.querySelector('meta[http-equiv="Content-Security-Policy"]');
+  $("csp-list").replaceChildren(
+    ...(meta?.content ?? "")
+      .split(";")
+      .map((d) => d.trim())
+      .filter(Boolean)
+      .map((directive) => {
+        const [name, ...values] = directive.split(/\s+/);
+        return el("li", {}, el("code", { class: "directive" }, name), " ", values.join(" "));
+      }),
+  );
+  const entries = [
+    ...performance.getEntriesByType("navigation"),
+    ...performance.getEntriesByType("resource"),
+  ].map((e) => e.name);
+  $("loaded-list").replaceChildren(
+    ...entries.map((name) => {
+      let origin = "this file";
+      try {
+        origin = new URL(name).origin;
+      } catch {}
+      const own = origin === location.origin || origin === "null";
+      return el("li", { class: own ? "own" : "foreign" }, el("span", { class: "origin" }, own ? "same origin" : origin), " ", name.replace(location.origin, ""));
+    }),
+  );
+  if (info?.wasm) {
+    $("wasm-info").textContent = `WebAssembly module: ${info.wasm.bytes.toLocaleString("en")} bytes${info.wasm.sha256 ? `, SHA-256 ${info.wasm.sha256}` : ""}. Compare it with the build output of scripts/build-web.sh.`;
+  }
+}
+
+// ---------------------------------------------------------------- tabs
+
+const tabs = Array.from(document.querySelectorAll('.result-tabs [role="tab"]'));
+
+function selectTab(tab, focus = false) {
+  for (const other of tabs) {
+    const selected = other === tab;
+    other.setAttribute("aria-selected", String(selected));
+    other.tabIndex = selected ? 0 : -1;
+    $(other.getAttribute("aria-controls")).hidden = !selected;
+  }
+  if (focus) tab.focus();
+  if (tab.id === "tab-verify") renderVerify(verifyInfo);
+}
+
+for (const tab of tabs) {
+  tab.addEventListener("click", () => selectTab(tab));
+  tab.addEventListener("keydown", (event) => {
+    const index = tabs.indexOf(tab);
+    const moves = { ArrowRight: 1, ArrowLeft: -1, Home: -index, End: tabs.length - 1 - index };
+    if (!(event.key in moves)) return;
+    event.preventDefault();
+    selectTab(tabs[(index + moves[event.key] + tabs.length) % tabs.length], true);
+  });
+}
+
+// ---------------------------------------------------------------- events
+
+$("editor-input").addEventListener("input", () => {
+  files[active].text = editor.value;
+  schedule();
+});
+
+$("editor-input").addEventListener("paste", (event) => {
+  const area = event.target;
+  const replacesAll = area.selectionStart === 0 && area.selectionEnd === area.value.length;
+  if (replacesAll && example && files[active].name === example.name) {
+    files[active].name = uniqueName("input.yaml");
+    renderFileTabs();
+  }
+});
+
+$("file-input").addEventListener("change", async (event) => {
+  await addFiles(event.target.files);
+  event.target.value = "";
+});
+
+const drop = $("editor");
+drop.addEventListener("dragover", (event) => {
+  if (!event.dataTransfer?.types.includes("Files")) return;
+  event.preventDefault();
+  drop.classList.add("dragging");
+});
+drop.addEventListener("dragleave", () => drop.classList.remove("dragging"));
+drop.addEventListener("drop", (event) => {
+  if (!event.dataTransfer?.files.length) return;
+  event.preventDefault();
+  drop.classList.remove("dragging");
+  addFiles(event.dataTransfer.files);
+});
+
+$("new-file").addEventListener("click", () => {
+  setFiles([...files, { name: uniqueName("input.yaml"), text: "" }], files.length);
+  $("editor-input").focus();
+});
+$("load-example").addEventListener("click", () => example && setFiles([{ ...example }]));
+$("clear-input").addEventListener("click", () => {
+  setFiles([{ name: "input.yaml", text: "" }]);
+  $("editor-input").focus();
+});
+
+$("strategy").addEventListener("change", () => {
+  const option = $("strategy").selectedOptions[0];
+  $("strategy-help").textContent = option?.dataset.description ?? "";
+  if (state.files.length) runFix(state.files).catch((error) => setStatus("bad", error.message));
+});
+for (const radio of document.querySelectorAll('input[name="values"]')) radio.addEventListener("change", renderFix);
+$("patched-file").addEventListener("change", showPatchedFile);
+$("redacted-file").addEventListener("change", showRedactedFile);
+
+function flash(button, text) {
+  const label = button.textContent;
+  button.textContent = text;
+  setTimeout(() => (button.textContent = label), 1200);
+}
+
+$("copy-diff").addEventListener("click", async (event) => {
+  const view = fixView();
+  if (view?.diff) flash(event.currentTarget, (await copyText(view.diff)) ? "Copied ✓" : "Copy failed");
+});
+$("copy-patched").addEventListener("click", async (event) => {
+  const file = patchedFile();
+  if (file?.patched != null) flash(event.currentTarget, (await copyText(file.patched)) ? "Copied ✓" : "Copy failed");
+});
+$("copy-redacted").addEventListener("click", async (event) => {
+  flash(event.currentTarget, (await copyText($("redacted").textContent)) ? "Copied ✓" : "Copy failed");
+});
+$("download-diff").addEventListener("click", () => {
+  const view = fixView();
+  if (view?.diff) download("meshmend-fix.patch", view.diff, "text/x-diff");
+});
+$("download-patched").addEventListener("click", downloadPatched);
+
+for (const dialog of document.querySelectorAll("dialog")) {
+  for (const button of dialog.querySelectorAll(".close-dialog")) button.addEventListener("click", () => dialog.close());
+}
+const openHelp = () => $("help-dialog").showModal();
+$("help-button").addEventListener("click", openHelp);
+$("footer-help").addEventListener("click", (event) => {
+  event.preventDefault();
+  openHelp();
+});
+$("footer-verify").addEventListener("click", (event) => {
+  event.preventDefault();
+  selectTab($("tab-verify"), true);
+});
+
+document.addEventListener("keydown", (event) => {
+  const mod = event.ctrlKey || event.metaKey;
+  if (mod && event.key === "Enter") {
+    event.preventDefault();
+    schedule(0);
+  } else if (mod && (event.key === "s" || event.key === "S")) {
+    event.preventDefault();
+    if (!downloadPatched()) download(files[active].name, files[active].text, "application/yaml");
+  } else if (event.key === "?" && !mod && !isTyping(event.target) && !document.querySelector("dialog[open]")) {
+    event.preventDefault();
+    openHelp();
+  }
+});
+
+function isTyping(target) {
+  return target instanceof HTMLTextAreaElement || (target instanceof HTMLInputElement && !["checkbox", "radio", "button", "file"].includes(target.type)) || target?.isContentEditable;
+}
+
+// ---------------------------------------------------------------- start
+
+let verifyInfo = null;
+renderFileTabs();
+
+ready.then(
+  async (info) => {
+    verifyInfo = info;
+    capabilities = info.capabilities;
+    rulesByCode = new Map(info.rules.map((r) => [r.code, r]));
+    example = info.example;
+    update({ capabilities, rules: info.rules });
+    renderRuleIndex(info.rules);
+    $("redaction-unavailable").hidden = capabilities.redact;
+    $("redaction-body").hidden = !capabilities.redact;
+    $("fix-unavailable").hidden = capabilities.fix;
+    $("fix-body").hidden = !capabilities.fix;
+    if (capabilities.fix) {
+      const { result: strategies } = await call("strategies");
+      $("strategy").replaceChildren(
+        ...strategies.map((s) => el("option", { value: s.id, dataset: { description: s.description } }, s.title)),
+      );
+      $("strategy-help").textContent = strategies[0]?.description ?? "";
+    }
+    coreReady = true;
+    document.documentElement.dataset.capabilities = Object.keys(capabilities)
+      .filter((k) => capabilities[k] === true)
+      .join(" ");
+    // Keep what the user typed while the wasm loaded; otherwise show the example.
+    if (files.length === 1 && files[0].text === "") setFiles([{ ...example }]);
+    else schedule(0);
+  },
+  (error) => {
+    setStatus("bad", `The analyzer failed to load: ${error.message}`);
+    $("findings-summary").textContent = "The analyzer failed to load. Reload the page; if it persists, open DevTools → Console.";
+  },
+);

@@ -1,0 +1,28 @@
+// The page's current state, observable. main.js writes it; extension modules
+// (web/llm.js) read it and subscribe, so they never reach into the DOM of other panels.
+//
+// Fields: files [{name, text}], report (analyze result), redaction (redact
+// result or null), fix (fix result or null), capabilities, rules.
+
+export const state = {
+  files: [],
+  report: null,
+  redaction: null,
+  fix: null,
+  capabilities: null,
+  rules: [],
+};
+
+const listeners = new Set();
+
+/** Merges `patch` into the state and notifies subscribers. */
+export function update(patch) {
+  Object.assign(state, patch);
+  for (const listener of listeners) listener(state, patch);
+}
+
+/** Calls `listener(state, patch)` after every update; returns an unsubscribe function. */
+export function subscribe(listener) {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}

@@ -1,0 +1,70 @@
+// The core, in a module Web Worker: typing never waits for the analyzer.
+// Protocol: {id, op, args} in; {id, ok, result, ms} or {id, ok: false, error} out.
+// On start it posts {type: "ready", info} (or {type: "fatal", error}).
+import init, * as core from "./pkg/meshmend_wasm.js";
+
+// The offline single file sets self.MESHMEND_WASM_BASE64 before this module runs.
+async function wasmBytes() {
+  if (typeof self.MESHMEND_WASM_BASE64 === "string") {
+    const binary = atob(self.MESHMEND_WASM_BASE64);
+    const bytes = new Uint8Array(binary.length);
+    for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+    return bytes;
+  }
+  const response = await fetch(new URL("./pkg/meshmend_wasm_bg.wasm", import.meta.url));
+  if (!response.ok) throw new Error(`could not load the analyzer (${response.status})`);
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+async function sha256(bytes) {
+  try {
+    const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+    return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
+  } catch {
+    return null; // crypto.subtle needs a secure context; the hash is informational
+  }
+}
+
+const ready = (async () => {
+  const bytes = await wasmBytes();
+  const hash = await sha256(bytes);
+  await init({ module_or_path: bytes });
+  return {
+    capabilities: core.capabilities(),
+    rules: core.rules(),
+    example: core.example(),
+    wasm: { bytes: bytes.byteLength, sha256: hash },
+  };
+})();
+
+// Each op maps to one wasm export; ops the build lacks report that plainly.
+const ops = {
+  analyze: (files, options) => core.analyze(files, options),
+  redact: (files) => call("redact", files),
+  rehydrate: (text) => call("rehydrate", text),
+  fix: (files, options) => call("fix", files, options),
+  strategies: () => call("strategies"),
+};
+
+function call(name, ...args) {
+  if (typeof core[name] !== "function") throw new Error(`${name} is not in this build`);
+  return core[name](...args);
+}
+
+self.onmessage = async (event) => {
+  const { id, op, args = [] } = event.data;
+  try {
+    await ready;
+    if (!Object.hasOwn(ops, op)) throw new Error(`unknown operation ${op}`);
+    const start = performance.now();
+    const result = ops[op](...args);
+    self.postMessage({ id, ok: true, result, ms: performance.now() - start });
+  } catch (error) {
+    self.postMessage({ id, ok: false, error: String(error?.message ?? error) });
+  }
+};
+
+ready.then(
+  (info) => self.postMessage({ type: "ready", info }),
+  (error) => self.postMessage({ type: "fatal", error: String(error?.message ?? error) }),
+);
