@@ -16,3 +16,33 @@ for component in rustfmt clippy; do
     rustup component add "$component"
   fi
 done
+
+# --- browser product (web issue): wasm target, wasm-bindgen CLI, Node tooling, Chromium
+apt_install() {
+  # Root on this machine; refresh the package lists only when an install fails.
+  apt-get install -y "$@" || { apt-get update && apt-get install -y "$@"; }
+}
+if ! rustup target list --installed 2>/dev/null | grep -q '^wasm32-unknown-unknown$'; then
+  log "rustup target add wasm32-unknown-unknown"
+  rustup target add wasm32-unknown-unknown
+fi
+# The CLI must be exactly the wasm-bindgen crate's version (Cargo.toml pins =0.2.130).
+# No --locked: its lockfile pins a webpki-roots this registry does not serve.
+if ! wasm-bindgen --version 2>/dev/null | grep -q '^wasm-bindgen 0\.2\.130$'; then
+  log "cargo install wasm-bindgen-cli --version 0.2.130 (about 2 minutes, once)"
+  cargo install wasm-bindgen-cli --version 0.2.130
+fi
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  log "apt-get install nodejs npm"
+  apt_install nodejs npm
+fi
+# npm ci when node_modules is missing or older than the lockfile. It brings
+# @playwright/test, esbuild and binaryen (wasm-opt); no browser download.
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  log "npm ci"
+  npm ci --no-audit --no-fund
+fi
+if [ ! -x /usr/bin/chromium ]; then
+  log "apt-get install chromium (browser tests)"
+  apt_install chromium
+fi

@@ -12,3 +12,15 @@ log "cargo clippy --all-targets -- -D warnings"
 cargo clippy --workspace --all-targets -- -D warnings
 log "cargo test"
 CI=true cargo test --workspace
+
+# --- browser product (web issue)
+log "cargo clippy -p meshmend_wasm --target wasm32-unknown-unknown -- -D warnings"
+cargo clippy -p meshmend_wasm --all-targets --target wasm32-unknown-unknown -- -D warnings
+# The wasm API under Node (wasm-bindgen-test). No -q: the runner rejects --quiet.
+log "wasm tests (wasm-bindgen-test, Node)"
+CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+  cargo test --target wasm32-unknown-unknown -p meshmend_wasm --test web
+log "build the page (wasm, web/pkg, dist/meshmend.html)"
+bash scripts/build-web.sh
+log "browser tests (Playwright + Debian chromium)"
+npx playwright test

@@ -17,7 +17,15 @@ const SEVERITIES = [
   ["info", "Info"],
 ];
 
-const editor = new Editor({ textarea: $("editor-input"), gutter: $("gutter"), inner: $("gutter-inner") });
+const editor = new Editor({
+  textarea: $("editor-input"),
+  gutter: $("gutter"),
+  inner: $("gutter-inner"),
+  bar: $("window-bar"),
+  barText: $("window-text"),
+  previous: $("window-previous"),
+  next: $("window-next"),
+});
 let files = [{ name: "input.yaml", text: "" }];
 let active = 0;
 let capabilities = { analyze: true, redact: false, fix: false };
@@ -322,7 +330,10 @@ function renderFix() {
     el("strong", {}, verification.ok ? "✓ Verified: " : "✗ Not verified: "),
     verification.message,
     verification.remaining?.length
-      ? el("ul", {}, verification.remaining.map((d) => el("li", {}, `${d.code} ${d.name}: ${d.message}`)))
+      ? el("ul", {}, verification.remaining.map((d) => el("li", {}, `${d.code} ${d.name} at ${d.file}:${d.line}:${d.column}: ${d.message}`)))
+      : null,
+    verification.rejected?.length
+      ? el("ul", {}, verification.rejected.map((r) => el("li", {}, `Left out: ${r.title} — ${r.reason}`)))
       : null,
   );
   $("fix-changes").replaceChildren(...(fix.changes ?? []).map((c) => el("li", {}, el("strong", {}, c.title), c.detail ? ` — ${c.detail}` : "")));
@@ -430,6 +441,7 @@ $("editor-input").addEventListener("input", () => {
   schedule();
 });
 
+// Capture phase: runs before the editor's own paste handling changes the selection.
 $("editor-input").addEventListener("paste", (event) => {
   const area = event.target;
   const replacesAll = area.selectionStart === 0 && area.selectionEnd === area.value.length;
@@ -437,7 +449,7 @@ $("editor-input").addEventListener("paste", (event) => {
     files[active].name = uniqueName("input.yaml");
     renderFileTabs();
   }
-});
+}, { capture: true });
 
 $("file-input").addEventListener("change", async (event) => {
   await addFiles(event.target.files);

@@ -11,9 +11,12 @@
 //! `typescript_custom_section` below. Each export has a plain Rust twin
 //! (`*_report`) that native `cargo test` exercises without a JS engine.
 
+use std::cell::RefCell;
+
+use meshmend_core::refactor::{self, FileStatus, FixOptions, FixOutcome, NodePortMode, Strategy};
 use meshmend_core::{
     AnalyzeOptions, Bundle, Diagnostic, LineIndex, LoadOptions, ResourceRef, Severity, SourceFile,
-    Span,
+    Span, Vault,
 };
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
@@ -44,6 +47,22 @@ export interface RuleDoc {
   summary: string; docs: string; has_fix: boolean;
 }
 export interface Capabilities { version: string; analyze: boolean; redact: boolean; fix: boolean }
+export interface RedactedFile { name: string; redacted: string }
+export interface SecretFound extends Location { rule: string; family: string; placeholder: string; note: string | null }
+export interface RedactReport {
+  files: RedactedFile[]; secrets: SecretFound[]; families: { family: string; count: number }[];
+}
+export interface FixOptionsJs { strategy?: "consolidate" | "isolate" | "renumber"; nodeport?: "pick" | "auto";
+  namespace?: string; nodeport_range?: [number, number] }
+export interface PatchedFile { path: string; status: "modified" | "added" | "deleted" | "unchanged"; patched: string | null }
+export interface FixView { diff: string; files: PatchedFile[] }
+export interface FixReport {
+  strategy: string; real: FixView; redacted: FixView | null;
+  changes: { rule: string; title: string; detail: string; resource: { kind: string; namespace: string; name: string } | null }[];
+  verification: { ok: boolean; conflict_free: boolean; has_edits: boolean; message: string;
+    remaining: Finding[]; rejected: { title: string; reason: string }[] };
+}
+export interface StrategyDoc { id: string; title: string; description: string }
 "#;
 
 /// Sets up panic reporting when the `panic-hook` feature is on. Runs once
@@ -71,6 +90,21 @@ pub struct PageOptions {
     pub namespace: Option<String>,
     /// Valid nodePort range, inclusive (default 30000–32767).
     pub nodeport_range: Option<(i64, i64)>,
+}
+
+impl PageOptions {
+    /// Core load and analysis settings.
+    fn resolve(&self) -> (LoadOptions, AnalyzeOptions) {
+        let mut load = LoadOptions::default();
+        if let Some(namespace) = &self.namespace {
+            load.default_namespace.clone_from(namespace);
+        }
+        let mut analyze = AnalyzeOptions::default();
+        if let Some(range) = self.nodeport_range {
+            analyze.nodeport_range = range;
+        }
+        (load, analyze)
+    }
 }
 
 /// A span in one file, as 1-based line and UTF-16 column (start and end).
@@ -198,21 +232,8 @@ pub fn analyze_report(
     files: Vec<InputFile>,
     options: &PageOptions,
 ) -> Result<AnalyzeReport, meshmend_core::Error> {
-    let mut load = LoadOptions::default();
-    if let Some(namespace) = &options.namespace {
-        load.default_namespace.clone_from(namespace);
-    }
-    let mut analyze_options = AnalyzeOptions::default();
-    if let Some(range) = options.nodeport_range {
-        analyze_options.nodeport_range = range;
-    }
-    let bundle = Bundle::load(
-        files
-            .into_iter()
-            .map(|f| SourceFile::new(f.name, f.text))
-            .collect(),
-        load,
-    )?;
+    let (load, analyze_options) = options.resolve();
+    let bundle = Bundle::load(source_files(files), load)?;
     let diagnostics = meshmend_core::analyze(&bundle, &analyze_options);
     let positions = Positions::new(&bundle);
     let mut counts = Counts::default();
@@ -265,8 +286,8 @@ pub fn capability_report() -> Capabilities {
     Capabilities {
         version: env!("CARGO_PKG_VERSION"),
         analyze: true,
-        redact: false,
-        fix: false,
+        redact: true,
+        fix: true,
     }
 }
 
@@ -278,29 +299,36 @@ pub const EXAMPLE: (&str, &str) = (
     include_str!("../../../examples/seed-conflict.yaml"),
 );
 
-/// Line indices of every file, built once per call.
+/// Line indices of a set of texts, built once per call.
 struct Positions<'a> {
-    bundle: &'a Bundle,
+    files: Vec<(&'a str, &'a str)>,
     indices: Vec<LineIndex>,
 }
 
 impl<'a> Positions<'a> {
     fn new(bundle: &'a Bundle) -> Self {
-        let indices = bundle
-            .files
-            .iter()
-            .map(|f| LineIndex::new(&f.text))
-            .collect();
-        Self { bundle, indices }
+        Self::of(
+            bundle
+                .files
+                .iter()
+                .map(|f| (f.name.as_str(), f.text.as_str())),
+        )
+    }
+
+    /// `(name, text)` pairs, indexed as the diagnostics' `file` fields are.
+    fn of(files: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
+        let files: Vec<_> = files.into_iter().collect();
+        let indices = files.iter().map(|(_, text)| LineIndex::new(text)).collect();
+        Self { files, indices }
     }
 
     fn location(&self, file: usize, span: Span) -> Location {
-        let text = self.bundle.text(file);
+        let (name, text) = self.files[file];
         let index = &self.indices[file];
         let start = index.line_col_utf16(text, span.start);
         let end = index.line_col_utf16(text, span.end);
         Location {
-            file: self.bundle.files[file].name.clone(),
+            file: name.to_string(),
             file_index: file,
             line: start.line,
             column: start.column,
@@ -331,6 +359,305 @@ impl<'a> Positions<'a> {
             fix_available: d.fix_available,
         }
     }
+}
+
+// ------------------------------------------------------------------ redaction
+
+thread_local! {
+    /// Placeholder → secret, for this page session only (wasm memory, never
+    /// serialised). Kept across calls so a placeholder keeps meaning the same
+    /// secret while the user edits, and text redacted earlier (an LLM answer)
+    /// can still be rehydrated.
+    static VAULT: RefCell<Vault> = RefCell::new(Vault::default());
+}
+
+/// One redacted file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RedactedFile {
+    /// File name.
+    pub name: String,
+    /// The text with every secret replaced by its placeholder.
+    pub redacted: String,
+}
+
+/// One secret found (never its value).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SecretFound {
+    /// Rule id.
+    pub rule: &'static str,
+    /// Family (`AWS_ACCESS_KEY_ID`, `PASSWORD`, …).
+    pub family: &'static str,
+    /// Where, in the original text.
+    #[serde(flatten)]
+    pub location: Location,
+    /// The placeholder that replaced it.
+    pub placeholder: String,
+    /// Anything the reader should know.
+    pub note: Option<&'static str>,
+}
+
+/// Secrets per family.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct FamilyCount {
+    /// Family.
+    pub family: &'static str,
+    /// Secrets redacted.
+    pub count: usize,
+}
+
+/// Result of [`redact`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RedactReport {
+    /// Redacted texts, in input order.
+    pub files: Vec<RedactedFile>,
+    /// Every secret redacted, in file and text order.
+    pub secrets: Vec<SecretFound>,
+    /// Count per family, most frequent first.
+    pub families: Vec<FamilyCount>,
+}
+
+fn source_files(files: Vec<InputFile>) -> Vec<SourceFile> {
+    files
+        .into_iter()
+        .map(|f| SourceFile::new(f.name, f.text))
+        .collect()
+}
+
+/// Redacts `files`, continuing the session's vault. Native twin of [`redact`].
+pub fn redact_report(files: &[SourceFile]) -> RedactReport {
+    let redaction = VAULT.with_borrow_mut(|vault| {
+        let redaction = meshmend_core::redact_with(std::mem::take(vault), files);
+        vault.clone_from(&redaction.vault);
+        redaction
+    });
+    let texts = redaction.apply(files);
+    let positions = Positions::of(files.iter().map(|f| (f.name.as_str(), f.text.as_str())));
+    let mut families: Vec<FamilyCount> = Vec::new();
+    for finding in &redaction.findings {
+        match families.iter_mut().find(|f| f.family == finding.family) {
+            Some(family) => family.count += 1,
+            None => families.push(FamilyCount {
+                family: finding.family,
+                count: 1,
+            }),
+        }
+    }
+    families.sort_by(|a, b| b.count.cmp(&a.count).then(a.family.cmp(b.family)));
+    RedactReport {
+        secrets: redaction
+            .findings
+            .iter()
+            .map(|f| SecretFound {
+                rule: f.rule,
+                family: f.family,
+                location: positions.location(f.file, f.span),
+                placeholder: f.placeholder.clone(),
+                note: f.note,
+            })
+            .collect(),
+        files: files
+            .iter()
+            .zip(texts)
+            .map(|(file, redacted)| RedactedFile {
+                name: file.name.clone(),
+                redacted,
+            })
+            .collect(),
+        families,
+    }
+}
+
+/// Restores every placeholder of this session in `text`. Native twin of [`rehydrate`].
+pub fn rehydrate_text(text: &str) -> String {
+    VAULT.with_borrow(|vault| vault.rehydrate(text))
+}
+
+// ------------------------------------------------------------------ fix
+
+/// Page-side fix settings (all optional).
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct PageFixOptions {
+    /// `consolidate` (default), `isolate` or `renumber`.
+    pub strategy: Option<String>,
+    /// `pick` (default) or `auto`.
+    pub nodeport: Option<String>,
+    /// Analysis settings.
+    #[serde(flatten)]
+    pub page: PageOptions,
+}
+
+/// A strategy, for the picker.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct StrategyDoc {
+    /// Value passed back in `strategy`.
+    pub id: &'static str,
+    /// Label.
+    pub title: &'static str,
+    /// What it does.
+    pub description: &'static str,
+}
+
+/// The fix strategies, default first. Native twin of [`strategies`].
+pub fn strategy_docs() -> Vec<StrategyDoc> {
+    vec![
+        StrategyDoc {
+            id: "consolidate",
+            title: "Consolidate (merge into the oldest Gateway)",
+            description: "Moves the servers of each conflicting Gateway into the oldest one, keeps every certificate (one server per credential, SNI picks), drops only duplicate hosts from the losing side, deletes emptied Gateways and rewrites VirtualService references. NodePort collisions are renumbered too.",
+        },
+        StrategyDoc {
+            id: "isolate",
+            title: "Isolate (dedicated ingress gateway)",
+            description: "Moves each newer conflicting Gateway to its own ingress deployment: adds istio/gateway Helm values with free nodePorts and points the Gateway's selector at it. Its TLS Secret must exist in the new gateway's namespace. NodePort collisions are renumbered too.",
+        },
+        StrategyDoc {
+            id: "renumber",
+            title: "Renumber nodePorts only",
+            description: "Only fixes nodePort collisions and out-of-range nodePorts, giving the later Service a free port from the static band. Gateway conflicts are left for you.",
+        },
+    ]
+}
+
+/// One side of the fix (real values, or redacted).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct FixView {
+    /// Unified diff over all files.
+    pub diff: String,
+    /// Every file after the fix.
+    pub files: Vec<PatchedFile>,
+}
+
+/// A file after the fix.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PatchedFile {
+    /// Path (input name, or a new file's name).
+    pub path: String,
+    /// `modified`, `added`, `deleted` or `unchanged`.
+    pub status: FileStatus,
+    /// Text after the fix (`null` when deleted).
+    pub patched: Option<String>,
+}
+
+/// The verification, for the page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct VerificationView {
+    /// Every planned change verified and was applied.
+    pub ok: bool,
+    /// No conflict findings remain.
+    pub conflict_free: bool,
+    /// At least one file changes.
+    pub has_edits: bool,
+    /// One sentence for humans.
+    pub message: String,
+    /// Conflicts left in the output, positioned in the patched text.
+    pub remaining: Vec<Finding>,
+    /// Changes withdrawn, with the reason.
+    pub rejected: Vec<refactor::Rejected>,
+}
+
+/// Result of [`fix`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct FixReport {
+    /// Strategy used.
+    pub strategy: &'static str,
+    /// The fix of the real input.
+    pub real: FixView,
+    /// The same fix computed on the redacted input (what may be shared).
+    pub redacted: Option<FixView>,
+    /// What changed.
+    pub changes: Vec<refactor::Change>,
+    /// The check of the output.
+    pub verification: VerificationView,
+}
+
+fn view(outcome: &FixOutcome) -> FixView {
+    FixView {
+        diff: outcome.diff.clone(),
+        files: outcome
+            .files
+            .iter()
+            .map(|f| PatchedFile {
+                path: f.path.clone(),
+                status: f.status,
+                patched: f.patched.clone(),
+            })
+            .collect(),
+    }
+}
+
+fn verification_message(outcome: &FixOutcome) -> String {
+    let remaining = outcome.verification.remaining.len();
+    let rejected = outcome.verification.rejected.len();
+    match (outcome.has_edits(), remaining, rejected) {
+        (false, 0, 0) => "Conflict-free: nothing to fix.".to_string(),
+        (true, 0, 0) => "Conflict-free: the patched manifests were re-parsed and re-analyzed; no conflict remains, and every host is still served by the same workload with the same TLS settings and VirtualServices.".to_string(),
+        (_, 0, _) => format!("Conflict-free, but {rejected} planned change(s) could not be verified and were left out (listed below)."),
+        _ => format!("{remaining} conflict(s) remain that this strategy cannot fix mechanically{}.", if rejected > 0 { format!("; {rejected} planned change(s) could not be verified") } else { String::new() }),
+    }
+}
+
+/// Fixes `files` with `options`; with a redacted twin. Native twin of [`fix`].
+pub fn fix_report(files: Vec<InputFile>, options: &PageFixOptions) -> Result<FixReport, String> {
+    let (strategy, strategy_name) = match options.strategy.as_deref() {
+        None | Some("consolidate") => (Strategy::Consolidate, "consolidate"),
+        Some("isolate") => (Strategy::Isolate, "isolate"),
+        Some("renumber") => (Strategy::Renumber, "renumber"),
+        Some(other) => {
+            return Err(format!(
+                "unknown strategy `{other}` (consolidate, isolate or renumber)"
+            ));
+        }
+    };
+    let nodeport = match options.nodeport.as_deref() {
+        None | Some("pick") => NodePortMode::Pick,
+        Some("auto") => NodePortMode::Auto,
+        Some(other) => return Err(format!("unknown nodeport mode `{other}` (pick or auto)")),
+    };
+    let (load, analyze) = options.page.resolve();
+    let fix_options = FixOptions {
+        strategy,
+        nodeport,
+        analyze,
+    };
+    let files = source_files(files);
+    let redacted_files: Vec<SourceFile> = redact_report(&files)
+        .files
+        .into_iter()
+        .map(|f| SourceFile::new(f.name, f.redacted))
+        .collect();
+    let bundle = Bundle::load(files, load.clone()).map_err(|e| e.to_string())?;
+    let outcome = refactor::fix(&bundle, &fix_options);
+    let redacted = Bundle::load(redacted_files, load)
+        .ok()
+        .map(|bundle| view(&refactor::fix(&bundle, &fix_options)));
+    let positions = Positions::of(
+        outcome
+            .files
+            .iter()
+            .map(|f| (f.path.as_str(), f.patched.as_deref().unwrap_or_default())),
+    );
+    let verification = VerificationView {
+        ok: outcome.verification.ok,
+        conflict_free: outcome.conflict_free(),
+        has_edits: outcome.has_edits(),
+        message: verification_message(&outcome),
+        remaining: outcome
+            .verification
+            .remaining
+            .iter()
+            .cloned()
+            .map(|d| positions.finding(d))
+            .collect(),
+        rejected: outcome.verification.rejected.clone(),
+    };
+    Ok(FixReport {
+        strategy: strategy_name,
+        real: view(&outcome),
+        redacted,
+        changes: outcome.changes.clone(),
+        verification,
+    })
 }
 
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
@@ -376,6 +703,44 @@ pub fn capabilities() -> Result<JsValue, JsError> {
     to_js(&capability_report())
 }
 
+/// Redacts `files` (`[{name, text}]`): returns a `RedactReport`. The
+/// placeholder → secret map stays inside this module (see [`rehydrate`]).
+#[wasm_bindgen(unchecked_return_type = "RedactReport")]
+pub fn redact(
+    #[wasm_bindgen(unchecked_param_type = "InputFile[]")] files: JsValue,
+) -> Result<JsValue, JsError> {
+    let files: Vec<InputFile> = from_js(files, "files must be [{name, text}]")?;
+    to_js(&redact_report(&source_files(files)))
+}
+
+/// Restores the real values of every placeholder this session produced.
+#[wasm_bindgen]
+pub fn rehydrate(text: &str) -> String {
+    rehydrate_text(text)
+}
+
+/// Plans, applies and verifies a fix (`FixReport`), on the real input and
+/// on its redacted twin.
+#[wasm_bindgen(unchecked_return_type = "FixReport")]
+pub fn fix(
+    #[wasm_bindgen(unchecked_param_type = "InputFile[]")] files: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "FixOptionsJs | undefined")] options: JsValue,
+) -> Result<JsValue, JsError> {
+    let files: Vec<InputFile> = from_js(files, "files must be [{name, text}]")?;
+    let options: PageFixOptions = if options.is_undefined() || options.is_null() {
+        PageFixOptions::default()
+    } else {
+        from_js(options, "invalid fix options")?
+    };
+    to_js(&fix_report(files, &options).map_err(|e| JsError::new(&e))?)
+}
+
+/// The fix strategies (`StrategyDoc[]`), default first.
+#[wasm_bindgen(unchecked_return_type = "StrategyDoc[]")]
+pub fn strategies() -> Result<JsValue, JsError> {
+    to_js(&strategy_docs())
+}
+
 /// The preloaded example as an `InputFile` (`{name, text}`).
 #[wasm_bindgen(unchecked_return_type = "InputFile")]
 pub fn example() -> Result<JsValue, JsError> {
@@ -405,8 +770,7 @@ mod tests {
     fn syntax_error_has_file_name_and_utf16_column() {
         // The rocket is 4 UTF-8 bytes and 2 UTF-16 units: columns count the latter.
         let text = "# 🚀\nkind: Gateway\nspec: [\n";
-        let report =
-            analyze_report(vec![file("gw.yaml", text)], &PageOptions::default()).unwrap();
+        let report = analyze_report(vec![file("gw.yaml", text)], &PageOptions::default()).unwrap();
         let finding = &report.findings[0];
         assert_eq!(finding.name, "yaml-syntax");
         assert_eq!(finding.location.file, "gw.yaml");
@@ -423,7 +787,10 @@ mod tests {
         let after_rocket = text.find("\" ").unwrap();
         let location = positions.location(0, Span::new(after_rocket, after_rocket + 1));
         // `a: "` is 4 units, the rocket 2 more: the closing quote is column 7.
-        assert_eq!((location.line, location.column, location.end_column), (1, 7, 8));
+        assert_eq!(
+            (location.line, location.column, location.end_column),
+            (1, 7, 8)
+        );
     }
 
     #[test]
@@ -437,7 +804,11 @@ mod tests {
         )
         .unwrap();
         assert_eq!(
-            report.files.iter().map(|f| f.name.as_str()).collect::<Vec<_>>(),
+            report
+                .files
+                .iter()
+                .map(|f| f.name.as_str())
+                .collect::<Vec<_>>(),
             ["a.yaml", "b.yaml"]
         );
         assert!(
@@ -446,6 +817,77 @@ mod tests {
                 .iter()
                 .all(|f| f.location.file == "b.yaml" && f.location.file_index == 1)
         );
+    }
+
+    const SECRETS: [&str; 3] = [
+        "Sup3rS3cret-Pg",
+        "AKIAQ3EGRZ7XB4HV2KPD",
+        "9dKq2hX8vR+fT4mW1nZ7pL0sY3bC6eJ5aG8uN2xQ",
+    ];
+
+    #[test]
+    fn example_redacts_its_secrets_and_rehydrates_byte_for_byte() {
+        let files = [SourceFile::new(EXAMPLE.0, EXAMPLE.1)];
+        let report = redact_report(&files);
+        let redacted = &report.files[0].redacted;
+        for secret in SECRETS {
+            assert!(!redacted.contains(secret), "{secret} leaked");
+        }
+        assert!(report.secrets.len() >= 3);
+        assert_eq!(
+            report.families.iter().map(|f| f.count).sum::<usize>(),
+            report.secrets.len()
+        );
+        assert!(report.secrets.iter().all(|s| s.location.file == EXAMPLE.0));
+        assert_eq!(rehydrate_text(redacted), EXAMPLE.1);
+    }
+
+    #[test]
+    fn example_fix_is_verified_and_its_redacted_twin_rehydrates_to_it() {
+        let report =
+            fix_report(vec![file(EXAMPLE.0, EXAMPLE.1)], &PageFixOptions::default()).unwrap();
+        assert!(
+            report.verification.conflict_free,
+            "{:?}",
+            report.verification
+        );
+        assert!(report.verification.message.starts_with("Conflict-free"));
+        assert!(
+            report
+                .real
+                .diff
+                .starts_with("--- a/seed-conflict.yaml\n+++ b/seed-conflict.yaml\n@@ ")
+        );
+        let redacted = report.redacted.expect("the redacted input is valid YAML");
+        for secret in SECRETS {
+            assert!(!redacted.diff.contains(secret));
+            assert!(
+                redacted
+                    .files
+                    .iter()
+                    .all(|f| !f.patched.as_deref().unwrap_or("").contains(secret))
+            );
+        }
+        let real = report.real.files[0].patched.as_deref().unwrap();
+        let twin = redacted.files[0].patched.as_deref().unwrap();
+        assert_eq!(rehydrate_text(twin), real);
+    }
+
+    #[test]
+    fn every_strategy_runs_and_unknown_ones_are_errors() {
+        for strategy in strategy_docs() {
+            let options = PageFixOptions {
+                strategy: Some(strategy.id.to_string()),
+                ..PageFixOptions::default()
+            };
+            let report = fix_report(vec![file(EXAMPLE.0, EXAMPLE.1)], &options).unwrap();
+            assert_eq!(report.strategy, strategy.id);
+        }
+        let bad = PageFixOptions {
+            strategy: Some("yolo".into()),
+            ..PageFixOptions::default()
+        };
+        assert!(fix_report(vec![file("a.yaml", "a: 1\n")], &bad).is_err());
     }
 
     #[test]
