@@ -52,22 +52,26 @@ if [ -z "$GITLEAKS" ] && command -v apt-get >/dev/null; then
 fi
 [ -n "$GITLEAKS" ] || log "gitleaks: not installable here (not on PyPI/npm/Debian); skipped"
 
-# run TOOL DIR: writes $WORK/out/TOOL-DIRNAME.json and prints wall seconds.
+# run TOOL DIR: writes $WORK/out/TOOL-DIRNAME.json and prints wall seconds
+# (each tool gets at most $PEER_TIMEOUT seconds, default 300; Kingfisher
+# took over 10 minutes on the 2 MB file here).
+PEER_TIMEOUT=${PEER_TIMEOUT:-300}
 run() {
   local tool=$1 dir=$2 name out start end
   name=$(basename "$dir")
   out=$WORK/out/$tool-$name.json
   start=$(date +%s.%N)
   case $tool in
-    meshmend) "$MESHMEND" redact --format json "$dir" >"$out" ;;
-    detect-secrets) (cd "$dir" && "$WORK/venv/bin/detect-secrets" scan --all-files . >"$out") ;;
-    secretlint) (cd "$WORK/npm" && ./node_modules/.bin/secretlint --secretlintrc "$WORK/secretlintrc.json" \
+    meshmend) timeout "$PEER_TIMEOUT" "$MESHMEND" redact --format json "$dir" >"$out" ;;
+    detect-secrets) (cd "$dir" && timeout "$PEER_TIMEOUT" "$WORK/venv/bin/detect-secrets" scan --all-files . >"$out") ;;
+    secretlint) (cd "$WORK/npm" && timeout "$PEER_TIMEOUT" ./node_modules/.bin/secretlint --secretlintrc "$WORK/secretlintrc.json" \
       --format json "$dir/*.yaml" >"$out" || true) ;;
-    kingfisher) (cd "$dir" && "$WORK/venv/bin/kingfisher" scan . --format json --no-validate \
+    kingfisher) (cd "$dir" && timeout "$PEER_TIMEOUT" "$WORK/venv/bin/kingfisher" scan . --format json --no-validate \
       --no-update-check >"$out" 2>/dev/null || true) ;;
-    gitleaks) "$GITLEAKS" detect --no-git --no-banner -s "$dir" -f json -r "$out" >/dev/null 2>&1 || true ;;
+    gitleaks) timeout "$PEER_TIMEOUT" "$GITLEAKS" detect --no-git --no-banner -s "$dir" -f json -r "$out" >/dev/null 2>&1 || true ;;
   esac
   end=$(date +%s.%N)
+  [ -s "$out" ] || echo "$tool produced no output for $name (timeout or failure)" >&2
   python3 -c "print(f'{$end - $start:.3f}')"
 }
 
@@ -163,7 +167,7 @@ print(f"| **recall** | {total} | " + " | ".join(f"**{sum(fam_found[t].values())}
 print("| false-positive lines | | " + " | ".join(str(fps[t]) for t in tools) + " |")
 print(f"| corpus wall time (s) | | " + " | ".join(f"{times[t][0]:.2f}" for t in tools) + " |")
 print(f"| {big/1e6:.1f} MB file: wall time (s) | | " + " | ".join(f"{times[t][1]:.2f}" for t in tools) + " |")
-print(f"| {big/1e6:.1f} MB file: MB/s | | " + " | ".join(f"{big/1e6/times[t][1]:.1f}" for t in tools) + " |")
+print(f"| {big/1e6:.1f} MB file: MB/s | | " + " | ".join(f"{big/1e6/times[t][1]:.3g}" for t in tools) + " |")
 m = times["meshmend"][1]
 print("| speed vs meshmend | | " + " | ".join(f"{times[t][1]/m:.1f}x slower" if t != "meshmend" else "1x" for t in tools) + " |")
 EOF

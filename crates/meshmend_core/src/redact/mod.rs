@@ -488,7 +488,7 @@ pub struct RedactFinding {
 #[derive(Debug)]
 pub struct Redaction {
     /// For each input file (same order), one [`Fix`] per redacted secret.
-    /// Apply with [`apply`](crate::apply) at [`Applicability::Safe`].
+    /// Apply with [`apply`] at [`Applicability::Safe`].
     pub fixes: Vec<Vec<Fix>>,
     /// Every redacted secret, in file and text order.
     pub findings: Vec<RedactFinding>,
