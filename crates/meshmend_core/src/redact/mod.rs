@@ -136,291 +136,53 @@ macro_rules! uri_password {
 /// All anchored rules, most specific first: when two rules capture the same
 /// bytes, the earlier row names the family. Add one row and one fixture
 /// (`tests/redact/<id>.yaml`) to add a rule.
+#[rustfmt::skip]
 pub const RULES: &[RedactRule] = &[
-    rule!(
-        "private-key",
-        "PRIVATE_KEY",
-        ["private key-----", "private key block-----"],
-        r"-----BEGIN[ A-Z0-9]{0,40}PRIVATE KEY(?: BLOCK)?-----",
-        PemBody
-    ),
-    rule!(
-        "aws-access-key-id",
-        "AWS_ACCESS_KEY_ID",
-        ["akia", "asia", "abia", "acca"],
-        r"\b((?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16})\b",
-        NotExample
-    ),
-    rule!(
-        "aws-secret-after-key-id",
-        "AWS_SECRET_KEY",
-        ["akia", "asia"],
-        r"\b(?:AKIA|ASIA)[A-Z0-9]{16}[^A-Za-z0-9+=]{1,12}([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)"
-    ),
-    rule!(
-        "aws-session-token",
-        "AWS_SESSION_TOKEN",
-        ["iqojb3jpz2lux2vj", "fwogzxivyxdz"],
-        r"\b((?:IQoJb3JpZ2luX2Vj|FwoGZXIvYXdz)[A-Za-z0-9/+=]{40,})"
-    ),
-    rule!(
-        "aws-secret-access-key",
-        "AWS_SECRET_KEY",
-        [
-            "secret_access_key",
-            "secretaccesskey",
-            "secret-access-key",
-            "aws_secret_key",
-            "aws-secret-key"
-        ],
-        r#"(?i)(?:secret[_-]?access[_-]?key|aws[_-]secret[_-]key)["']?\s*[:=]\s*["']?([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)"#,
-        NotExample
-    ),
-    rule!(
-        "aws-arn-account",
-        "AWS_ACCOUNT",
-        ["arn:aws"],
-        r"\barn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:(\d{12}):"
-    ),
-    rule!(
-        "aws-ecr-account",
-        "AWS_ACCOUNT",
-        [".dkr.ecr."],
-        r"\b(\d{12})\.dkr\.ecr\."
-    ),
-    rule!(
-        "aws-sqs-account",
-        "AWS_ACCOUNT",
-        ["amazonaws.com/"],
-        r"\bsqs[.-][a-z0-9.-]*amazonaws\.com/(\d{12})\b"
-    ),
-    rule!(
-        "aws-account-id",
-        "AWS_ACCOUNT",
-        ["accountid", "account_id", "account-id"],
-        r#"(?i)account[_-]?id["']?\s*[:=]\s*["']?(\d{12})(?:[^0-9]|$)"#
-    ),
-    rule!(
-        "gcp-api-key",
-        "GCP_API_KEY",
-        ["aiza"],
-        r"\b(AIza[0-9A-Za-z_-]{35})(?:[^0-9A-Za-z_-]|$)"
-    ),
-    rule!(
-        "gcp-private-key-id",
-        "GCP_PRIVATE_KEY_ID",
-        ["private_key_id"],
-        r#""private_key_id"\s*:\s*"([0-9a-f]{40})""#
-    ),
-    rule!(
-        "azure-storage-account-key",
-        "AZURE_STORAGE_KEY",
-        ["accountkey="],
-        r"(?i)AccountKey=([A-Za-z0-9+/]{86}==)"
-    ),
-    rule!(
-        "azure-shared-access-key",
-        "AZURE_SHARED_ACCESS_KEY",
-        ["sharedaccesskey="],
-        r"(?i)SharedAccessKey=([A-Za-z0-9+/]{40,}={0,2})"
-    ),
-    rule!(
-        "azure-sas-signature",
-        "AZURE_SAS",
-        ["sig="],
-        r"[?&;]sig=([A-Za-z0-9%+/]{30,}(?:%3D|=){0,2})"
-    ),
-    rule!(
-        "azure-client-secret",
-        "AZURE_CLIENT_SECRET",
-        ["q~"],
-        r"(?:^|[^A-Za-z0-9_~.-])([A-Za-z0-9_~.-]{3}[0-9]Q~[A-Za-z0-9_~.-]{31,34})(?:[^A-Za-z0-9_~.-]|$)"
-    ),
-    rule!(
-        "github-token",
-        "GITHUB_TOKEN",
-        ["ghp_", "gho_", "ghu_", "ghs_", "ghr_"],
-        r"\b((?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36})\b"
-    ),
-    rule!(
-        "github-fine-grained-token",
-        "GITHUB_TOKEN",
-        ["github_pat_"],
-        r"\b(github_pat_[A-Za-z0-9_]{82})\b"
-    ),
-    rule!(
-        "gitlab-token",
-        "GITLAB_TOKEN",
-        ["glpat-", "glrt-", "gldt-", "glptt-", "glcbt-", "glsoat-"],
-        r"\b((?:glpat|glrt|gldt|glptt|glcbt|glsoat)-[A-Za-z0-9_-]{20,})"
-    ),
-    rule!(
-        "slack-token",
-        "SLACK_TOKEN",
-        [
-            "xoxb-", "xoxp-", "xoxa-", "xoxe-", "xoxr-", "xoxs-", "xapp-"
-        ],
-        r"\b((?:xox[abeprs]|xapp)-[A-Za-z0-9-]{10,})"
-    ),
-    rule!(
-        "slack-webhook",
-        "SLACK_WEBHOOK",
-        ["hooks.slack.com"],
-        r"hooks\.slack\.com/(?:services|workflows|triggers)/([A-Za-z0-9+/_-]{20,})"
-    ),
-    rule!(
-        "stripe-key",
-        "STRIPE_KEY",
-        ["sk_live_", "sk_test_", "rk_live_", "rk_test_", "whsec_"],
-        r"\b((?:sk|rk)_(?:live|test)_[A-Za-z0-9]{20,}|whsec_[A-Za-z0-9+/]{24,})"
-    ),
-    rule!(
-        "sendgrid-key",
-        "SENDGRID_KEY",
-        ["sg."],
-        r"\b(SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43})"
-    ),
-    rule!(
-        "datadog-key",
-        "DATADOG_KEY",
-        ["dd_api", "dd_app", "dd-api", "datadog"],
-        r#"(?i)(?:dd|datadog)[_-]?(?:api|app|application)[_-]?key["']?\s*[:=]\s*["']?([a-f0-9]{40}|[a-f0-9]{32})(?:[^a-f0-9]|$)"#
-    ),
-    rule!(
-        "npm-token",
-        "NPM_TOKEN",
-        ["npm_"],
-        r"\b(npm_[A-Za-z0-9]{36})\b"
-    ),
-    rule!(
-        "npmrc-auth",
-        "NPM_TOKEN",
-        ["_authtoken", "_auth"],
-        r#"(?i)_auth(?:Token)?\s*=\s*["']?([^\s"'$]{8,})"#
-    ),
-    rule!(
-        "dockerhub-token",
-        "DOCKERHUB_TOKEN",
-        ["dckr_pat_", "dckr_oat_"],
-        r"\b(dckr_(?:pat|oat)_[A-Za-z0-9_-]{27,})"
-    ),
-    rule!(
-        "grafana-token",
-        "GRAFANA_TOKEN",
-        ["glsa_", "glc_"],
-        r"\b(glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}|glc_[A-Za-z0-9+/]{32,}={0,2})"
-    ),
-    rule!(
-        "vault-token",
-        "VAULT_TOKEN",
-        ["hvs.", "hvb.", "hvr."],
-        r"\b(hv[sbr]\.[A-Za-z0-9_-]{24,})"
-    ),
-    rule!(
-        "openai-key",
-        "OPENAI_KEY",
-        ["t3blbkfj"],
-        r"\b(sk-[A-Za-z0-9_-]{16,160}T3BlbkFJ[A-Za-z0-9_-]{16,160})"
-    ),
-    rule!(
-        "anthropic-key",
-        "ANTHROPIC_KEY",
-        ["sk-ant-"],
-        r"\b(sk-ant-(?:api03|admin01|oat01)-[A-Za-z0-9_-]{80,120}AA)(?:[^A-Za-z0-9_-]|$)"
-    ),
-    rule!(
-        "hashicorp-tf-token",
-        "HASHICORP_TOKEN",
-        ["atlasv1"],
-        r"\b([A-Za-z0-9]{14}\.atlasv1\.[A-Za-z0-9_=-]{60,})"
-    ),
-    rule!(
-        "twilio-api-key",
-        "TWILIO_KEY",
-        ["twilio"],
-        r#"(?i)twilio[a-z_-]*(?:token|secret|key)["']?\s*[:=]\s*["']?((?:SK)?[A-Za-z0-9]{32})\b"#
-    ),
-    rule!(
-        "jwt",
-        "JWT",
-        ["eyj"],
-        r"\b(eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,})"
-    ),
-    rule!(
-        "bearer-token",
-        "BEARER_TOKEN",
-        ["bearer"],
-        r"(?i)\bbearer\s+([A-Za-z0-9._~+/-]{8,}=*)",
-        Tokenish
-    ),
-    rule!(
-        "basic-auth-header",
-        "BASIC_AUTH",
-        ["basic"],
-        r"(?i)\bbasic\s+([A-Za-z0-9+/]{8,}={0,2})",
-        BasicCredentials
-    ),
-    rule!(
-        "docker-config-auth",
-        "DOCKERCONFIG",
-        ["\"auth\""],
-        r#""auth"\s*:\s*"([A-Za-z0-9+/]{8,}={0,2})""#,
-        BasicCredentials
-    ),
-    rule!(
-        "postgres-uri-password",
-        "POSTGRES_PASSWORD",
-        ["postgres"],
-        uri_password!("postgres(?:ql)?(?:\\+[a-z0-9]+)?")
-    ),
-    rule!(
-        "mysql-uri-password",
-        "MYSQL_PASSWORD",
-        ["mysql", "mariadb"],
-        uri_password!("(?:mysql|mariadb)(?:\\+[a-z0-9]+)?")
-    ),
-    rule!(
-        "mongodb-uri-password",
-        "MONGODB_PASSWORD",
-        ["mongodb"],
-        uri_password!("mongodb(?:\\+srv)?")
-    ),
-    rule!(
-        "redis-uri-password",
-        "REDIS_PASSWORD",
-        ["redis"],
-        uri_password!("rediss?")
-    ),
-    rule!(
-        "amqp-uri-password",
-        "AMQP_PASSWORD",
-        ["amqp"],
-        uri_password!("amqps?")
-    ),
-    rule!(
-        "uri-password",
-        "URL_PASSWORD",
-        ["://"],
-        uri_password!("[a-z][a-z0-9+.-]{1,30}")
-    ),
-    rule!(
-        "go-dsn-password",
-        "MYSQL_PASSWORD",
-        ["@tcp("],
-        r#"[A-Za-z0-9_.-]+:([^\s@/'"]+)@tcp\("#
-    ),
-    rule!(
-        "connection-string-password",
-        "DB_PASSWORD",
-        ["password=", "pwd=", "password =", "pwd ="],
-        r#"(?i)(?:^|[;?&\s"'{(])(?:password|pwd)\s*=\s*([^;&\s"'{}()]+)"#
-    ),
-    rule!(
-        "curl-user-password",
-        "BASIC_AUTH",
-        ["-u ", "-u=", "--user"],
-        r#"(?:^|\s)(?:-u|--user)[ =]['"]?[^\s:'"]+:([^\s'"@]+)"#
-    ),
+    rule!("private-key", "PRIVATE_KEY", ["private key-----", "private key block-----"], r"-----BEGIN[ A-Z0-9]{0,40}PRIVATE KEY(?: BLOCK)?-----", PemBody),
+    rule!("aws-access-key-id", "AWS_ACCESS_KEY_ID", ["akia", "asia", "abia", "acca"], r"\b((?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16})\b", NotExample),
+    rule!("aws-secret-after-key-id", "AWS_SECRET_KEY", ["akia", "asia"], r"\b(?:AKIA|ASIA)[A-Z0-9]{16}[^A-Za-z0-9+=]{1,12}([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)"),
+    rule!("aws-session-token", "AWS_SESSION_TOKEN", ["iqojb3jpz2lux2vj", "fwogzxivyxdz"], r"\b((?:IQoJb3JpZ2luX2Vj|FwoGZXIvYXdz)[A-Za-z0-9/+=]{40,})"),
+    rule!("aws-secret-access-key", "AWS_SECRET_KEY", ["secret_access_key", "secretaccesskey", "secret-access-key", "aws_secret_key", "aws-secret-key"], r#"(?i)(?:secret[_-]?access[_-]?key|aws[_-]secret[_-]key)["']?\s*[:=]\s*["']?([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)"#, NotExample),
+    rule!("aws-arn-account", "AWS_ACCOUNT", ["arn:aws"], r"\barn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:(\d{12}):"),
+    rule!("aws-ecr-account", "AWS_ACCOUNT", [".dkr.ecr."], r"\b(\d{12})\.dkr\.ecr\."),
+    rule!("aws-sqs-account", "AWS_ACCOUNT", ["amazonaws.com/"], r"\bsqs[.-][a-z0-9.-]*amazonaws\.com/(\d{12})\b"),
+    rule!("aws-account-id", "AWS_ACCOUNT", ["accountid", "account_id", "account-id"], r#"(?i)account[_-]?id["']?\s*[:=]\s*["']?(\d{12})(?:[^0-9]|$)"#),
+    rule!("gcp-api-key", "GCP_API_KEY", ["aiza"], r"\b(AIza[0-9A-Za-z_-]{35})(?:[^0-9A-Za-z_-]|$)"),
+    rule!("gcp-private-key-id", "GCP_PRIVATE_KEY_ID", ["private_key_id"], r#""private_key_id"\s*:\s*"([0-9a-f]{40})""#),
+    rule!("azure-storage-account-key", "AZURE_STORAGE_KEY", ["accountkey="], r"(?i)AccountKey=([A-Za-z0-9+/]{86}==)"),
+    rule!("azure-shared-access-key", "AZURE_SHARED_ACCESS_KEY", ["sharedaccesskey="], r"(?i)SharedAccessKey=([A-Za-z0-9+/]{40,}={0,2})"),
+    rule!("azure-sas-signature", "AZURE_SAS", ["sig="], r"[?&;]sig=([A-Za-z0-9%+/]{30,}(?:%3D|=){0,2})"),
+    rule!("azure-client-secret", "AZURE_CLIENT_SECRET", ["q~"], r"(?:^|[^A-Za-z0-9_~.-])([A-Za-z0-9_~.-]{3}[0-9]Q~[A-Za-z0-9_~.-]{31,34})(?:[^A-Za-z0-9_~.-]|$)"),
+    rule!("github-token", "GITHUB_TOKEN", ["ghp_", "gho_", "ghu_", "ghs_", "ghr_"], r"\b((?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36})\b"),
+    rule!("github-fine-grained-token", "GITHUB_TOKEN", ["github_pat_"], r"\b(github_pat_[A-Za-z0-9_]{82})\b"),
+    rule!("gitlab-token", "GITLAB_TOKEN", ["glpat-", "glrt-", "gldt-", "glptt-", "glcbt-", "glsoat-"], r"\b((?:glpat|glrt|gldt|glptt|glcbt|glsoat)-[A-Za-z0-9_-]{20,})"),
+    rule!("slack-token", "SLACK_TOKEN", ["xoxb-", "xoxp-", "xoxa-", "xoxe-", "xoxr-", "xoxs-", "xapp-"], r"\b((?:xox[abeprs]|xapp)-[A-Za-z0-9-]{10,})"),
+    rule!("slack-webhook", "SLACK_WEBHOOK", ["hooks.slack.com"], r"hooks\.slack\.com/(?:services|workflows|triggers)/([A-Za-z0-9+/_-]{20,})"),
+    rule!("stripe-key", "STRIPE_KEY", ["sk_live_", "sk_test_", "rk_live_", "rk_test_", "whsec_"], r"\b((?:sk|rk)_(?:live|test)_[A-Za-z0-9]{20,}|whsec_[A-Za-z0-9+/]{24,})"),
+    rule!("sendgrid-key", "SENDGRID_KEY", ["sg."], r"\b(SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43})"),
+    rule!("datadog-key", "DATADOG_KEY", ["dd_api", "dd_app", "dd-api", "datadog"], r#"(?i)(?:dd|datadog)[_-]?(?:api|app|application)[_-]?key["']?\s*[:=]\s*["']?([a-f0-9]{40}|[a-f0-9]{32})(?:[^a-f0-9]|$)"#),
+    rule!("npm-token", "NPM_TOKEN", ["npm_"], r"\b(npm_[A-Za-z0-9]{36})\b"),
+    rule!("npmrc-auth", "NPM_TOKEN", ["_authtoken", "_auth"], r#"(?i)_auth(?:Token)?\s*=\s*["']?([^\s"'$]{8,})"#),
+    rule!("dockerhub-token", "DOCKERHUB_TOKEN", ["dckr_pat_", "dckr_oat_"], r"\b(dckr_(?:pat|oat)_[A-Za-z0-9_-]{27,})"),
+    rule!("grafana-token", "GRAFANA_TOKEN", ["glsa_", "glc_"], r"\b(glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}|glc_[A-Za-z0-9+/]{32,}={0,2})"),
+    rule!("vault-token", "VAULT_TOKEN", ["hvs.", "hvb.", "hvr."], r"\b(hv[sbr]\.[A-Za-z0-9_-]{24,})"),
+    rule!("openai-key", "OPENAI_KEY", ["t3blbkfj"], r"\b(sk-[A-Za-z0-9_-]{16,160}T3BlbkFJ[A-Za-z0-9_-]{16,160})"),
+    rule!("anthropic-key", "ANTHROPIC_KEY", ["sk-ant-"], r"\b(sk-ant-(?:api03|admin01|oat01)-[A-Za-z0-9_-]{80,120}AA)(?:[^A-Za-z0-9_-]|$)"),
+    rule!("hashicorp-tf-token", "HASHICORP_TOKEN", ["atlasv1"], r"\b([A-Za-z0-9]{14}\.atlasv1\.[A-Za-z0-9_=-]{60,})"),
+    rule!("twilio-api-key", "TWILIO_KEY", ["twilio"], r#"(?i)twilio[a-z_-]*(?:token|secret|key)["']?\s*[:=]\s*["']?((?:SK)?[A-Za-z0-9]{32})\b"#),
+    rule!("jwt", "JWT", ["eyj"], r"\b(eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,})"),
+    rule!("bearer-token", "BEARER_TOKEN", ["bearer"], r"(?i)\bbearer\s+([A-Za-z0-9._~+/-]{8,}=*)", Tokenish),
+    rule!("basic-auth-header", "BASIC_AUTH", ["basic"], r"(?i)\bbasic\s+([A-Za-z0-9+/]{8,}={0,2})", BasicCredentials),
+    rule!("docker-config-auth", "DOCKERCONFIG", ["\"auth\""], r#""auth"\s*:\s*"([A-Za-z0-9+/]{8,}={0,2})""#, BasicCredentials),
+    rule!("postgres-uri-password", "POSTGRES_PASSWORD", ["postgres"], uri_password!("postgres(?:ql)?(?:\\+[a-z0-9]+)?")),
+    rule!("mysql-uri-password", "MYSQL_PASSWORD", ["mysql", "mariadb"], uri_password!("(?:mysql|mariadb)(?:\\+[a-z0-9]+)?")),
+    rule!("mongodb-uri-password", "MONGODB_PASSWORD", ["mongodb"], uri_password!("mongodb(?:\\+srv)?")),
+    rule!("redis-uri-password", "REDIS_PASSWORD", ["redis"], uri_password!("rediss?")),
+    rule!("amqp-uri-password", "AMQP_PASSWORD", ["amqp"], uri_password!("amqps?")),
+    rule!("uri-password", "URL_PASSWORD", ["://"], uri_password!("[a-z][a-z0-9+.-]{1,30}")),
+    rule!("go-dsn-password", "MYSQL_PASSWORD", ["@tcp("], r#"[A-Za-z0-9_.-]+:([^\s@/'"]+)@tcp\("#),
+    rule!("connection-string-password", "DB_PASSWORD", ["password=", "pwd=", "password =", "pwd ="], r#"(?i)(?:^|[;?&\s"'{(])(?:password|pwd)\s*=\s*([^;&\s"'{}()]+)"#),
+    rule!("curl-user-password", "BASIC_AUTH", ["-u ", "-u=", "--user"], r#"(?:^|\s)(?:-u|--user)[ =]['"]?[^\s:'"]+:([^\s'"@]+)"#),
 ];
 
 /// Priority of `Secret.data` values: their encoding decides what the edit writes.
