@@ -209,6 +209,7 @@ data:
   replication-password: ⟦SECRET_DATA|b64:pw|replication⟧
 stringData:
   admin-password: ⟦STRING_DATA|pw|tpl-admin⟧
+  admin-token: {{ .Values.adminToken | default "⟦STRING_DATA|pw|tpl-token⟧" | quote }}
 {{- end }}
 ---
 {{- if .Values.worker.enabled }}
@@ -229,6 +230,10 @@ spec:
               value: ⟪{{ .Values.worker.apiToken | quote }}⟫
             - name: DB_PASSWORD
               value: ⟪<your-db-password>⟫
+            - name: SMTP_PASSWORD
+              value: {{ .Values.smtp.password | default "⟦ENV_PAIR|pw|tpl-smtp⟧" | quote }}
+            - name: CACHE_PASSWORD
+              value: ⟪{{ .Values.cache.password | default "" | quote }}⟫
 {{- end }}
 """),
 ("07-argocd-repo-and-cluster.yaml", """

@@ -98,6 +98,33 @@ pub(crate) fn worth_parsing(text: &str) -> bool {
     needs_tree || !scratch.is_empty()
 }
 
+/// The literal in a Helm `{{ .Values.x | default "literal" }}`: a template
+/// is a placeholder, but its default value ships in the chart. Handles
+/// `"…"`, `'…'` and `\"…\"` (inside a double-quoted YAML scalar).
+fn template_default(text: &str, span: Span) -> Option<Span> {
+    let value = &text[span.range()];
+    if !value.contains("{{") {
+        return None;
+    }
+    let at = value.find("default ")?;
+    let rest = &value[at + "default ".len()..];
+    let rest_trimmed = rest.trim_start();
+    let mut start = span.start + at + "default ".len() + (rest.len() - rest_trimmed.len());
+    let (open, close): (&str, &str) = if rest_trimmed.starts_with("\\\"") {
+        ("\\\"", "\\\"")
+    } else if rest_trimmed.starts_with('"') {
+        ("\"", "\"")
+    } else if rest_trimmed.starts_with('\'') {
+        ("'", "'")
+    } else {
+        return None;
+    };
+    start += open.len();
+    let len = text[start..span.end].find(close)?;
+    let literal = Span::new(start, start + len);
+    allow::keyed_value_is_secret(&text[literal.range()]).then_some(literal)
+}
+
 /// The value gate for a classified key: account ids are 12 digits (a
 /// number, which the generic gate drops); everything else passes
 /// [`allow::keyed_value_is_secret`].
@@ -608,6 +635,10 @@ impl Walker<'_, '_> {
             self.out.extend(inner);
             return;
         }
+        if let Some(literal) = template_default(self.text, content) {
+            self.push(literal, rule, family, node.span());
+            return;
+        }
         if family != "AWS_ACCOUNT" && !allow::keyed_value_is_secret(value) {
             return;
         }
@@ -903,7 +934,10 @@ impl<'t, 'o> LineScanner<'t, 'o> {
         if let Some((_, base64)) = self.data_block
             && indent > self.data_block.map_or(0, |b| b.0)
         {
-            if !allow::is_placeholder(value_text) && !allow::is_public_material(value_text) {
+            if !base64 && let Some(literal) = template_default(self.text, value) {
+                let family = classify_key(key_text).unwrap_or("SECRET_DATA");
+                self.push(literal, "secret-string-data", family, Encoding::Plain);
+            } else if !allow::is_placeholder(value_text) && !allow::is_public_material(value_text) {
                 if base64 {
                     if decode_base64(value_text).is_some_and(|d| {
                         !String::from_utf8_lossy(&d).contains("CERTIFICATE")
@@ -927,14 +961,18 @@ impl<'t, 'o> LineScanner<'t, 'o> {
             && let Some((family, _)) = self.pending_name.take()
         {
             self.needs_tree |= value.is_empty();
-            if value_passes(family, value_text) {
+            if let Some(literal) = template_default(self.text, value) {
+                self.push(literal, "env-secret", family, Encoding::Plain);
+            } else if value_passes(family, value_text) {
                 self.push(value, "env-secret", family, Encoding::Plain);
             }
             return;
         }
         if let Some(family) = classify_key(key_text) {
             self.needs_tree |= value.is_empty();
-            if value_passes(family, value_text) && !value_text.contains("PRIVATE KEY-----") {
+            if let Some(literal) = template_default(self.text, value) {
+                self.push(literal, "config-line-secret", family, Encoding::Plain);
+            } else if value_passes(family, value_text) && !value_text.contains("PRIVATE KEY-----") {
                 self.push(value, "config-line-secret", family, Encoding::Plain);
             }
             return;
@@ -1122,7 +1160,9 @@ fn split_key_value(text: &str, line: Span) -> Option<(Span, Span)> {
     {
         start += 1;
         end -= 1;
-    } else if value.starts_with(['"', '\'', '|', '>', '{', '[', '&', '*', '!']) {
+    } else if value.starts_with(['"', '\'', '|', '>', '{', '[', '&', '*', '!'])
+        && !value.starts_with("{{")
+    {
         return Some((
             Span::new(line.start, line.start + key.len()),
             Span::empty(start),
@@ -1351,6 +1391,20 @@ mod tests {
         ] {
             assert!(classify_key(key).is_none(), "{key}");
         }
+    }
+
+    #[test]
+    fn helm_default_literals_are_secrets() {
+        let text = r#"{{ .Values.db.password | default "Orchid-2294" | quote }}"#;
+        let literal = template_default(text, Span::new(0, text.len())).unwrap();
+        assert_eq!(literal.slice(text), "Orchid-2294");
+        let text = r#"{{ .Values.db.password | default \"Orchid-2294\" }}"#;
+        let literal = template_default(text, Span::new(0, text.len())).unwrap();
+        assert_eq!(literal.slice(text), "Orchid-2294");
+        let text = r#"{{ .Values.db.password | default "" }}"#;
+        assert!(template_default(text, Span::new(0, text.len())).is_none());
+        let text = r#"{{ .Values.db.password | default "changeme" }}"#;
+        assert!(template_default(text, Span::new(0, text.len())).is_none());
     }
 
     #[test]
