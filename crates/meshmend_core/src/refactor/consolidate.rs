@@ -21,7 +21,7 @@
 //! conflicts cannot be solved by merging (the servers still share the
 //! listener) and are left to `isolate`.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use super::groups::{self, Group};
 use super::yaml::{self, ItemText, Override};
@@ -42,9 +42,9 @@ pub(crate) fn plan(
     units: &mut Vec<Unit>,
     rejected: &mut Vec<Rejected>,
 ) {
-    let references = groups::references(bundle);
+    let context = Context::new(bundle, topology);
     for group in groups::conflict_groups(bundle, topology, findings) {
-        match plan_group(bundle, topology, &references, &group) {
+        match plan_group(bundle, topology, &context, &group) {
             Some(Ok(unit)) => units.push(unit),
             Some(Err(rejection)) => rejected.push(rejection),
             None => {}
@@ -57,7 +57,7 @@ pub(crate) fn plan(
 pub(crate) fn plan_group(
     bundle: &Bundle,
     topology: &Topology,
-    references: &groups::References,
+    context: &Context<'_>,
     group: &Group<'_>,
 ) -> Option<Result<Unit, Rejected>> {
     let names: Vec<String> = group
@@ -78,7 +78,9 @@ pub(crate) fn plan_group(
     if let Some(reason) = groups::workload_mismatch(bundle, topology, &group.gateways) {
         return Some(Err(Rejected { title, reason }));
     }
-    Some(match Merge::new(bundle, topology, group).and_then(|m| m.into_unit(references)) {
+    Some(match Merge::new(bundle, topology, &context.serving, group)
+        .and_then(|m| m.into_unit(&context.references))
+    {
         Some(mut unit) => {
             unit.title = title;
             Ok(unit)
@@ -88,6 +90,44 @@ pub(crate) fn plan_group(
             reason: "the Gateways' YAML has a shape the editor does not handle (no `spec.servers` list, or servers that are not mappings)".into(),
         }),
     })
+}
+
+/// Servers istiod serves, by (workload, port, bind, SNI name) of their
+/// listener.
+type Serving<'t> = HashMap<(usize, u32, &'t str, &'t str), Vec<ServerRef>>;
+
+/// Indexes built once per fix and shared by every group.
+pub(crate) struct Context<'t> {
+    references: groups::References,
+    serving: Serving<'t>,
+}
+
+impl<'t> Context<'t> {
+    pub(crate) fn new(bundle: &Bundle, topology: &'t Topology) -> Self {
+        let mut serving: Serving<'t> = HashMap::new();
+        for listener in &topology.listeners {
+            for placed in &listener.servers {
+                if !matches!(placed.outcome, Outcome::Kept | Outcome::Merged { .. }) {
+                    continue;
+                }
+                for host in &placed.hosts {
+                    serving
+                        .entry((
+                            listener.workload,
+                            listener.port,
+                            listener.bind.as_str(),
+                            sni_name(host),
+                        ))
+                        .or_default()
+                        .push(placed.server);
+                }
+            }
+        }
+        Self {
+            references: groups::references(bundle),
+            serving,
+        }
+    }
 }
 
 /// One server of the merged Gateway.
@@ -137,7 +177,12 @@ struct Merge<'a> {
 }
 
 impl<'a> Merge<'a> {
-    fn new(bundle: &'a Bundle, topology: &'a Topology, group: &'a Group<'a>) -> Option<Self> {
+    fn new(
+        bundle: &'a Bundle,
+        topology: &'a Topology,
+        serving: &Serving<'_>,
+        group: &'a Group<'a>,
+    ) -> Option<Self> {
         let target = &bundle.model.gateways[group.gateways[0]];
         let mut merge = Merge {
             bundle,
@@ -155,28 +200,35 @@ impl<'a> Merge<'a> {
         }
         merge.repair_existing();
         merge.unique_existing_port_names();
-        // Servers of Gateways outside the group on the same listeners keep
-        // serving their TLS hosts: moved servers must not repeat them.
+        // Servers of Gateways outside the group that serve one of the
+        // group's host names on the same listener keep serving it: moved
+        // servers must not repeat it.
         let members: HashSet<usize> = group.gateways.iter().copied().collect();
-        let mut listeners = HashSet::new();
+        let mut outside = HashSet::new();
         for &g in &group.gateways {
             for server in 0..bundle.model.gateways[g].servers.len() {
-                for (listener, _) in topology.placements(ServerRef { gateway: g, server }) {
-                    listeners.insert((listener.workload, listener.port, listener.bind.as_str()));
+                for (listener, placed) in topology.placements(ServerRef { gateway: g, server }) {
+                    for host in &placed.hosts {
+                        let key = (
+                            listener.workload,
+                            listener.port,
+                            listener.bind.as_str(),
+                            sni_name(host),
+                        );
+                        for other in serving.get(&key).into_iter().flatten() {
+                            if !members.contains(&other.gateway) {
+                                outside.insert(*other);
+                            }
+                        }
+                    }
                 }
             }
         }
-        for listener in &topology.listeners {
-            if !listeners.contains(&(listener.workload, listener.port, listener.bind.as_str())) {
-                continue;
-            }
-            for placed in &listener.servers {
-                let serving = matches!(placed.outcome, Outcome::Kept | Outcome::Merged { .. });
-                if serving && !members.contains(&placed.server.gateway) {
-                    let slot = merge.slot(placed.server.gateway, placed.server.server)?;
-                    merge.outside.push(slot);
-                }
-            }
+        let mut outside: Vec<ServerRef> = outside.into_iter().collect();
+        outside.sort_unstable();
+        for other in outside {
+            let slot = merge.slot(other.gateway, other.server)?;
+            merge.outside.push(slot);
         }
         // Servers istiod keeps today move first, so what is served now stays
         // served the same way; servers it drops only fill in what is left.

@@ -34,7 +34,7 @@ pub(crate) fn plan(
     rejected: &mut Vec<Rejected>,
 ) {
     let mut taken_names: Vec<String> = Vec::new();
-    let references = groups::references(bundle);
+    let context = super::consolidate::Context::new(bundle, topology);
     for group in groups::conflict_groups(bundle, topology, findings) {
         let Some((&target, losers)) = group.gateways.split_first() else {
             continue;
@@ -43,7 +43,7 @@ pub(crate) fn plan(
         if losers.is_empty() {
             // A conflict inside one Gateway: no other deployment helps;
             // repair it in place, as consolidate does.
-            match super::consolidate::plan_group(bundle, topology, &references, &group) {
+            match super::consolidate::plan_group(bundle, topology, &context, &group) {
                 Some(Ok(unit)) => units.push(unit),
                 Some(Err(rejection)) => rejected.push(rejection),
                 None => {}
@@ -98,7 +98,7 @@ pub(crate) fn plan(
                         .collect(),
                 };
                 if let Some(Ok(repair)) =
-                    super::consolidate::plan_group(bundle, topology, &references, &own)
+                    super::consolidate::plan_group(bundle, topology, &context, &own)
                 {
                     unit.changes.extend(repair.changes);
                     unit.edits.extend(repair.edits);
