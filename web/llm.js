@@ -892,11 +892,17 @@ export function mountLlmPanel(root, hooks) {
   });
   ui.baseUrl.addEventListener("change", invalidate);
   ui.model.addEventListener("change", invalidate);
+  // The key moves into the closure as it is typed; on change (blur/Enter) the
+  // field is emptied so the DOM no longer holds it.
+  ui.key.addEventListener("input", () => {
+    keys.set(provider(), ui.key.value);
+    refreshKeyState();
+  });
   ui.key.addEventListener("change", takeKey);
   ui.remember.addEventListener("change", () => {
+    const on = ui.remember.checked;
+    keys.remember(provider(), on);
     takeKey();
-    keys.remember(provider(), ui.remember.checked);
-    refreshKeyState();
   });
   ui.forget.addEventListener("click", () => {
     keys.forget(provider());
