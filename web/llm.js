@@ -923,8 +923,12 @@ export function mountLlmPanel(root, hooks) {
 // ---------------------------------------------------------------------------
 // Page adapter: material, vault and rehydration from the page's worker
 
-/** Placeholders as the redactor writes them (`__REDACTED_POSTGRES_PASSWORD_1__`). */
-const PLACEHOLDER = /__REDACTED_[A-Z0-9_]*?_\d+__/g;
+/**
+ * Placeholders as the redactor writes them: `__REDACTED_POSTGRES_PASSWORD_1__`,
+ * and in `Secret.data` their base64 (which always starts with
+ * `X19SRURBQ1RF`, the base64 of `__REDACTE`).
+ */
+const PLACEHOLDER = /__REDACTED_[A-Z0-9_]*?_\d+__|X19SRURBQ1RF[A-Za-z0-9+/]*={0,2}/g;
 
 function placeholdersOf(redaction) {
   const found = new Set();
@@ -932,7 +936,16 @@ function placeholdersOf(redaction) {
     if (finding?.placeholder) found.add(finding.placeholder);
   }
   for (const file of redaction?.files ?? []) {
-    for (const match of String(file.redacted ?? "").matchAll(PLACEHOLDER)) found.add(match[0]);
+    for (const [token] of String(file.redacted ?? "").matchAll(PLACEHOLDER)) {
+      found.add(token);
+      if (token.startsWith("X19SRURBQ1RF")) {
+        try {
+          found.add(atob(token)); // the decoded placeholder maps to the decoded secret
+        } catch {
+          // not valid base64 after all
+        }
+      }
+    }
   }
   return [...found];
 }
