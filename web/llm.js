@@ -784,6 +784,9 @@ export function mountLlmPanel(root, hooks) {
     ui.baseUrlRow.hidden = !local;
     ui.localNote.hidden = !local;
     if (local && !ui.baseUrl.value) ui.baseUrl.value = PROVIDERS[id].defaultBaseUrl;
+    // Show the provider's default model, unless the user typed their own.
+    const defaults = Object.values(PROVIDERS).map((p) => p.defaultModel);
+    if (!ui.model.value || defaults.includes(ui.model.value)) ui.model.value = PROVIDERS[id].defaultModel;
     ui.model.placeholder = PROVIDERS[id].defaultModel;
     ui.key.value = "";
     refreshKeyState();
@@ -932,8 +935,8 @@ const PLACEHOLDER = /__REDACTED_[A-Z0-9_]*?_\d+__|X19SRURBQ1RF[A-Za-z0-9+/]*={0,
 
 function placeholdersOf(redaction) {
   const found = new Set();
-  for (const finding of redaction?.findings ?? []) {
-    if (finding?.placeholder) found.add(finding.placeholder);
+  for (const secret of [...(redaction?.secrets ?? []), ...(redaction?.findings ?? [])]) {
+    if (secret?.placeholder) found.add(secret.placeholder);
   }
   for (const file of redaction?.files ?? []) {
     for (const [token] of String(file.redacted ?? "").matchAll(PLACEHOLDER)) {
