@@ -118,7 +118,9 @@ async function loadPage(page, text) {
   await expect(page.getByTestId("finding").first()).toBeVisible({ timeout: 30_000 });
   if (text !== undefined) {
     await page.getByTestId("input").fill(text);
-    await expect(page.getByTestId("redacted")).toContainText("__REDACTED_", { timeout: 30_000 });
+    // Wait until this text (not the example) is analyzed and redacted.
+    await expect(page.locator("html")).toHaveAttribute("data-analyzed", String(text.length), { timeout: 30_000 });
+    await expect(page.getByTestId("redacted")).toContainText("__REDACTED_PRIVATE_KEY_", { timeout: 30_000 });
   }
 }
 
@@ -236,13 +238,15 @@ test.describe("explain with your LLM", () => {
     await expect(page.getByTestId("llm-enable")).not.toBeChecked();
     await expect(page.getByTestId("llm-send")).toBeDisabled();
     // A full flow with the feature off: every strategy, the redacted view.
+    await page.locator("#tab-fix").click();
     const strategies = await page.getByTestId("strategy").locator("option").evaluateAll((os) => os.map((o) => o.value));
     for (const value of strategies) {
       await page.getByTestId("strategy").selectOption(value);
       await expect(page.getByTestId("diff")).not.toBeEmpty();
     }
+    await page.locator("#tab-redacted").click();
     await page.getByTestId("input").fill(HEAVY);
-    await expect(page.getByTestId("redacted")).toContainText("__REDACTED_", { timeout: 30_000 });
+    await expect(page.getByTestId("redacted")).toContainText("__REDACTED_PRIVATE_KEY_", { timeout: 30_000 });
     // Opened, enabled, key typed, preview shown — but never confirmed.
     await preview(page, { provider: "openai" });
     await preview(page, { provider: "anthropic" });

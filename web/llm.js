@@ -758,6 +758,7 @@ export function mountLlmPanel(root, hooks) {
   }
 
   function invalidate() {
+    if (prepared) setStatus("The input changed: preview the request again.");
     prepared = null;
     ui.preview.textContent = "";
     ui.previewTarget.textContent = "";
