@@ -8,7 +8,7 @@
 import { call, ready } from "./core.js";
 import { Editor } from "./editor.js";
 import { copyText, download, el, renderDiff, renderDocs } from "./render.js";
-import { state, update } from "./state.js";
+import { state, subscribe, update } from "./state.js";
 
 const $ = (id) => document.getElementById(id);
 const SEVERITIES = [
@@ -581,3 +581,7 @@ ready.then(
     $("findings-summary").textContent = "The analyzer failed to load. Reload the page; if it persists, open DevTools → Console.";
   },
 );
+
+// The optional "Explain with your LLM" panel (web/llm.js): collapsed and off until the user opts in.
+// Loaded after this module so it never delays the editor.
+import("./llm.js").then(({ mountLlm }) => mountLlm($("llm-slot"), { call, state, subscribe }));

@@ -16,20 +16,20 @@ import {
   localOrigin,
   buildPrompt,
   PROVIDERS,
-} from "../web/llm.js";
+} from "../../web/llm.js";
 
 const here = new URL(".", import.meta.url);
 const read = (path) => readFileSync(new URL(path, here), "utf8");
 
-const EXAMPLE = read("../examples/seed-conflict.yaml");
+const EXAMPLE = read("../../examples/seed-conflict.yaml");
 /** Every secret of the page's preloaded example. */
 const EXAMPLE_SECRETS = {
   "postgres-password": "Sup3rS3cret-Pg",
   "aws-access-key-id": "AKIAQ3EGRZ7XB4HV2KPD",
   "aws-secret-access-key": "9dKq2hX8vR+fT4mW1nZ7pL0sY3bC6eJ5aG8uN2xQ",
 };
-const HEAVY = read("llm/secret-heavy.yaml");
-const HEAVY_SECRETS = JSON.parse(read("llm/secret-heavy.secrets.json"));
+const HEAVY = read("../llm/secret-heavy.yaml");
+const HEAVY_SECRETS = JSON.parse(read("../llm/secret-heavy.secrets.json"));
 const PLACEHOLDER = /__REDACTED_[A-Z0-9_]*?_\d+__/;
 
 const KEY = "sk-test-meshmend-0123456789abcdef";
@@ -125,6 +125,7 @@ async function loadPage(page, text) {
 }
 
 async function openPanel(page) {
+  await expect(page.locator("#llm-slot")).toBeVisible(); // llm.js mounted
   const panel = page.locator("#llm-panel");
   if (!(await panel.evaluate((d) => d.open))) await panel.locator("summary").click();
   await page.getByTestId("llm-enable").check();
@@ -177,7 +178,7 @@ function expectNoSecrets(text, secrets, what) {
 
 test.describe("llm.js units", () => {
   test("allowed origins are exactly the page CSP's connect-src", () => {
-    const html = read("../web/index.html");
+    const html = read("../../web/index.html");
     const csp = html.match(/http-equiv="Content-Security-Policy" content="([^"]+)"/)[1];
     const connect = csp.split(";").map((d) => d.trim().split(/\s+/)).find(([name]) => name === "connect-src");
     expect(connect.slice(1).filter((s) => s !== "'self'").sort()).toEqual([...ALLOWED_ORIGINS].sort());
@@ -484,6 +485,27 @@ test.describe("explain with your LLM", () => {
     await page.getByTestId("llm-cancel").click();
     await expect(errorBox(page)).toHaveAttribute("data-kind", "cancelled");
     expect(routed).toHaveLength(2);
+  });
+
+  test("the offline single file (file://) carries the panel and calls the provider only after consent", async ({ browser }) => {
+    const context = await browser.newContext();
+    const requests = watchLlm(context);
+    const routed = await mockLlm(context, () => ({ sse: ["from file://"] }));
+    const page = await context.newPage();
+    const errors = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    await page.goto(new URL("../../dist/meshmend.html", import.meta.url).href);
+    await expect(page.getByTestId("finding").first()).toBeVisible({ timeout: 30_000 });
+    await expect(page.getByTestId("llm-enable")).not.toBeChecked();
+    expect(requests).toEqual([]);
+    const body = await explain(page, { provider: "openai" });
+    await expect(output(page)).toHaveText("from file://");
+    expect(routed).toHaveLength(1);
+    expect(routed[0].body).toBe(body);
+    expect(routed[0].headers.origin).toBe("null"); // an opaque origin: no page URL leaks
+    expectNoSecrets(body, EXAMPLE_SECRETS, "file:// body");
+    expect(errors).toEqual([]);
+    await context.close();
   });
 
   test("an endpoint outside the CSP is refused with the reason", async ({ page, context }) => {
