@@ -7,7 +7,7 @@
 
 import { call, ready } from "./core.js";
 import { Editor } from "./editor.js";
-import { copyText, download, el, renderDiff, renderDocs } from "./render.js";
+import { copyText, download, el, inline, renderDiff, renderDocs } from "./render.js";
 import { state, subscribe, update } from "./state.js";
 
 const $ = (id) => document.getElementById(id);
@@ -202,14 +202,15 @@ function renderFinding(finding) {
               { type: "button", class: "link", onclick: () => reveal(r) },
               `${r.file}:${r.line}:${r.column}`,
             ),
-            ` ${r.message}`,
+            " ",
+            ...inline(r.message),
           ),
         ),
       ),
     );
   }
-  if (finding.note) details.push(el("p", { class: "note" }, finding.note));
-  if (finding.help) details.push(el("p", { class: "help" }, `Fix: ${finding.help}`));
+  if (finding.note) details.push(el("p", { class: "note" }, ...inline(finding.note)));
+  if (finding.help) details.push(el("p", { class: "help" }, "Fix: ", ...inline(finding.help)));
   return el(
     "li",
     {
@@ -230,7 +231,7 @@ function renderFinding(finding) {
         el("span", { class: "rule-name" }, finding.name),
         finding.fix_available ? el("span", { class: "fixable", title: "A mechanical fix exists (Fix tab)" }, "fixable") : null,
       ),
-      el("span", { class: "message" }, finding.message),
+      el("span", { class: "message" }, ...inline(finding.message)),
       el("span", { class: "location" }, location),
     ),
     details.length ? el("div", { class: "details" }, details) : null,
@@ -327,16 +328,18 @@ function renderFix() {
   const box = $("verification");
   box.className = `verification ${verification.ok ? "ok" : "bad"}`;
   box.replaceChildren(
+    ...[
     el("strong", {}, verification.ok ? "✓ Verified: " : "✗ Not verified: "),
-    verification.message,
+    ...inline(verification.message),
     verification.remaining?.length
       ? el("ul", {}, verification.remaining.map((d) => el("li", {}, `${d.code} ${d.name} at ${d.file}:${d.line}:${d.column}: ${d.message}`)))
       : null,
     verification.rejected?.length
       ? el("ul", {}, verification.rejected.map((r) => el("li", {}, `Left out: ${r.title} — ${r.reason}`)))
       : null,
+    ].filter(Boolean),
   );
-  $("fix-changes").replaceChildren(...(fix.changes ?? []).map((c) => el("li", {}, el("strong", {}, c.title), c.detail ? ` — ${c.detail}` : "")));
+  $("fix-changes").replaceChildren(...(fix.changes ?? []).map((c) => el("li", {}, el("strong", {}, ...inline(c.title)), ...(c.detail ? [" — ", ...inline(c.detail)] : []))));
   if (view.diff) renderDiff($("diff"), view.diff);
   else $("diff").textContent = "No changes needed.";
   fillFileSelect($("patched-file"), view.files.map((f) => `${f.path} (${f.status})`));

@@ -72,7 +72,8 @@ export function renderDocs(container, markdown) {
   container.replaceChildren(...out);
 }
 
-function inline(text) {
+/** Text with `backtick` spans as <code> elements (as DOM nodes, never HTML). */
+export function inline(text) {
   return text.split(/(`[^`]+`)/).map((part) =>
     part.startsWith("`") && part.endsWith("`") && part.length > 1 ? el("code", {}, part.slice(1, -1)) : part,
   );

@@ -220,6 +220,13 @@ test("screenshots: light and dark, laptop and phone", async ({ browser }, testIn
       const path = `test-results/screenshots/${device}-${colorScheme}.png`;
       await page.screenshot({ path, fullPage: device === "phone" });
       await testInfo.attach(`${device}-${colorScheme}`, { path, contentType: "image/png" });
+      if (device === "laptop" && (await capabilities(page)).has("fix")) {
+        await page.getByRole("tab", { name: "Fix" }).click();
+        await expect(page.getByTestId("diff")).not.toBeEmpty();
+        const fixPath = `test-results/screenshots/${device}-${colorScheme}-fix.png`;
+        await page.screenshot({ path: fixPath });
+        await testInfo.attach(`${device}-${colorScheme}-fix`, { path: fixPath, contentType: "image/png" });
+      }
       await context.close();
     }
   }

@@ -1,6 +1,7 @@
 //! Rules over a [`Bundle`]: the `Rule` contract, the context rules read, and
 //! [`analyze`], which runs them all.
 
+#[cfg(feature = "istio-compat")]
 pub mod compat;
 pub(crate) mod hosts;
 pub mod rules;
@@ -99,8 +100,10 @@ pub trait Rule: Sync {
 /// Runs every rule and returns findings sorted by file, position and code.
 ///
 /// With [`AnalyzeOptions::istio_compat`] it reports what `istioctl analyze`
-/// would instead (see [`compat`]).
+/// would instead (see `compat`; needs the default `istio-compat` feature,
+/// without which the option is ignored).
 pub fn analyze(bundle: &Bundle, options: &AnalyzeOptions) -> Vec<Diagnostic> {
+    #[cfg(feature = "istio-compat")]
     if options.istio_compat {
         return compat::analyze(bundle, options);
     }
