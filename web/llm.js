@@ -329,9 +329,18 @@ export function findLeaks(body, vault) {
   (vault ?? []).forEach((entry, index) => {
     const secret = typeof entry === "string" ? entry : entry?.secret;
     if (typeof secret !== "string" || secret.length === 0) return;
-    const forms = new Set([secret, JSON.stringify(secret).slice(1, -1), asciiJson(secret)]);
+    // A multi-line secret (a PEM key) also counts as leaked when any one of
+    // its key-material lines (16+ base64 characters; not the BEGIN/END armor,
+    // which the redactor keeps) shows up alone, e.g. re-indented elsewhere.
+    const lines = secret.includes("\n")
+      ? secret.split(/\r?\n/).map((l) => l.trim()).filter((l) => /^[A-Za-z0-9+/=_-]{16,}$/.test(l))
+      : [];
+    const parts = [secret, ...lines];
+    const forms = new Set(parts.flatMap((p) => [p, JSON.stringify(p).slice(1, -1), asciiJson(p)]));
+    const raw = new Set(parts);
     const hit =
-      [...forms].some((form) => body.includes(form)) || decoded.some((s) => s.includes(secret));
+      [...forms].some((form) => body.includes(form)) ||
+      decoded.some((s) => [...raw].some((part) => s.includes(part)));
     if (hit) leaks.push(typeof entry === "object" && entry.placeholder ? entry.placeholder : `#${index + 1}`);
   });
   return leaks;
@@ -1005,12 +1014,18 @@ export function mountLlm(slot, { call, state, subscribe }) {
 
   async function vault() {
     const source = lastRedaction ?? (await redaction());
-    const entries = [];
-    for (const placeholder of placeholdersOf(source)) {
-      const { result: secret } = await call("rehydrate", placeholder);
-      if (typeof secret === "string" && secret !== placeholder) entries.push({ placeholder, secret });
+    const placeholders = placeholdersOf(source);
+    // One worker round trip for all placeholders (joined by NUL, which no
+    // placeholder contains); per placeholder only if a secret itself held a NUL.
+    const { result: joined } = await call("rehydrate", placeholders.join("\u0000"));
+    let secrets = String(joined).split("\u0000");
+    if (secrets.length !== placeholders.length) {
+      secrets = [];
+      for (const placeholder of placeholders) secrets.push((await call("rehydrate", placeholder)).result);
     }
-    return entries;
+    return placeholders
+      .map((placeholder, i) => ({ placeholder, secret: secrets[i] }))
+      .filter(({ placeholder, secret }) => typeof secret === "string" && secret !== placeholder);
   }
 
   const rehydrate = async (text) => (await call("rehydrate", text)).result;

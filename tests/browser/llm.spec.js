@@ -193,6 +193,8 @@ test.describe("llm.js units", () => {
     expect(findLeaks('{"a":"pa\\u0022ss\\\\w\\u00f6rd\\n2"}', vault)).toHaveLength(1);
     expect(findLeaks(JSON.stringify({ a: "__REDACTED_PASSWORD_1__" }), vault)).toEqual([]);
     expect(findLeaks("{}", ["", null])).toEqual([]);
+    const pem = "-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIG1TUHM+zjNblHmMLp2n6TpxRP6N\n-----END EC PRIVATE KEY-----";
+    expect(findLeaks(JSON.stringify({ a: "  MHcCAQEEIG1TUHM+zjNblHmMLp2n6TpxRP6N\n" }), [pem])).toEqual(["#1"]);
   });
 
   test("SSE events split across chunks and CRLF are reassembled", () => {
@@ -347,6 +349,27 @@ test.describe("explain with your LLM", () => {
     await page.waitForTimeout(200);
     expect(requests).toEqual([]);
     expect(routed).toEqual([]);
+  });
+
+  test("the guard knows every secret of the secret-heavy fixture", async ({ page, context }) => {
+    const requests = watchLlm(context);
+    await loadPage(page, HEAVY);
+    await openPanel(page);
+    await page.getByTestId("llm-key").fill(KEY);
+    for (const [name, secret] of Object.entries(HEAVY_SECRETS)) {
+      // Bypass the redactor for this one secret: put its original input line
+      // back into the material (the line holds the whole value the vault knows).
+      const line = HEAVY.split("\n").find((l) => l.includes(secret));
+      await page.evaluate((value) => {
+        window.__meshmendLlmTest = {
+          tamperMaterial: (m) => ({ ...m, files: [...m.files, { name: "leak.txt", text: value }] }),
+        };
+      }, line);
+      await page.getByTestId("llm-send").click();
+      await expect(errorBox(page), name).toHaveAttribute("data-kind", "guard");
+      await expect(errorBox(page), name).not.toContainText(secret);
+    }
+    expect(requests).toEqual([]);
   });
 
   test("the key is never stored: not in storage, cookies or the URL, before or after reload", async ({ page, context }) => {
