@@ -19,7 +19,7 @@ cargo build -p "$crate" --profile wasm --target "$target" ${MESHMEND_WASM_FEATUR
 
 log "wasm-bindgen --target web --out-dir $out"
 rm -rf "$out"
-wasm-bindgen --target web --out-dir "$out" "target/$target/wasm/$crate.wasm"
+wasm-bindgen --target web --out-dir "$out" "${CARGO_TARGET_DIR:-target}/$target/wasm/$crate.wasm"
 
 # wasm-opt: npm `binaryen` (pinned in package.json) first. A system wasm-opt
 # is used only when it is version 116 or newer: Debian bookworm's binaryen 108
