@@ -231,3 +231,34 @@ test("screenshots: light and dark, laptop and phone", async ({ browser }, testIn
     }
   }
 });
+
+test("several opened files keep their names in findings and diffs; shortcuts work", async ({ page }) => {
+  await page.goto("/");
+  await waitAnalyzed(page, EXAMPLE.length);
+  const [gateways, rest] = EXAMPLE.split("---\napiVersion: networking.istio.io/v1beta1\nkind: VirtualService");
+  const second = `apiVersion: networking.istio.io/v1beta1\nkind: VirtualService${rest}`;
+  await page.getByTestId("file-input").setInputFiles([
+    { name: "gateways.yaml", mimeType: "application/yaml", buffer: Buffer.from(gateways) },
+    { name: "services.yaml", mimeType: "application/yaml", buffer: Buffer.from(second) },
+  ]);
+  await waitAnalyzed(page, gateways.length + second.length);
+  await expect(page.locator(".file-tab")).toHaveText(["gateways.yaml", "services.yaml"]);
+  const locations = await page.locator('[data-testid="finding"] .location').allTextContents();
+  expect(locations.length).toBeGreaterThan(0);
+  expect(locations.every((l) => /^(gateways|services)\.yaml:\d+:\d+$/.test(l))).toBe(true);
+  const caps = await capabilities(page);
+  if (caps.has("fix")) {
+    const diff = await page.getByTestId("diff").textContent();
+    expect(diff).toContain("--- a/gateways.yaml");
+    expect(diff).not.toContain("seed-conflict.yaml");
+  }
+  // `?` opens the help (outside text fields); Ctrl+S downloads.
+  await page.locator("body").click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press("?");
+  await expect(page.locator("#help-dialog")).toBeVisible();
+  await expect(page.locator("#rule-index li").first()).toContainText("MM001");
+  await page.keyboard.press("Escape");
+  const download = page.waitForEvent("download");
+  await page.keyboard.press("ControlOrMeta+s");
+  expect((await download).suggestedFilename()).toMatch(/\.ya?ml$/);
+});
