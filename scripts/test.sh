@@ -12,6 +12,8 @@ log "cargo clippy --all-targets -- -D warnings"
 cargo clippy --workspace --all-targets -- -D warnings
 log "cargo test"
 CI=true cargo test --workspace
+log "cargo doc (warnings are errors)"
+RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --workspace
 
 # --- browser product (web issue)
 log "cargo clippy -p meshmend_wasm --target wasm32-unknown-unknown -- -D warnings"

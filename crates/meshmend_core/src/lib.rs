@@ -2,7 +2,7 @@
 //! resolve by dropping configuration, redact secrets, and compute minimal fixes.
 //!
 //! Pipeline: text → [`parse`](parse::parse) (span-carrying YAML trees, with limits) →
-//! [`Bundle`] (resources and typed views) → [`analyze`] (one [`Rule`] per file
+//! [`Bundle`] (resources and typed views) → [`analyze()`] (one [`Rule`] per file
 //! under `analyze/rules`) → [`Diagnostic`]s. Everything is a byte [`Span`];
 //! line/column is computed at the edges with [`LineIndex`].
 //!
