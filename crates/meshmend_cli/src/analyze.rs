@@ -9,10 +9,10 @@ use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{Context as _, bail};
-use meshmend_core::{AnalyzeOptions, Bundle, Limits, LoadOptions, Severity};
+use anyhow::bail;
+use meshmend_core::{AnalyzeOptions, Limits, Severity};
 
-use crate::input::read_inputs;
+use crate::input::{load_bundle, read_inputs};
 use crate::output::{self, Locator, Summary};
 
 /// Output format.
@@ -88,14 +88,7 @@ pub(crate) fn parse_port_range(text: &str) -> Result<(i64, i64), String> {
 pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let limits = Limits::default();
     let files = read_inputs(&args.paths, limits.max_input_bytes)?;
-    let bundle = Bundle::load(
-        files,
-        LoadOptions {
-            default_namespace: args.namespace.clone(),
-            limits,
-        },
-    )
-    .context("input refused")?;
+    let bundle = load_bundle(files, &args.namespace, limits)?;
     let options = AnalyzeOptions {
         nodeport_range: args.nodeport_range,
         istio_compat: args.istio_compat,

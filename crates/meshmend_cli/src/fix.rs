@@ -14,9 +14,9 @@ use anyhow::{Context, bail};
 use meshmend_core::refactor::{
     FileStatus, FixOptions, FixOutcome, NodePortMode, Strategy, fix as plan_fix,
 };
-use meshmend_core::{AnalyzeOptions, Bundle, Diagnostic, Limits, LineIndex, LoadOptions};
+use meshmend_core::{AnalyzeOptions, Diagnostic, Limits, LineIndex};
 
-use crate::input::read_inputs;
+use crate::input::{load_bundle, read_inputs};
 
 /// How conflicts are resolved.
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]
@@ -85,14 +85,7 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
     if args.write && files.iter().any(|f| f.name == "-") {
         bail!("--write cannot write to stdin; pass file paths, or use --format diff or manifest");
     }
-    let bundle = Bundle::load(
-        files,
-        LoadOptions {
-            default_namespace: args.namespace.clone(),
-            limits,
-        },
-    )
-    .context("input refused")?;
+    let bundle = load_bundle(files, &args.namespace, limits)?;
     let options = FixOptions {
         strategy: match args.strategy {
             StrategyArg::Consolidate => Strategy::Consolidate,

@@ -9,7 +9,7 @@ use std::io::{IsTerminal, Read};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
-use meshmend_core::SourceFile;
+use meshmend_core::{Bundle, Limits, LoadOptions, SourceFile};
 
 /// Reads every input path (`-` is stdin) into source files, in a stable order.
 ///
@@ -162,6 +162,19 @@ fn walk(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
         }
     }
     Ok(found)
+}
+
+/// Parses the inputs into a bundle; resources without a namespace get `namespace`.
+pub(crate) fn load_bundle(
+    files: Vec<SourceFile>,
+    namespace: &str,
+    limits: Limits,
+) -> anyhow::Result<Bundle> {
+    let options = LoadOptions {
+        default_namespace: namespace.to_string(),
+        limits,
+    };
+    Bundle::load(files, options).context("input refused")
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! Typed views over Istio `Gateway` and `VirtualService` (v1alpha3, v1beta1, v1).
 
 use super::tree::NodeRef;
-use super::{Labels, Resource, read_labels};
+use super::{Labels, Resource, read_labels, spanned_str, spanned_u32};
 use crate::span::{Span, Spanned};
 
 /// A server's protocol, classified the way istiod's `protocol` package does.
@@ -219,19 +219,11 @@ impl Gateway {
     }
 }
 
-fn spanned_str(node: Option<NodeRef<'_>>) -> Option<Spanned<String>> {
-    let node = node?;
-    Some(Spanned::new(node.as_str()?.to_string(), node.span()))
-}
-
 fn read_server(index: usize, node: NodeRef<'_>) -> Server {
     let node = node.resolve();
     let port = node.get("port").map(|p| ServerPort {
         span: p.span(),
-        number: p.get("number").and_then(|n| {
-            let value = u32::try_from(n.as_i64()?).ok()?;
-            Some(Spanned::new(value, n.span()))
-        }),
+        number: spanned_u32(p.get("number")),
         name: spanned_str(p.get("name")),
         protocol: spanned_str(p.get("protocol")),
     });

@@ -3,7 +3,7 @@
 //! render a Service and a Deployment, so they become both here).
 
 use super::tree::NodeRef;
-use super::{Labels, Model, Resource, read_labels};
+use super::{Labels, Model, Resource, read_labels, spanned_str, spanned_u32};
 use crate::span::{Span, Spanned};
 
 /// Synthetic kind for a recognised Helm values file.
@@ -203,19 +203,9 @@ impl Secret {
     }
 }
 
-fn spanned_str(node: Option<NodeRef<'_>>) -> Option<Spanned<String>> {
-    let node = node?;
-    Some(Spanned::new(node.as_str()?.to_string(), node.span()))
-}
-
 fn read_port(node: NodeRef<'_>) -> ServicePort {
     let node = node.resolve();
-    let number = |key: &str| {
-        node.get(key).and_then(|n| {
-            let value = u32::try_from(n.as_i64()?).ok()?;
-            Some(Spanned::new(value, n.span()))
-        })
-    };
+    let number = |key: &str| spanned_u32(node.get(key));
     ServicePort {
         span: node.span(),
         name: spanned_str(node.get("name")),

@@ -253,6 +253,19 @@ fn collect_resources(
     });
 }
 
+/// A scalar's string value with its span.
+pub(crate) fn spanned_str(node: Option<NodeRef<'_>>) -> Option<Spanned<String>> {
+    let node = node?;
+    Some(Spanned::new(node.as_str()?.to_string(), node.span()))
+}
+
+/// A scalar read as a port-sized number (`u32`) with its span.
+pub(crate) fn spanned_u32(node: Option<NodeRef<'_>>) -> Option<Spanned<u32>> {
+    let node = node?;
+    let value = u32::try_from(node.as_i64()?).ok()?;
+    Some(Spanned::new(value, node.span()))
+}
+
 /// Reads a `key: value` string map (labels, selectors) with string values.
 pub fn read_labels(node: Option<NodeRef<'_>>) -> Labels {
     node.into_iter()
