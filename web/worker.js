@@ -38,13 +38,55 @@ const ready = (async () => {
 })();
 
 // Each op maps to one wasm export; ops the build lacks report that plainly.
+// The page speaks in `{name, text}` files and option objects; the wasm takes
+// plain strings and numbers (no deserializer in the module: see input_files
+// in crates/meshmend_wasm/src/lib.rs), so the objects are taken apart here.
+//   analyze(files, {namespace?, nodeport_range?: [min, max]})
+//   fix(files, {strategy?, nodeport?, namespace?, nodeport_range?})
 const ops = {
-  analyze: (files, options) => core.analyze(files, options),
-  redact: (files) => call("redact", files),
+  analyze: (files, options = {}) => core.analyze(...fileArgs(files), ...pageArgs(options)),
+  redact: (files) => call("redact", ...fileArgs(files)),
   rehydrate: (text) => call("rehydrate", text),
-  fix: (files, options) => call("fix", files, options),
+  fix: (files, options = {}) =>
+    call("fix", ...fileArgs(files), optionalString(options.strategy, "strategy"),
+      optionalString(options.nodeport, "nodeport"), ...pageArgs(options)),
   strategies: () => call("strategies"),
 };
+
+/** `[{name, text}]` → `[names, texts]`; anything else is a clear error. */
+function fileArgs(files) {
+  if (!Array.isArray(files)) throw new Error("files must be [{name, text}]");
+  const names = [];
+  const texts = [];
+  for (const file of files) {
+    if (typeof file?.name !== "string" || typeof file?.text !== "string") {
+      throw new Error("files must be [{name, text}] with string name and text");
+    }
+    names.push(file.name);
+    texts.push(file.text);
+  }
+  return [names, texts];
+}
+
+/** `{namespace, nodeport_range}` → `[namespace, min, max]` (undefined when unset). */
+function pageArgs({ namespace, nodeport_range: range } = {}) {
+  let min;
+  let max;
+  if (range !== undefined && range !== null) {
+    const valid = (n) => Number.isInteger(n) && n >= 0 && n <= 65535;
+    if (!Array.isArray(range) || range.length !== 2 || !range.every(valid)) {
+      throw new Error("nodeport_range must be [min, max], whole numbers from 0 to 65535");
+    }
+    [min, max] = range;
+  }
+  return [optionalString(namespace, "namespace"), min, max];
+}
+
+function optionalString(value, what) {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== "string") throw new Error(`${what} must be a string`);
+  return value;
+}
 
 function call(name, ...args) {
   if (typeof core[name] !== "function") throw new Error(`${name} is not in this build`);

@@ -3,6 +3,7 @@
 //! Untouched bytes are copied verbatim, so comments, key order, quoting and
 //! indentation survive by construction.
 
+use crate::sort;
 use crate::span::Span;
 
 /// Replace `span` with `content` ("" deletes; an empty span inserts).
@@ -62,7 +63,7 @@ impl Fix {
         applicability: Applicability,
         mut edits: Vec<Edit>,
     ) -> Self {
-        edits.sort_by_key(|e| (e.span.start, e.span.end));
+        sort::by_key(&mut edits, |e| (e.span.start, e.span.end));
         Self {
             title: title.into(),
             applicability,
@@ -102,7 +103,7 @@ pub fn apply<'a>(
     min: Applicability,
 ) -> Applied {
     let mut fixes: Vec<&Fix> = fixes.into_iter().collect();
-    fixes.sort_by_key(|f| f.span().map(|s| (s.start, s.end)));
+    sort::by_key(&mut fixes, |f| f.span().map(|s| (s.start, s.end)));
     let mut out = String::with_capacity(source.len());
     let mut copied_to = 0;
     let mut last_end: Option<usize> = None;

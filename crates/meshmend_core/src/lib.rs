@@ -30,6 +30,7 @@ pub mod model;
 pub mod parse;
 pub mod redact;
 pub mod refactor;
+pub mod sort;
 pub mod span;
 
 pub use analyze::{AnalyzeOptions, Context, Rule, all_rules, analyze, find_rule};

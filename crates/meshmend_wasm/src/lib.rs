@@ -14,17 +14,17 @@
 use std::cell::RefCell;
 
 use meshmend_core::refactor::{self, FileStatus, FixOptions, FixOutcome, NodePortMode, Strategy};
+use meshmend_core::sort;
 use meshmend_core::{
     AnalyzeOptions, Bundle, Diagnostic, LineIndex, LoadOptions, ResourceRef, Severity, SourceFile,
     Span, Vault,
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &'static str = r#"
 export interface InputFile { name: string; text: string }
-export interface AnalyzeOptionsJs { namespace?: string; nodeport_range?: [number, number] }
 export interface Location {
   file: string; file_index: number;
   line: number; column: number; end_line: number; end_column: number;
@@ -52,8 +52,6 @@ export interface SecretFound extends Location { rule: string; family: string; pl
 export interface RedactReport {
   files: RedactedFile[]; secrets: SecretFound[]; families: { family: string; count: number }[];
 }
-export interface FixOptionsJs { strategy?: "consolidate" | "isolate" | "renumber"; nodeport?: "pick" | "auto";
-  namespace?: string; nodeport_range?: [number, number] }
 export interface PatchedFile { path: string; status: "modified" | "added" | "deleted" | "unchanged"; patched: string | null }
 export interface FixView { diff: string; files: PatchedFile[] }
 export interface FixReport {
@@ -74,7 +72,7 @@ pub fn start() {
 }
 
 /// One input file as the page sends it.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug)]
 pub struct InputFile {
     /// Display name (the dropped file's name, or `input.yaml` for a paste).
     pub name: String,
@@ -83,8 +81,7 @@ pub struct InputFile {
 }
 
 /// Page-side analysis settings (all optional).
-#[derive(Clone, Debug, Default, Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default)]
 pub struct PageOptions {
     /// Namespace for resources that do not set one (default `default`).
     pub namespace: Option<String>,
@@ -442,7 +439,9 @@ pub fn redact_report(files: &[SourceFile]) -> RedactReport {
             }),
         }
     }
-    families.sort_by(|a, b| b.count.cmp(&a.count).then(a.family.cmp(b.family)));
+    sort::by(&mut families, |a, b| {
+        b.count.cmp(&a.count).then(a.family.cmp(b.family))
+    });
     RedactReport {
         secrets: redaction
             .findings
@@ -475,15 +474,13 @@ pub fn rehydrate_text(text: &str) -> String {
 // ------------------------------------------------------------------ fix
 
 /// Page-side fix settings (all optional).
-#[derive(Clone, Debug, Default, Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default)]
 pub struct PageFixOptions {
     /// `consolidate` (default), `isolate` or `renumber`.
     pub strategy: Option<String>,
     /// `pick` (default) or `auto`.
     pub nodeport: Option<String>,
     /// Analysis settings.
-    #[serde(flatten)]
     pub page: PageOptions,
 }
 
@@ -669,25 +666,69 @@ fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
         .map_err(|e| JsError::new(&e.to_string()))
 }
 
-fn from_js<T: for<'de> Deserialize<'de>>(value: JsValue, what: &str) -> Result<T, JsError> {
-    serde_wasm_bindgen::from_value(value).map_err(|e| JsError::new(&format!("{what}: {e}")))
+/// The files of one call: wasm-bindgen passes the names and texts as two
+/// string arrays (`worker.js` splits the `{name, text}` objects). No serde
+/// `Deserialize` on the way in: serde-wasm-bindgen's deserializer and the
+/// float formatting its errors pull in cost ~20 KB of the gzipped module.
+fn input_files(names: Vec<String>, texts: Vec<String>) -> Result<Vec<InputFile>, JsError> {
+    if names.len() != texts.len() {
+        return Err(JsError::new(&format!(
+            "files: {} names but {} texts",
+            names.len(),
+            texts.len()
+        )));
+    }
+    Ok(names
+        .into_iter()
+        .zip(texts)
+        .map(|(name, text)| InputFile { name, text })
+        .collect())
 }
 
-/// Analyzes `files` (`[{name, text}]`) and returns an `AnalyzeReport`.
+/// Analysis settings from the optional arguments; `nodeport_min` and
+/// `nodeport_max` come together or not at all.
+fn page_options(
+    namespace: Option<String>,
+    nodeport_min: Option<u32>,
+    nodeport_max: Option<u32>,
+) -> Result<PageOptions, JsError> {
+    let nodeport_range = match (nodeport_min, nodeport_max) {
+        (None, None) => None,
+        (Some(min), Some(max)) if min <= max => Some((i64::from(min), i64::from(max))),
+        (Some(min), Some(max)) => {
+            return Err(JsError::new(&format!(
+                "nodeport range {min}-{max}: the minimum is above the maximum"
+            )));
+        }
+        _ => {
+            return Err(JsError::new(
+                "nodeport range: give both the minimum and the maximum",
+            ));
+        }
+    };
+    Ok(PageOptions {
+        namespace,
+        nodeport_range,
+    })
+}
+
+/// Analyzes the files (`names[i]`, `texts[i]`) and returns an `AnalyzeReport`.
+/// `namespace` is the default namespace; `nodeport_min`/`nodeport_max` the
+/// valid nodePort range (default 30000–32767).
 ///
-/// Fails (throws) only when the input breaks a whole-input limit (size);
-/// YAML syntax errors are findings (`yaml-syntax`), not failures.
+/// Fails (throws) only on bad arguments or when the input breaks a
+/// whole-input limit (size); YAML syntax errors are findings
+/// (`yaml-syntax`), not failures.
 #[wasm_bindgen(unchecked_return_type = "AnalyzeReport")]
 pub fn analyze(
-    #[wasm_bindgen(unchecked_param_type = "InputFile[]")] files: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "AnalyzeOptionsJs | undefined")] options: JsValue,
+    names: Vec<String>,
+    texts: Vec<String>,
+    namespace: Option<String>,
+    nodeport_min: Option<u32>,
+    nodeport_max: Option<u32>,
 ) -> Result<JsValue, JsError> {
-    let files: Vec<InputFile> = from_js(files, "files must be [{name, text}]")?;
-    let options: PageOptions = if options.is_undefined() || options.is_null() {
-        PageOptions::default()
-    } else {
-        from_js(options, "invalid options")?
-    };
+    let files = input_files(names, texts)?;
+    let options = page_options(namespace, nodeport_min, nodeport_max)?;
     to_js(&analyze_report(files, &options)?)
 }
 
@@ -703,13 +744,11 @@ pub fn capabilities() -> Result<JsValue, JsError> {
     to_js(&capability_report())
 }
 
-/// Redacts `files` (`[{name, text}]`): returns a `RedactReport`. The
+/// Redacts the files (`names[i]`, `texts[i]`): returns a `RedactReport`. The
 /// placeholder → secret map stays inside this module (see [`rehydrate`]).
 #[wasm_bindgen(unchecked_return_type = "RedactReport")]
-pub fn redact(
-    #[wasm_bindgen(unchecked_param_type = "InputFile[]")] files: JsValue,
-) -> Result<JsValue, JsError> {
-    let files: Vec<InputFile> = from_js(files, "files must be [{name, text}]")?;
+pub fn redact(names: Vec<String>, texts: Vec<String>) -> Result<JsValue, JsError> {
+    let files = input_files(names, texts)?;
     to_js(&redact_report(&source_files(files)))
 }
 
@@ -720,17 +759,24 @@ pub fn rehydrate(text: &str) -> String {
 }
 
 /// Plans, applies and verifies a fix (`FixReport`), on the real input and
-/// on its redacted twin.
+/// on its redacted twin. `strategy`: `consolidate` (default), `isolate` or
+/// `renumber`; `nodeport`: `pick` (default) or `auto`; the rest as in
+/// [`analyze`].
 #[wasm_bindgen(unchecked_return_type = "FixReport")]
 pub fn fix(
-    #[wasm_bindgen(unchecked_param_type = "InputFile[]")] files: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "FixOptionsJs | undefined")] options: JsValue,
+    names: Vec<String>,
+    texts: Vec<String>,
+    strategy: Option<String>,
+    nodeport: Option<String>,
+    namespace: Option<String>,
+    nodeport_min: Option<u32>,
+    nodeport_max: Option<u32>,
 ) -> Result<JsValue, JsError> {
-    let files: Vec<InputFile> = from_js(files, "files must be [{name, text}]")?;
-    let options: PageFixOptions = if options.is_undefined() || options.is_null() {
-        PageFixOptions::default()
-    } else {
-        from_js(options, "invalid fix options")?
+    let files = input_files(names, texts)?;
+    let options = PageFixOptions {
+        strategy,
+        nodeport,
+        page: page_options(namespace, nodeport_min, nodeport_max)?,
     };
     to_js(&fix_report(files, &options).map_err(|e| JsError::new(&e))?)
 }

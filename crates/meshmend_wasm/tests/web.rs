@@ -8,15 +8,16 @@ use wasm_bindgen_test::wasm_bindgen_test;
 
 const EXAMPLE: &str = include_str!("../../../examples/seed-conflict.yaml");
 
-fn files(list: &[(&str, &str)]) -> JsValue {
-    let array = js_sys::Array::new();
-    for (name, text) in list {
-        let file = js_sys::Object::new();
-        js_sys::Reflect::set(&file, &"name".into(), &(*name).into()).unwrap();
-        js_sys::Reflect::set(&file, &"text".into(), &(*text).into()).unwrap();
-        array.push(&file);
-    }
-    array.into()
+/// The two string arrays the exports take for `[{name, text}]`.
+fn files(list: &[(&str, &str)]) -> (Vec<String>, Vec<String>) {
+    list.iter()
+        .map(|(name, text)| ((*name).to_string(), (*text).to_string()))
+        .unzip()
+}
+
+fn analyze(list: &[(&str, &str)]) -> Result<JsValue, wasm_bindgen::JsError> {
+    let (names, texts) = files(list);
+    meshmend_wasm::analyze(names, texts, None, None, None)
 }
 
 fn get(value: &JsValue, key: &str) -> JsValue {
@@ -26,7 +27,7 @@ fn get(value: &JsValue, key: &str) -> JsValue {
 #[wasm_bindgen_test]
 fn analyze_returns_plain_objects_with_utf16_positions() {
     let text = "# 🚀\nkind: Gateway\nspec: [\n";
-    let report = meshmend_wasm::analyze(files(&[("gw.yaml", text)]), JsValue::UNDEFINED).unwrap();
+    let report = analyze(&[("gw.yaml", text)]).unwrap();
     let findings = js_sys::Array::from(&get(&report, "findings"));
     assert!(findings.length() >= 1);
     let first = findings.get(0);
@@ -40,11 +41,7 @@ fn analyze_returns_plain_objects_with_utf16_positions() {
 
 #[wasm_bindgen_test]
 fn example_keeps_file_names_across_files() {
-    let report = meshmend_wasm::analyze(
-        files(&[("seed.yaml", EXAMPLE), ("broken.yaml", "a: [\n")]),
-        JsValue::UNDEFINED,
-    )
-    .unwrap();
+    let report = analyze(&[("seed.yaml", EXAMPLE), ("broken.yaml", "a: [\n")]).unwrap();
     let summaries = js_sys::Array::from(&get(&report, "files"));
     assert_eq!(summaries.length(), 2);
     assert_eq!(
@@ -64,8 +61,46 @@ fn example_keeps_file_names_across_files() {
 
 #[wasm_bindgen_test]
 fn bad_arguments_are_js_errors_not_panics() {
-    let result = meshmend_wasm::analyze(JsValue::from_str("not files"), JsValue::UNDEFINED);
-    assert!(result.is_err());
+    let unpaired = meshmend_wasm::analyze(vec!["a.yaml".into()], vec![], None, None, None);
+    assert!(unpaired.is_err());
+    let (names, texts) = files(&[("seed.yaml", EXAMPLE)]);
+    let upside_down =
+        meshmend_wasm::analyze(names.clone(), texts.clone(), None, Some(32000), Some(30000));
+    assert!(upside_down.is_err());
+    let half = meshmend_wasm::analyze(names.clone(), texts.clone(), None, Some(30000), None);
+    assert!(half.is_err());
+    let strategy = Some("teleport".to_string());
+    let unknown = meshmend_wasm::fix(names, texts, strategy, None, None, None, None);
+    assert!(unknown.is_err());
+}
+
+#[wasm_bindgen_test]
+fn options_reach_the_core() {
+    // The seed's NodePort 31390 is valid by default and outside 30000–30999.
+    let (names, texts) = files(&[("seed.yaml", EXAMPLE)]);
+    let names_of = |report: &JsValue| -> Vec<String> {
+        js_sys::Array::from(&get(report, "findings"))
+            .iter()
+            .filter_map(|f| get(&f, "name").as_string())
+            .collect()
+    };
+    let default = meshmend_wasm::analyze(names.clone(), texts.clone(), None, None, None).unwrap();
+    assert!(!names_of(&default).contains(&"nodeport-out-of-range".to_string()));
+    let narrow =
+        meshmend_wasm::analyze(names.clone(), texts.clone(), None, Some(30000), Some(30999))
+            .unwrap();
+    assert!(names_of(&narrow).contains(&"nodeport-out-of-range".to_string()));
+    let fix = meshmend_wasm::fix(
+        names,
+        texts,
+        Some("renumber".into()),
+        None,
+        None,
+        None,
+        None,
+    )
+    .unwrap();
+    assert_eq!(get(&fix, "strategy").as_string().unwrap(), "renumber");
 }
 
 #[wasm_bindgen_test]

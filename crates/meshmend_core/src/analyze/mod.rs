@@ -9,6 +9,7 @@ pub mod topology;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{Bundle, Resource};
+use crate::sort;
 use crate::span::Span;
 use topology::Topology;
 
@@ -112,7 +113,7 @@ pub fn analyze(bundle: &Bundle, options: &AnalyzeOptions) -> Vec<Diagnostic> {
     for rule in rules::RULES {
         rule.check(&cx, &mut out);
     }
-    out.sort_by(|a, b| {
+    sort::by(&mut out, |a, b| {
         (a.file, a.span.start, a.code, &a.message).cmp(&(b.file, b.span.start, b.code, &b.message))
     });
     out.dedup();

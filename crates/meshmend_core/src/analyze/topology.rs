@@ -54,6 +54,7 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::model::{Bundle, Gateway, Labels, Protocol, Server, k8s::HELM_VALUES};
+use crate::sort;
 
 /// Server `server` of Gateway `gateway` (indexes into [`Model::gateways`](crate::Model)
 /// and that Gateway's `servers`).
@@ -448,7 +449,7 @@ impl Topology {
         let model = &bundle.model;
         let gateways = &model.gateways;
         let mut order: Vec<usize> = (0..gateways.len()).collect();
-        order.sort_by(|&a, &b| {
+        sort::by(&mut order, |&a, &b| {
             gateways[a]
                 .precedence_key()
                 .cmp(&gateways[b].precedence_key())
@@ -506,7 +507,7 @@ impl Topology {
                 .filter(|(_, gws)| gws.iter().all(|&g| !selected[g]))
                 .map(|(key, _)| key)
                 .collect();
-            keys.sort();
+            sort::ascending(&mut keys);
             keys
         };
         let unmatched_set: HashSet<&Pairs<'_>> = unmatched.iter().copied().collect();
@@ -563,7 +564,7 @@ impl Topology {
         for draft in workloads {
             let mut members = draft.members;
             members.extend(selectors.universal.iter().map(|&g| (g, Match::NoSelector)));
-            members.sort_by_key(|&(g, _)| rank[g]);
+            sort::by_key(&mut members, |&(g, _)| rank[g]);
             members.dedup_by_key(|(g, _)| *g);
             let port_map =
                 services.port_map(&draft.source, draft.namespace.as_deref(), &draft.labels);
@@ -616,7 +617,7 @@ impl Topology {
             }
         }
         let mut ports: Vec<u32> = by_port.keys().copied().collect();
-        ports.sort_unstable();
+        sort::ascending(&mut ports);
         for port in ports {
             let candidates = by_port.remove(&port).expect("key listed above");
             let outcomes = merge_port(port, &candidates);
@@ -738,7 +739,7 @@ impl<'a> ServiceIndex<'a> {
                 .filter(|&s| services[s].origin != crate::model::ServiceOrigin::Manifest)
                 .collect();
         }
-        candidates.sort_unstable();
+        sort::ascending(&mut candidates);
         candidates.dedup();
         let mut map = HashMap::new();
         for index in candidates {
@@ -898,7 +899,7 @@ fn check_envoy(listener: &mut Listener, gateways: &[Gateway]) {
             continue;
         }
         let mut names: Vec<&str> = placed.hosts.iter().map(|h| sni_name(h)).collect();
-        names.sort_unstable();
+        sort::ascending(&mut names);
         names.dedup();
         if let Some((name, &with)) = names.iter().find_map(|n| sni.get(*n).map(|w| (n, w))) {
             placed.outcome = Outcome::NackRisk {

@@ -13,6 +13,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use crate::error::Error;
 use crate::parse::{self, DocumentError, Limits, Stream};
+use crate::sort;
 use crate::span::{Span, Spanned};
 use tree::{NodeId, NodeRef};
 
@@ -421,7 +422,7 @@ impl Model {
             .flat_map(|(k, v)| lookup_pair(&self.index.services_by_selector, k, v))
             .copied()
             .collect();
-        candidates.sort_unstable();
+        sort::ascending(&mut candidates);
         candidates.dedup();
         candidates
             .into_iter()

@@ -63,11 +63,13 @@ mod vault;
 
 use std::sync::OnceLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::automaton::Automaton;
+use aho_corasick::{Input, MatchKind, dfa::DFA};
 
 use crate::edit::{Applicability, Edit, Fix, apply};
 use crate::model::SourceFile;
 use crate::parse::{Limits, parse};
+use crate::sort;
 use crate::span::Span;
 
 pub use vault::Vault;
@@ -364,7 +366,7 @@ pub(crate) struct Planned {
 /// the longer one wins, at the same span the lower priority; a candidate that
 /// starts inside another is merged into it so no secret byte is left behind.
 fn resolve_overlaps(mut candidates: Vec<Candidate>) -> Vec<Candidate> {
-    candidates.sort_by(|a, b| {
+    sort::by(&mut candidates, |a, b| {
         (a.span.start, std::cmp::Reverse(a.span.end), a.priority).cmp(&(
             b.span.start,
             std::cmp::Reverse(b.span.end),
@@ -393,7 +395,10 @@ fn resolve_overlaps(mut candidates: Vec<Candidate>) -> Vec<Candidate> {
 }
 
 struct Compiled {
-    keywords: AhoCorasick,
+    /// The DFA itself, not `AhoCorasick`: that type keeps every automaton
+    /// kind behind a `dyn` and links all of them (~11 KB of gzipped wasm);
+    /// a DFA is what it picks for these ~90 keywords anyway.
+    keywords: DFA,
     /// For each keyword pattern, the rules that listed it.
     keyword_rules: Vec<Vec<usize>>,
     patterns: Vec<OnceLock<Option<engine::Pattern>>>,
@@ -414,7 +419,7 @@ fn compiled() -> &'static Compiled {
                 }
             }
         }
-        let keywords = AhoCorasickBuilder::new()
+        let keywords = DFA::builder()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::Standard)
             .build(&keywords)
@@ -458,7 +463,11 @@ fn scan_rules_range(text: &str, span: Span, out: &mut Vec<Candidate>) {
     // The line of the previous hit: many hits share a line, and finding its
     // bounds again would be quadratic on one huge line (minified JSON).
     let mut line = Span::new(usize::MAX, usize::MAX);
-    for hit in compiled.keywords.find_overlapping_iter(&text[span.range()]) {
+    let hits = compiled
+        .keywords
+        .try_find_overlapping_iter(Input::new(&text[span.range()]))
+        .expect("a Standard, unanchored automaton supports overlapping search");
+    for hit in hits {
         let at = span.start + hit.start();
         if !(line.start <= at && at <= line.end) {
             let start = bytes[..at]

@@ -26,6 +26,7 @@ use super::{
 };
 use crate::model::tree::{Document, NodeKind, NodeRef, ScalarStyle};
 use crate::parse::{Limits, Stream, parse};
+use crate::sort;
 use crate::span::Span;
 
 /// Runs the structural layer over one file.
@@ -40,7 +41,7 @@ pub(crate) fn scan(text: &str, stream: Option<&Stream>, out: &mut Vec<Candidate>
             covered.push(doc.span);
         }
     }
-    covered.sort_by_key(|s| s.start);
+    sort::by_key(&mut covered, |s| s.start);
     // Lines no parsed document covers (broken documents, Helm templates),
     // with the line scanner's YAML state (Secret data blocks, env pairs).
     let mut at = 0;

@@ -2,7 +2,8 @@
 
 use std::collections::HashMap;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::automaton::Automaton;
+use aho_corasick::{MatchKind, nfa::contiguous::NFA};
 
 use super::{Encoding, encode_base64};
 use crate::model::SourceFile;
@@ -27,7 +28,9 @@ pub struct Vault {
     variants: HashMap<String, u32>,
     /// Text written → original bytes.
     entries: Vec<(String, String)>,
-    matcher: Option<AhoCorasick>,
+    /// A contiguous NFA (what `AhoCorasick` picks past 100 patterns), used
+    /// directly so the wasm links no other automaton kind.
+    matcher: Option<NFA>,
 }
 
 impl std::fmt::Debug for Vault {
@@ -98,10 +101,12 @@ impl Vault {
         match &self.matcher {
             Some(matcher) => {
                 let mut out = String::with_capacity(text.len());
-                matcher.replace_all_with(text, &mut out, |m, _, dst| {
-                    dst.push_str(&self.entries[m.pattern().as_usize()].1);
-                    true
-                });
+                matcher
+                    .try_replace_all_with(text, &mut out, |m, _, dst| {
+                        dst.push_str(&self.entries[m.pattern().as_usize()].1);
+                        true
+                    })
+                    .expect("an unanchored automaton searches any haystack");
                 out
             }
             None => text.to_string(),
@@ -175,7 +180,7 @@ impl Vault {
             self.matcher = None;
             return;
         }
-        self.matcher = AhoCorasickBuilder::new()
+        self.matcher = NFA::builder()
             .match_kind(MatchKind::LeftmostLongest)
             .build(self.entries.iter().map(|(out, _)| out))
             .ok();

@@ -32,6 +32,7 @@ use crate::diagnostic::Diagnostic;
 use crate::edit::Edit;
 use crate::model::tree::{CollectionStyle, NodeRef, ScalarStyle};
 use crate::model::{Bundle, Gateway};
+use crate::sort;
 use crate::span::Span;
 
 /// Plans one unit per conflict group.
@@ -225,7 +226,7 @@ impl<'a> Merge<'a> {
             }
         }
         let mut outside: Vec<ServerRef> = outside.into_iter().collect();
-        outside.sort_unstable();
+        sort::ascending(&mut outside);
         for other in outside {
             let slot = merge.slot(other.gateway, other.server)?;
             merge.outside.push(slot);
@@ -242,7 +243,7 @@ impl<'a> Merge<'a> {
                 moving.push((dropped, loser, index));
             }
         }
-        moving.sort_by_key(|&(dropped, _, _)| dropped);
+        sort::by_key(&mut moving, |&(dropped, _, _)| dropped);
         for (_, loser, index) in moving {
             merge.move_server(loser, index)?;
         }
@@ -306,7 +307,9 @@ impl<'a> Merge<'a> {
         // The server istiod serves today keeps a repeated host; repeats go
         // from the servers it drops (then from later ones).
         let mut order: Vec<usize> = (0..self.slots.len()).collect();
-        order.sort_by_key(|&i| (self.dropped_today(self.slots[i].origin), i));
+        sort::by_key(&mut order, |&i| {
+            (self.dropped_today(self.slots[i].origin), i)
+        });
         for (position, &i) in order.iter().enumerate() {
             let earlier: Vec<Slot> = order[..position]
                 .iter()
@@ -1074,14 +1077,14 @@ fn canonical_server(node: NodeRef<'_>) -> String {
                             other => Some(format!("{other}:{}", canonical(v))),
                         })
                         .collect();
-                    port.sort();
+                    sort::ascending(&mut port);
                     Some(format!("port={{{}}}", port.join(",")))
                 }
                 _ => Some(format!("{key}={}", canonical(v))),
             }
         })
         .collect();
-    parts.sort();
+    sort::ascending(&mut parts);
     parts.join(";")
 }
 
@@ -1098,6 +1101,6 @@ fn canonical(node: NodeRef<'_>) -> String {
         .entries()
         .map(|(k, v)| format!("{}:{}", canonical(k), canonical(v)))
         .collect();
-    entries.sort();
+    sort::ascending(&mut entries);
     format!("{{{}}}", entries.join(","))
 }

@@ -11,6 +11,7 @@ use crate::edit::Edit;
 use crate::model::istio::resolve_gateway_reference;
 use crate::model::tree::NodeRef;
 use crate::model::{Bundle, Gateway};
+use crate::sort;
 use crate::span::Span;
 
 /// Gateways tied together by conflict findings, with those findings.
@@ -57,7 +58,7 @@ pub(crate) fn conflict_groups<'a>(
             .push((bundle.resources[g.resource].span, i));
     }
     for spans in by_file.values_mut() {
-        spans.sort_by_key(|(s, _)| s.start);
+        sort::by_key(spans, |(s, _)| s.start);
     }
     let locate = |file: usize, span: Span| -> Option<usize> {
         let spans = by_file.get(&file)?;
@@ -134,15 +135,17 @@ pub(crate) fn conflict_groups<'a>(
         .into_iter()
         .map(|(r, mut group)| {
             let mut gateways = members.remove(&r).unwrap_or_default();
-            gateways.sort_by_key(|g| rank.get(g).copied().unwrap_or(usize::MAX));
+            sort::by_key(&mut gateways, |g| {
+                rank.get(g).copied().unwrap_or(usize::MAX)
+            });
             group.gateways = gateways;
-            group
-                .findings
-                .sort_by_key(|d| (d.code, d.file, d.span.start));
+            sort::by_key(&mut group.findings, |d| (d.code, d.file, d.span.start));
             group
         })
         .collect();
-    out.sort_by_key(|g| g.gateways.first().and_then(|f| rank.get(f).copied()));
+    sort::by_key(&mut out, |g| {
+        g.gateways.first().and_then(|f| rank.get(f).copied())
+    });
     out
 }
 
@@ -278,7 +281,7 @@ pub(crate) fn rewrite_references(
         .flatten()
         .copied()
         .collect();
-    services.sort_unstable();
+    sort::ascending(&mut services);
     services.dedup();
     for vs in services
         .into_iter()

@@ -22,6 +22,7 @@ use crate::analyze::topology::{GatewayWorkload, Topology, WorkloadSource};
 use crate::diagnostic::Diagnostic;
 use crate::edit::Edit;
 use crate::model::{Bundle, Gateway, Labels, Service, labels_to_string};
+use crate::sort;
 
 /// Plans one unit per conflict group.
 pub(crate) fn plan(
@@ -209,7 +210,7 @@ fn split(
         .iter()
         .filter_map(crate::model::Server::port_number)
         .collect();
-    numbers.sort_unstable();
+    sort::ascending(&mut numbers);
     numbers.dedup();
     let mut pinned = Vec::new();
     for number in numbers {
@@ -252,7 +253,7 @@ fn split(
             .iter()
             .filter_map(|s| s.credential_name())
             .collect();
-        c.sort_unstable();
+        sort::ascending(&mut c);
         c.dedup();
         c
     };

@@ -38,6 +38,7 @@ use crate::analyze::AnalyzeOptions;
 use crate::diagnostic::Diagnostic;
 use crate::edit::Edit;
 use crate::model::{Bundle, ResourceRef};
+use crate::sort;
 
 pub use plan::{FileOutcome, FileStatus};
 
@@ -257,6 +258,6 @@ pub(crate) fn plan(bundle: &Bundle, before: &[Diagnostic], options: &FixOptions)
         }
     }
     units.retain(|u| !u.edits.is_empty() || !u.added.is_empty());
-    units.sort_by_key(|u| u.resources.first().copied());
+    sort::by_key(&mut units, |u| u.resources.first().copied());
     Planned { units, rejected }
 }

@@ -7,6 +7,7 @@ use super::Unit;
 use crate::diff::unified_diff;
 use crate::edit::{Applicability, Edit, Fix, apply as apply_fixes};
 use crate::model::Bundle;
+use crate::sort;
 
 /// What happens to a file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
@@ -52,7 +53,7 @@ pub(crate) fn apply(bundle: &Bundle, units: &[Unit]) -> Result<Vec<FileOutcome>,
     for (file, mut edits) in per_file.into_iter().enumerate() {
         let text = &bundle.files[file].text;
         // Stable: inserts at one offset keep unit order, then edit order.
-        edits.sort_by_key(|(_, e)| (e.span.start, e.span.end));
+        sort::by_key(&mut edits, |(_, e)| (e.span.start, e.span.end));
         // Overlapping deletions (neighbouring documents, each taking a
         // separator) compose: merge them. Any other overlap is a clash.
         let mut merged: Vec<(usize, Edit)> = Vec::with_capacity(edits.len());
@@ -116,7 +117,7 @@ pub(crate) fn apply(bundle: &Bundle, units: &[Unit]) -> Result<Vec<FileOutcome>,
         });
     }
     if !clashing.is_empty() {
-        clashing.sort_unstable();
+        sort::ascending(&mut clashing);
         clashing.dedup();
         return Err(clashing);
     }

@@ -21,6 +21,7 @@ use crate::analyze::topology::{Outcome, Topology, WorkloadSource};
 use crate::diagnostic::Diagnostic;
 use crate::model::istio::resolve_gateway_reference;
 use crate::model::{Bundle, ResourceRef, SourceFile, labels_to_string};
+use crate::sort;
 
 /// A reason the output cannot be offered, attributed to a unit when possible.
 #[derive(Clone, Debug)]
@@ -170,7 +171,7 @@ pub(crate) fn verify(
     let before_map = collapse(before_map);
     let after_map = collapse(served(&after, &Topology::build(&after)));
     let mut keys: Vec<&ServedKey> = before_map.keys().collect();
-    keys.sort();
+    sort::ascending(&mut keys);
     for key in keys {
         let was = &before_map[key];
         let expected = key.clone();

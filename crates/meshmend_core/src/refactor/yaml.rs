@@ -8,6 +8,7 @@
 use crate::edit::Edit;
 use crate::model::tree::{CollectionStyle, NodeKind, NodeRef, ScalarStyle};
 use crate::parse::Stream;
+use crate::sort;
 use crate::span::Span;
 
 /// `"\r\n"` when the text's first line ends in CRLF, else `"\n"`.
@@ -457,7 +458,7 @@ pub(crate) fn copy_block_item(text: &str, item: Span, edits: &[Edit]) -> Option<
             )
         })
         .collect();
-    local.sort_by_key(|e| (e.span.start, e.span.end));
+    sort::by_key(&mut local, |e| (e.span.start, e.span.end));
     // Overlapping edits would not compose: refuse rather than guess.
     if local.windows(2).any(|w| w[1].span.start < w[0].span.end) {
         return None;

@@ -14,6 +14,7 @@
 //! hosts it shares, not to the size of the group. `tests` checks the result
 //! against the literal algorithm on generated input.
 
+use crate::sort;
 use std::collections::{BTreeSet, HashMap};
 use std::rc::Rc;
 
@@ -179,7 +180,7 @@ pub(super) fn conflicts(
                 }
             }
             if !with.is_empty() {
-                with.sort();
+                sort::ascending(&mut with);
                 out.push(Conflict {
                     gateway: g,
                     server: s,
@@ -256,7 +257,7 @@ mod tests {
                     }
                 }
                 if !with.is_empty() {
-                    with.sort();
+                    sort::ascending(&mut with);
                     out.push(Conflict {
                         gateway: g,
                         server: s,

@@ -11,6 +11,7 @@ use super::{
 use crate::analyze::Context;
 use crate::diagnostic::Diagnostic;
 use crate::model::{Gateway, Labels, Server, TargetPort, Tls};
+use crate::sort;
 
 pub(super) const PORT_ANALYZER: &str = "gateway.IngressGatewayPortAnalyzer";
 pub(super) const CONFLICT_ANALYZER: &str = "gateway.ConflictingGatewayAnalyzer";
@@ -209,7 +210,7 @@ pub(super) fn duplicate_certificate(cx: &Context<'_>, out: &mut Vec<Diagnostic>)
             .copied()
             .filter(|&o| o != c)
             .collect();
-        others.sort_unstable();
+        sort::ascending(&mut others);
         others.dedup();
         for other in others.into_iter().map(|o| &gateways[o]) {
             let other_name = gateway_full_name(other);

@@ -34,6 +34,7 @@ use std::collections::HashSet;
 use crate::analyze::{AnalyzeOptions, Context, find_rule};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{Bundle, Labels, Model, Resource, Service, Workload};
+use crate::sort;
 use crate::span::Span;
 
 /// One reproduced `istioctl analyze` analyzer.
@@ -133,7 +134,7 @@ pub fn analyze_only(
     }
     let mut seen = HashSet::new();
     out.retain(|d| seen.insert((d.code, d.resource.clone(), d.message.clone())));
-    out.sort_by(|a, b| {
+    sort::by(&mut out, |a, b| {
         (a.file, a.span.start, a.code, &a.message).cmp(&(b.file, b.span.start, b.code, &b.message))
     });
     out
@@ -349,7 +350,7 @@ mod tests {
             .filter(|f| f.0 == code)
             .map(|f| f.1.clone())
             .collect();
-        names.sort();
+        sort::ascending(&mut names);
         names
     }
 

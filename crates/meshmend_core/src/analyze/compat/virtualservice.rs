@@ -13,6 +13,7 @@ use crate::analyze::hosts;
 use crate::diagnostic::Diagnostic;
 use crate::model::VirtualService;
 use crate::model::tree::NodeRef;
+use crate::sort;
 
 pub(super) const GATEWAY_ANALYZER: &str = "virtualservice.GatewayAnalyzer";
 pub(super) const MESH_HOSTS_ANALYZER: &str = "virtualservice.ConflictingMeshGatewayHostsAnalyzer";
@@ -173,7 +174,7 @@ pub(super) fn conflicting_mesh_gateway_hosts(cx: &Context<'_>, out: &mut Vec<Dia
     let mut index: BTreeMap<(String, String), Vec<usize>> = BTreeMap::new();
     // Listed in (namespace, name) order, as the suite renders member lists.
     let mut order: Vec<usize> = (0..model.virtual_services.len()).collect();
-    order.sort_by_key(|&i| {
+    sort::by_key(&mut order, |&i| {
         let vs = &model.virtual_services[i];
         (vs.namespace.as_str(), vs.name.value.as_str())
     });
