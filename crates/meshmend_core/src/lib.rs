@@ -27,6 +27,7 @@ pub mod diff;
 pub mod edit;
 pub mod error;
 pub mod model;
+mod numeric;
 pub mod parse;
 pub mod redact;
 pub mod refactor;

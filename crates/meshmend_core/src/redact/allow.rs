@@ -247,7 +247,7 @@ fn is_kubernetes_reference(v: &str) -> bool {
 /// Non-secret literals under a secret-sounding key: numbers, booleans, null.
 pub(crate) fn is_literal(value: &str) -> bool {
     let v = value.trim();
-    v.parse::<f64>().is_ok()
+    crate::numeric::is_float(v)
         || matches!(
             v.to_ascii_lowercase().as_str(),
             "true" | "false" | "yes" | "no" | "on" | "off" | "null" | "~" | ""

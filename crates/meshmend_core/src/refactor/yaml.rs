@@ -359,7 +359,7 @@ pub(crate) fn plain_safe(value: &str) -> bool {
         lower.as_str(),
         "true" | "false" | "yes" | "no" | "on" | "off" | "y" | "n" | "null" | "~"
     );
-    let numeric = value.parse::<f64>().is_ok()
+    let numeric = crate::numeric::is_float(value)
         || lower.starts_with("0x")
         || lower.starts_with("0o")
         || matches!(lower.as_str(), ".inf" | "-.inf" | "+.inf" | ".nan");

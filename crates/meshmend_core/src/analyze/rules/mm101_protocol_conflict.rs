@@ -208,6 +208,6 @@ fn protocol_of(cx: &Context<'_>, server: crate::analyze::topology::ServerRef) ->
 fn capitalize(text: &str) -> String {
     let mut chars = text.chars();
     chars.next().map_or_else(String::new, |first| {
-        first.to_uppercase().chain(chars).collect()
+        std::iter::once(first.to_ascii_uppercase()).chain(chars).collect()
     })
 }
