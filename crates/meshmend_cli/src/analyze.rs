@@ -203,6 +203,20 @@ pub(crate) fn rules(args: &RulesArgs) -> anyhow::Result<ExitCode> {
 
 pub(crate) fn explain(key: &str) -> anyhow::Result<ExitCode> {
     let Some(rule) = meshmend_core::find_rule(key) else {
+        // An istioctl analyze code (`--istio-compat` prints them): name the
+        // meshmend rules that report the same problem.
+        let covering: Vec<String> = meshmend_core::all_rules()
+            .iter()
+            .filter(|r| r.istio_code().is_some_and(|c| c.eq_ignore_ascii_case(key)))
+            .map(|r| format!("{} {}", r.code(), r.name()))
+            .collect();
+        if !covering.is_empty() {
+            bail!(
+                "`{key}` is an istioctl analyze code; the meshmend rules that report it: {} (`meshmend explain {}`)",
+                covering.join(", "),
+                covering[0].split(' ').next().unwrap_or_default()
+            );
+        }
         let needle = key.to_ascii_lowercase();
         let similar: Vec<String> = meshmend_core::all_rules()
             .iter()

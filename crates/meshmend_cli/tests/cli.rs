@@ -629,6 +629,21 @@ fn explain_takes_a_name_or_a_code() {
     assert!(stderr(&unknown).contains("did you mean: MM001 yaml-syntax"));
 }
 
+#[test]
+fn explain_an_istioctl_code_names_the_meshmend_rules_for_it() {
+    let run = meshmend(&["explain", "ist0145"]);
+    assert_eq!(code(&run), 2);
+    let text = stderr(&run);
+    assert!(
+        text.contains("`ist0145` is an istioctl analyze code"),
+        "{text}"
+    );
+    assert!(text.contains("MM102 duplicate-tls-host"), "{text}");
+    assert!(text.contains("`meshmend explain MM"), "{text}");
+    let none = meshmend(&["explain", "IST9999"]);
+    assert!(stderr(&none).contains("no rule named or coded `IST9999`"));
+}
+
 // ---------------------------------------------------------------- seed scenario
 
 #[test]
