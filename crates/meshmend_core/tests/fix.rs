@@ -155,6 +155,7 @@ fn fixtures() {
                 "{strategy}/{name}: fixing twice changes:\n{}",
                 again.diff
             );
+            assert_redacted_twin(&outcome, &format!("{strategy}/{name}"));
             insta::with_settings!({
                 snapshot_path => strategy_dir.clone(),
                 snapshot_suffix => "",
@@ -167,6 +168,47 @@ fn fixtures() {
         }
     }
     assert!(seen > 0, "no fix fixtures found");
+}
+
+/// The fix shown redacted (`FixOutcome::redacted`) is the same fix: each
+/// file rehydrates to its real text before and after, the same files change,
+/// and the redacted diff holds no secret the redactor found.
+fn assert_redacted_twin(outcome: &FixOutcome, case: &str) {
+    let (files, diff, vault) = outcome.redacted(meshmend_core::Vault::default());
+    assert_eq!(files.len(), outcome.files.len(), "{case}");
+    for (twin, real) in files.iter().zip(&outcome.files) {
+        assert_eq!(
+            (&twin.path, twin.status),
+            (&real.path, real.status),
+            "{case}"
+        );
+        let restore = |text: &Option<String>| text.as_deref().map(|t| vault.rehydrate(t));
+        assert_eq!(
+            restore(&twin.original),
+            real.original,
+            "{case}: {}",
+            real.path
+        );
+        assert_eq!(
+            restore(&twin.patched),
+            real.patched,
+            "{case}: {}",
+            real.path
+        );
+    }
+    assert_eq!(diff.is_empty(), outcome.diff.is_empty(), "{case}");
+    let sources: Vec<SourceFile> = outcome
+        .files
+        .iter()
+        .filter_map(|f| Some(SourceFile::new(f.path.clone(), f.original.clone()?)))
+        .collect();
+    for finding in meshmend_core::redact(&sources).findings {
+        let secret = &sources[finding.file].text[finding.span.range()];
+        assert!(
+            !diff.contains(secret),
+            "{case}: `{secret}` in the redacted diff"
+        );
+    }
 }
 
 /// Every finding marked `fix_available` in the rule fixtures is resolved by

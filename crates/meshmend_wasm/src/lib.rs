@@ -13,7 +13,9 @@
 
 use std::cell::RefCell;
 
-use meshmend_core::refactor::{self, FileStatus, FixOptions, FixOutcome, NodePortMode, Strategy};
+use meshmend_core::refactor::{
+    self, FileOutcome, FileStatus, FixOptions, FixOutcome, NodePortMode, Strategy,
+};
 use meshmend_core::sort;
 use meshmend_core::{
     AnalyzeOptions, Bundle, Diagnostic, LineIndex, LoadOptions, ResourceRef, Severity, SourceFile,
@@ -55,7 +57,7 @@ export interface RedactReport {
 export interface PatchedFile { path: string; status: "modified" | "added" | "deleted" | "unchanged"; patched: string | null }
 export interface FixView { diff: string; files: PatchedFile[] }
 export interface FixReport {
-  strategy: string; real: FixView; redacted: FixView | null;
+  strategy: string; real: FixView; redacted: FixView;
   changes: { rule: string; title: string; detail: string; resource: { kind: string; namespace: string; name: string } | null }[];
   verification: { ok: boolean; conflict_free: boolean; has_edits: boolean; message: string;
     remaining: Finding[]; rejected: { title: string; reason: string }[] };
@@ -560,8 +562,9 @@ pub struct FixReport {
     pub strategy: &'static str,
     /// The fix of the real input.
     pub real: FixView,
-    /// The same fix computed on the redacted input (what may be shared).
-    pub redacted: Option<FixView>,
+    /// The same fix with every secret replaced by its placeholder (what may
+    /// be shared).
+    pub redacted: FixView,
     /// What changed.
     pub changes: Vec<refactor::Change>,
     /// The check of the output.
@@ -571,15 +574,17 @@ pub struct FixReport {
 fn view(outcome: &FixOutcome) -> FixView {
     FixView {
         diff: outcome.diff.clone(),
-        files: outcome
-            .files
-            .iter()
-            .map(|f| PatchedFile {
-                path: f.path.clone(),
-                status: f.status,
-                patched: f.patched.clone(),
-            })
-            .collect(),
+        files: outcome.files.iter().map(PatchedFile::of).collect(),
+    }
+}
+
+impl PatchedFile {
+    fn of(file: &FileOutcome) -> Self {
+        PatchedFile {
+            path: file.path.clone(),
+            status: file.status,
+            patched: file.patched.clone(),
+        }
     }
 }
 
@@ -594,7 +599,7 @@ fn verification_message(outcome: &FixOutcome) -> String {
     }
 }
 
-/// Fixes `files` with `options`; with a redacted twin. Native twin of [`fix`].
+/// Fixes `files` with `options`, and shows the fix redacted too. Native twin of [`fix`].
 pub fn fix_report(files: Vec<InputFile>, options: &PageFixOptions) -> Result<FixReport, String> {
     let (strategy, strategy_name) = match options.strategy.as_deref() {
         None | Some("consolidate") => (Strategy::Consolidate, "consolidate"),
@@ -617,17 +622,17 @@ pub fn fix_report(files: Vec<InputFile>, options: &PageFixOptions) -> Result<Fix
         nodeport,
         analyze,
     };
-    let files = source_files(files);
-    let redacted_files: Vec<SourceFile> = redact_report(&files)
-        .files
-        .into_iter()
-        .map(|f| SourceFile::new(f.name, f.redacted))
-        .collect();
-    let bundle = Bundle::load(files, load.clone()).map_err(|e| e.to_string())?;
+    let bundle = Bundle::load(source_files(files), load).map_err(|e| e.to_string())?;
     let outcome = refactor::fix(&bundle, &fix_options);
-    let redacted = Bundle::load(redacted_files, load)
-        .ok()
-        .map(|bundle| view(&refactor::fix(&bundle, &fix_options)));
+    // The same fix with the session's placeholders (see FixOutcome::redacted).
+    let redacted = VAULT.with_borrow_mut(|vault| {
+        let (files, diff, grown) = outcome.redacted(std::mem::take(vault));
+        *vault = grown;
+        FixView {
+            diff,
+            files: files.iter().map(PatchedFile::of).collect(),
+        }
+    });
     let positions = Positions::of(
         outcome
             .files
@@ -904,7 +909,7 @@ mod tests {
                 .diff
                 .starts_with("--- a/seed-conflict.yaml\n+++ b/seed-conflict.yaml\n@@ ")
         );
-        let redacted = report.redacted.expect("the redacted input is valid YAML");
+        let redacted = &report.redacted;
         for secret in SECRETS {
             assert!(!redacted.diff.contains(secret));
             assert!(
@@ -917,6 +922,9 @@ mod tests {
         let real = report.real.files[0].patched.as_deref().unwrap();
         let twin = redacted.files[0].patched.as_deref().unwrap();
         assert_eq!(rehydrate_text(twin), real);
+        // The same edits: the redacted diff is the real one with placeholders.
+        assert_ne!(twin, real, "the example's secrets are replaced");
+        assert_eq!(rehydrate_text(&redacted.diff), report.real.diff);
     }
 
     #[test]

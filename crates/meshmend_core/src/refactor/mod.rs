@@ -37,7 +37,8 @@ mod yaml;
 use crate::analyze::AnalyzeOptions;
 use crate::diagnostic::Diagnostic;
 use crate::edit::Edit;
-use crate::model::{Bundle, ResourceRef};
+use crate::model::{Bundle, ResourceRef, SourceFile};
+use crate::redact::Vault;
 use crate::sort;
 
 pub use plan::{FileOutcome, FileStatus};
@@ -134,6 +135,39 @@ impl FixOutcome {
     /// True when at least one file changes.
     pub fn has_edits(&self) -> bool {
         self.files.iter().any(|f| f.status != FileStatus::Unchanged)
+    }
+
+    /// This fix with secrets hidden: every file's text before and after
+    /// redacted with `vault` (so a secret gets the same placeholder on both
+    /// sides), and the diff recomputed over the redacted texts. Returns the
+    /// files, their diff and the vault, grown by any new secret.
+    ///
+    /// Why not fix the redacted input instead: that costs a second fix (two
+    /// more parses of the whole input), and a plan made over placeholders
+    /// could differ from the real one; this is the real fix, shown redacted.
+    pub fn redacted(&self, vault: Vault) -> (Vec<FileOutcome>, String, Vault) {
+        // Each file's original and patched text, in that order, when present.
+        let mut sources = Vec::new();
+        for file in &self.files {
+            for text in [&file.original, &file.patched].into_iter().flatten() {
+                sources.push(SourceFile::new(file.path.clone(), text.clone()));
+            }
+        }
+        let redaction = crate::redact::redact_with(vault, &sources);
+        let mut texts = redaction.apply(&sources).into_iter();
+        let files: Vec<FileOutcome> = self
+            .files
+            .iter()
+            .map(|file| FileOutcome {
+                path: file.path.clone(),
+                status: file.status,
+                original: file.original.as_ref().and_then(|_| texts.next()),
+                patched: file.patched.as_ref().and_then(|_| texts.next()),
+                edits: Vec::new(),
+            })
+            .collect();
+        let diff = plan::whole_file_diff(&files);
+        (files, diff, redaction.vault)
     }
 }
 

@@ -183,6 +183,22 @@ pub(crate) fn diff(files: &[FileOutcome]) -> String {
     out
 }
 
+/// The diff of `files` computed over whole texts, for outcomes that no edit
+/// list describes (the redacted twin of a fix).
+pub(crate) fn whole_file_diff(files: &[FileOutcome]) -> String {
+    files
+        .iter()
+        .filter(|file| file.status != FileStatus::Unchanged)
+        .map(|file| {
+            unified_diff(
+                &diff_path(&file.path),
+                file.original.as_deref(),
+                file.patched.as_deref(),
+            )
+        })
+        .collect()
+}
+
 /// Lines of context around each change, as `unified_diff` uses.
 const CONTEXT: usize = 3;
 

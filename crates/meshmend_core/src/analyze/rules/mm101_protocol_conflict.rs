@@ -205,9 +205,13 @@ fn protocol_of(cx: &Context<'_>, server: crate::analyze::topology::ServerRef) ->
         .map_or_else(|| "HTTP".to_string(), |p| p.value.to_ascii_uppercase())
 }
 
+/// Upper-cases the first letter of our own (ASCII) message text. ASCII on
+/// purpose: `char::to_uppercase` links Unicode's case table (6 KB gz of wasm).
 fn capitalize(text: &str) -> String {
     let mut chars = text.chars();
     chars.next().map_or_else(String::new, |first| {
-        std::iter::once(first.to_ascii_uppercase()).chain(chars).collect()
+        std::iter::once(first.to_ascii_uppercase())
+            .chain(chars)
+            .collect()
     })
 }
