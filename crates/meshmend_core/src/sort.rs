@@ -24,6 +24,15 @@ pub fn by_key<T, K: Ord>(v: &mut [T], mut key: impl FnMut(&T) -> K) {
     by(v, |a, b| key(a).cmp(&key(b)));
 }
 
+/// Collects into a `BTreeMap` or `BTreeSet` by inserting one item at a time
+/// (later duplicates win, as with `collect`). Why: `collect()` into a B-tree
+/// first sorts the items, with a copy of std's sort for each call site.
+pub fn btree<C: Default + Extend<T>, T>(items: impl IntoIterator<Item = T>) -> C {
+    let mut collection = C::default();
+    collection.extend(items);
+    collection
+}
+
 /// Sorts `v` in ascending order (stable).
 pub fn ascending<T: Ord>(v: &mut [T]) {
     by(v, T::cmp);

@@ -535,10 +535,10 @@ impl Topology {
             workloads.push(GatewayWorkloadDraft {
                 source: WorkloadSource::Selector,
                 namespace: None,
-                labels: key
-                    .iter()
-                    .map(|(k, v)| ((*k).to_string(), (*v).to_string()))
-                    .collect(),
+                labels: sort::btree(
+                    key.iter()
+                        .map(|(k, v)| ((*k).to_string(), (*v).to_string())),
+                ),
                 members,
             });
         }

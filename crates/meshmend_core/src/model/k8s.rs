@@ -372,12 +372,13 @@ pub(crate) fn read_gateway_installs(
         });
     }
     for install in installs {
-        let selector: Labels = install
-            .labels
-            .iter()
-            .filter(|(k, _)| matches!(k.as_str(), "app" | "istio"))
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect();
+        let selector: Labels = crate::sort::btree(
+            install
+                .labels
+                .iter()
+                .filter(|(k, _)| matches!(k.as_str(), "app" | "istio"))
+                .map(|(k, v)| (k.clone(), v.clone())),
+        );
         model.services.push(Service {
             resource: index,
             file: resource.file,

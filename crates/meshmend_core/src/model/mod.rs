@@ -269,10 +269,11 @@ pub(crate) fn spanned_u32(node: Option<NodeRef<'_>>) -> Option<Spanned<u32>> {
 
 /// Reads a `key: value` string map (labels, selectors) with string values.
 pub fn read_labels(node: Option<NodeRef<'_>>) -> Labels {
-    node.into_iter()
-        .flat_map(NodeRef::entries)
-        .filter_map(|(k, v)| Some((k.as_str()?.to_string(), v.as_str()?.to_string())))
-        .collect()
+    sort::btree(
+        node.into_iter()
+            .flat_map(NodeRef::entries)
+            .filter_map(|(k, v)| Some((k.as_str()?.to_string(), v.as_str()?.to_string()))),
+    )
 }
 
 /// Renders labels as Kubernetes does: `a=1,b=2`.

@@ -28,13 +28,14 @@ pub(crate) struct Pool {
 
 impl Pool {
     pub(crate) fn new(bundle: &Bundle, options: &AnalyzeOptions) -> Pool {
-        let used = bundle
-            .model
-            .services
-            .iter()
-            .flat_map(|s| s.ports.iter())
-            .filter_map(|p| p.node_port.as_ref().map(|n| n.value))
-            .collect();
+        let used = crate::sort::btree(
+            bundle
+                .model
+                .services
+                .iter()
+                .flat_map(|s| s.ports.iter())
+                .filter_map(|p| p.node_port.as_ref().map(|n| n.value)),
+        );
         let (lo, hi) = options.nodeport_range;
         Pool {
             used,

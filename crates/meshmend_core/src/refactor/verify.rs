@@ -437,18 +437,19 @@ fn served(bundle: &Bundle, topology: &Topology) -> HashMap<ServedKey, Served> {
                     });
                     continue;
                 }
-                let services = bound
-                    .iter()
-                    .filter(|vs| {
-                        hosts::for_namespace(host, &vs.namespace).is_some_and(|h| {
-                            vs.hosts.iter().any(|vh| {
-                                hosts::matches(&vh.value, h)
-                                    && (vh.value == h || !names.contains(vh.value.as_str()))
+                let services = sort::btree(
+                    bound
+                        .iter()
+                        .filter(|vs| {
+                            hosts::for_namespace(host, &vs.namespace).is_some_and(|h| {
+                                vs.hosts.iter().any(|vh| {
+                                    hosts::matches(&vh.value, h)
+                                        && (vh.value == h || !names.contains(vh.value.as_str()))
+                                })
                             })
                         })
-                    })
-                    .map(|vs| vs.full_name())
-                    .collect();
+                        .map(|vs| vs.full_name()),
+                );
                 let slot = (
                     key.clone(),
                     listener.bind.clone(),
