@@ -7,7 +7,7 @@
 
 import { call, ready } from "./core.js";
 import { Editor } from "./editor.js";
-import { copyText, download, el, inline, renderDiff, renderDocs } from "./render.js";
+import { copyText, download, el, inline, renderDiff, renderDocs, renderSplitDiff } from "./render.js";
 import { state, subscribe, update } from "./state.js";
 
 const $ = (id) => document.getElementById(id);
@@ -342,9 +342,27 @@ function renderFix() {
   $("fix-changes").replaceChildren(...(fix.changes ?? []).map((c) => el("li", {}, el("strong", {}, ...inline(c.title)), ...(c.detail ? [" — ", ...inline(c.detail)] : []))));
   if (view.diff) renderDiff($("diff"), view.diff);
   else $("diff").textContent = "No changes needed.";
+  showDiffLayout();
   fillFileSelect($("patched-file"), view.files.map((f) => `${f.path} (${f.status})`));
   showPatchedFile();
   for (const id of ["copy-diff", "download-diff"]) $(id).disabled = !view.diff;
+}
+
+// "Unified" or "split" (side by side); kept in memory only, for as long as the tab lives.
+let diffLayout = "unified";
+let splitShown = null; // the diff text #diff-split was last built from
+
+/** Shows the diff in the chosen layout. #diff always holds the unified text (copy and tests read it). */
+function showDiffLayout() {
+  const split = diffLayout === "split";
+  $("diff").hidden = split;
+  $("diff-split").hidden = !split;
+  if (!split) return;
+  const diff = fixView()?.diff ?? "";
+  if (diff !== splitShown) {
+    renderSplitDiff($("diff-split"), diff);
+    splitShown = diff;
+  }
 }
 
 function patchedFile() {
@@ -489,6 +507,12 @@ $("strategy").addEventListener("change", () => {
   if (state.files.length) runFix(state.files).catch((error) => setStatus("bad", error.message));
 });
 for (const radio of document.querySelectorAll('input[name="values"]')) radio.addEventListener("change", renderFix);
+for (const radio of document.querySelectorAll('input[name="diff-layout"]')) {
+  radio.addEventListener("change", () => {
+    diffLayout = radio.value;
+    showDiffLayout();
+  });
+}
 $("patched-file").addEventListener("change", showPatchedFile);
 $("redacted-file").addEventListener("change", showRedactedFile);
 
