@@ -34,7 +34,7 @@ export class Editor {
     });
     textarea.addEventListener("paste", (event) => this.paste(event));
     previous.addEventListener("click", () => this.openWindow(this.value, Math.max(1, this.firstLine - WINDOW_LINES)));
-    next.addEventListener("click", () => this.openWindow(this.value, this.firstLine + this.lineCount - 1));
+    next.addEventListener("click", () => this.openWindow(this.value, this.firstLine + this.lineCount));
     new ResizeObserver(() => this.schedule()).observe(textarea);
   }
 
@@ -65,7 +65,15 @@ export class Editor {
     this.totalLines = countLines(text);
     const start = Math.max(1, Math.min(first, this.totalLines - WINDOW_LINES + 1));
     const from = lineOffset(text, start);
-    const to = lineOffset(text, start + WINDOW_LINES, from);
+    // The window ends at the end of its last line; the newline before the
+    // next line stays outside, in `after`. (Ending after that newline left an
+    // empty last row in the textarea that was really the start of the next,
+    // hidden line: text typed there joined that line unseen.)
+    let to = lineOffset(text, start + WINDOW_LINES, from);
+    if (to < text.length) {
+      to -= 1; // before the "\n"
+      if (to > from && text[to - 1] === "\r") to -= 1;
+    }
     this.windowed = true;
     this.before = text.slice(0, from);
     this.after = text.slice(to);
