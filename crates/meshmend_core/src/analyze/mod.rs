@@ -89,6 +89,9 @@ pub trait Rule: Sync {
     /// One line for `meshmend rules` and the page.
     fn summary(&self) -> &'static str;
     /// Full documentation in Markdown: *What it does*, *Why is this bad?*, *Example*.
+    /// Rules return a `static DOCS`, not a literal or `const`: this tiny
+    /// method is inlined across crates, and each copy carried its own copy
+    /// of the text into the wasm (17 KB raw).
     fn docs(&self) -> &'static str;
     /// True when `meshmend fix` has a mechanical fix for this rule's findings.
     fn has_fix(&self) -> bool {

@@ -4,7 +4,21 @@ use crate::analyze::{Context, Rule};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::error::ErrorKind;
 
-/// See [`Rule::docs`].
+/// User documentation: What / Why / Example.
+static DOCS: &str = "## What it does\n\
+ Reports a document of the YAML stream that does not parse, with the line and \
+ column where the parser gave up. Other documents are still analyzed.\n\n\
+ ## Why is this bad?\n\
+ `kubectl apply` and Helm refuse the whole file; a half-applied bundle is worse \
+ than none. Documents whose aliases would expand to more than a million nodes \
+ (\"billion laughs\") or that nest deeper than 128 levels are refused the same way.\n\n\
+ ## Example\n\
+ ```yaml\n\
+ spec:\n  hosts: [a.example.com\n\
+ ```\n\
+ The flow sequence is never closed.\n";
+
+/// See [`DOCS`].
 #[derive(Debug)]
 pub(crate) struct YamlSyntax;
 
@@ -26,18 +40,7 @@ impl Rule for YamlSyntax {
     }
 
     fn docs(&self) -> &'static str {
-        "## What it does\n\
-         Reports a document of the YAML stream that does not parse, with the line and \
-         column where the parser gave up. Other documents are still analyzed.\n\n\
-         ## Why is this bad?\n\
-         `kubectl apply` and Helm refuse the whole file; a half-applied bundle is worse \
-         than none. Documents whose aliases would expand to more than a million nodes \
-         (\"billion laughs\") or that nest deeper than 128 levels are refused the same way.\n\n\
-         ## Example\n\
-         ```yaml\n\
-         spec:\n  hosts: [a.example.com\n\
-         ```\n\
-         The flow sequence is never closed.\n"
+        DOCS
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {

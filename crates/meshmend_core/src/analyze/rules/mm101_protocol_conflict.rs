@@ -8,7 +8,7 @@ use crate::analyze::{Context, Rule};
 use crate::diagnostic::{Diagnostic, Severity};
 
 /// User documentation: What / Why / Example.
-const DOCS: &str = r"## What it does
+static DOCS: &str = r"## What it does
 Simulates how istiod merges every Gateway that applies to one gateway
 workload (selector ⊆ pod labels; ports resolved through the Service's
 `targetPort`, so `80` and `8080` can be the same listener; oldest Gateway

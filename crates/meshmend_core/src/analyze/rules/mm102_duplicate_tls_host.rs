@@ -8,7 +8,7 @@ use crate::analyze::{Context, Rule};
 use crate::diagnostic::{Diagnostic, Severity};
 
 /// User documentation: What / Why / Example.
-const DOCS: &str = r"## What it does
+static DOCS: &str = r"## What it does
 Reports a server with a `tls` block — `HTTPS`, `TLS`, and also plain `HTTP`
 servers that only set `tls.httpsRedirect` — that lists a host another TLS
 server on the same listener (same workload, resolved port and `bind`)

@@ -9,7 +9,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::istio::resolve_gateway_reference;
 
 /// User documentation: What / Why / Example.
-const DOCS: &str = r"## What it does
+static DOCS: &str = r"## What it does
 Reports a plain-HTTP server (`HTTP`, `HTTP2`, `GRPC`, `GRPC-WEB`) that lists
 a host another Gateway's plain-HTTP server on the same listener (same
 workload, resolved port and `bind`) already lists, and names the

@@ -8,7 +8,7 @@ use crate::analyze::{Context, Rule};
 use crate::diagnostic::{Diagnostic, Severity};
 
 /// User documentation: What / Why / Example.
-const DOCS: &str = r"## What it does
+static DOCS: &str = r"## What it does
 Reports TLS servers (`HTTPS` or `TLS`, not passthrough) on one listener
 (same workload, resolved port and `bind`) whose hosts are *different
 strings* but the *same server name*: `ns1/foo.example.com` and

@@ -9,7 +9,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::span::Span;
 
 /// User documentation: What / Why / Example.
-const DOCS: &str = r"## What it does
+static DOCS: &str = r"## What it does
 Reports a TLS server whose certificate — the same `tls.credentialName`, or
 with no `credentialName` the same `serverCertificate` *and* `privateKey`
 files — is already used by a server of *another* Gateway that applies to

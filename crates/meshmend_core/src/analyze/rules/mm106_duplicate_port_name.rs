@@ -7,7 +7,7 @@ use crate::analyze::{Context, Rule};
 use crate::diagnostic::{Diagnostic, Severity};
 
 /// User documentation: What / Why / Example.
-const DOCS: &str = r"## What it does
+static DOCS: &str = r"## What it does
 Reports a server whose `port.name` another server of the same Gateway
 already uses, and (as a warning) a server whose optional `name` repeats
 another server's `name` in the same Gateway.

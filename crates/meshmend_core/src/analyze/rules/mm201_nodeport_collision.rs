@@ -9,7 +9,7 @@ use crate::model::{Service, ServiceOrigin, ServicePort};
 use crate::span::Spanned;
 
 /// User documentation: What / Why / Example.
-const DOCS: &str = r"## What it does
+static DOCS: &str = r"## What it does
 Finds the same `nodePort` on two Services (any namespace, any protocol),
 including the Services that Helm values (`istio/gateway`, legacy
 `gateways.*`) and `IstioOperator` `ingressGateways[]` render, and the same

@@ -4,7 +4,7 @@ use crate::analyze::{Context, Rule};
 use crate::diagnostic::{Diagnostic, Severity};
 
 /// User documentation: What / Why / Example.
-const DOCS: &str = r"## What it does
+static DOCS: &str = r"## What it does
 Finds a `nodePort` outside the API server's `--service-node-port-range`
 (30000-32767 unless `--nodeport-range` says otherwise) on a Service that
 takes node ports: `NodePort`, or `LoadBalancer` unless

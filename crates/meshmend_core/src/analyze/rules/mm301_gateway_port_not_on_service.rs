@@ -8,7 +8,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{Gateway, Service, TargetPort};
 
 /// User documentation: What / Why / Example.
-const DOCS: &str = r"## What it does
+static DOCS: &str = r"## What it does
 For each Gateway, finds the workloads its selector picks (Deployments, Pods,
 … and the gateways that Helm values or `IstioOperator` render), then the
 Services in each workload's namespace whose selector picks the workload. A

@@ -6,7 +6,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{Workload, labels_to_string};
 
 /// User documentation: What / Why / Example.
-const DOCS: &str = r"## What it does
+static DOCS: &str = r"## What it does
 Reports a Gateway whose `selector` matches the pod labels of no workload in
 the input (Pods, Deployments, StatefulSets, DaemonSets, ReplicaSets, and the
 gateways Helm values or `IstioOperator` render).

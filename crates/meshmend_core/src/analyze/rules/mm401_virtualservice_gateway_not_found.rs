@@ -7,7 +7,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::istio::resolve_gateway_reference;
 
 /// User documentation: What / Why / Example.
-const DOCS: &str = r"## What it does
+static DOCS: &str = r"## What it does
 Resolves every VirtualService `gateways:` entry the way istiod does (`name`
 and `./name` mean the VirtualService's namespace, `ns/name` is explicit,
 legacy `name.ns.svc.cluster.local` means `ns/name`, `mesh` is the sidecars,

@@ -11,7 +11,7 @@ use crate::model::istio::resolve_gateway_reference;
 use crate::model::{Gateway, VirtualService};
 
 /// User documentation: What / Why / Example.
-const DOCS: &str = r"## What it does
+static DOCS: &str = r"## What it does
 For every Gateway a VirtualService is bound to (see
 `virtualservice-gateway-not-found` for how references resolve), checks that
 at least one VirtualService host overlaps at least one host of the Gateway's
