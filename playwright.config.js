@@ -1,8 +1,23 @@
 // Browser tests: Debian's Chromium driven by Playwright (browser downloads do
 // not work here; scripts/setup.sh installs /usr/bin/chromium with apt).
+import { createServer } from "node:net";
 import { defineConfig } from "@playwright/test";
 
-const port = Number(process.env.MESHMEND_TEST_PORT ?? 8765);
+/** A port the OS says is free now, so parallel test runs on one machine do not clash. */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+// Set once in the runner; its worker processes inherit it and load this file again.
+process.env.MESHMEND_TEST_PORT ??= String(await freePort());
+const port = Number(process.env.MESHMEND_TEST_PORT);
 
 export default defineConfig({
   testDir: "tests/browser",
