@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use aho_corasick::automaton::Automaton;
-use aho_corasick::{MatchKind, nfa::contiguous::NFA};
+use aho_corasick::{MatchKind, nfa::noncontiguous::NFA};
 
 use super::{Encoding, encode_base64};
 use crate::model::SourceFile;
@@ -28,8 +28,10 @@ pub struct Vault {
     variants: HashMap<String, u32>,
     /// Text written → original bytes.
     entries: Vec<(String, String)>,
-    /// A contiguous NFA (what `AhoCorasick` picks past 100 patterns), used
-    /// directly so the wasm links no other automaton kind.
+    /// The noncontiguous NFA, used directly: the keyword DFA is built from
+    /// one anyway, so the wasm links no other automaton kind (the
+    /// `AhoCorasick` wrapper links all three). Rehydrating the 10 MB bench
+    /// text still runs at ~5 GiB/s.
     matcher: Option<NFA>,
 }
 
