@@ -96,12 +96,52 @@ function closeFile(index) {
 }
 
 async function addFiles(fileList) {
-  const read = await Promise.all(Array.from(fileList, async (file) => ({ name: file.name, text: await file.text() })));
+  const decoded = await Promise.all(Array.from(fileList, readText));
+  const read = decoded.filter((f) => f.text !== undefined);
+  const refused = decoded.filter((f) => f.text === undefined).map((f) => `${f.name}: ${f.error}`);
+  $("input-error").textContent = refused.length ? `Not opened (the text would have been altered):\n${refused.join("\n")}` : "";
+  $("input-error").hidden = !refused.length;
   if (!read.length) return;
   const onlyEmptyOrExample =
     files.length === 1 && (files[0].text.trim() === "" || (example && files[0].text === example.text));
   const list = onlyEmptyOrExample ? read : [...files, ...read];
   setFiles(list, onlyEmptyOrExample ? 0 : files.length);
+}
+
+/**
+ * A dropped or opened file as text, exactly: UTF-8 only (a byte order mark is
+ * kept), never with invalid bytes silently replaced. Returns {name, text} or
+ * {name, error} naming the line and column of the first invalid byte.
+ */
+async function readText(file) {
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  try {
+    return { name: file.name, text: new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes) };
+  } catch {
+    const before = validPrefix(bytes);
+    const line = before.split("\n").length;
+    const column = before.length - before.lastIndexOf("\n");
+    return { name: file.name, error: `not UTF-8 text (invalid byte at line ${line}, column ${column}); save it as UTF-8 and open it again` };
+  }
+}
+
+/** The text of the longest valid UTF-8 prefix of `bytes` (binary search; a cut inside a character is not an error). */
+function validPrefix(bytes) {
+  const decode = (n) => {
+    try {
+      return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes.subarray(0, n), { stream: true });
+    } catch {
+      return null;
+    }
+  };
+  let good = 0;
+  let bad = bytes.length;
+  while (bad - good > 1) {
+    const mid = Math.floor((good + bad) / 2);
+    if (decode(mid) === null) bad = mid;
+    else good = mid;
+  }
+  return decode(good) ?? "";
 }
 
 function uniqueName(base) {

@@ -1,0 +1,57 @@
+// Opened files arrive exactly as they are on disk, or not at all: a file that
+// is not UTF-8 is refused with the line and column of its first bad byte
+// (decoding it would silently replace bytes), and a byte order mark is kept.
+import { expect, test } from "@playwright/test";
+import { EXAMPLE, waitAnalyzed } from "./helpers.js";
+
+const GATEWAY = `apiVersion: networking.istio.io/v1beta1
+kind: Gateway
+metadata:
+  name: shop
+  namespace: istio-system
+spec:
+  selector:
+    istio: ingressgateway
+  servers:
+    - port: {number: 80, name: http, protocol: HTTP}
+      hosts: ["shop.example.com"]
+`;
+
+test("a file that is not UTF-8 is refused with the line and column of the bad byte; the others open", async ({ page }) => {
+  await page.goto("/");
+  await waitAnalyzed(page, EXAMPLE.length);
+  // Latin-1 "é" (0xE9) on the third line, column 12: invalid as UTF-8.
+  const latin1 = Buffer.concat([
+    Buffer.from("apiVersion: v1\nkind: ConfigMap\nmetadata: {"),
+    Buffer.from([0xe9]),
+    Buffer.from("}\n"),
+  ]);
+  await page.getByTestId("file-input").setInputFiles([
+    { name: "latin1.yaml", mimeType: "application/yaml", buffer: latin1 },
+    { name: "gateway.yaml", mimeType: "application/yaml", buffer: Buffer.from(GATEWAY) },
+  ]);
+  await expect(page.getByTestId("input-error")).toBeVisible();
+  await expect(page.getByTestId("input-error")).toContainText("latin1.yaml: not UTF-8 text (invalid byte at line 3, column 12)");
+  await waitAnalyzed(page, GATEWAY.length);
+  await expect(page.locator(".file-tab")).toHaveText(["gateway.yaml"]);
+  expect(await page.getByTestId("input").inputValue()).toBe(GATEWAY);
+
+  // Opening only good files again clears the message.
+  await page.getByTestId("file-input").setInputFiles([
+    { name: "again.yaml", mimeType: "application/yaml", buffer: Buffer.from(GATEWAY) },
+  ]);
+  await expect(page.getByTestId("input-error")).toBeHidden();
+});
+
+test("a UTF-8 byte order mark is kept, and the file is analyzed", async ({ page }) => {
+  await page.goto("/");
+  await waitAnalyzed(page, EXAMPLE.length);
+  const withBom = `\uFEFF${EXAMPLE}`;
+  await page.getByTestId("file-input").setInputFiles([
+    { name: "bom.yaml", mimeType: "application/yaml", buffer: Buffer.from(withBom, "utf8") },
+  ]);
+  await waitAnalyzed(page, withBom.length);
+  expect(await page.getByTestId("input").inputValue()).toBe(withBom);
+  await expect(page.getByTestId("input-error")).toBeHidden();
+  await expect(page.locator('[data-testid="finding"][data-name="duplicate-tls-host"]')).toHaveCount(1);
+});
