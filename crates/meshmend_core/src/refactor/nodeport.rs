@@ -18,8 +18,8 @@ use crate::model::tree::NodeRef;
 use crate::model::{Bundle, Service, ServiceOrigin};
 use crate::span::Span;
 
-/// Free nodePorts: the configured range minus every nodePort the input
-/// writes, handed out static band first.
+/// Free nodePorts: the configured range minus every nodePort and
+/// `healthCheckNodePort` the input writes, handed out static band first.
 pub(crate) struct Pool {
     used: BTreeSet<i64>,
     static_band: (i64, i64),
@@ -28,14 +28,13 @@ pub(crate) struct Pool {
 
 impl Pool {
     pub(crate) fn new(bundle: &Bundle, options: &AnalyzeOptions) -> Pool {
-        let used = crate::sort::btree(
-            bundle
-                .model
-                .services
-                .iter()
-                .flat_map(|s| s.ports.iter())
-                .filter_map(|p| p.node_port.as_ref().map(|n| n.value)),
-        );
+        let services = &bundle.model.services;
+        let node_ports = services
+            .iter()
+            .flat_map(|s| s.ports.iter())
+            .filter_map(|p| p.node_port.as_ref().map(|n| n.value));
+        let health_checks = services.iter().filter_map(|s| health_check_port(bundle, s));
+        let used = crate::sort::btree(node_ports.chain(health_checks));
         let (lo, hi) = options.nodeport_range;
         Pool {
             used,
@@ -202,9 +201,45 @@ pub(crate) fn mapping_at(bundle: &Bundle, resource: usize, span: Span) -> Option
         .find(|n| n.span() == span && n.is_mapping())
 }
 
+/// The `healthCheckNodePort` a Service pins, if any. It comes out of the
+/// same cluster-wide range as nodePorts, so a renumbered port must avoid it
+/// (whatever the traffic policy: avoiding one more number costs nothing).
+fn health_check_port(bundle: &Bundle, service: &Service) -> Option<i64> {
+    let node = bundle.node(&bundle.resources[service.resource]);
+    let spec = match service.origin {
+        ServiceOrigin::Manifest => node.get("spec")?,
+        ServiceOrigin::GatewayChart => node.get("service")?,
+        ServiceOrigin::LegacyGatewaysChart | ServiceOrigin::IstioOperator => return None,
+    };
+    spec.get("healthCheckNodePort")?.as_i64()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn renumbering_skips_health_check_node_ports() {
+        let yaml = "kind: Service\nmetadata: {name: a}\nspec:\n  type: NodePort\n  ports: [{port: 80, nodePort: 31380}]\n---\nkind: Service\nmetadata: {name: b}\nspec:\n  type: NodePort\n  ports: [{port: 80, nodePort: 31380}]\n---\nkind: Service\nmetadata: {name: lb}\nspec:\n  type: LoadBalancer\n  externalTrafficPolicy: Local\n  healthCheckNodePort: 30000\n  ports: [{port: 443, nodePort: 30001}]\n";
+        let bundle = Bundle::from_text("svc.yaml", yaml).unwrap();
+        let mut pool = Pool::new(&bundle, &AnalyzeOptions::default());
+        assert_eq!(pool.take(), Some(30002));
+        let outcome = super::super::fix(
+            &bundle,
+            &FixOptions {
+                strategy: super::super::Strategy::Renumber,
+                ..FixOptions::default()
+            },
+        );
+        assert!(outcome.verification.ok, "{:?}", outcome.verification);
+        assert!(
+            outcome
+                .diff
+                .contains("+  ports: [{port: 80, nodePort: 30002}]"),
+            "{}",
+            outcome.diff
+        );
+    }
 
     #[test]
     fn static_band_matches_kubernetes() {
