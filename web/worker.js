@@ -62,10 +62,26 @@ function fileArgs(files) {
     if (typeof file?.name !== "string" || typeof file?.text !== "string") {
       throw new Error("files must be [{name, text}] with string name and text");
     }
+    refuseLoneSurrogates(file);
     names.push(file.name);
     texts.push(file.text);
   }
   return [names, texts];
+}
+
+/**
+ * Text crosses into the wasm as UTF-8, where a lone UTF-16 surrogate would
+ * silently become U+FFFD (and a fix written from it would carry that): refuse
+ * it instead, naming where it is.
+ */
+function refuseLoneSurrogates({ name, text }) {
+  if (text.isWellFormed()) return;
+  const at = text.search(/\p{Cs}/u);
+  const before = text.slice(0, at);
+  const line = before.split("\n").length;
+  const column = before.length - before.lastIndexOf("\n");
+  const unit = text.charCodeAt(at).toString(16).toUpperCase();
+  throw new Error(`${name}:${line}:${column}: a lone UTF-16 surrogate (U+${unit}) cannot be analyzed without altering the text; remove it`);
 }
 
 /** `{namespace, nodeport_range}` → `[namespace, min, max]` (undefined when unset). */

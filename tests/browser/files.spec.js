@@ -55,3 +55,17 @@ test("a UTF-8 byte order mark is kept, and the file is analyzed", async ({ page 
   await expect(page.getByTestId("input-error")).toBeHidden();
   await expect(page.locator('[data-testid="finding"][data-name="duplicate-tls-host"]')).toHaveCount(1);
 });
+
+test("text with a lone UTF-16 surrogate is refused with its position, not altered", async ({ page }) => {
+  await page.goto("/");
+  await waitAnalyzed(page, EXAMPLE.length);
+  // Set in the page: text sent over the DevTools protocol cannot carry a lone surrogate.
+  await page.getByTestId("input").evaluate((textarea) => {
+    textarea.value = "kind: ConfigMap\ndata:\n  a: x\uD800y\n";
+    textarea.dispatchEvent(new Event("input", { bubbles: true }));
+  });
+  await expect(page.locator("#findings-summary")).toContainText(
+    "seed-conflict.yaml:3:7: a lone UTF-16 surrogate (U+D800) cannot be analyzed without altering the text",
+  );
+  expect(await page.getByTestId("input").evaluate((t) => t.value.includes("x\uD800y"))).toBe(true);
+});
