@@ -118,7 +118,11 @@ pub fn parse(text: &str, limits: &Limits) -> Result<Stream, Error> {
                 }
             }
             Some(Err(error)) => {
-                let at = offset(error.marker()).min(text.len());
+                let mut at = offset(error.marker()).min(text.len());
+                if matches!(error.kind(), granit_parser::ErrorKind::TabInPlainScalar) {
+                    // Reported at the scalar's start; point at the tab itself.
+                    at += text[at..].find('\t').unwrap_or(0);
+                }
                 if last_error_at.is_some_and(|last| at <= last) {
                     break; // no progress: never loop on one error
                 }
@@ -444,6 +448,14 @@ mod tests {
 
     fn parse_ok(text: &str) -> Stream {
         parse(text, &Limits::default()).unwrap()
+    }
+
+    #[test]
+    fn a_tab_in_a_plain_scalar_is_reported_where_the_tab_is() {
+        let text = "kind: Gateway\n\tspec: x\n";
+        let stream = parse_ok(text);
+        assert_eq!(stream.errors.len(), 1, "{:?}", stream.errors);
+        assert_eq!(stream.errors[0].span, Span::empty(text.find('\t').unwrap()));
     }
 
     #[test]
