@@ -4,7 +4,7 @@
 // view (and what Copy diff copies) stays the same.
 import { join } from "node:path";
 import { expect, test } from "@playwright/test";
-import { EXAMPLE, capabilities, waitAnalyzed, watchForeignTraffic } from "./helpers.js";
+import { COLOR_SCHEMES, EXAMPLE, VIEWPORTS, capabilities, waitAnalyzed, watchForeignTraffic } from "./helpers.js";
 
 test.use({ permissions: ["clipboard-read", "clipboard-write"] });
 
@@ -218,11 +218,8 @@ test("side by side: an added file has /dev/null on the left and all its lines on
 });
 
 test("screenshots: side by side in light and dark; on a phone it scrolls inside its box", async ({ browser }, testInfo) => {
-  for (const colorScheme of ["light", "dark"]) {
-    for (const [device, viewport] of [
-      ["laptop", { width: 1366, height: 860 }],
-      ["phone", { width: 390, height: 844 }],
-    ]) {
+  for (const colorScheme of COLOR_SCHEMES) {
+    for (const [device, viewport] of VIEWPORTS) {
       const context = await browser.newContext({ colorScheme, viewport, baseURL: testInfo.project.use.baseURL });
       const page = await context.newPage();
       await openFix(page);

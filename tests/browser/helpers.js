@@ -2,6 +2,13 @@
 import { readFileSync } from "node:fs";
 import { expect } from "@playwright/test";
 
+/** The looks every screenshot test takes: both colour schemes on a laptop and a phone. */
+export const COLOR_SCHEMES = ["light", "dark"];
+export const VIEWPORTS = [
+  ["laptop", { width: 1366, height: 860 }],
+  ["phone", { width: 390, height: 844 }],
+];
+
 export const EXAMPLE = readFileSync(new URL("../../examples/seed-conflict.yaml", import.meta.url), "utf8");
 
 /** Secret values in examples/seed-conflict.yaml that must never be shown redacted or sent. */

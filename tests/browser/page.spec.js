@@ -4,8 +4,10 @@
 import { mkdirSync } from "node:fs";
 import { expect, test } from "@playwright/test";
 import {
+  COLOR_SCHEMES,
   EXAMPLE,
   EXAMPLE_SECRETS,
+  VIEWPORTS,
   capabilities,
   largeManifest,
   recordViolations,
@@ -212,11 +214,8 @@ test("a 5 MB paste keeps the page responsive and produces results", async ({ pag
 
 test("screenshots: light and dark, laptop and phone", async ({ browser }, testInfo) => {
   mkdirSync("test-results/screenshots", { recursive: true });
-  for (const colorScheme of ["light", "dark"]) {
-    for (const [device, viewport] of [
-      ["laptop", { width: 1366, height: 860 }],
-      ["phone", { width: 390, height: 844 }],
-    ]) {
+  for (const colorScheme of COLOR_SCHEMES) {
+    for (const [device, viewport] of VIEWPORTS) {
       const context = await browser.newContext({ colorScheme, viewport, baseURL: testInfo.project.use.baseURL });
       const page = await context.newPage();
       await page.goto("/");
