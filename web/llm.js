@@ -698,6 +698,11 @@ export async function sendRequest(prepared, options) {
  *   guard; `rehydrate` replaces placeholders with real values, locally, for display.
  * @returns {{invalidate: () => void}} call `invalidate` when the input changes.
  */
+/** Distinct tokens in `text` that look like a (possibly mangled) placeholder, in order. */
+export function unknownPlaceholders(text) {
+  return [...new Set(String(text).match(/(?<![A-Za-z0-9])_{0,2}REDACTED_[A-Z0-9_]*[A-Z0-9]_{0,2}/g) ?? [])];
+}
+
 export function mountLlmPanel(root, hooks) {
   const $ = (id) => root.querySelector(`[data-testid="${id}"]`);
   const ui = {
@@ -721,6 +726,7 @@ export function mountLlmPanel(root, hooks) {
     status: $("llm-status"),
     error: $("llm-error"),
     rehydrate: $("llm-rehydrate"),
+    unknown: $("llm-unknown-placeholders"),
     output: $("llm-output"),
   };
   // Test seam (see tests/llm.spec.mjs): lets a browser test bypass the
@@ -813,14 +819,25 @@ export function mountLlmPanel(root, hooks) {
   async function render() {
     const seq = ++renderSeq;
     let text = answer;
+    let unknown = [];
     if (ui.rehydrate.checked && hooks.rehydrate && text) {
       try {
         text = await hooks.rehydrate(text);
+        unknown = unknownPlaceholders(text);
       } catch (error) {
         setError(new LlmError("material", `Could not rehydrate locally: ${error.message}`));
       }
     }
-    if (seq === renderSeq) ui.output.textContent = text; // text, never HTML
+    if (seq !== renderSeq) return;
+    ui.output.textContent = text; // text, never HTML
+    // What rehydration left alone: tokens shaped like placeholders that this
+    // session never issued, because the model changed or invented them.
+    ui.unknown.hidden = !unknown.length;
+    ui.unknown.textContent = unknown.length
+      ? `${unknown.length === 1 ? "1 placeholder-like token" : `${unknown.length} placeholder-like tokens`} in the answer ` +
+        `did not come from this page, so ${unknown.length === 1 ? "it stays" : "they stay"} as written (the model changed or invented ` +
+        `${unknown.length === 1 ? "it" : "them"}; do not read ${unknown.length === 1 ? "it" : "them"} as your values): ${unknown.join(", ")}`
+      : "";
   }
 
   async function preview() {

@@ -446,6 +446,28 @@ test.describe("explain with your LLM", () => {
     expect(routed).toHaveLength(1); // rehydration is local: no request
   });
 
+  test("placeholders the model changed or invented are named, not passed off as values", async ({ page, context }) => {
+    let answer = ["unused"];
+    await mockLlm(context, () => ({ sse: answer }));
+    await loadPage(page);
+    const body = await preview(page, { provider: "openai" });
+    const placeholder = body.match(PLACEHOLDER)[0];
+    const mangled = placeholder.slice(0, -1); // one underscore lost
+    answer = [`Rotate ${placeholder}, ${mangled} and __REDACTED_PASSWORD_99__; UNREDACTED_NOTE is prose.`];
+    await page.getByTestId("llm-confirm").click();
+    await expect(output(page)).toContainText("__REDACTED_PASSWORD_99__");
+    const note = page.getByTestId("llm-unknown-placeholders");
+    await expect(note).toBeHidden();
+    await page.getByTestId("llm-rehydrate").check();
+    await expect(output(page)).not.toContainText(`${placeholder},`);
+    await expect(note).toBeVisible();
+    await expect(note).toContainText(`2 placeholder-like tokens in the answer did not come from this page`);
+    await expect(note).toContainText(`${mangled}, __REDACTED_PASSWORD_99__`);
+    await expect(note).not.toContainText("UNREDACTED_NOTE");
+    await page.getByTestId("llm-rehydrate").uncheck();
+    await expect(note).toBeHidden();
+  });
+
   const failures = [
     {
       name: "401 bad key",
