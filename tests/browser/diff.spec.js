@@ -2,6 +2,7 @@
 // shows: removed lines on the left, added lines on the right, context on both
 // sides, line numbers from the hunk headers, one header per file; the unified
 // view (and what Copy diff copies) stays the same.
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { expect, test } from "@playwright/test";
 import { COLOR_SCHEMES, EXAMPLE, VIEWPORTS, capabilities, waitAnalyzed, watchForeignTraffic } from "./helpers.js";
@@ -177,11 +178,14 @@ test("side by side: removed lines left, added right, numbered from the hunk head
 
   // The choice survives a new fix (another strategy) and shows the new diff.
   const strategies = await page.getByTestId("strategy").locator("option").evaluateAll((o) => o.map((x) => x.value));
+  let previous = diff;
   for (const strategy of strategies.slice(1)) {
     await page.getByTestId("strategy").selectOption(strategy);
-    await expect(unified).not.toHaveText(diff);
+    // Wait for this strategy's diff, not just any change (the last one's may still be shown).
+    await expect(unified).not.toHaveText(previous);
+    previous = await unified.textContent();
     await expect(split).toBeVisible();
-    const next = expectedView(await unified.textContent());
+    const next = expectedView(previous);
     expect(await shownView(page)).toEqual(next.tables);
   }
   await page.getByTestId("strategy").selectOption(strategies[0]);
@@ -218,6 +222,7 @@ test("side by side: an added file has /dev/null on the left and all its lines on
 });
 
 test("screenshots: side by side in light and dark; on a phone it scrolls inside its box", async ({ browser }, testInfo) => {
+  mkdirSync(join("test-results", "screenshots"), { recursive: true });
   for (const colorScheme of COLOR_SCHEMES) {
     for (const [device, viewport] of VIEWPORTS) {
       const context = await browser.newContext({ colorScheme, viewport, baseURL: testInfo.project.use.baseURL });
@@ -234,7 +239,7 @@ test("screenshots: side by side in light and dark; on a phone it scrolls inside 
       expect(pageWidth, "the page itself never scrolls sideways").toBeLessThanOrEqual(viewport.width);
       if (device === "phone") expect(box.scroll, "narrow: the table keeps its width and scrolls").toBeGreaterThan(box.client);
       else expect(box.scroll, "laptop: both sides fit").toBeLessThanOrEqual(box.client);
-      const path = join(testInfo.project.outputDir, `diff-split-${device}-${colorScheme}.png`);
+      const path = join("test-results", "screenshots", `diff-split-${device}-${colorScheme}.png`);
       await page.screenshot({ path });
       await testInfo.attach(`diff-split-${device}-${colorScheme}`, { path, contentType: "image/png" });
       await context.close();
