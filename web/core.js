@@ -11,11 +11,12 @@ function createWorker() {
   return new Worker(new URL("./worker.js", import.meta.url), { type: "module", name: "meshmend-core" });
 }
 
-const worker = createWorker();
+let worker;
 const pending = new Map();
 let nextId = 1;
 let resolveReady;
 let rejectReady;
+const restartListeners = [];
 
 /** Resolves with {capabilities, rules, example, wasm} once the wasm is instantiated. */
 export const ready = new Promise((resolve, reject) => {
@@ -23,20 +24,48 @@ export const ready = new Promise((resolve, reject) => {
   rejectReady = reject;
 });
 
-worker.onmessage = (event) => {
-  const message = event.data;
-  if (message.type === "ready") return resolveReady(message.info);
-  if (message.type === "fatal") return rejectReady(new Error(message.error));
-  const entry = pending.get(message.id);
-  if (!entry) return;
-  pending.delete(message.id);
-  if (message.ok) entry.resolve({ result: message.result, ms: message.ms });
-  else entry.reject(new Error(message.error));
-};
+function start() {
+  worker = createWorker();
+  worker.onmessage = (event) => {
+    const message = event.data;
+    if (message.type === "ready") return resolveReady(message.info);
+    if (message.type === "fatal") return rejectReady(new Error(message.error));
+    const entry = pending.get(message.id);
+    if (entry) {
+      pending.delete(message.id);
+      if (message.ok) entry.resolve({ result: message.result, ms: message.ms });
+      else entry.reject(new Error(message.error));
+    }
+    if (message.trapped) restart(message.error);
+  };
+  worker.onerror = (event) => {
+    rejectReady(new Error(event.message || "the analyzer worker failed to start"));
+  };
+}
 
-worker.onerror = (event) => {
-  rejectReady(new Error(event.message || "the analyzer worker failed to start"));
-};
+/**
+ * A trap (a Rust panic) leaves the wasm instance unusable: its stack pointer
+ * and borrow flags stay where the trap left them, so every later call would
+ * fail too. Start a fresh worker instead, fail what was in flight, and tell
+ * the page (which re-runs; placeholders issued before are gone with the old
+ * instance's vault).
+ */
+function restart(reason) {
+  worker.terminate();
+  for (const [id, entry] of pending) {
+    pending.delete(id);
+    entry.reject(new Error(`the analyzer stopped on an internal error (${reason}) and was restarted`));
+  }
+  start();
+  for (const listener of restartListeners) listener(reason);
+}
+
+/** Calls `listener(reason)` each time the worker is restarted after a trap. */
+export function onRestart(listener) {
+  restartListeners.push(listener);
+}
+
+start();
 
 /** Runs `op` in the worker. Resolves with {result, ms}; rejects with the core's error. */
 export function call(op, ...args) {

@@ -5,7 +5,7 @@
 // Extension point: modules such as web/llm.js import { state, subscribe }
 // from "./state.js" and { call } from "./core.js", and mount into #llm-slot.
 
-import { call, ready } from "./core.js";
+import { call, onRestart, ready } from "./core.js";
 import { Editor } from "./editor.js";
 import { copyText, download, el, inline, renderDiff, renderDocs, renderSplitDiff } from "./render.js";
 import { state, subscribe, update } from "./state.js";
@@ -648,6 +648,15 @@ ready.then(
     $("findings-summary").textContent = "The analyzer failed to load. Reload the page; if it persists, open DevTools → Console.";
   },
 );
+
+// After a trap the worker starts over (core.js): say so, and analyze again.
+onRestart((reason) => {
+  $("input-error").textContent =
+    `The analyzer stopped on an internal error (${reason}) and was restarted; the results shown are from the fresh start. ` +
+    "This is a meshmend bug: please report it with the input that caused it.";
+  $("input-error").hidden = false;
+  schedule(0);
+});
 
 // The optional "Explain with your LLM" panel (web/llm.js): collapsed and off until the user opts in.
 // Loaded after this module so it never delays the editor.

@@ -1,5 +1,5 @@
 // The core, in a module Web Worker: typing never waits for the analyzer.
-// Protocol: {id, op, args} in; {id, ok, result, ms} or {id, ok: false, error} out.
+// Protocol: {id, op, args} in; {id, ok, result, ms} or {id, ok: false, error, trapped} out.
 // On start it posts {type: "ready", info} (or {type: "fatal", error}).
 import init, * as core from "./pkg/meshmend_wasm.js";
 
@@ -118,7 +118,10 @@ self.onmessage = async (event) => {
     const result = ops[op](...args);
     self.postMessage({ id, ok: true, result, ms: performance.now() - start });
   } catch (error) {
-    self.postMessage({ id, ok: false, error: String(error?.message ?? error) });
+    // A RuntimeError is a trap (a Rust panic): this instance is unusable now,
+    // and core.js replaces the whole worker.
+    const trapped = error instanceof WebAssembly.RuntimeError;
+    self.postMessage({ id, ok: false, error: String(error?.message ?? error), trapped });
   }
 };
 

@@ -69,3 +69,23 @@ test("text with a lone UTF-16 surrogate is refused with its position, not altere
   );
   expect(await page.getByTestId("input").evaluate((t) => t.value.includes("x\uD800y"))).toBe(true);
 });
+
+test("after a trap in the wasm the page starts a fresh worker, says so, and analyzes again", async ({ page }) => {
+  await page.goto("/");
+  await waitAnalyzed(page, EXAMPLE.length);
+  const [first] = page.workers();
+  // A real trap needs a bug to trigger it, so the worker's trap report is sent
+  // by hand: the message worker.js posts when an op throws WebAssembly.RuntimeError.
+  const replaced = page.waitForEvent("worker");
+  await first.evaluate(() => self.postMessage({ id: -1, ok: false, error: "RuntimeError: unreachable", trapped: true }));
+  const second = await replaced;
+  expect(second).not.toBe(first);
+  await expect(page.getByTestId("input-error")).toContainText("The analyzer stopped on an internal error (RuntimeError: unreachable) and was restarted");
+  // The fresh worker answers: a new analysis of new text, and redaction with a new vault.
+  const text = `${EXAMPLE}\n# after the restart\n`;
+  await page.getByTestId("input").fill(text);
+  await waitAnalyzed(page, text.length);
+  await expect(page.locator('[data-testid="finding"][data-name="duplicate-tls-host"]')).toHaveCount(1);
+  await page.getByRole("tab", { name: "Redacted" }).click();
+  await expect(page.getByTestId("redacted")).toContainText("# after the restart");
+});
