@@ -130,6 +130,18 @@ impl Service {
             _ => false,
         }
     }
+
+    /// The mapping that holds this Service's spec fields as written: `spec`
+    /// of a manifest, `service` of `istio/gateway` values. `None` for the
+    /// Services that legacy chart values and `IstioOperator` only imply.
+    pub fn spec_node<'b>(&self, bundle: &'b super::Bundle) -> Option<NodeRef<'b>> {
+        let node = bundle.node(&bundle.resources[self.resource]);
+        match self.origin {
+            ServiceOrigin::Manifest => node.get("spec"),
+            ServiceOrigin::GatewayChart => node.get("service"),
+            ServiceOrigin::LegacyGatewaysChart | ServiceOrigin::IstioOperator => None,
+        }
+    }
 }
 
 /// A Pod or a pod-creating workload (Deployment, StatefulSet, DaemonSet, ReplicaSet).

@@ -205,13 +205,10 @@ pub(crate) fn mapping_at(bundle: &Bundle, resource: usize, span: Span) -> Option
 /// same cluster-wide range as nodePorts, so a renumbered port must avoid it
 /// (whatever the traffic policy: avoiding one more number costs nothing).
 fn health_check_port(bundle: &Bundle, service: &Service) -> Option<i64> {
-    let node = bundle.node(&bundle.resources[service.resource]);
-    let spec = match service.origin {
-        ServiceOrigin::Manifest => node.get("spec")?,
-        ServiceOrigin::GatewayChart => node.get("service")?,
-        ServiceOrigin::LegacyGatewaysChart | ServiceOrigin::IstioOperator => return None,
-    };
-    spec.get("healthCheckNodePort")?.as_i64()
+    service
+        .spec_node(bundle)?
+        .get("healthCheckNodePort")?
+        .as_i64()
 }
 
 #[cfg(test)]

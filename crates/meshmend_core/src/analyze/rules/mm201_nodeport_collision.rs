@@ -147,12 +147,7 @@ fn health_check_node_port(cx: &Context<'_>, service: &Service) -> Option<Spanned
     if service.service_type() != "LoadBalancer" {
         return None;
     }
-    let node = cx.bundle.node(cx.resource(service.resource));
-    let spec = match service.origin {
-        ServiceOrigin::Manifest => node.get("spec")?,
-        ServiceOrigin::GatewayChart => node.get("service")?,
-        ServiceOrigin::LegacyGatewaysChart | ServiceOrigin::IstioOperator => return None,
-    };
+    let spec = service.spec_node(cx.bundle)?;
     if spec.get_str("externalTrafficPolicy") != Some("Local") {
         return None;
     }
