@@ -687,6 +687,11 @@ export async function sendRequest(prepared, options) {
 // ---------------------------------------------------------------------------
 // The panel
 
+/** Distinct tokens in `text` that look like a (possibly mangled) placeholder, in order. */
+export function unknownPlaceholders(text) {
+  return [...new Set(String(text).match(/(?<![A-Za-z0-9])_{0,2}REDACTED_[A-Z0-9_]*[A-Z0-9]_{0,2}/g) ?? [])];
+}
+
 /**
  * Wires the panel in `root` (markup in index.html, found by data-testid).
  * @param {Element} root the panel element
@@ -698,11 +703,6 @@ export async function sendRequest(prepared, options) {
  *   guard; `rehydrate` replaces placeholders with real values, locally, for display.
  * @returns {{invalidate: () => void}} call `invalidate` when the input changes.
  */
-/** Distinct tokens in `text` that look like a (possibly mangled) placeholder, in order. */
-export function unknownPlaceholders(text) {
-  return [...new Set(String(text).match(/(?<![A-Za-z0-9])_{0,2}REDACTED_[A-Z0-9_]*[A-Z0-9]_{0,2}/g) ?? [])];
-}
-
 export function mountLlmPanel(root, hooks) {
   const $ = (id) => root.querySelector(`[data-testid="${id}"]`);
   const ui = {
@@ -833,10 +833,11 @@ export function mountLlmPanel(root, hooks) {
     // What rehydration left alone: tokens shaped like placeholders that this
     // session never issued, because the model changed or invented them.
     ui.unknown.hidden = !unknown.length;
+    const one = unknown.length === 1;
     ui.unknown.textContent = unknown.length
-      ? `${unknown.length === 1 ? "1 placeholder-like token" : `${unknown.length} placeholder-like tokens`} in the answer ` +
-        `did not come from this page, so ${unknown.length === 1 ? "it stays" : "they stay"} as written (the model changed or invented ` +
-        `${unknown.length === 1 ? "it" : "them"}; do not read ${unknown.length === 1 ? "it" : "them"} as your values): ${unknown.join(", ")}`
+      ? `${one ? "1 placeholder-like token" : `${unknown.length} placeholder-like tokens`} in the answer did not come ` +
+        `from this page, so ${one ? "it stays" : "they stay"} as written (the model changed or invented ` +
+        `${one ? "it" : "them"}; do not read ${one ? "it" : "them"} as your values): ${unknown.join(", ")}`
       : "";
   }
 
