@@ -69,6 +69,10 @@ pub(crate) struct Args {
     /// The cluster's `--service-node-port-range`, inclusive.
     #[arg(long, value_name = "MIN-MAX", default_value = "30000-32767", value_parser = parse_port_range)]
     nodeport_range: (i64, i64),
+    /// The Istio release whose istiod to simulate: 1.MINOR or 1.MINOR.PATCH
+    /// (1.22 or newer; a minor alone means its newest patch).
+    #[arg(long, value_name = "X.Y[.Z]", default_value_t = meshmend_core::IstioVersion::default())]
+    istio_version: meshmend_core::IstioVersion,
 }
 
 /// Parses `30000-32767`.
@@ -92,6 +96,7 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let options = AnalyzeOptions {
         nodeport_range: args.nodeport_range,
         istio_compat: args.istio_compat,
+        istio_version: args.istio_version,
     };
     let diagnostics = meshmend_core::analyze(&bundle, &options);
     let summary = Summary::new(&bundle, &diagnostics);

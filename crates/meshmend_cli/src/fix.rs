@@ -71,6 +71,10 @@ pub(crate) struct Args {
     /// The cluster's `--service-node-port-range`, inclusive.
     #[arg(long, value_name = "MIN-MAX", default_value = "30000-32767", value_parser = crate::analyze::parse_port_range)]
     nodeport_range: (i64, i64),
+    /// The Istio release whose istiod to simulate: 1.MINOR or 1.MINOR.PATCH
+    /// (1.22 or newer; a minor alone means its newest patch).
+    #[arg(long, value_name = "X.Y[.Z]", default_value_t = meshmend_core::IstioVersion::default())]
+    istio_version: meshmend_core::IstioVersion,
 }
 
 pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
@@ -98,6 +102,7 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
         },
         analyze: AnalyzeOptions {
             nodeport_range: args.nodeport_range,
+            istio_version: args.istio_version,
             ..AnalyzeOptions::default()
         },
     };

@@ -34,6 +34,7 @@ pub mod refactor;
 pub mod sort;
 pub mod span;
 
+pub use analyze::istio_version::IstioVersion;
 pub use analyze::{AnalyzeOptions, Context, Rule, all_rules, analyze, find_rule};
 pub use diagnostic::{Diagnostic, Related, Severity};
 pub use diff::unified_diff;

@@ -36,6 +36,22 @@ fn load(path: &Path) -> Bundle {
     Bundle::from_text(&display_name(path), &text).expect("fixture is within limits")
 }
 
+/// Analysis options for a fixture: a line `# meshmend: --istio-version X.Y.Z`
+/// among its leading comments pins the Istio release (for behaviour that
+/// differs between releases); otherwise the defaults.
+fn options(bundle: &Bundle) -> AnalyzeOptions {
+    let version = bundle
+        .text(0)
+        .lines()
+        .take_while(|l| l.starts_with('#'))
+        .find_map(|l| l.strip_prefix("# meshmend: --istio-version "))
+        .map(|v| v.trim().parse().expect("fixture names a valid Istio version"));
+    AnalyzeOptions {
+        istio_version: version.unwrap_or_default(),
+        ..AnalyzeOptions::default()
+    }
+}
+
 /// Renders findings the way reviewers read them: header, location, the
 /// source line with a caret, then related locations, note and help.
 fn render(bundle: &Bundle, diagnostics: &[Diagnostic]) -> String {
@@ -115,7 +131,7 @@ fn snapshot_body(bundle: &Bundle, diagnostics: &[Diagnostic]) -> String {
 fn fixtures() {
     insta::glob!("rules/*/*.yaml", |path| {
         let bundle = load(path);
-        let diagnostics = analyze(&bundle, &AnalyzeOptions::default());
+        let diagnostics = analyze(&bundle, &options(&bundle));
         let name = path
             .file_name()
             .expect("fixture has a file name")
@@ -184,14 +200,14 @@ fn every_registered_rule_has_fixtures_that_exercise_it() {
         assert!(!valid.is_empty(), "tests/rules/{folder} has no valid*.yaml");
         for file in invalid {
             let bundle = load(&fixtures_root().join(&folder).join(file));
-            let fired = analyze(&bundle, &AnalyzeOptions::default())
+            let fired = analyze(&bundle, &options(&bundle))
                 .iter()
                 .any(|d| d.code == rule.code());
             assert!(fired, "{folder}/{file}: {} does not fire", rule.code());
         }
         for file in valid {
             let bundle = load(&fixtures_root().join(&folder).join(file));
-            let findings: Vec<_> = analyze(&bundle, &AnalyzeOptions::default())
+            let findings: Vec<_> = analyze(&bundle, &options(&bundle))
                 .into_iter()
                 .filter(|d| d.code == rule.code())
                 .map(|d| d.message)

@@ -4,6 +4,7 @@
 #[cfg(feature = "istio-compat")]
 pub mod compat;
 pub(crate) mod hosts;
+pub mod istio_version;
 pub mod rules;
 pub mod topology;
 
@@ -11,6 +12,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{Bundle, Resource};
 use crate::sort;
 use crate::span::Span;
+use istio_version::IstioVersion;
 use topology::Topology;
 
 /// Settings that change what the rules report.
@@ -20,6 +22,8 @@ pub struct AnalyzeOptions {
     pub nodeport_range: (i64, i64),
     /// Reproduce `istioctl analyze` (IST codes and its quirks) instead of istiod.
     pub istio_compat: bool,
+    /// The istiod release whose merge semantics the topology follows.
+    pub istio_version: IstioVersion,
 }
 
 impl Default for AnalyzeOptions {
@@ -27,6 +31,7 @@ impl Default for AnalyzeOptions {
         Self {
             nodeport_range: (30000, 32767),
             istio_compat: false,
+            istio_version: IstioVersion::default(),
         }
     }
 }
@@ -53,7 +58,8 @@ impl<'a> Context<'a> {
 
     /// How istiod merges the bundle's Gateways (built once per analysis).
     pub fn topology(&self) -> &Topology {
-        self.topology.get_or_init(|| Topology::build(self.bundle))
+        self.topology
+            .get_or_init(|| Topology::build_for(self.bundle, self.options.istio_version))
     }
 
     /// The resource at `index` in the bundle.

@@ -21,7 +21,10 @@
 //!    the workload (`resolvePorts`): the first Service port with that number
 //!    gives its numeric `targetPort` (a named or absent `targetPort` keeps the
 //!    port); with no match the number is used as is. So servers on 80 and
-//!    8080 can share one listener.
+//!    8080 can share one listener. "First" is istiod's order of the proxy's
+//!    Services (`Proxy.SetServiceTargets`: creationTimestamp, then hostname),
+//!    not the input order; Services labelled
+//!    `experimental.istio.io/disable-gateway-port-translation` are skipped.
 //! 3. **Order.** Gateways are merged in creation timestamp → name → namespace
 //!    order (`sortConfigByCreationTime`); within a Gateway, in server order.
 //!    The older server wins every conflict.
@@ -47,12 +50,16 @@
 //! keyed by label pair, and servers are only compared within one
 //! (workload, resolved port) group.
 //!
-//! Not modelled: Gateway API generated Gateways, `PILOT_SCOPE_GATEWAY_TO_NAMESPACE`,
-//! the `disable-gateway-port-translation` Service label, privileged ports on
-//! unprivileged pods, QUIC listeners.
+//! Not modelled: Gateway API generated Gateways (and the
+//! `internal.istio.io/gateway-service` direct Service reference, for which
+//! the disable label does not apply), `PILOT_SCOPE_GATEWAY_TO_NAMESPACE`,
+//! `ENABLE_STRICT_GATEWAY_MERGING`, named `targetPort`s (resolved through
+//! the pod's container ports by istiod), privileged ports on unprivileged
+//! pods, QUIC listeners.
 
 use std::collections::{HashMap, HashSet};
 
+use super::istio_version::{IstioVersion, PLAINTEXT_AFTER_TLS_TAKES_PORT};
 use crate::model::{Bundle, Gateway, Labels, Protocol, Server, k8s::HELM_VALUES};
 use crate::sort;
 
@@ -444,8 +451,14 @@ impl Candidate<'_> {
 }
 
 impl Topology {
-    /// Groups the bundle's Gateways by workload and simulates istiod's merge.
+    /// [`Topology::build_for`] the newest modelled Istio release.
     pub fn build(bundle: &Bundle) -> Topology {
+        Self::build_for(bundle, IstioVersion::default())
+    }
+
+    /// Groups the bundle's Gateways by workload and simulates the merge of
+    /// istiod release `version`.
+    pub fn build_for(bundle: &Bundle, version: IstioVersion) -> Topology {
         let model = &bundle.model;
         let gateways = &model.gateways;
         let mut order: Vec<usize> = (0..gateways.len()).collect();
@@ -575,7 +588,7 @@ impl Topology {
                 gateways: members,
                 port_map,
             };
-            topology.add_listeners(topology.workloads.len(), &workload, gateways);
+            topology.add_listeners(topology.workloads.len(), &workload, gateways, version);
             topology.workloads.push(workload);
         }
         topology
@@ -586,6 +599,7 @@ impl Topology {
         workload_index: usize,
         workload: &GatewayWorkload,
         gateways: &[Gateway],
+        version: IstioVersion,
     ) {
         let mut by_port: HashMap<u32, Vec<Candidate<'_>>> = HashMap::new();
         for &(g, membership) in &workload.gateways {
@@ -620,7 +634,7 @@ impl Topology {
         sort::ascending(&mut ports);
         for port in ports {
             let candidates = by_port.remove(&port).expect("key listed above");
-            let outcomes = merge_port(port, &candidates);
+            let outcomes = merge_port(port, &candidates, version);
             let first_listener = self.listeners.len();
             let mut by_bind: HashMap<&str, usize> = HashMap::new();
             for (candidate, outcome) in candidates.iter().zip(outcomes) {
@@ -719,7 +733,12 @@ impl<'a> ServiceIndex<'a> {
         Self { bundle, by_pair }
     }
 
-    /// Service port → (target port, service), first Service (input order) wins.
+    /// Service port → (target port, service). istiod's `resolvePorts` takes
+    /// the first of the proxy's Services with that port, and the proxy keeps
+    /// them oldest first ([`Service::precedence_key`](crate::model::Service::precedence_key)),
+    /// so the input order never matters. Services labelled
+    /// [`DISABLE_PORT_TRANSLATION_LABEL`](crate::model::k8s::DISABLE_PORT_TRANSLATION_LABEL)
+    /// are skipped (every Gateway here selects by label).
     fn port_map(
         &self,
         source: &WorkloadSource,
@@ -741,8 +760,14 @@ impl<'a> ServiceIndex<'a> {
         }
         sort::ascending(&mut candidates);
         candidates.dedup();
+        candidates.retain(|&s| !services[s].disables_port_translation());
+        let mut keyed: Vec<((&str, String), usize)> = candidates
+            .into_iter()
+            .map(|s| (services[s].precedence_key(), s))
+            .collect();
+        sort::ascending(&mut keyed);
         let mut map = HashMap::new();
-        for index in candidates {
+        for (_, index) in keyed {
             let service = &services[index];
             let applies = match source {
                 WorkloadSource::Input(_) => {
@@ -775,7 +800,11 @@ fn can_merge(current: Protocol, new: Protocol) -> bool {
 }
 
 /// The `mergeGateways` decision list for the servers of one resolved port.
-fn merge_port(port: u32, candidates: &[Candidate<'_>]) -> Vec<Outcome> {
+fn merge_port(port: u32, candidates: &[Candidate<'_>], version: IstioVersion) -> Vec<Outcome> {
+    // From 1.26.8 / 1.27.4 / 1.28.1 (`addPlainTextServer`): a plain-text
+    // server can take a TLS-first port, and one on a new bind becomes the
+    // port's plaintext server.
+    let plaintext_takes_port = version.has(PLAINTEXT_AFTER_TLS_TAKES_PORT);
     let mut outcomes = vec![Outcome::Kept; candidates.len()];
     // host → (bind, who registered it); CheckDuplicates overwrites the bind.
     let mut tls_hosts: HashMap<&str, (&str, usize)> = HashMap::new();
@@ -833,16 +862,20 @@ fn merge_port(port: u32, candidates: &[Candidate<'_>]) -> Vec<Outcome> {
             }
             // HTTP-family servers share a route table per (bind, ServerPort);
             // others on another bind start their own listener.
-            if protocol.is_http() {
-                let key = if same_bind {
-                    (current.bind(), current.spec.protocol())
-                } else {
-                    (c.bind(), protocol)
-                };
-                match server_ports.get(&key) {
-                    Some(&with) => outcomes[i] = Outcome::Merged { with: refer(with) },
-                    None => {
-                        server_ports.insert(key, i);
+            let key = if same_bind {
+                (current.bind(), current.spec.protocol())
+            } else {
+                (c.bind(), protocol)
+            };
+            match server_ports.get(&key) {
+                Some(&with) if protocol.is_http() => {
+                    outcomes[i] = Outcome::Merged { with: refer(with) };
+                }
+                Some(_) => {}
+                None => {
+                    server_ports.insert(key, i);
+                    if plaintext_takes_port && !same_bind && !is_tls_server(c.spec) {
+                        plaintext = Some(i);
                     }
                 }
             }
@@ -850,6 +883,14 @@ fn merge_port(port: u32, candidates: &[Candidate<'_>]) -> Vec<Outcome> {
                 routes.entry(route).or_insert(i);
             }
         } else {
+            if plaintext_takes_port && !is_tls_server(c.spec) {
+                plaintext = Some(i);
+                server_ports.insert((c.bind(), protocol), i);
+                if let Some(route) = route.filter(|_| is_http_server(c.spec)) {
+                    routes.insert(route, i);
+                }
+                continue;
+            }
             if let Some(route) = route.filter(|_| is_http_server(c.spec)) {
                 if let Some(&taken) = routes.get(&route) {
                     outcomes[i] = Outcome::Rejected {
@@ -1092,6 +1133,17 @@ mod tests {
         (bundle, topology)
     }
 
+    /// [`build`] as istiod release `version` merges.
+    fn build_at(text: &str, version: &str) -> (Bundle, Topology) {
+        let bundle = Bundle::from_text("t.yaml", text).unwrap();
+        let topology = Topology::build_for(&bundle, version.parse().unwrap());
+        (bundle, topology)
+    }
+
+    fn rejected_for(outcome: &Outcome, why: fn(&Reject) -> bool) -> bool {
+        matches!(outcome, Outcome::Rejected { reason, .. } if why(reason))
+    }
+
     /// Outcomes of every server of Gateway `name`, in server order.
     fn outcomes(bundle: &Bundle, topology: &Topology, name: &str) -> Vec<Outcome> {
         let g = bundle
@@ -1173,7 +1225,8 @@ mod tests {
             SEL,
             &format!("[{}]", server(443, "HTTP", "[c.com]")),
         );
-        let (bundle, topology) = build(&text);
+        // Before istio/istio#57707 the second HTTP server loses on its route name…
+        let (bundle, topology) = build_at(&text, "1.28.0");
         assert_eq!(outcomes(&bundle, &topology, "b"), vec![Outcome::Kept]);
         assert!(matches!(
             outcomes(&bundle, &topology, "c")[0],
@@ -1182,6 +1235,85 @@ mod tests {
                 ..
             }
         ));
+        // …from 1.28.1 the first one took the port and it merges with it.
+        let (bundle, topology) = build_at(&text, "1.28.1");
+        assert_eq!(outcomes(&bundle, &topology, "b"), vec![Outcome::Kept]);
+        assert!(matches!(
+            outcomes(&bundle, &topology, "c")[0],
+            Outcome::Merged { .. }
+        ));
+    }
+
+    #[test]
+    fn plaintext_after_tls_takes_the_port_from_the_backported_releases() {
+        // istio/istio#58700: HTTPS, then plain HTTP, then a newer HTTPS on 443.
+        let text = gateway(
+            "a",
+            "x",
+            SEL,
+            &format!("[{}]", server(443, "HTTPS", "[a.com]")),
+        ) + &gateway(
+            "b",
+            "x",
+            SEL,
+            &format!("[{}]", server(443, "HTTP", "[b.com]")),
+        ) + &gateway(
+            "c",
+            "x",
+            SEL,
+            &format!("[{}]", server(443, "HTTPS", "[c.com]")),
+        ) + &gateway(
+            "d",
+            "x",
+            SEL,
+            "[{port: {number: 443, name: https, protocol: HTTPS}, bind: 10.0.0.1, hosts: [d.com], \
+             tls: {mode: SIMPLE}}]",
+        );
+        for version in ["1.26.8", "1.27.4", "1.28.1", "1.29", "1.30.3"] {
+            let (bundle, topology) = build_at(&text, version);
+            assert_eq!(outcomes(&bundle, &topology, "b"), vec![Outcome::Kept]);
+            assert!(
+                rejected_for(&outcomes(&bundle, &topology, "c")[0], |r| {
+                    *r == Reject::ProtocolConflict
+                }),
+                "{version}"
+            );
+            // Another bind is another listener: kept.
+            assert_eq!(outcomes(&bundle, &topology, "d"), vec![Outcome::Kept]);
+        }
+        for version in ["1.22", "1.26.7", "1.27.3", "1.28.0"] {
+            let (bundle, topology) = build_at(&text, version);
+            assert_eq!(outcomes(&bundle, &topology, "b"), vec![Outcome::Kept]);
+            assert_eq!(
+                outcomes(&bundle, &topology, "c"),
+                vec![Outcome::Kept],
+                "{version}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_plaintext_server_on_a_new_bind_becomes_the_one_compared_against() {
+        // From #57707 `addPlainTextServer` re-points the port's plaintext
+        // server at each new bind: a TCP server on the first bind is then
+        // compared with the HTTP server on 10.0.0.1 (another bind) and kept.
+        let text = gateway(
+            "a",
+            "x",
+            SEL,
+            &format!("[{}]", server(8000, "HTTP", "[a.com]")),
+        ) + &gateway(
+            "b",
+            "x",
+            SEL,
+            "[{port: {number: 8000, name: h, protocol: HTTP}, bind: 10.0.0.1, hosts: [b.com]}]",
+        ) + &gateway("c", "x", SEL, &format!("[{}]", server(8000, "TCP", "['*']")));
+        let (bundle, topology) = build_at(&text, "1.28.0");
+        assert!(rejected_for(&outcomes(&bundle, &topology, "c")[0], |r| {
+            *r == Reject::ProtocolConflict
+        }));
+        let (bundle, topology) = build_at(&text, "1.28.1");
+        assert_eq!(outcomes(&bundle, &topology, "c"), vec![Outcome::Kept]);
     }
 
     #[test]
@@ -1197,7 +1329,7 @@ mod tests {
             SEL,
             &format!("[{}]", server(443, "HTTPS", "[b.com]")),
         ) + &gateway("c", "x", SEL, &format!("[{}]", server(443, "TCP", "['*']")));
-        let (bundle, topology) = build(&text);
+        let (bundle, topology) = build_at(&text, "1.27.3");
         assert_eq!(outcomes(&bundle, &topology, "b"), vec![Outcome::Kept]);
         assert!(matches!(
             outcomes(&bundle, &topology, "c")[0],
@@ -1206,6 +1338,9 @@ mod tests {
                 ..
             }
         ));
+        // From 1.27.4 the TCP server takes the port instead.
+        let (bundle, topology) = build_at(&text, "1.27.4");
+        assert_eq!(outcomes(&bundle, &topology, "c"), vec![Outcome::Kept]);
     }
 
     #[test]

@@ -9,6 +9,13 @@ use crate::span::{Span, Spanned};
 /// Synthetic kind for a recognised Helm values file.
 pub const HELM_VALUES: &str = "HelmValues";
 
+/// Service label that makes istiod skip the Service when it translates the
+/// ports of label-selected Gateways (`DisableGatewayPortTranslationLabel`
+/// in istiod's `pilot/pkg/model/gateway.go`; only its presence counts).
+/// Knative sets it on `knative-local-gateway`.
+pub const DISABLE_PORT_TRANSLATION_LABEL: &str =
+    "experimental.istio.io/disable-gateway-port-translation";
+
 /// Where a Service definition came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ServiceOrigin {
@@ -88,6 +95,10 @@ pub struct Service {
     pub allocate_load_balancer_node_ports: bool,
     /// Default type when `service_type` is absent.
     pub default_type: &'static str,
+    /// `metadata.labels` (empty for the Services that install values imply).
+    pub labels: Labels,
+    /// `metadata.creationTimestamp`: istiod orders a proxy's Services by it.
+    pub creation_timestamp: Option<String>,
 }
 
 impl Service {
@@ -112,7 +123,25 @@ impl Service {
                 .and_then(|s| s.get_str("allocateLoadBalancerNodePorts"))
                 != Some("false"),
             default_type: "ClusterIP",
+            labels: read_labels(node.path(&["metadata", "labels"])),
+            creation_timestamp: resource.creation_timestamp.clone(),
         }
+    }
+
+    /// True when istiod leaves this Service out of Gateway port translation.
+    pub fn disables_port_translation(&self) -> bool {
+        self.labels.contains_key(DISABLE_PORT_TRANSLATION_LABEL)
+    }
+
+    /// The order istiod keeps a proxy's Services in (`Proxy.SetServiceTargets`):
+    /// creation time, then hostname (`<name>.<namespace>.svc…`; compared as a
+    /// whole, so `a-b` sorts before `a`). Services without a timestamp sort as
+    /// if created together, like Gateways.
+    pub fn precedence_key(&self) -> (&str, String) {
+        (
+            self.creation_timestamp.as_deref().unwrap_or(""),
+            format!("{}.{}.svc", self.name.value, self.namespace),
+        )
     }
 
     /// Effective `type`.
@@ -410,6 +439,8 @@ pub(crate) fn read_gateway_installs(
             ports_span: install.ports.map(NodeRef::span),
             allocate_load_balancer_node_ports: true,
             default_type: "LoadBalancer",
+            labels: Labels::new(),
+            creation_timestamp: None,
         });
         model.workloads.push(Workload {
             resource: index,

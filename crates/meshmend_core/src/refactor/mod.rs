@@ -276,7 +276,8 @@ pub(crate) fn plan(bundle: &Bundle, before: &[Diagnostic], options: &FixOptions)
     let mut units = nodeport::plan(bundle, before, options, &mut pool);
     let mut rejected = Vec::new();
     if options.strategy != Strategy::Renumber {
-        let topology = crate::analyze::topology::Topology::build(bundle);
+        let topology =
+            crate::analyze::topology::Topology::build_for(bundle, options.analyze.istio_version);
         if options.strategy == Strategy::Consolidate {
             consolidate::plan(bundle, &topology, before, &mut units, &mut rejected);
         } else {

@@ -154,7 +154,10 @@ pub(crate) fn verify(
         .flat_map(|u| u.merged.iter().map(|(g, t)| (g.as_str(), t.as_str())))
         .collect();
     let mut before_map: HashMap<ServedKey, Served> = HashMap::new();
-    for (mut key, was) in served(bundle, &Topology::build(bundle)) {
+    for (mut key, was) in served(
+        bundle,
+        &Topology::build_for(bundle, options.analyze.istio_version),
+    ) {
         if let Some(&workload) = moved.get(key.4.as_str()) {
             key.0 = workload.clone();
         }
@@ -169,7 +172,10 @@ pub(crate) fn verify(
         }
     }
     let before_map = collapse(before_map);
-    let after_map = collapse(served(&after, &Topology::build(&after)));
+    let after_map = collapse(served(
+        &after,
+        &Topology::build_for(&after, options.analyze.istio_version),
+    ));
     let mut keys: Vec<&ServedKey> = before_map.keys().collect();
     sort::ascending(&mut keys);
     for key in keys {

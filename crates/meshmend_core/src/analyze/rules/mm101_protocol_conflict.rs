@@ -19,11 +19,18 @@ resolved port and `bind`) with protocols that cannot share it:
   protocol): every later server on that port is dropped;
 - the first server is plain `HTTP`/`HTTP2`/`GRPC`: a later `HTTPS`, `TLS`
   or `TCP` server is dropped (HTTP-family servers merge fine);
-- the first server is `HTTPS`/`TLS`: istiod keeps *one* server without TLS
-  next to the TLS servers and drops any further one; if a TLS server on
-  that listener uses host `*` (no SNI to match on), its filter chain and
-  the plaintext chain both match every connection and Envoy is expected
-  to reject the whole listener.
+- the first server is `HTTPS`/`TLS` and a server without TLS follows
+  (depends on the Istio release, `--istio-version`):
+  - Istio 1.26.8+, 1.27.4+, 1.28.1+ and 1.29+ (istio/istio#57707): the
+    first plain-text server *takes the port* — every newer `HTTPS`/`TLS`
+    server on that port and bind is dropped (`conflict with existing
+    server`; istio/istio#58700), newer plain-HTTP servers merge with it;
+  - older releases (up to 1.26.7, 1.27.0–1.27.3, 1.28.0): istiod keeps
+    *one* server without TLS next to the TLS servers and drops any further
+    one;
+- in either case, if a TLS server on that listener uses host `*` (no SNI
+  to match on), its filter chain and the plaintext chain both match every
+  connection and Envoy is expected to reject the whole listener.
 
 ## Why is this bad?
 Nothing rejects the Gateway: both are admitted and every pod stays
@@ -124,6 +131,23 @@ impl Rule for ProtocolConflict {
                 Outcome::Rejected {
                     reason: Reject::ProtocolConflict,
                     ..
+                } if took_tls_port(listener, other, bundle) => (
+                    format!(
+                        "{this} is dropped: {that} came after the TLS servers of {on} and took \
+                         it as plaintext {} (Istio {}: a plain-text server after TLS servers \
+                         takes the port, istio/istio#57707), and istiod only merges \
+                         HTTP-family servers onto a plaintext port",
+                        protocol_of(cx, other),
+                        cx.options.istio_version
+                    ),
+                    "istiod skips this server and every newer TLS server on this port and \
+                     bind (Info log `skipping server on gateway … conflict with existing \
+                     server`); Istio up to 1.26.7, 1.27.0–1.27.3 and 1.28.0 kept them as SNI \
+                     filter chains, so this breaks on upgrade (istio/istio#58700).",
+                ),
+                Outcome::Rejected {
+                    reason: Reject::ProtocolConflict,
+                    ..
                 } => (
                     format!(
                         "{this} is dropped: {that} already holds {on} as plaintext {}, and \
@@ -195,6 +219,21 @@ impl Rule for ProtocolConflict {
             );
         }
     }
+}
+
+/// True when a TLS server comes before `plaintext` on `listener`: the
+/// plaintext server took a TLS-first port (only releases with
+/// `PLAINTEXT_AFTER_TLS_TAKES_PORT` reject anything because of that).
+fn took_tls_port(
+    listener: &crate::analyze::topology::Listener,
+    plaintext: crate::analyze::topology::ServerRef,
+    bundle: &crate::model::Bundle,
+) -> bool {
+    listener
+        .servers
+        .iter()
+        .take_while(|s| s.server != plaintext)
+        .any(|s| crate::analyze::topology::is_tls_server(s.server.resolve(bundle)))
 }
 
 fn protocol_of(cx: &Context<'_>, server: crate::analyze::topology::ServerRef) -> String {
