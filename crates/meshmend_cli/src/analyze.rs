@@ -10,6 +10,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::bail;
+use meshmend_core::analyze::istio_version;
 use meshmend_core::{AnalyzeOptions, Limits, Severity};
 
 use crate::input::{load_bundle, read_inputs};
@@ -177,12 +178,28 @@ pub(crate) fn rules(args: &RulesArgs) -> anyhow::Result<ExitCode> {
                     *width = (*width).max(cell.len());
                 }
             }
-            std::iter::once(header).chain(rows).try_for_each(|row| {
-                for (i, cell) in row.iter().enumerate().take(4) {
-                    write!(out, "{cell:<width$}  ", width = widths[i])?;
-                }
-                writeln!(out, "{}", row[4])
-            })
+            std::iter::once(header)
+                .chain(rows)
+                .try_for_each(|row| {
+                    for (i, cell) in row.iter().enumerate().take(4) {
+                        write!(out, "{cell:<width$}  ", width = widths[i])?;
+                    }
+                    writeln!(out, "{}", row[4])
+                })
+                .and_then(|()| {
+                    let dependent: Vec<&str> = istio_version::RULE_VERSIONS
+                        .iter()
+                        .map(|(code, _)| *code)
+                        .collect();
+                    writeln!(
+                        out,
+                        "\nIstio releases modelled: 1.{} to {} (default; pick with \
+                         --istio-version). Release-dependent: {} (`meshmend explain CODE`).",
+                        istio_version::OLDEST_MINOR,
+                        istio_version::NEWEST,
+                        dependent.join(", ")
+                    )
+                })
         }
         RulesFormat::Json => {
             let json = serde_json::json!({
@@ -194,6 +211,7 @@ pub(crate) fn rules(args: &RulesArgs) -> anyhow::Result<ExitCode> {
                     "istio_code": r.istio_code(),
                     "summary": r.summary(),
                     "fix_available": r.has_fix(),
+                    "istio_versions": istio_version::rule_versions(r.code()),
                 })).collect::<Vec<_>>(),
             });
             serde_json::to_writer_pretty(&mut out, &json)
@@ -255,6 +273,11 @@ pub(crate) fn explain(key: &str) -> anyhow::Result<ExitCode> {
             } else {
                 "no"
             }
+        )?;
+        writeln!(
+            out,
+            "Istio releases: {}.\n",
+            istio_version::rule_versions(rule.code())
         )?;
         writeln!(out, "{}", rule.docs().trim_end())?;
         out.flush()

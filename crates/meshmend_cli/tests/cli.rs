@@ -603,7 +603,17 @@ fn rules_lists_every_rule_as_a_table_and_as_json() {
     }
     assert!(text.contains("MM001  yaml-syntax"), "{text}");
     let registered = registered_rules();
-    assert_eq!(lines.count(), registered.len());
+    assert_eq!(
+        lines.by_ref().take_while(|l| !l.is_empty()).count(),
+        registered.len()
+    );
+    // Then one line on the Istio releases the rules hold for.
+    let footer: Vec<&str> = lines.collect();
+    assert_eq!(footer.len(), 1, "{text}");
+    assert!(
+        footer[0].starts_with("Istio releases modelled: 1.22 to "),
+        "{text}"
+    );
     let report = json(&meshmend(&["rules", "--format", "json"]));
     assert_eq!(report["version"], 1);
     for rule in report["rules"].as_array().unwrap() {
@@ -612,6 +622,11 @@ fn rules_lists_every_rule_as_a_table_and_as_json() {
         }
         assert!(rule["istio_code"].is_null() || rule["istio_code"].is_string());
         assert!(rule["fix_available"].is_boolean());
+        assert!(
+            rule["istio_versions"]
+                .as_str()
+                .is_some_and(|v| v.starts_with("1.22 to "))
+        );
     }
 }
 
@@ -724,4 +739,45 @@ fn istio_compat_reports_ist_codes_in_every_format() {
     let text = stdout(&meshmend(&["analyze", "--istio-compat", SEED]));
     assert!(text.contains("error[IST0145]"), "{text}");
     assert!(!text.contains("meshmend explain IST"), "{text}");
+}
+
+#[test]
+fn istio_version_picks_the_merge_semantics_and_refuses_garbage() {
+    let path = scratch("istio-version").join("plaintext-after-tls.yaml");
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../meshmend_core/tests/rules/MM101-protocol-conflict/invalid-plaintext-takes-tls-port.yaml"),
+        &path,
+    )
+    .unwrap();
+    let file = path.to_str().unwrap();
+    let codes = |version: &str| -> Vec<String> {
+        let out = meshmend(&[
+            "analyze",
+            file,
+            "--format",
+            "json",
+            "--istio-version",
+            version,
+        ]);
+        json(&out)["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["code"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(codes("1.28.1"), ["MM101"]);
+    assert_eq!(codes("1.28.0"), Vec::<String>::new());
+    let default = meshmend(&["analyze", file, "--format", "json"]);
+    assert_eq!(code(&default), 1, "the default is the newest release");
+    for (command, bad) in [("analyze", "latest"), ("fix", "1.x"), ("analyze", "1.21.6")] {
+        let out = meshmend(&[command, file, "--istio-version", bad]);
+        assert_eq!(code(&out), 2, "{command} {bad}");
+        assert!(stderr(&out).contains("--istio-version"), "{}", stderr(&out));
+    }
+    // `fix` at 1.28.0 sees nothing to fix.
+    let out = meshmend(&["fix", file, "--istio-version", "1.28.0"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(stdout(&out), "");
 }

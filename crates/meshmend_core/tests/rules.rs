@@ -45,7 +45,11 @@ fn options(bundle: &Bundle) -> AnalyzeOptions {
         .lines()
         .take_while(|l| l.starts_with('#'))
         .find_map(|l| l.strip_prefix("# meshmend: --istio-version "))
-        .map(|v| v.trim().parse().expect("fixture names a valid Istio version"));
+        .map(|v| {
+            v.trim()
+                .parse()
+                .expect("fixture names a valid Istio version")
+        });
     AnalyzeOptions {
         istio_version: version.unwrap_or_default(),
         ..AnalyzeOptions::default()

@@ -147,25 +147,27 @@ impl IstioVersion {
 pub const RULE_VERSIONS: &[(&str, &str)] = &[
     (
         "MM101",
-        "1.22 to 1.30. A plain-text server after TLS servers on one port: up to 1.26.7, \
-         1.27.0–1.27.3 and 1.28.0 it is one more filter chain and a second one is rejected; \
-         from 1.26.8, 1.27.4, 1.28.1 and 1.29 it takes the port and every later TLS server on \
-         it is rejected (istio/istio#57707). Pick the release with --istio-version.",
-    ),
-    (
-        "MM102",
-        "1.22 to 1.30. Which servers reach the duplicate-host check on a port that mixes \
-         plain text and TLS depends on the release (see MM101).",
+        "1.22 to 1.30, release-dependent: a plain-text server after TLS servers on one port \
+         takes the port from 1.26.8, 1.27.4, 1.28.1 and 1.29 (later TLS servers on it are \
+         dropped, istio/istio#57707); up to 1.26.7, 1.27.0-1.27.3 and 1.28.0 it is one more \
+         filter chain and a second one is dropped",
     ),
     (
         "MM103",
-        "1.22 to 1.30. Which plain-HTTP servers share a route table on a TLS-first port \
-         depends on the release (see MM101).",
+        "1.22 to 1.30, release-dependent: plain-HTTP servers after a TLS-first port's first \
+         plain-text server merge into its route table from 1.26.8, 1.27.4, 1.28.1 and 1.29 \
+         (before, they were dropped: MM101)",
+    ),
+    (
+        "MM104",
+        "1.22 to 1.30, release-dependent: from 1.26.8, 1.27.4, 1.28.1 and 1.29 TLS servers \
+         after a plain-text server on the port are dropped (MM101) instead of becoming SNI \
+         filter chains",
     ),
 ];
 
 /// The releases every rule holds for unless [`RULE_VERSIONS`] says more.
-pub const ALL_RELEASES: &str = "1.22 to 1.30 (the same in every modelled release)";
+pub const ALL_RELEASES: &str = "1.22 to 1.30, the same in every modelled release";
 
 /// The version note of rule `code`.
 pub fn rule_versions(code: &str) -> &'static str {
@@ -204,7 +206,9 @@ mod tests {
 
     #[test]
     fn refuses_garbage_and_unmodelled_releases() {
-        for bad in ["", "1", "1.", "1.x", "latest", "1.28.1.2", "2.0", "1.28.-1", "1.99999"] {
+        for bad in [
+            "", "1", "1.", "1.x", "latest", "1.28.1.2", "2.0", "1.28.-1", "1.99999",
+        ] {
             assert!(bad.parse::<IstioVersion>().is_err(), "{bad}");
         }
         let old = "1.21.6".parse::<IstioVersion>().unwrap_err();

@@ -1307,7 +1307,12 @@ mod tests {
             "x",
             SEL,
             "[{port: {number: 8000, name: h, protocol: HTTP}, bind: 10.0.0.1, hosts: [b.com]}]",
-        ) + &gateway("c", "x", SEL, &format!("[{}]", server(8000, "TCP", "['*']")));
+        ) + &gateway(
+            "c",
+            "x",
+            SEL,
+            &format!("[{}]", server(8000, "TCP", "['*']")),
+        );
         let (bundle, topology) = build_at(&text, "1.28.0");
         assert!(rejected_for(&outcomes(&bundle, &topology, "c")[0], |r| {
             *r == Reject::ProtocolConflict
