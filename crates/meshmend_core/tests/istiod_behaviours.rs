@@ -4,6 +4,7 @@
 //! the file order), and the gateway-merge change of Istio 1.28.1 / 1.27.4 /
 //! 1.26.8 (istio/istio#57707) on both sides of each release line.
 
+use meshmend_core::analyze::topology::{Match, Topology, WorkloadSource};
 use meshmend_core::refactor::{FixOptions, Strategy, fix};
 use meshmend_core::{AnalyzeOptions, Bundle, IstioVersion, analyze};
 
@@ -243,7 +244,7 @@ fn permutations(items: &[String]) -> Vec<Vec<String>> {
         }
         for i in 0..k {
             heap(k - 1, items, out);
-            let j = if k % 2 == 0 { i } else { 0 };
+            let j = if k.is_multiple_of(2) { i } else { 0 };
             items.swap(j, k - 1);
         }
     }
@@ -368,5 +369,236 @@ fn fix_verifies_with_the_version_it_was_asked_for() {
         "{:?}\n{}",
         new.verification,
         new.diff
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Gateway installs: IstioOperator overlays and the legacy `gateways` subchart.
+
+/// How each Gateway applies to the workloads the installs render:
+/// `(gateway, workload name, how)` for every non-stand-in membership.
+fn memberships(yaml: &str) -> Vec<(String, String, Match)> {
+    let bundle = Bundle::from_text("install.yaml", yaml).expect("loads");
+    let topology = Topology::build(&bundle);
+    let mut out = Vec::new();
+    for workload in &topology.workloads {
+        let WorkloadSource::Input(list) = &workload.source else {
+            continue;
+        };
+        let name = &bundle.model.workloads[list[0]].name.value;
+        for &(g, how) in &workload.gateways {
+            out.push((
+                bundle.model.gateways[g].name.value.clone(),
+                name.clone(),
+                how,
+            ));
+        }
+    }
+    out.sort();
+    out
+}
+
+const OPERATOR: &str = "\
+apiVersion: install.istio.io/v1alpha1
+kind: IstioOperator
+metadata: {name: control-plane, namespace: istio-system}
+spec:
+  profile: default
+  components:
+    ingressGateways:
+      - name: istio-ingressgateway
+        enabled: true
+        k8s:
+          overlays:
+            - kind: Deployment
+              name: istio-ingressgateway
+              patches:
+                - path: spec.template.metadata.labels.gateway-tier
+                  value: public
+                - path: spec.template.spec.containers.[name:istio-proxy].lifecycle
+                  value: {preStop: {exec: {command: [sleep, '5']}}}
+            - kind: Deployment
+              name: some-other-deployment
+              patches:
+                - path: spec.template.metadata.labels.ignored
+                  value: 'yes'
+      - name: internal-gateway
+        enabled: true
+        label: {app: internal-gateway, istio: internal-gateway}
+        k8s:
+          overlays:
+            - kind: Deployment
+              name: internal-gateway
+              patches:
+                - path: spec.template.metadata.labels.istio
+---
+apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: {name: public-web, namespace: web}
+spec:
+  selector: {istio: ingressgateway, gateway-tier: public}
+  servers:
+    - port: {number: 80, name: http, protocol: HTTP}
+      hosts: [www.example.com]
+---
+apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: {name: internal, namespace: web}
+spec:
+  selector: {istio: internal-gateway}
+  servers:
+    - port: {number: 80, name: http, protocol: HTTP}
+      hosts: [intranet.example.com]
+";
+
+#[test]
+fn istio_operator_overlays_patch_the_gateway_pod_labels() {
+    // `gateway-tier: public` is added to the ingress pods, so `public-web`
+    // selects that workload; the internal pods lose `istio`, so `internal`
+    // selects nothing that the operator renders.
+    assert_eq!(
+        memberships(OPERATOR),
+        vec![(
+            "public-web".to_string(),
+            "istio-ingressgateway".to_string(),
+            Match::Selects
+        )]
+    );
+    // Without the overlays the old answer: `public-web` selects nothing,
+    // `internal` selects the internal gateway.
+    let plain = OPERATOR
+        .replace(
+            "spec.template.metadata.labels.gateway-tier",
+            "metadata.labels.gateway-tier",
+        )
+        .replace(
+            "path: spec.template.metadata.labels.istio",
+            "path: metadata.labels.istio",
+        );
+    assert_eq!(
+        memberships(&plain),
+        vec![(
+            "internal".to_string(),
+            "internal-gateway".to_string(),
+            Match::Selects
+        )]
+    );
+}
+
+#[test]
+fn an_overlay_can_set_escaped_label_keys_and_whole_label_maps() {
+    let yaml = "\
+apiVersion: install.istio.io/v1alpha1
+kind: IstioOperator
+metadata: {name: cp, namespace: istio-system}
+spec:
+  components:
+    ingressGateways:
+      - name: edge
+        label: {istio: edge}
+        k8s:
+          overlays:
+            - kind: Deployment
+              name: edge
+              patches:
+                - path: spec.template.metadata.labels
+                  value: {istio: edge, app: edge}
+                - path: spec.template.metadata.labels.app\\.kubernetes\\.io/part-of
+                  value: storefront
+---
+apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: {name: store, namespace: shop}
+spec:
+  selector: {app.kubernetes.io/part-of: storefront, app: edge}
+  servers:
+    - port: {number: 80, name: http, protocol: HTTP}
+      hosts: [store.example.com]
+";
+    assert_eq!(
+        memberships(yaml),
+        vec![("store".to_string(), "edge".to_string(), Match::Selects)]
+    );
+}
+
+/// The `gateways` subchart's own values (Istio ≤ 1.4 umbrella chart).
+const SUBCHART_VALUES: &str = "\
+enabled: true
+global:
+  hub: docker.io/istio
+istio-ingressgateway:
+  enabled: true
+  labels:
+    app: istio-ingressgateway
+    istio: ingressgateway
+  type: NodePort
+  ports:
+    - {port: 15020, targetPort: 15020, name: status-port}
+    - {port: 80, targetPort: 80, name: http2, nodePort: 31380}
+    - {port: 443, name: https, nodePort: 31390}
+istio-egressgateway:
+  enabled: false
+  labels:
+    app: istio-egressgateway
+    istio: egressgateway
+";
+
+#[test]
+fn legacy_gateways_subchart_values_render_the_ingress_gateway() {
+    let gateways = "\
+---
+apiVersion: networking.istio.io/v1alpha3
+kind: Gateway
+metadata: {name: web, namespace: default, creationTimestamp: \"2020-01-01T00:00:00Z\"}
+spec:
+  selector: {istio: ingressgateway}
+  servers:
+    - port: {number: 80, name: http, protocol: HTTP}
+      hosts: [www.example.com]
+---
+apiVersion: networking.istio.io/v1alpha3
+kind: Gateway
+metadata: {name: mqtt, namespace: default, creationTimestamp: \"2020-02-01T00:00:00Z\"}
+spec:
+  selector: {istio: ingressgateway}
+  servers:
+    - port: {number: 80, name: tcp, protocol: TCP}
+      hosts: ['*']
+---
+apiVersion: v1
+kind: Service
+metadata: {name: legacy-app, namespace: default}
+spec:
+  type: NodePort
+  selector: {app: legacy}
+  ports:
+    - {port: 8080, nodePort: 31380}
+";
+    let bundle = Bundle::load(
+        vec![
+            meshmend_core::SourceFile::new("charts/gateways/values.yaml", SUBCHART_VALUES),
+            meshmend_core::SourceFile::new("gateways.yaml", gateways),
+        ],
+        meshmend_core::LoadOptions::default(),
+    )
+    .expect("loads");
+    // Only the enabled ingress gateway is rendered; `global` and `enabled`
+    // are not gateways.
+    let rendered: Vec<&str> = bundle
+        .model
+        .services
+        .iter()
+        .filter(|s| s.origin == meshmend_core::model::ServiceOrigin::LegacyGatewaysChart)
+        .map(|s| s.name.value.as_str())
+        .collect();
+    assert_eq!(rendered, ["istio-ingressgateway"]);
+    let codes: Vec<(&str, String)> = analyze(&bundle, &AnalyzeOptions::default())
+        .into_iter()
+        .map(|d| (d.code, d.resource.map(|r| r.name).unwrap_or_default()))
+        .collect();
+    assert!(codes.contains(&("MM101", "mqtt".to_string())), "{codes:?}");
+    assert!(
+        codes.iter().any(|(code, _)| *code == "MM201"),
+        "nodePort 31380 collides with the subchart's: {codes:?}"
     );
 }

@@ -23,7 +23,8 @@ pub enum ServiceOrigin {
     Manifest,
     /// Values for the `istio/gateway` chart.
     GatewayChart,
-    /// Values for the legacy `gateways.istio-ingressgateway` chart.
+    /// Values for the legacy `gateways.istio-ingressgateway` chart, or the
+    /// old umbrella chart's `gateways` subchart (`istio-ingressgateway:` at the top).
     LegacyGatewaysChart,
     /// An `IstioOperator` `spec.components.ingressGateways[]` entry.
     IstioOperator,
@@ -269,8 +270,10 @@ fn read_port(node: NodeRef<'_>) -> ServicePort {
 pub(crate) fn helm_values_identity(
     root: NodeRef<'_>,
 ) -> Option<(Spanned<String>, Spanned<String>)> {
-    if let Some(gateways) = root.get("gateways").filter(|g| g.is_mapping()) {
-        let (key, _) = gateways.entries().find(|(_, v)| v.is_mapping())?;
+    if let Some((gateways, subchart)) = legacy_gateways(root) {
+        let (key, _) = gateways.entries().find(|(k, v)| {
+            v.is_mapping() && (!subchart || k.as_str().is_some_and(is_subchart_gateway_key))
+        })?;
         return Some((
             Spanned::new(HELM_VALUES.to_string(), key.span()),
             Spanned::new(key.as_str()?.to_string(), key.span()),
@@ -285,6 +288,96 @@ pub(crate) fn helm_values_identity(
         None => Spanned::new("istio-ingressgateway".to_string(), service.span()),
     };
     Some((Spanned::new(HELM_VALUES.to_string(), service.span()), name))
+}
+
+/// The mapping that holds legacy chart gateway entries: `gateways:` of the
+/// umbrella chart's values (`gateways.istio-ingressgateway`), or the root of
+/// the `gateways` subchart's own `values.yaml` (`istio-ingressgateway:` at
+/// the top, Istio ≤ 1.4), flagged `true`.
+fn legacy_gateways(root: NodeRef<'_>) -> Option<(NodeRef<'_>, bool)> {
+    if let Some(gateways) = root.get("gateways").filter(|g| g.is_mapping()) {
+        return Some((gateways, false));
+    }
+    let subchart = root.entries().any(|(k, v)| {
+        v.is_mapping()
+            && k.as_str().is_some_and(is_subchart_gateway_key)
+            && ["labels", "ports", "type"]
+                .iter()
+                .any(|field| v.get(field).is_some())
+    });
+    subchart.then_some((root, true))
+}
+
+/// A top-level key of the `gateways` subchart that describes a gateway
+/// (`istio-ingressgateway`, `istio-egressgateway`, `istio-ilbgateway`, or a
+/// custom `*-gateway`); `global`, `enabled` and the like are not.
+fn is_subchart_gateway_key(key: &str) -> bool {
+    key.ends_with("gateway")
+}
+
+/// The pod labels of an `IstioOperator` gateway after its `k8s.overlays`
+/// patches on its Deployment (`kind: Deployment`, `name:` the gateway name;
+/// istio's `applyPatches`: a `value` sets the path, no value deletes it).
+/// Only patches of `spec.template.metadata.labels[.key]` change which
+/// Gateways select the pods; other patches are ignored. `None` when
+/// nothing patches them.
+fn overlay_pod_labels(gateway: NodeRef<'_>, name: &str, labels: &Labels) -> Option<Labels> {
+    const POD_LABELS: [&str; 4] = ["spec", "template", "metadata", "labels"];
+    let mut out: Option<Labels> = None;
+    let overlays = gateway.path(&["k8s", "overlays"]);
+    for overlay in overlays.into_iter().flat_map(NodeRef::items) {
+        if overlay.get_str("kind") != Some("Deployment") || overlay.get_str("name") != Some(name) {
+            continue;
+        }
+        for patch in overlay.get("patches").into_iter().flat_map(NodeRef::items) {
+            let Some(path) = patch.get_str("path") else {
+                continue;
+            };
+            let segments = split_patch_path(path);
+            if segments.len() < POD_LABELS.len()
+                || !segments.iter().zip(POD_LABELS).all(|(a, b)| a == b)
+            {
+                continue;
+            }
+            let value = patch.get("value").filter(|v| !v.is_null());
+            let current = out.get_or_insert_with(|| labels.clone());
+            match (&segments[POD_LABELS.len()..], value) {
+                ([], Some(map)) if map.is_mapping() => *current = super::read_labels(Some(map)),
+                ([], None) => current.clear(),
+                ([key], Some(v)) => {
+                    if let Some(text) = v.as_str() {
+                        current.insert(key.clone(), text.to_string());
+                    }
+                }
+                ([key], None) => {
+                    current.remove(key);
+                }
+                _ => {}
+            }
+        }
+    }
+    out
+}
+
+/// istio's `PathFromString`: `.`-separated, `\.` escapes a dot (label keys
+/// such as `app\.kubernetes\.io/name`), empty segments dropped.
+fn split_patch_path(path: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    let mut chars = path.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' if chars.peek() == Some(&'.') => {
+                current.push('.');
+                chars.next();
+            }
+            '.' => out.push(std::mem::take(&mut current)),
+            _ => current.push(c),
+        }
+    }
+    out.push(current);
+    out.retain(|s| !s.is_empty());
+    out
 }
 
 /// Default ports of the legacy charts and IstioOperator ingress gateways.
@@ -318,7 +411,10 @@ struct Install<'a> {
     origin: ServiceOrigin,
     name: Spanned<String>,
     namespace: String,
+    /// The gateway labels: the Service selects by their `app`/`istio` pairs.
     labels: Labels,
+    /// The pods' labels, when overlays patch them apart from `labels`.
+    pod_labels: Option<Labels>,
     labels_span: Option<Span>,
     service_type: Option<Spanned<String>>,
     ports: Option<NodeRef<'a>>,
@@ -350,6 +446,7 @@ pub(crate) fn read_gateway_installs(
                 labels.insert("istio".into(), "ingressgateway".into());
             }
             let service = gateway.path(&["k8s", "service"]);
+            let pod_labels = overlay_pod_labels(gateway, &name.value, &labels);
             installs.push(Install {
                 origin: ServiceOrigin::IstioOperator,
                 namespace: gateway
@@ -358,6 +455,7 @@ pub(crate) fn read_gateway_installs(
                     .to_string(),
                 name,
                 labels,
+                pod_labels,
                 labels_span: label.map(NodeRef::span),
                 service_type: spanned_str(service.and_then(|s| s.get("type"))),
                 ports: service.and_then(|s| s.get("ports")),
@@ -365,12 +463,16 @@ pub(crate) fn read_gateway_installs(
                 defaults: &LEGACY_DEFAULT_PORTS,
             });
         }
-    } else if let Some(gateways) = node.get("gateways").filter(|g| g.is_mapping()) {
-        for (key, gateway) in gateways.entries() {
+    } else if let Some((gateways, subchart)) = legacy_gateways(node) {
+        let chart_enabled = gateways.get_str("enabled") != Some("false");
+        for (key, gateway) in gateways.entries().filter(|_| chart_enabled) {
             let Some(key_name) = key.as_str() else {
                 continue;
             };
-            if !gateway.is_mapping() || gateway.get_str("enabled") == Some("false") {
+            if !gateway.is_mapping()
+                || gateway.get_str("enabled") == Some("false")
+                || (subchart && !is_subchart_gateway_key(key_name))
+            {
                 continue;
             }
             let labels_node = gateway.get("labels");
@@ -383,8 +485,14 @@ pub(crate) fn read_gateway_installs(
                 origin: ServiceOrigin::LegacyGatewaysChart,
                 name: spanned_str(gateway.get("name"))
                     .unwrap_or_else(|| Spanned::new(key_name.to_string(), key.span())),
-                namespace: resource.namespace.clone(),
+                // The subchart renders `$spec.namespace | default .Release.Namespace`.
+                namespace: gateway
+                    .get_str("namespace")
+                    .filter(|_| subchart)
+                    .unwrap_or(&resource.namespace)
+                    .to_string(),
                 labels,
+                pod_labels: None,
                 labels_span: labels_node.map(NodeRef::span),
                 service_type: spanned_str(gateway.get("type")),
                 ports: gateway.get("ports"),
@@ -405,6 +513,7 @@ pub(crate) fn read_gateway_installs(
             name,
             namespace: resource.namespace.clone(),
             labels,
+            pod_labels: None,
             labels_span: labels_node.map(NodeRef::span),
             service_type: spanned_str(service.get("type")),
             ports: service.get("ports"),
@@ -448,7 +557,7 @@ pub(crate) fn read_gateway_installs(
             kind: resource.kind.value.clone(),
             name: install.name,
             namespace: install.namespace,
-            labels: install.labels,
+            labels: install.pod_labels.unwrap_or(install.labels),
             labels_span: install.labels_span,
         });
     }
