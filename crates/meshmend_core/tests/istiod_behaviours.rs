@@ -602,3 +602,64 @@ spec:
         "nodePort 31380 collides with the subchart's: {codes:?}"
     );
 }
+
+#[test]
+fn istio_operator_service_overlays_patch_the_selector_that_translates_ports() {
+    // An internal gateway re-labelled by overlays on both its Deployment
+    // and its Service (the shape of GKE's internal load balancer sample):
+    // the Service still selects the pods, so port 80 translates to 8080 and
+    // the TCP server on 8080 collides with the HTTP server on 80.
+    let install = |service_patch: &str| {
+        format!(
+            "apiVersion: install.istio.io/v1alpha1
+kind: IstioOperator
+metadata: {{name: cp, namespace: istio-system}}
+spec:
+  components:
+    ingressGateways:
+      - name: istio-ilbgateway
+        enabled: true
+        k8s:
+          service:
+            ports:
+              - {{name: http, port: 80, targetPort: 8080}}
+          overlays:
+            - kind: Deployment
+              name: istio-ilbgateway
+              patches:
+                - {{path: spec.template.metadata.labels.app, value: istio-ilbgateway}}
+                - {{path: spec.template.metadata.labels.istio, value: ilbgateway}}
+            - kind: Service
+              name: istio-ilbgateway
+              patches:
+                - {{path: {service_patch}.app, value: istio-ilbgateway}}
+                - {{path: {service_patch}.istio, value: ilbgateway}}
+---
+apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: {{name: web, namespace: apps, creationTimestamp: \"2025-01-01T00:00:00Z\"}}
+spec:
+  selector: {{istio: ilbgateway}}
+  servers:
+    - port: {{number: 80, name: http, protocol: HTTP}}
+      hosts: [app.internal.example.com]
+---
+apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: {{name: metrics, namespace: apps, creationTimestamp: \"2025-02-01T00:00:00Z\"}}
+spec:
+  selector: {{istio: ilbgateway}}
+  servers:
+    - port: {{number: 8080, name: tcp, protocol: TCP}}
+      hosts: [\"*\"]
+"
+        )
+    };
+    assert_eq!(
+        findings(&install("spec.selector")),
+        pairs(&[("MM101", "Gateway apps/metrics")])
+    );
+    // Patching only the Service's own labels leaves its selector on the
+    // default `istio=ingressgateway` pods: no translation, no conflict.
+    assert_eq!(findings(&install("metadata.labels")), pairs(&[]));
+}

@@ -315,18 +315,27 @@ fn is_subchart_gateway_key(key: &str) -> bool {
     key.ends_with("gateway")
 }
 
-/// The pod labels of an `IstioOperator` gateway after its `k8s.overlays`
-/// patches on its Deployment (`kind: Deployment`, `name:` the gateway name;
-/// istio's `applyPatches`: a `value` sets the path, no value deletes it).
-/// Only patches of `spec.template.metadata.labels[.key]` change which
-/// Gateways select the pods; other patches are ignored. `None` when
-/// nothing patches them.
-fn overlay_pod_labels(gateway: NodeRef<'_>, name: &str, labels: &Labels) -> Option<Labels> {
-    const POD_LABELS: [&str; 4] = ["spec", "template", "metadata", "labels"];
+/// Where `k8s.overlays` patches change selector matching: the pod labels
+/// of the gateway's Deployment and the selector of its Service.
+const POD_LABELS: (&str, &[&str]) = ("Deployment", &["spec", "template", "metadata", "labels"]);
+const SERVICE_SELECTOR: (&str, &[&str]) = ("Service", &["spec", "selector"]);
+
+/// The label map at `target` of an `IstioOperator` gateway's rendered
+/// object after its `k8s.overlays` patches (`kind`, `name:` the gateway
+/// name; istio's `applyPatches`: a `value` sets the path, no value deletes
+/// it). Only patches of that map or one of its keys count; other patches
+/// (containers, HPA, annotations, …) are ignored. `None` when nothing
+/// patches it.
+fn overlay_labels(
+    gateway: NodeRef<'_>,
+    name: &str,
+    (kind, prefix): (&str, &[&str]),
+    labels: &Labels,
+) -> Option<Labels> {
     let mut out: Option<Labels> = None;
     let overlays = gateway.path(&["k8s", "overlays"]);
     for overlay in overlays.into_iter().flat_map(NodeRef::items) {
-        if overlay.get_str("kind") != Some("Deployment") || overlay.get_str("name") != Some(name) {
+        if overlay.get_str("kind") != Some(kind) || overlay.get_str("name") != Some(name) {
             continue;
         }
         for patch in overlay.get("patches").into_iter().flat_map(NodeRef::items) {
@@ -334,14 +343,12 @@ fn overlay_pod_labels(gateway: NodeRef<'_>, name: &str, labels: &Labels) -> Opti
                 continue;
             };
             let segments = split_patch_path(path);
-            if segments.len() < POD_LABELS.len()
-                || !segments.iter().zip(POD_LABELS).all(|(a, b)| a == b)
-            {
+            if segments.len() < prefix.len() || !segments.iter().zip(prefix).all(|(a, b)| a == b) {
                 continue;
             }
             let value = patch.get("value").filter(|v| !v.is_null());
             let current = out.get_or_insert_with(|| labels.clone());
-            match (&segments[POD_LABELS.len()..], value) {
+            match (&segments[prefix.len()..], value) {
                 ([], Some(map)) if map.is_mapping() => *current = super::read_labels(Some(map)),
                 ([], None) => current.clear(),
                 ([key], Some(v)) => {
@@ -415,6 +422,9 @@ struct Install<'a> {
     labels: Labels,
     /// The pods' labels, when overlays patch them apart from `labels`.
     pod_labels: Option<Labels>,
+    /// The `IstioOperator` gateway entry, whose overlays may patch the
+    /// Service selector.
+    operator_entry: Option<NodeRef<'a>>,
     labels_span: Option<Span>,
     service_type: Option<Spanned<String>>,
     ports: Option<NodeRef<'a>>,
@@ -446,7 +456,7 @@ pub(crate) fn read_gateway_installs(
                 labels.insert("istio".into(), "ingressgateway".into());
             }
             let service = gateway.path(&["k8s", "service"]);
-            let pod_labels = overlay_pod_labels(gateway, &name.value, &labels);
+            let pod_labels = overlay_labels(gateway, &name.value, POD_LABELS, &labels);
             installs.push(Install {
                 origin: ServiceOrigin::IstioOperator,
                 namespace: gateway
@@ -456,6 +466,7 @@ pub(crate) fn read_gateway_installs(
                 name,
                 labels,
                 pod_labels,
+                operator_entry: Some(gateway),
                 labels_span: label.map(NodeRef::span),
                 service_type: spanned_str(service.and_then(|s| s.get("type"))),
                 ports: service.and_then(|s| s.get("ports")),
@@ -493,6 +504,7 @@ pub(crate) fn read_gateway_installs(
                     .to_string(),
                 labels,
                 pod_labels: None,
+                operator_entry: None,
                 labels_span: labels_node.map(NodeRef::span),
                 service_type: spanned_str(gateway.get("type")),
                 ports: gateway.get("ports"),
@@ -514,6 +526,7 @@ pub(crate) fn read_gateway_installs(
             namespace: resource.namespace.clone(),
             labels,
             pod_labels: None,
+            operator_entry: None,
             labels_span: labels_node.map(NodeRef::span),
             service_type: spanned_str(service.get("type")),
             ports: service.get("ports"),
@@ -529,6 +542,17 @@ pub(crate) fn read_gateway_installs(
                 .filter(|(k, _)| matches!(k.as_str(), "app" | "istio"))
                 .map(|(k, v)| (k.clone(), v.clone())),
         );
+        let selector = if selector.is_empty() {
+            install.labels.clone()
+        } else {
+            selector
+        };
+        let selector = install
+            .operator_entry
+            .and_then(|entry| {
+                overlay_labels(entry, &install.name.value, SERVICE_SELECTOR, &selector)
+            })
+            .unwrap_or(selector);
         model.services.push(Service {
             resource: index,
             file: resource.file,
@@ -536,11 +560,7 @@ pub(crate) fn read_gateway_installs(
             name: install.name.clone(),
             namespace: install.namespace.clone(),
             service_type: install.service_type,
-            selector: if selector.is_empty() {
-                install.labels.clone()
-            } else {
-                selector
-            },
+            selector,
             ports: match install.ports {
                 Some(ports) => ports.items().map(read_port).collect(),
                 None => default_ports(install.anchor, install.defaults),
