@@ -37,7 +37,12 @@
 //!    merge only if both are HTTP-family, otherwise they are rejected on the
 //!    same bind) or "TLS" (later servers add SNI filter chains; one
 //!    non-TLS server per bind is kept next to them, a second one is
-//!    rejected; plain-HTTP route names must stay unique).
+//!    rejected; plain-HTTP route names must stay unique). From Istio
+//!    1.26.8 / 1.27.4 / 1.28.1 (istio/istio#57707, see
+//!    [`istio_version`](super::istio_version)) the first non-TLS server on a
+//!    TLS-first port instead makes it "plaintext" from then on, and a
+//!    non-TLS server on a new bind becomes the one later servers are
+//!    compared with.
 //! 5. **Listeners.** Kept servers are grouped by bind into listeners
 //!    (`<bind>_<port>`). Two checks stand in for Envoy: two TLS chains with
 //!    the same SNI (`ns1/foo` and `ns2/foo` both become `foo`) or a `*` TLS
