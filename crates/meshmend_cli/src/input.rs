@@ -126,7 +126,7 @@ impl Budget {
 /// `64 MiB`, or an exact byte count for limits that are not whole MiB.
 fn human_size(bytes: usize) -> String {
     const MIB: usize = 1024 * 1024;
-    if bytes >= MIB && bytes % MIB == 0 {
+    if bytes >= MIB && bytes.is_multiple_of(MIB) {
         format!("{} MiB", bytes / MIB)
     } else {
         format!("{bytes}-byte")
@@ -279,7 +279,7 @@ fn walk(dir: &Path) -> anyhow::Result<WalkResult> {
         found: Vec::new(),
         skipped: Vec::new(),
     };
-    let walker = walkdir::WalkDir::new(dir)
+    let entries = walkdir::WalkDir::new(dir)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|entry| {
@@ -288,7 +288,7 @@ fn walk(dir: &Path) -> anyhow::Result<WalkResult> {
                 || !(name.starts_with('.')
                     || (entry.file_type().is_dir() && SKIPPED_DIRS.contains(&name.as_ref())))
         });
-    for entry in walker {
+    for entry in entries {
         let entry = entry.with_context(|| format!("{}: cannot walk directory", dir.display()))?;
         let is_manifest = entry.path().extension().is_some_and(|e| {
             ["yaml", "yml", "json"]

@@ -6,10 +6,11 @@
 //!    original's permissions, and is fsynced;
 //! 2. **check**: each file to replace or delete still holds exactly the
 //!    bytes that were read (someone else's edit is never overwritten);
-//! 3. **commit**: replacements (the original is kept as a hard-linked
-//!    backup), then new files (never over an existing one), then deletions
-//!    (the file is renamed to a backup). If a step fails, every step done
-//!    is undone in reverse order from the backups.
+//! 3. **commit**: replacements (each original is first kept as a
+//!    hard-linked backup, then the staged file is renamed over it), then new
+//!    files (never over an existing one), then deletions (backup first,
+//!    too). If a step fails, every step done is undone in reverse order by
+//!    renaming the backups back.
 //!
 //! Temporary files and backups are removed on every path; only a failed
 //! rollback keeps a backup, and the error names it. A symlinked input is
@@ -114,12 +115,11 @@ fn plan(outcome: &FixOutcome) -> anyhow::Result<Vec<Planned<'_>>> {
                 Action::Delete { original }
             }
         };
-        let target = match action {
-            Action::Create { .. } => path.to_path_buf(),
-            // Written through: the link stays, its target changes.
-            Action::Replace { .. } if is_symlink(path) => fs::canonicalize(path)
-                .with_context(|| format!("{shown}: cannot resolve symlink"))?,
-            _ => path.to_path_buf(),
+        // Written through: the link stays, the file it points to changes.
+        let target = if matches!(action, Action::Replace { .. }) && is_symlink(path) {
+            fs::canonicalize(path).with_context(|| format!("{shown}: cannot resolve symlink"))?
+        } else {
+            path.to_path_buf()
         };
         if target.file_name().is_none() {
             bail!("{shown}: not a file path");
@@ -219,6 +219,7 @@ fn stage(
 
 /// What a new file gets: the default mode (0666 less the umask, which
 /// applies at creation).
+#[cfg_attr(unix, expect(clippy::unnecessary_wraps, reason = "`None` off unix"))]
 fn new_file_permissions() -> Option<Permissions> {
     #[cfg(unix)]
     {
@@ -283,7 +284,7 @@ enum Done {
     Replaced { target: PathBuf, backup: TempPath },
     /// `target` did not exist.
     Created { target: PathBuf },
-    /// `target` was moved to `backup`.
+    /// `target` was removed; `backup` is the original.
     Deleted { target: PathBuf, backup: TempPath },
 }
 
@@ -319,9 +320,11 @@ fn commit(
             }
             (Action::Delete { .. }, None) => {
                 let backup = temp_builder(".orig")
-                    .make_in(dir, |path| fs::rename(&p.target, path))
-                    .with_context(|| format!("{}: cannot delete", p.shown))?
+                    .make_in(dir, |path| link_or_copy(&p.target, path))
+                    .with_context(|| format!("{}: cannot keep a backup", p.shown))?
                     .into_temp_path();
+                fs::remove_file(&p.target)
+                    .with_context(|| format!("{}: cannot delete", p.shown))?;
                 done.push(Done::Deleted {
                     target: p.target.clone(),
                     backup,
@@ -334,11 +337,24 @@ fn commit(
 }
 
 /// A hard link keeps the original inode (owner, mode, xattrs) at no cost;
-/// a copy where the file system has no hard links.
+/// a copy where the file system has no hard links. Neither replaces an
+/// existing `to` (the random name is retried instead).
 fn link_or_copy(from: &Path, to: &Path) -> std::io::Result<()> {
     match fs::hard_link(from, to) {
         Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => Err(error),
-        Err(_) => fs::copy(from, to).map(drop),
+        Err(_) => {
+            let mut copy = fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(to)?;
+            let result = std::io::copy(&mut fs::File::open(from)?, &mut copy)
+                .and_then(|_| copy.set_permissions(fs::metadata(from)?.permissions()))
+                .and_then(|()| copy.sync_all());
+            if result.is_err() {
+                fs::remove_file(to).ok();
+            }
+            result
+        }
         Ok(()) => Ok(()),
     }
 }
