@@ -50,7 +50,7 @@ pub(crate) enum Format {
 
 #[derive(clap::Args)]
 pub(crate) struct Args {
-    /// Files or directories (walked for *.yaml, *.yml); `-` reads stdin.
+    /// Files or directories (walked for *.yaml, *.yml, Kubernetes *.json); `-` reads stdin.
     paths: Vec<PathBuf>,
     /// How to resolve Gateway conflicts (nodePort problems are always renumbered).
     #[arg(long, value_enum, default_value = "consolidate")]
@@ -61,7 +61,7 @@ pub(crate) struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value = "diff")]
     format: Format,
-    /// Write the changes to the files (atomically: all or nothing).
+    /// Write the changes to the files (all or nothing: any error rolls every file back).
     #[arg(long)]
     write: bool,
     /// Namespace for resources that do not set one.

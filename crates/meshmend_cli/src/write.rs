@@ -208,6 +208,7 @@ fn stage(
             // original's exact mode.
             if let (Action::Replace { .. }, Some(permissions)) = (&p.action, permissions) {
                 fs::set_permissions(temp.path(), permissions)?;
+                keep_owner(&p.target, temp.as_file());
             }
             temp.as_file().sync_all()
         })();
@@ -215,6 +216,25 @@ fn stage(
         staged.push(Some(temp));
     }
     Ok(staged)
+}
+
+/// Gives the replacement the original's owner and group, where allowed
+/// (root editing another user's file); otherwise the writer owns it, as
+/// with any editor that saves by rename.
+fn keep_owner(original: &Path, replacement: &fs::File) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if let (Ok(old), Ok(new)) = (fs::metadata(original), replacement.metadata())
+            && (old.uid(), old.gid()) != (new.uid(), new.gid())
+        {
+            std::os::unix::fs::fchown(replacement, Some(old.uid()), Some(old.gid())).ok();
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (original, replacement);
+    }
 }
 
 /// What a new file gets: the default mode (0666 less the umask, which
