@@ -349,6 +349,40 @@ mod tests {
     }
 
     #[test]
+    fn limits_read_as_mib_or_bytes() {
+        assert_eq!(human_size(64 * 1024 * 1024), "64 MiB");
+        assert_eq!(human_size(4096), "4096-byte");
+    }
+
+    #[test]
+    fn kubernetes_json_needs_both_keys() {
+        assert!(might_be_kubernetes_json(
+            br#"{"apiVersion": "v1", "kind": "List"}"#
+        ));
+        assert!(!might_be_kubernetes_json(br#"{"kind": "dashboard"}"#));
+        assert!(!might_be_kubernetes_json(
+            br#"{"name": "web", "version": "1"}"#
+        ));
+    }
+
+    #[test]
+    fn a_bounded_read_stops_one_byte_past_the_limit() {
+        let mut budget = Budget { used: 0, limit: 8 };
+        let error = read_bounded(std::io::repeat(b'a'), "zero", &mut budget).unwrap_err();
+        assert!(
+            error.to_string().contains("over the 8-byte limit"),
+            "{error}"
+        );
+        let mut budget = Budget { used: 0, limit: 8 };
+        assert_eq!(
+            read_bounded(&b"12345678"[..], "x", &mut budget)
+                .unwrap()
+                .len(),
+            8
+        );
+    }
+
+    #[test]
     fn display_name_drops_leading_dot_slash() {
         assert_eq!(display_name(Path::new("./k8s/gw.yaml")), "k8s/gw.yaml");
         assert_eq!(display_name(Path::new("gw.yaml")), "gw.yaml");

@@ -205,10 +205,11 @@ fn stage(
         let result = (|| -> std::io::Result<()> {
             temp.write_all(patched.as_bytes())?;
             // The umask applied at creation; a replacement keeps the
-            // original's exact mode.
+            // original's exact mode (set after the owner: chown clears
+            // setuid/setgid bits).
             if let (Action::Replace { .. }, Some(permissions)) = (&p.action, permissions) {
-                fs::set_permissions(temp.path(), permissions)?;
                 keep_owner(&p.target, temp.as_file());
+                fs::set_permissions(temp.path(), permissions)?;
             }
             temp.as_file().sync_all()
         })();

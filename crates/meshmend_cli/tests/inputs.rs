@@ -109,6 +109,19 @@ fn dev_zero_is_read_only_up_to_the_limit() {
 }
 
 #[test]
+#[cfg(target_os = "linux")]
+fn a_proc_file_reporting_size_zero_is_bounded_by_reading() {
+    // `/proc` files report a size of 0 whatever they hold.
+    let output = meshmend(&["analyze", "/proc/self/status"], Some("64"), None);
+    assert_eq!(code(&output), 2, "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("/proc/self/status: input too large: over the 64-byte limit"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
 fn stdin_is_read_only_up_to_the_limit() {
     let endless = vec![b'#'; 64 * 1024];
     let output = meshmend(&["analyze", "-"], Some(LIMIT), Some(&endless));
