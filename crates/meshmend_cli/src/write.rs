@@ -175,7 +175,8 @@ fn stage(
     created_dirs: &mut Vec<PathBuf>,
 ) -> anyhow::Result<Vec<Option<NamedTempFile>>> {
     let mut staged = Vec::with_capacity(planned.len());
-    for p in planned {
+    for (index, p) in planned.iter().enumerate() {
+        test_hook::fail_stage(index).with_context(|| format!("{}: cannot stage", p.shown))?;
         let (patched, permissions) = match p.action {
             Action::Delete { .. } => {
                 staged.push(None);
@@ -423,8 +424,9 @@ fn sync_dirs(planned: &[Planned<'_>]) {
 
 /// Failure injection for the CLI tests, compiled into debug builds only
 /// (release builds ignore the variable): `MESHMEND_TEST_WRITE_HOOK` is
-/// `fail-step=N` (commit step N fails) or `edit-before-check=PATH` (PATH
-/// is changed between staging and the check, as a concurrent editor would).
+/// `fail-stage=N` (staging file N fails), `fail-step=N` (commit step N
+/// fails) or `edit-before-check=PATH` (PATH is changed between staging and
+/// the check, as a concurrent editor would).
 mod test_hook {
     const VAR: &str = "MESHMEND_TEST_WRITE_HOOK";
 
@@ -442,6 +444,15 @@ mod test_hook {
         if value("fail-step").is_some_and(|n| n.parse() == Ok(step)) {
             return Err(std::io::Error::other(format!(
                 "injected failure at step {step}"
+            )));
+        }
+        Ok(())
+    }
+
+    pub(super) fn fail_stage(index: usize) -> std::io::Result<()> {
+        if value("fail-stage").is_some_and(|n| n.parse() == Ok(index)) {
+            return Err(std::io::Error::other(format!(
+                "injected failure staging file {index}"
             )));
         }
         Ok(())

@@ -134,9 +134,31 @@ fn a_file_edited_since_it_was_read_is_not_overwritten() {
 
 #[test]
 fn a_staging_failure_writes_nothing() {
+    for strategy in ["consolidate", "isolate"] {
+        let dir = scratch(&format!("stage-{strategy}"));
+        let before = snapshot(&dir);
+        // Deletions stage nothing: consolidate stages two files, isolate three.
+        let staged = if strategy == "isolate" { 3 } else { 2 };
+        for index in 0..staged {
+            let hook = format!("fail-stage={index}");
+            let output = run(&dir, &fix_args(strategy), Some(&hook));
+            assert_eq!(code(&output), 2, "{strategy} {hook}: {}", stderr(&output));
+            let message = stderr(&output);
+            assert!(
+                message.contains("nothing was written")
+                    && message.contains(&format!("injected failure staging file {index}")),
+                "{strategy} {hook}: {message}"
+            );
+            assert_eq!(snapshot(&dir), before, "{strategy} {hook}");
+        }
+    }
+}
+
+#[test]
+fn an_added_file_that_already_exists_writes_nothing() {
     // isolate adds deploy/istio-ingressgateway-staging-values.yaml; a
-    // directory in its place fails before any file is replaced.
-    let dir = scratch("staging-fails");
+    // directory in its place is refused before any file is touched.
+    let dir = scratch("added-exists");
     std::fs::create_dir(dir.join("deploy/istio-ingressgateway-staging-values.yaml")).unwrap();
     std::fs::write(
         dir.join("deploy/istio-ingressgateway-staging-values.yaml/keep"),
