@@ -58,8 +58,8 @@ pub(crate) fn read_inputs(paths: &[PathBuf], max_bytes: usize) -> anyhow::Result
             }
             let mut manifests = 0;
             for file in walked.found {
-                // Counted before the de-duplication: a directory whose files
-                // were all named before is not empty.
+                // A manifest read before under another name still counts:
+                // that directory is not empty.
                 match read_walked(&file, &mut budget, &mut first_time)? {
                     Walked::Read(source) => {
                         manifests += 1;
