@@ -53,7 +53,7 @@ impl Threshold {
 
 #[derive(clap::Args)]
 pub(crate) struct Args {
-    /// Files or directories (walked for *.yaml, *.yml); `-` reads stdin (the default).
+    /// Files or directories (walked for *.yaml, *.yml, Kubernetes *.json); `-` reads stdin (the default).
     paths: Vec<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value = "text")]

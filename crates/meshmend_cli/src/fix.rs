@@ -5,12 +5,11 @@
 //! Exit codes: 0 the output is conflict-free, 1 conflicts remain that have
 //! no verified fix, 2 usage or I/O error.
 
-use std::collections::HashSet;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{Context, bail};
+use anyhow::bail;
 use meshmend_core::refactor::{
     FileStatus, FixOptions, FixOutcome, NodePortMode, Strategy, fix as plan_fix,
 };
@@ -51,7 +50,7 @@ pub(crate) enum Format {
 
 #[derive(clap::Args)]
 pub(crate) struct Args {
-    /// Files or directories (walked for *.yaml, *.yml); `-` reads stdin.
+    /// Files or directories (walked for *.yaml, *.yml, Kubernetes *.json); `-` reads stdin.
     paths: Vec<PathBuf>,
     /// How to resolve Gateway conflicts (nodePort problems are always renumbered).
     #[arg(long, value_enum, default_value = "consolidate")]
@@ -62,7 +61,7 @@ pub(crate) struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value = "diff")]
     format: Format,
-    /// Write the changes to the files (atomically: all or nothing).
+    /// Write the changes to the files (all or nothing: any error rolls every file back).
     #[arg(long)]
     write: bool,
     /// Namespace for resources that do not set one.
@@ -116,7 +115,7 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
         );
     }
     if args.write {
-        write_atomically(&outcome)?;
+        crate::write::write_outcome(&outcome)?;
     }
     let mut stdout = std::io::stdout().lock();
     match args.format {
@@ -230,66 +229,4 @@ fn summary(outcome: &FixOutcome, wrote: bool) {
         outcome.changes.len(),
         outcome.verification.remaining.len()
     );
-}
-
-/// Writes every changed file to a temporary sibling first, then renames
-/// them all into place, then removes deleted files: an error before the
-/// renames leaves every file untouched.
-fn write_atomically(outcome: &FixOutcome) -> anyhow::Result<()> {
-    for file in &outcome.files {
-        if file.status == FileStatus::Added && Path::new(&file.path).exists() {
-            bail!(
-                "{}: the fix would create this file, but it already exists; move it away first",
-                file.path
-            );
-        }
-    }
-    let mut staged: Vec<(PathBuf, PathBuf)> = Vec::new();
-    let mut seen = HashSet::new();
-    let result = (|| -> anyhow::Result<()> {
-        for file in &outcome.files {
-            let (FileStatus::Modified | FileStatus::Added) = file.status else {
-                continue;
-            };
-            let target = PathBuf::from(&file.path);
-            if !seen.insert(target.clone()) {
-                bail!("{}: given twice", file.path);
-            }
-            let name = target
-                .file_name()
-                .with_context(|| format!("{}: not a file path", file.path))?
-                .to_string_lossy()
-                .into_owned();
-            let temp =
-                target.with_file_name(format!(".{name}.meshmend-{}.tmp", std::process::id()));
-            if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {
-                std::fs::create_dir_all(dir)
-                    .with_context(|| format!("{}: cannot create directory", dir.display()))?;
-            }
-            std::fs::write(&temp, file.patched.as_deref().unwrap_or_default())
-                .with_context(|| format!("{}: cannot write", temp.display()))?;
-            if let Ok(metadata) = std::fs::metadata(&target) {
-                std::fs::set_permissions(&temp, metadata.permissions()).ok();
-            }
-            staged.push((temp, target));
-        }
-        Ok(())
-    })();
-    if let Err(error) = result {
-        for (temp, _) in &staged {
-            std::fs::remove_file(temp).ok();
-        }
-        return Err(error);
-    }
-    for (temp, target) in &staged {
-        std::fs::rename(temp, target)
-            .with_context(|| format!("{}: cannot replace", target.display()))?;
-    }
-    for file in &outcome.files {
-        if file.status == FileStatus::Deleted {
-            std::fs::remove_file(&file.path)
-                .with_context(|| format!("{}: cannot delete", file.path))?;
-        }
-    }
-    Ok(())
 }

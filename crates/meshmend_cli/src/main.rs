@@ -7,6 +7,7 @@ mod fix;
 mod input;
 mod output;
 mod redact;
+mod write;
 
 use std::process::ExitCode;
 

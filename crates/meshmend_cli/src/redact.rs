@@ -20,7 +20,7 @@ pub(crate) enum Format {
 
 #[derive(clap::Args)]
 pub(crate) struct Args {
-    /// Files or directories (walked for *.yaml, *.yml); `-` reads stdin.
+    /// Files or directories (walked for *.yaml, *.yml, Kubernetes *.json); `-` reads stdin.
     paths: Vec<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value = "text")]

@@ -404,7 +404,7 @@ fn a_directory_without_yaml_is_an_error() {
     let output = meshmend(&["analyze", dir.to_str().unwrap()]);
     assert_eq!(code(&output), 2);
     assert!(
-        stderr(&output).contains("directory contains no *.yaml or *.yml files"),
+        stderr(&output).contains("directory contains no *.yaml, *.yml or Kubernetes *.json files"),
         "{}",
         stderr(&output)
     );

@@ -21,7 +21,8 @@
 //! values or `IstioOperator` render) stands for the pods a cluster would run.
 //! Diagnostics carry the IST code as `code`, the message text istioctl
 //! prints, and a note naming the upstream analyzer. Identical messages on
-//! the same resource are reported once, as istioctl does.
+//! the same resource are reported once, as istioctl does; messages without a
+//! resource (`yaml-syntax`) are kept once per file and position.
 
 mod conflicts;
 mod credential;
@@ -133,11 +134,20 @@ pub fn analyze_only(
         (analyzer.run)(&cx, &mut out);
     }
     let mut seen = HashSet::new();
-    out.retain(|d| seen.insert((d.code, d.resource.clone(), d.message.clone())));
+    out.retain(|d| seen.insert(dedup_key(d)));
     sort::by(&mut out, |a, b| {
         (a.file, a.span.start, a.code, &a.message).cmp(&(b.file, b.span.start, b.code, &b.message))
     });
     out
+}
+
+/// What makes two messages "the same" for istioctl's `SortedDedupedCopy`:
+/// its string form, i.e. code, resource and text. A message without a
+/// resource (`yaml-syntax`, which istioctl does not have) is also told apart
+/// by where it is: the same parse error in two files is two findings.
+fn dedup_key(d: &Diagnostic) -> impl Eq + std::hash::Hash + use<> {
+    let place = d.resource.is_none().then_some((d.file, d.span.start));
+    (d.code, d.resource.clone(), d.message.clone(), place)
 }
 
 /// An istioctl message on `resource`.
@@ -481,5 +491,28 @@ mod tests {
             short_or_full_name("vs", "gw.ns.svc.cluster.local"),
             ("vs", "gw.ns.svc.cluster.local")
         );
+    }
+
+    #[test]
+    fn the_same_syntax_error_in_two_files_is_two_findings() {
+        use crate::model::{LoadOptions, SourceFile};
+        let broken = "a: [1\n---\nb: {2\n";
+        let files = vec![
+            SourceFile::new("one.yaml", broken),
+            SourceFile::new("two.yaml", broken),
+        ];
+        let bundle = Bundle::load(files, LoadOptions::default()).unwrap();
+        let options = AnalyzeOptions {
+            istio_compat: true,
+            ..AnalyzeOptions::default()
+        };
+        let places: Vec<(usize, usize)> = crate::analyze(&bundle, &options)
+            .iter()
+            .filter(|d| d.code == "MM001")
+            .map(|d| (d.file, d.span.start))
+            .collect();
+        // Two broken documents per file, in both files.
+        assert_eq!(places.len(), 4, "{places:?}");
+        assert_eq!(places.iter().filter(|p| p.0 == 1).count(), 2);
     }
 }
