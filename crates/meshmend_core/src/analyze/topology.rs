@@ -1338,13 +1338,13 @@ mod tests {
             )
             + &gateway(
                 "b",
-                "y",
+                "w",
                 "{app: istio-ingressgateway}",
                 &format!("[{}]", server(80, "TCP", "['*']")),
             )
             + &gateway(
                 "c",
-                "y",
+                "w",
                 "{app: other}",
                 &format!("[{}]", server(80, "TCP", "['*']")),
             );
