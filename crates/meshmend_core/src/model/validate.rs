@@ -636,3 +636,134 @@ impl Check<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::model::{Bundle, LoadOptions, SourceFile};
+    use crate::{AnalyzeOptions, analyze};
+
+    fn codes(files: &[(&str, &str)]) -> (Bundle, Vec<&'static str>) {
+        let files = files
+            .iter()
+            .map(|(name, text)| SourceFile::new(*name, *text))
+            .collect();
+        let bundle = Bundle::load(files, LoadOptions::default()).unwrap();
+        let codes = analyze(&bundle, &AnalyzeOptions::default())
+            .into_iter()
+            .map(|d| d.code)
+            .collect();
+        (bundle, codes)
+    }
+
+    const WORKLOAD: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: gw, namespace: istio-system}\nspec:\n  template:\n    metadata:\n      labels: {istio: ingressgateway}\n";
+
+    fn gateway(name: &str, selector: &str, port: &str, protocol: &str) -> String {
+        format!(
+            "apiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata: {{name: {name}, namespace: istio-system}}\nspec:\n  selector: {selector}\n  servers:\n  - port: {{number: {port}, name: p, protocol: {protocol}}}\n    hosts: [\"*\"]\n"
+        )
+    }
+
+    #[test]
+    fn a_template_gateway_stays_out_and_conflicts_with_nothing() {
+        // Read as YAML this was a Gateway with no name and an empty
+        // selector: a TCP server on 80 against every HTTP Gateway.
+        let template = gateway("{{ .Name }}", "{istio: {{ .Label }}}", "80", "TCP");
+        let web = gateway("web", "{istio: ingressgateway}", "80", "HTTP");
+        let (bundle, codes) = codes(&[
+            ("w.yaml", WORKLOAD),
+            ("t.yaml", &template),
+            ("g.yaml", &web),
+        ]);
+        assert_eq!(codes, ["MM002"]);
+        assert_eq!(bundle.model.gateways.len(), 1);
+        assert_eq!(bundle.templates, [false, true, false]);
+    }
+
+    #[test]
+    fn a_null_selector_value_widens_the_gateway() {
+        let widened = gateway("mqtt", "{istio: }", "80", "TCP");
+        let web = gateway("web", "{istio: ingressgateway}", "80", "HTTP");
+        let text = format!("{WORKLOAD}---\n{web}---\n{widened}");
+        let (bundle, codes) = codes(&[("a.yaml", &text)]);
+        let mqtt = &bundle.model.gateways[1];
+        assert_eq!(
+            mqtt.selector.as_ref().map(super::super::Labels::len),
+            Some(0)
+        );
+        assert!(
+            codes.contains(&"MM010") && codes.contains(&"MM101"),
+            "{codes:?}"
+        );
+    }
+
+    #[test]
+    fn a_port_in_another_notation_still_conflicts() {
+        for number in ["0x50", "0o120", "0120", "80.0", "8e1", "+80", "8_0"] {
+            let tcp = gateway("tcp", "{istio: ingressgateway}", number, "TCP");
+            let web = gateway("web", "{istio: ingressgateway}", "80", "HTTP");
+            let text = format!("{WORKLOAD}---\n{web}---\n{tcp}");
+            let (_, codes) = codes(&[("a.yaml", &text)]);
+            assert_eq!(codes, ["MM101"], "{number}");
+        }
+        for number in ["\"80\"", "80.5", "1e21", "yes", "-80", "0", "65536"] {
+            let tcp = gateway("tcp", "{istio: ingressgateway}", number, "TCP");
+            let (bundle, codes) = codes(&[("a.yaml", &format!("{WORKLOAD}---\n{tcp}"))]);
+            assert_eq!(codes, ["MM003"], "{number}");
+            assert!(bundle.model.gateways.is_empty(), "{number}");
+        }
+    }
+
+    #[test]
+    fn the_last_of_two_duplicate_keys_wins() {
+        let text = "apiVersion: v1\nkind: Service\nmetadata: {name: a, name: b}\nspec:\n  ports: [{port: 80, port: 81}]\n";
+        let (bundle, codes) = codes(&[("a.yaml", text)]);
+        assert_eq!(codes, ["MM005", "MM005"]);
+        assert_eq!(bundle.resources[0].name.value, "b");
+        assert_eq!(
+            bundle.model.services[0].ports[0]
+                .port
+                .as_ref()
+                .unwrap()
+                .value,
+            81
+        );
+    }
+
+    #[test]
+    fn duplicates_in_a_large_mapping_are_found_in_one_pass() {
+        let mut labels: Vec<String> = (0..5000).map(|i| format!("k{i}: v")).collect();
+        labels.push("k17: again".into());
+        let text = format!(
+            "apiVersion: v1\nkind: Service\nmetadata:\n  name: a\n  labels: {{{}}}\n",
+            labels.join(", ")
+        );
+        let (bundle, codes) = codes(&[("a.yaml", &text)]);
+        assert_eq!(codes, ["MM005"]);
+        let doc = &bundle.streams[0].documents[0];
+        assert_eq!(doc.duplicate_keys.len(), 1);
+        assert_eq!(doc.node(doc.duplicate_keys[0].first).as_str(), Some("k17"));
+    }
+
+    #[test]
+    fn runtime_templates_in_strings_are_not_helm() {
+        for text in [
+            "kind: ConfigMap\ndata:\n  msg: \"{{ $labels.instance }} down\"\n",
+            "kind: ConfigMap\ndata:\n  msg: |\n    {{- if .Values.x }}\n",
+            "kind: ConfigMap\ndata:\n  msg: Instance {{ $labels.instance }} down\n",
+            "kind: Workflow\nargs: [\"{{inputs.parameters.x}}\"]\n",
+        ] {
+            let (bundle, codes) = codes(&[("a.yaml", text)]);
+            assert!(codes.is_empty(), "{text}: {codes:?}");
+            assert_eq!(bundle.resources.len(), 1, "{text}");
+        }
+        for text in [
+            "kind: ConfigMap\ndata:\n  image: repo/app:{{ .Values.tag }}\n",
+            "{{- if .Values.enabled }}\nkind: ConfigMap\n{{- end }}\n",
+            "kind: ConfigMap\n{% if x %}\ndata: {}\n{% endif %}\n",
+        ] {
+            let (bundle, codes) = codes(&[("a.yaml", text)]);
+            assert_eq!(codes, ["MM002"], "{text}");
+            assert!(bundle.resources.is_empty(), "{text}");
+        }
+    }
+}
