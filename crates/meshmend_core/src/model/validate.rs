@@ -137,8 +137,9 @@ fn duplicate_keys(file: usize, doc: &super::tree::Document, out: &mut Vec<InputP
 ///
 /// A file that does not parse counts when such an action appears anywhere;
 /// a file that parses counts only when an action is structural (`name: {{
-/// .Name }}` parses as a flow mapping) or is plainly Helm's (`{{-`, `{{ .`,
-/// `{{ include`, …). `{{ }}` in quoted or block strings is data for another
+/// .Name }}` parses as a flow mapping) or is plainly Go template syntax in a
+/// plain scalar that only Helm writes (`{{-`, `{{ .Values.x }}`, `{{ include`,
+/// `{{ $x := …}}`). `{{ }}` in quoted or block strings is data for another
 /// tool at run time (Prometheus alert templates, Argo Workflows parameters).
 fn find_template(text: &str, stream: &Stream) -> Option<(Span, String)> {
     if !(text.contains("{{") || text.contains("{%") || text.contains("%{")) {
@@ -225,7 +226,12 @@ fn looks_like_directive(action: &str) -> bool {
             .iter()
             .any(|word| inner.starts_with(word));
     }
+    // Helm's built-in objects only: other Go templates in plain strings are
+    // expanded at run time by the object's controller (KServe's
+    // `--model_name={{.Name}}`, `/{{ .ObjectMeta.Namespace }}/…` in a
+    // rendered release manifest), and that file must still be analyzed.
     action.starts_with("{{-")
+        || action.starts_with("{{/*")
         || action.ends_with("-}}")
         || action.contains(":=")
         || [
@@ -751,6 +757,8 @@ mod tests {
             "kind: ConfigMap\ndata:\n  msg: |\n    {{- if .Values.x }}\n",
             "kind: ConfigMap\ndata:\n  msg: Instance {{ $labels.instance }} down\n",
             "kind: Workflow\nargs: [\"{{inputs.parameters.x}}\"]\n",
+            "kind: ClusterServingRuntime\nargs:\n- --model_name={{.Name}}\n",
+            "kind: ConfigMap\ndata:\n  path: /{{ .ObjectMeta.Namespace }}/{{ .ObjectMeta.Name }}\n",
         ] {
             let (bundle, codes) = codes(&[("a.yaml", text)]);
             assert!(codes.is_empty(), "{text}: {codes:?}");
