@@ -737,3 +737,34 @@ fn istio_compat_reports_ist_codes_in_every_format() {
     assert!(text.contains("error[IST0145]"), "{text}");
     assert!(!text.contains("meshmend explain IST"), "{text}");
 }
+
+#[test]
+fn a_chart_in_a_repository_walk_is_one_warning_per_template_and_does_not_fail_ci() {
+    let dir = scratch("chart-walk");
+    std::fs::create_dir_all(dir.join("chart/templates")).unwrap();
+    let template = "{{- if .Values.gateway.enabled }}\napiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata:\n  name: {{ .Release.Name }}\n{{- end }}\n";
+    std::fs::write(dir.join("chart/templates/gateway.yaml"), template).unwrap();
+    std::fs::write(
+        dir.join("chart/templates/service.yaml"),
+        template.replace("Gateway", "Service"),
+    )
+    .unwrap();
+    let path = dir.to_string_lossy().to_string();
+    let output = meshmend(&["analyze", &path, "--format", "json"]);
+    assert_eq!(code(&output), 0, "{}", stdout(&output));
+    let report = json(&output);
+    let codes: Vec<_> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(codes, ["MM002", "MM002"]);
+    let strict = meshmend(&["analyze", &path, "--failure-threshold", "warning"]);
+    assert_eq!(code(&strict), 1);
+    assert!(
+        stdout(&strict).contains("helm template"),
+        "{}",
+        stdout(&strict)
+    );
+}

@@ -200,12 +200,15 @@ impl<'a> NodeRef<'a> {
         )
     }
 
-    /// A scalar read as an integer (decimal, with optional sign; quoted values
-    /// too, since Helm values often quote numbers).
+    /// A scalar read as an integer in every notation Kubernetes' YAML
+    /// decoder accepts (`443`, `0x1BB`, `443.0`, …); quoted values too,
+    /// since Helm values often quote numbers that a template prints bare.
+    /// Manifests are read strictly elsewhere (`model::spanned_i64`).
     pub fn as_i64(self) -> Option<i64> {
-        let text = self.as_str()?.trim();
-        let digits = text.strip_prefix('+').unwrap_or(text);
-        digits.parse().ok()
+        match crate::numeric::yaml_int(self.as_str()?.trim(), true) {
+            crate::numeric::YamlInt::Int(value) => i64::try_from(value).ok(),
+            _ => None,
+        }
     }
 
     /// Collection style, for a sequence or mapping.
