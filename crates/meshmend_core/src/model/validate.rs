@@ -162,25 +162,34 @@ fn find_template(text: &str, stream: &Stream) -> Option<(Span, String)> {
             }
         }
     }
-    let inside = |spans: &[Span], at: usize| spans.iter().any(|s| s.start <= at && at < s.end);
+    // Scalars enter the arena in text order and never overlap, so each list
+    // is sorted and one binary search answers "inside which scalar?".
+    let inside = |spans: &[Span], at: usize| {
+        let after = spans.partition_point(|s| s.start <= at);
+        after > 0 && at < spans[after - 1].end
+    };
     let broken = !stream.errors.is_empty();
+    // Next occurrence of each opener, refreshed only once passed: one scan
+    // of the text per opener however many actions it holds.
+    const OPENERS: [&str; 3] = ["{{", "{%", "%{"];
+    let mut next: [Option<usize>; 3] = OPENERS.map(|opener| text.find(opener));
     let mut at = 0;
-    while let Some(found) = ["{{", "{%", "%{"]
-        .iter()
-        .filter_map(|opener| text[at..].find(opener))
-        .min()
-    {
-        let start = at + found;
+    loop {
+        for (slot, opener) in next.iter_mut().zip(OPENERS) {
+            if slot.is_some_and(|found| found < at) {
+                *slot = text[at..].find(opener).map(|found| at + found);
+            }
+        }
+        let Some(start) = next.iter().flatten().copied().min() else {
+            break;
+        };
         at = start + 2;
         if inside(&strings, start) {
             continue;
         }
         let action = action_text(text, start);
-        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
-        let before = &text[line_start..start];
-        let quoted = before.matches('"').count() % 2 == 1 || before.matches('\'').count() % 2 == 1;
         let evidence = if broken {
-            !quoted
+            !after_open_quote(text, start)
         } else {
             flow_mappings.contains(&start)
                 || (inside(&plain, start) && looks_like_directive(&action))
@@ -192,9 +201,26 @@ fn find_template(text: &str, stream: &Stream) -> Option<(Span, String)> {
     None
 }
 
+/// True when an odd number of quotes precedes `at` on its line: inside a
+/// string of a document that did not parse. Looks back at most 1 KB, so a
+/// huge one-line document costs linear time.
+fn after_open_quote(text: &str, at: usize) -> bool {
+    let mut from = at.saturating_sub(1024);
+    while !text.is_char_boundary(from) {
+        from += 1;
+    }
+    let window = &text[from..at];
+    let before = &window[window.rfind('\n').map_or(0, |i| i + 1)..];
+    before.matches('"').count() % 2 == 1 || before.matches('\'').count() % 2 == 1
+}
+
 /// The action from its opener to its closer (at most one line, 60 bytes).
 fn action_text(text: &str, start: usize) -> String {
-    let rest = &text[start..];
+    let mut end = (start + 120).min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let rest = &text[start..end];
     let line = &rest[..rest.find('\n').unwrap_or(rest.len())];
     let closer = if line.starts_with("{{") {
         "}}"
