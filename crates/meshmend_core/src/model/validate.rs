@@ -142,6 +142,7 @@ fn duplicate_keys(file: usize, doc: &super::tree::Document, out: &mut Vec<InputP
 /// `{{ $x := …}}`). `{{ }}` in quoted or block strings is data for another
 /// tool at run time (Prometheus alert templates, Argo Workflows parameters).
 fn find_template(text: &str, stream: &Stream) -> Option<(Span, String)> {
+    const OPENERS: [&str; 3] = ["{{", "{%", "%{"];
     if !(text.contains("{{") || text.contains("{%") || text.contains("%{")) {
         return None;
     }
@@ -171,7 +172,6 @@ fn find_template(text: &str, stream: &Stream) -> Option<(Span, String)> {
     let broken = !stream.errors.is_empty();
     // Next occurrence of each opener, refreshed only once passed: one scan
     // of the text per opener however many actions it holds.
-    const OPENERS: [&str; 3] = ["{{", "{%", "%{"];
     let mut next: [Option<usize>; 3] = OPENERS.map(|opener| text.find(opener));
     let mut at = 0;
     loop {
