@@ -443,10 +443,22 @@ fn binary_on_stdin_is_refused_with_line_and_column() {
 fn valid_utf8_junk_is_a_syntax_finding_not_a_crash() {
     let junk = "\u{0}\u{1}kind: [\u{7f}\t{{ .Values.x }}\n---\n\u{0}: :\n";
     let output = meshmend_with_stdin(&["analyze", "--format", "json"], Some(junk.as_bytes()));
-    assert_eq!(code(&output), 1, "{}", stderr(&output));
+    // The `{{ .Values.x }}` makes it an unrendered template: one warning
+    // (MM002) instead of its YAML errors, so the exit code is 0.
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
     let report = json(&output);
+    let codes: Vec<_> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(codes, ["MM002"]);
+    let junk = junk.replace("{{ .Values.x }}", "x");
+    let output = meshmend_with_stdin(&["analyze", "--format", "json"], Some(junk.as_bytes()));
+    assert_eq!(code(&output), 1, "{}", stderr(&output));
     assert!(
-        report["diagnostics"]
+        json(&output)["diagnostics"]
             .as_array()
             .unwrap()
             .iter()
@@ -780,4 +792,35 @@ fn istio_version_picks_the_merge_semantics_and_refuses_garbage() {
     let out = meshmend(&["fix", file, "--istio-version", "1.28.0"]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert_eq!(stdout(&out), "");
+}
+
+#[test]
+fn a_chart_in_a_repository_walk_is_one_warning_per_template_and_does_not_fail_ci() {
+    let dir = scratch("chart-walk");
+    std::fs::create_dir_all(dir.join("chart/templates")).unwrap();
+    let template = "{{- if .Values.gateway.enabled }}\napiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata:\n  name: {{ .Release.Name }}\n{{- end }}\n";
+    std::fs::write(dir.join("chart/templates/gateway.yaml"), template).unwrap();
+    std::fs::write(
+        dir.join("chart/templates/service.yaml"),
+        template.replace("Gateway", "Service"),
+    )
+    .unwrap();
+    let path = dir.to_string_lossy().to_string();
+    let output = meshmend(&["analyze", &path, "--format", "json"]);
+    assert_eq!(code(&output), 0, "{}", stdout(&output));
+    let report = json(&output);
+    let codes: Vec<_> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(codes, ["MM002", "MM002"]);
+    let strict = meshmend(&["analyze", &path, "--failure-threshold", "warning"]);
+    assert_eq!(code(&strict), 1);
+    assert!(
+        stdout(&strict).contains("helm template"),
+        "{}",
+        stdout(&strict)
+    );
 }

@@ -10,7 +10,7 @@ use serde_json::Value;
 const BIN: &str = env!("CARGO_BIN_EXE_meshmend");
 const SEED: &str = include_str!("../../../examples/seed-conflict.yaml");
 /// Two NodePort Services pinning the same port, CRLF line ends, comments.
-const CRLF_SERVICES: &str = "# ingress for the legacy shop\r\napiVersion: v1\r\nkind: Service\r\nmetadata:\r\n  name: shop\r\n  namespace: shop\r\nspec:\r\n  type: NodePort\r\n  selector: {app: shop}\r\n  ports:\r\n  - {name: http, port: 80, targetPort: 8080, nodePort: 30080}\r\n---\r\napiVersion: v1\r\nkind: Service\r\nmetadata:\r\n  name: shop-copy   # copied from shop\r\n  namespace: shop\r\nspec:\r\n  type: NodePort\r\n  selector: {app: shop}\r\n  ports:\r\n  - name: http\r\n    port: 80\r\n    nodePort: \"30080\"   # pinned by hand\r\n";
+const CRLF_SERVICES: &str = "# ingress for the legacy shop\r\napiVersion: v1\r\nkind: Service\r\nmetadata:\r\n  name: shop\r\n  namespace: shop\r\nspec:\r\n  type: NodePort\r\n  selector: {app: shop}\r\n  ports:\r\n  - {name: http, port: 80, targetPort: 8080, nodePort: 30080}\r\n---\r\napiVersion: v1\r\nkind: Service\r\nmetadata:\r\n  name: shop-copy   # copied from shop\r\n  namespace: shop\r\nspec:\r\n  type: NodePort\r\n  selector: {app: shop}\r\n  ports:\r\n  - name: http\r\n    port: 80\r\n    nodePort: 30080   # pinned by hand\r\n";
 
 fn run_in(dir: &Path, args: &[&str], stdin: Option<&str>) -> Output {
     let mut child = Command::new(BIN)
@@ -117,7 +117,7 @@ fn diff_applies_with_git_apply_and_patch() {
     );
     let diff = stdout(&output);
     assert!(diff.contains("--- a/deploy/services.yaml\n+++ b/deploy/services.yaml\n"));
-    assert!(diff.contains("nodePort: \"30001\"   # pinned by hand\r\n"));
+    assert!(diff.contains("nodePort: 30001   # pinned by hand\r\n"));
     let expected = promised(&dir, &paths);
     std::fs::write(dir.join("fix.patch"), &diff).unwrap();
 
@@ -169,7 +169,7 @@ fn nodeport_auto_removes_the_pinned_line() {
     assert_eq!(code(&output), 0);
     assert_eq!(
         stdout(&output),
-        CRLF_SERVICES.replace("    nodePort: \"30080\"   # pinned by hand\r\n", "")
+        CRLF_SERVICES.replace("    nodePort: 30080   # pinned by hand\r\n", "")
     );
 }
 

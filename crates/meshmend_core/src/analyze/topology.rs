@@ -1483,13 +1483,13 @@ mod tests {
             )
             + &gateway(
                 "b",
-                "y",
+                "w",
                 "{app: istio-ingressgateway}",
                 &format!("[{}]", server(80, "TCP", "['*']")),
             )
             + &gateway(
                 "c",
-                "y",
+                "w",
                 "{app: other}",
                 &format!("[{}]", server(80, "TCP", "['*']")),
             );

@@ -1,7 +1,7 @@
 //! Typed views over Istio `Gateway` and `VirtualService` (v1alpha3, v1beta1, v1).
 
 use super::tree::NodeRef;
-use super::{Labels, Resource, read_labels, spanned_str, spanned_u32};
+use super::{Labels, Resource, read_crd_labels, spanned_str, spanned_u32};
 use crate::span::{Span, Spanned};
 
 /// A server's protocol, classified the way istiod's `protocol` package does.
@@ -191,7 +191,7 @@ impl Gateway {
             creation_timestamp: resource.creation_timestamp.clone(),
             selector: selector
                 .filter(|s| !s.is_null())
-                .map(|s| read_labels(Some(s))),
+                .map(|s| read_crd_labels(Some(s))),
             selector_span: selector.map(NodeRef::span),
             servers: servers
                 .into_iter()

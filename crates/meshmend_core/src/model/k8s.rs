@@ -3,7 +3,7 @@
 //! render a Service and a Deployment, so they become both here).
 
 use super::tree::NodeRef;
-use super::{Labels, Model, Resource, read_labels, spanned_str, spanned_u32};
+use super::{Labels, Model, Resource, read_labels, spanned_i64, spanned_str};
 use crate::span::{Span, Spanned};
 
 /// Synthetic kind for a recognised Helm values file.
@@ -117,7 +117,7 @@ impl Service {
             ports: ports
                 .into_iter()
                 .flat_map(NodeRef::items)
-                .map(read_port)
+                .map(|port| read_port(port, false))
                 .collect(),
             ports_span: ports.map(NodeRef::span),
             allocate_load_balancer_node_ports: spec
@@ -245,23 +245,27 @@ impl Secret {
     }
 }
 
-fn read_port(node: NodeRef<'_>) -> ServicePort {
+/// One `ports[]` entry. `quoted_ok`: Helm values and `IstioOperator`
+/// entries, which the legacy charts print unquoted (`{{ $pval }}`), so
+/// `"443"` arrives as 443; a manifest's `"443"` is refused (MM003).
+fn read_port(node: NodeRef<'_>, quoted_ok: bool) -> ServicePort {
     let node = node.resolve();
-    let number = |key: &str| spanned_u32(node.get(key));
+    let number = |key: &str| {
+        let value = spanned_i64(node.get(key), quoted_ok)?;
+        Some(Spanned::new(u32::try_from(value.value).ok()?, value.span))
+    };
     ServicePort {
         span: node.span(),
         name: spanned_str(node.get("name")),
         port: number("port"),
         target_port: node.get("targetPort").and_then(|t| {
-            let value = match t.as_i64() {
-                Some(n) => TargetPort::Number(u32::try_from(n).ok()?),
+            let value = match spanned_i64(Some(t), quoted_ok) {
+                Some(n) => TargetPort::Number(u32::try_from(n.value).ok()?),
                 None => TargetPort::Name(t.as_str()?.to_string()),
             };
             Some(Spanned::new(value, t.span()))
         }),
-        node_port: node
-            .get("nodePort")
-            .and_then(|n| Some(Spanned::new(n.as_i64()?, n.span()))),
+        node_port: spanned_i64(node.get("nodePort"), quoted_ok),
         protocol: spanned_str(node.get("protocol")),
     }
 }
@@ -562,7 +566,7 @@ pub(crate) fn read_gateway_installs(
             service_type: install.service_type,
             selector,
             ports: match install.ports {
-                Some(ports) => ports.items().map(read_port).collect(),
+                Some(ports) => ports.items().map(|port| read_port(port, true)).collect(),
                 None => default_ports(install.anchor, install.defaults),
             },
             ports_span: install.ports.map(NodeRef::span),

@@ -8,6 +8,7 @@
 pub mod istio;
 pub mod k8s;
 pub mod tree;
+pub mod validate;
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -125,6 +126,10 @@ pub struct Bundle {
     pub model: Model,
     /// The options the bundle was loaded with.
     pub options: LoadOptions,
+    /// Templates, refused objects and other input problems (see [`validate`]).
+    pub problems: Vec<validate::InputProblem>,
+    /// Per file: an unrendered template, so its YAML errors are not reported.
+    pub templates: Vec<bool>,
 }
 
 impl Bundle {
@@ -161,12 +166,15 @@ impl Bundle {
                 }
             }
         }
+        let (problems, templates) = validate::admit(&files, &streams, &mut resources);
         let mut bundle = Bundle {
             files,
             streams,
             resources,
             model: Model::default(),
             options,
+            problems,
+            templates,
         };
         bundle.model = Model::build(&bundle);
         Ok(bundle)
@@ -260,14 +268,42 @@ pub(crate) fn spanned_str(node: Option<NodeRef<'_>>) -> Option<Spanned<String>> 
     Some(Spanned::new(node.as_str()?.to_string(), node.span()))
 }
 
-/// A scalar read as a port-sized number (`u32`) with its span.
+/// A scalar read as a port-sized number (`u32`) with its span, the way
+/// Kubernetes decodes it (`0x1BB` and `443.0` are 443; `"443"` is a string).
 pub(crate) fn spanned_u32(node: Option<NodeRef<'_>>) -> Option<Spanned<u32>> {
     let node = node?;
-    let value = u32::try_from(node.as_i64()?).ok()?;
+    let value = u32::try_from(spanned_i64(Some(node), false)?.value).ok()?;
     Some(Spanned::new(value, node.span()))
 }
 
-/// Reads a `key: value` string map (labels, selectors) with string values.
+/// A scalar read as an integer with its span, the way Kubernetes decodes
+/// it; `quoted_ok` also reads `"443"` as 443 (chart values that a template
+/// prints unquoted).
+pub(crate) fn spanned_i64(node: Option<NodeRef<'_>>, quoted_ok: bool) -> Option<Spanned<i64>> {
+    let node = node?;
+    let (text, style) = node.as_scalar()?;
+    let plain = quoted_ok || style == tree::ScalarStyle::Plain;
+    match crate::numeric::yaml_int(text.trim(), plain) {
+        crate::numeric::YamlInt::Int(value) => {
+            Some(Spanned::new(i64::try_from(value).ok()?, node.span()))
+        }
+        _ => None,
+    }
+}
+
+/// Reads a `key: value` string map of a custom resource: a null value is
+/// pruned by the API server, so the key is dropped (see [`validate`]).
+pub fn read_crd_labels(node: Option<NodeRef<'_>>) -> Labels {
+    sort::btree(
+        node.into_iter()
+            .flat_map(NodeRef::entries)
+            .filter(|(_, v)| !v.is_null())
+            .filter_map(|(k, v)| Some((k.as_str()?.to_string(), v.as_str()?.to_string()))),
+    )
+}
+
+/// Reads a `key: value` string map (labels, selectors) with string values
+/// (a null reads as "", as typed JSON decoding does).
 pub fn read_labels(node: Option<NodeRef<'_>>) -> Labels {
     sort::btree(
         node.into_iter()

@@ -83,6 +83,20 @@ pub struct Document {
     pub span: Span,
     /// Span of the `---` marker that opened it, if any.
     pub marker: Option<Span>,
+    /// Keys written twice in one mapping, in document order.
+    pub duplicate_keys: Vec<DuplicateKey>,
+    /// Earlier keys of those pairs, sorted: lookups skip them, because
+    /// Kubernetes' YAML → JSON step keeps the *last* value of a repeated key.
+    pub(crate) shadowed: Vec<NodeId>,
+}
+
+/// A mapping key written again later in the same mapping.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DuplicateKey {
+    /// The earlier occurrence (its value is overridden).
+    pub first: NodeId,
+    /// The later occurrence (its value wins).
+    pub repeat: NodeId,
 }
 
 impl Document {
@@ -99,6 +113,11 @@ impl Document {
     /// Number of nodes in the arena.
     pub fn node_count(&self) -> usize {
         self.nodes.len()
+    }
+
+    /// True when `key` is overridden by a later duplicate of itself.
+    pub(crate) fn is_shadowed(&self, key: NodeId) -> bool {
+        !self.shadowed.is_empty() && self.shadowed.binary_search(&key).is_ok()
     }
 }
 
@@ -181,12 +200,15 @@ impl<'a> NodeRef<'a> {
         )
     }
 
-    /// A scalar read as an integer (decimal, with optional sign; quoted values
-    /// too, since Helm values often quote numbers).
+    /// A scalar read as an integer in every notation Kubernetes' YAML
+    /// decoder accepts (`443`, `0x1BB`, `443.0`, …); quoted values too,
+    /// since Helm values often quote numbers that a template prints bare.
+    /// Manifests are read strictly elsewhere (`model::spanned_i64`).
     pub fn as_i64(self) -> Option<i64> {
-        let text = self.as_str()?.trim();
-        let digits = text.strip_prefix('+').unwrap_or(text);
-        digits.parse().ok()
+        match crate::numeric::yaml_int(self.as_str()?.trim(), true) {
+            crate::numeric::YamlInt::Int(value) => i64::try_from(value).ok(),
+            _ => None,
+        }
     }
 
     /// Collection style, for a sequence or mapping.
@@ -254,7 +276,8 @@ impl<'a> NodeRef<'a> {
             .chain(merged)
     }
 
-    /// The value under `key` in a mapping (the first one if repeated).
+    /// The value under `key` in a mapping (the last one if repeated, as
+    /// Kubernetes reads it).
     pub fn get(self, key: &str) -> Option<NodeRef<'a>> {
         self.entry(key).map(|(_, v)| v)
     }
@@ -270,7 +293,7 @@ impl<'a> NodeRef<'a> {
         let mut has_merge_key = false;
         for &(k, v) in entries {
             if let NodeKind::Scalar { value, style, .. } = doc.node(k).kind() {
-                if value == key {
+                if value == key && !doc.is_shadowed(k) {
                     return Some((doc.node(k), doc.node(v)));
                 }
                 has_merge_key |= value == "<<" && *style == ScalarStyle::Plain;

@@ -12,7 +12,9 @@ use std::collections::HashMap;
 use granit_parser::{Event, Options, Parser};
 
 use crate::error::{Error, ErrorKind};
-use crate::model::tree::{CollectionStyle, Document, Node, NodeId, NodeKind, ScalarStyle};
+use crate::model::tree::{
+    CollectionStyle, Document, DuplicateKey, Node, NodeId, NodeKind, ScalarStyle,
+};
 use crate::span::Span;
 
 /// Hard limits on hostile or accidental input.
@@ -241,6 +243,7 @@ impl<'l> Builder<'l> {
             Event::DocumentEnd => {
                 let mut document = std::mem::take(&mut self.document);
                 document.span.end = span.end.max(document.span.start);
+                document.shadowed.sort_unstable();
                 self.node_hint = document.nodes.len();
                 document.nodes.shrink_to_fit();
                 return Ok(Some(document));
@@ -350,6 +353,7 @@ impl<'l> Builder<'l> {
                     }
                     Frame::Mapping { id, start, .. } => {
                         let entries: Vec<(NodeId, NodeId)> = self.entries.drain(start..).collect();
+                        self.find_duplicate_keys(&entries);
                         let end = entries.last().map(|&(_, value)| self.span_of(value).end);
                         let weight: u64 = entries
                             .iter()
@@ -386,6 +390,48 @@ impl<'l> Builder<'l> {
             _ => {}
         }
         Ok(None)
+    }
+
+    /// Records keys written twice in one mapping. Linear: a hash set past a
+    /// handful of entries, so a 100,000-key mapping costs no more than reading it.
+    fn find_duplicate_keys(&mut self, entries: &[(NodeId, NodeId)]) {
+        if entries.len() < 2 {
+            return;
+        }
+        let nodes = &self.document.nodes;
+        let key_text = |id: NodeId| match &nodes[id.0 as usize].kind {
+            NodeKind::Scalar { value, style, .. }
+                if !(value == "<<" && *style == ScalarStyle::Plain) =>
+            {
+                Some(value.as_str())
+            }
+            _ => None,
+        };
+        let mut found = Vec::new();
+        if entries.len() <= 8 {
+            for (i, &(key, _)) in entries.iter().enumerate() {
+                let Some(text) = key_text(key) else { continue };
+                if let Some(&(first, _)) = entries[..i]
+                    .iter()
+                    .rev()
+                    .find(|&&(other, _)| key_text(other) == Some(text))
+                {
+                    found.push(DuplicateKey { first, repeat: key });
+                }
+            }
+        } else {
+            let mut seen: HashMap<&str, NodeId> = HashMap::with_capacity(entries.len());
+            for &(key, _) in entries {
+                let Some(text) = key_text(key) else { continue };
+                if let Some(first) = seen.insert(text, key) {
+                    found.push(DuplicateKey { first, repeat: key });
+                }
+            }
+        }
+        for duplicate in found {
+            self.document.shadowed.push(duplicate.first);
+            self.document.duplicate_keys.push(duplicate);
+        }
     }
 
     fn push(&mut self, span: Span, kind: NodeKind, weight: u64) -> NodeId {

@@ -45,6 +45,9 @@ impl Rule for YamlSyntax {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for (file, error) in cx.bundle.document_errors() {
+            if cx.bundle.templates[file] {
+                continue; // one `unrendered-template` finding says it all
+            }
             let what = match error.kind {
                 ErrorKind::Syntax => "YAML syntax error",
                 ErrorKind::AliasBudget { .. } | ErrorKind::TooDeep { .. } => {
@@ -52,13 +55,18 @@ impl Rule for YamlSyntax {
                 }
                 _ => "document refused",
             };
+            let documents = cx.bundle.streams[file].document_count();
+            let note = if documents == 1 {
+                "this file was not analyzed".to_string()
+            } else {
+                format!(
+                    "document {} of {documents} in this file was skipped; the others were analyzed",
+                    error.document + 1
+                )
+            };
             out.push(
-                Diagnostic::new(self, file, error.span, format!("{what}: {}", error.message)).note(
-                    format!(
-                        "document {} of this file was skipped; the others were analyzed",
-                        error.document + 1
-                    ),
-                ),
+                Diagnostic::new(self, file, error.span, format!("{what}: {}", error.message))
+                    .note(note),
             );
         }
     }

@@ -351,7 +351,7 @@ mod tests {
             .collect()
     }
 
-    const TWO: &str = "kind: Service\nmetadata: {name: a, namespace: x}\nspec:\n  type: NodePort\n  ports: [{port: 80, nodePort: 31380}]\n---\nkind: Service\nmetadata: {name: b, namespace: y}\nspec:\n  type: LoadBalancer\n  ports: [{port: 8080, protocol: UDP, nodePort: 31380}]\n";
+    const TWO: &str = "kind: Service\nmetadata: {name: a, namespace: x}\nspec:\n  type: NodePort\n  ports: [{port: 80, nodePort: 31380}]\n---\nkind: Service\nmetadata: {name: b, namespace: w}\nspec:\n  type: LoadBalancer\n  ports: [{port: 8080, protocol: UDP, nodePort: 31380}]\n";
 
     #[test]
     fn later_service_loses_across_namespaces_and_protocols() {

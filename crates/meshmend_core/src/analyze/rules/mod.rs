@@ -5,6 +5,11 @@
 //! VirtualService ↔ Gateway binding.
 
 mod mm001_yaml_syntax;
+mod mm002_unrendered_template;
+mod mm003_invalid_field;
+mod mm004_missing_api_version;
+mod mm005_duplicate_key;
+mod mm010_null_label_value;
 mod mm101_protocol_conflict;
 mod mm102_duplicate_tls_host;
 mod mm103_merged_http_host;
@@ -18,11 +23,44 @@ mod mm302_gateway_selector_no_workload;
 mod mm401_virtualservice_gateway_not_found;
 mod mm402_virtualservice_host_not_in_gateway;
 
-use super::Rule;
+use super::{Context, Rule};
+use crate::diagnostic::Diagnostic;
+use crate::model::validate::ProblemKind;
+
+/// Turns the input problems found while loading (`model::validate`) into
+/// findings of `rule`.
+fn report_problems(
+    rule: &dyn Rule,
+    cx: &Context<'_>,
+    kind: ProblemKind,
+    out: &mut Vec<Diagnostic>,
+) {
+    for problem in cx.bundle.problems.iter().filter(|p| p.kind == kind) {
+        let mut diagnostic = Diagnostic::new(rule, problem.file, problem.span, &problem.message);
+        if let Some(resource) = &problem.resource {
+            diagnostic = diagnostic.resource(resource.clone());
+        }
+        if let Some((span, message)) = &problem.related {
+            diagnostic = diagnostic.related(problem.file, *span, message);
+        }
+        if let Some(note) = &problem.note {
+            diagnostic = diagnostic.note(note);
+        }
+        if let Some(help) = &problem.help {
+            diagnostic = diagnostic.help(help);
+        }
+        out.push(diagnostic);
+    }
+}
 
 /// All rules, in the order they run and are documented.
 pub(crate) const RULES: &[&dyn Rule] = &[
     &mm001_yaml_syntax::YamlSyntax,
+    &mm002_unrendered_template::UnrenderedTemplate,
+    &mm003_invalid_field::InvalidField,
+    &mm004_missing_api_version::MissingApiVersion,
+    &mm005_duplicate_key::DuplicateKey,
+    &mm010_null_label_value::NullLabelValue,
     &mm101_protocol_conflict::ProtocolConflict,
     &mm102_duplicate_tls_host::DuplicateTlsHost,
     &mm103_merged_http_host::MergedHttpHost,
