@@ -5,8 +5,11 @@
 //! views in [`istio`] and [`k8s`] read only the fields the rules need, each
 //! with its span, and are collected once per bundle in [`Model`].
 
+pub mod identity;
 pub mod istio;
 pub mod k8s;
+pub mod kustomize;
+pub mod layout;
 pub mod tree;
 
 use std::collections::{BTreeMap, HashMap};
@@ -119,12 +122,15 @@ pub struct Bundle {
     pub files: Vec<SourceFile>,
     /// One parse per file.
     pub streams: Vec<Stream>,
-    /// Every resource in file and document order.
+    /// Every resource in file and document order: one per identity, without
+    /// patches (see [`layout`]).
     pub resources: Vec<Resource>,
     /// Typed views over the resources.
     pub model: Model,
     /// The options the bundle was loaded with.
     pub options: LoadOptions,
+    /// Kustomize builds and duplicate definitions, already applied to `resources`.
+    pub layout: layout::Layout,
 }
 
 impl Bundle {
@@ -161,12 +167,14 @@ impl Bundle {
                 }
             }
         }
+        let layout = layout::Layout::apply(&files, &streams, &mut resources);
         let mut bundle = Bundle {
             files,
             streams,
             resources,
             model: Model::default(),
             options,
+            layout,
         };
         bundle.model = Model::build(&bundle);
         Ok(bundle)

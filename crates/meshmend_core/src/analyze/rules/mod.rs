@@ -5,6 +5,8 @@
 //! VirtualService ↔ Gateway binding.
 
 mod mm001_yaml_syntax;
+mod mm006_duplicate_definition;
+mod mm007_kustomize_build_needed;
 mod mm101_protocol_conflict;
 mod mm102_duplicate_tls_host;
 mod mm103_merged_http_host;
@@ -23,6 +25,8 @@ use super::Rule;
 /// All rules, in the order they run and are documented.
 pub(crate) const RULES: &[&dyn Rule] = &[
     &mm001_yaml_syntax::YamlSyntax,
+    &mm006_duplicate_definition::DuplicateDefinition,
+    &mm007_kustomize_build_needed::KustomizeBuildNeeded,
     &mm101_protocol_conflict::ProtocolConflict,
     &mm102_duplicate_tls_host::DuplicateTlsHost,
     &mm103_merged_http_host::MergedHttpHost,
