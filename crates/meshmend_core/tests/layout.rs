@@ -1,7 +1,9 @@
 //! Repository layouts as multi-file inputs named by path: kustomize bases
 //! and overlays, copies of one object across files, `$patch: delete`.
 
-use meshmend_core::{AnalyzeOptions, Bundle, Diagnostic, LoadOptions, SourceFile, analyze, refactor};
+use meshmend_core::{
+    AnalyzeOptions, Bundle, Diagnostic, LoadOptions, SourceFile, analyze, refactor,
+};
 
 fn load(files: &[(&str, &str)]) -> Bundle {
     let files = files
@@ -116,8 +118,15 @@ fn base_built_by_two_overlays_is_one_object() {
     assert_eq!(bundle.model.gateways[0].namespace, "dev");
     let found = findings(&bundle);
     assert_eq!(codes(&found), ["MM007"], "{found:?}");
-    assert_eq!(bundle.files[found[0].file].name, "k8s/overlays/prod/kustomization.yaml");
-    assert!(found[0].message.contains("namespace `prod`"), "{}", found[0].message);
+    assert_eq!(
+        bundle.files[found[0].file].name,
+        "k8s/overlays/prod/kustomization.yaml"
+    );
+    assert!(
+        found[0].message.contains("namespace `prod`"),
+        "{}",
+        found[0].message
+    );
     assert!(
         found[0]
             .help
@@ -201,7 +210,10 @@ spec:
     assert_eq!(bundle.model.gateways.len(), 1);
     // The analyzed copy is the last in input order.
     assert_eq!(bundle.model.gateways[0].resource, 0);
-    assert_eq!(bundle.files[bundle.resources[0].file].name, "tutorial/step1/gateway.yaml");
+    assert_eq!(
+        bundle.files[bundle.resources[0].file].name,
+        "tutorial/step1/gateway.yaml"
+    );
     let found = findings(&bundle);
     assert_eq!(codes(&found), ["MM006"], "{found:?}");
     assert_eq!(found[0].related.len(), 2);

@@ -211,7 +211,10 @@ fn differ(a: NodeRef<'_>, b: NodeRef<'_>, path: &mut Vec<Step>, budget: &mut usi
                 .collect()
         };
         let (keys_a, keys_b) = (keys(a), keys(b));
-        for key in keys_a.iter().chain(keys_b.iter().filter(|k| !keys_a.contains(k))) {
+        for key in keys_a
+            .iter()
+            .chain(keys_b.iter().filter(|k| !keys_a.contains(k)))
+        {
             path.push(Step::Key(key.clone()));
             match (a.get(key), b.get(key)) {
                 (Some(x), Some(y)) => {

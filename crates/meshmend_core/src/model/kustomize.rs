@@ -156,13 +156,18 @@ pub(crate) fn apply(
 
 fn written_namespace<'a>(resource: &Resource, files: &'a [SourceFile]) -> Option<&'a str> {
     let span = resource.namespace_span?;
-    Some(span.slice(&files[resource.file].text).trim_matches(['"', '\'']))
+    Some(
+        span.slice(&files[resource.file].text)
+            .trim_matches(['"', '\'']),
+    )
 }
 
 fn is_patch_file(kustomizations: &[Kustomization], file: usize) -> bool {
-    kustomizations
-        .iter()
-        .any(|k| k.entries.iter().any(|e| matches!(e, Entry::Patch(f) if *f == file)))
+    kustomizations.iter().any(|k| {
+        k.entries
+            .iter()
+            .any(|e| matches!(e, Entry::Patch(f) if *f == file))
+    })
 }
 
 /// True for `kustomization.yaml`, `kustomization.yml` and `Kustomization`.
@@ -396,7 +401,14 @@ fn read_patches(
             if let Ok(stream) = parse::parse(value, &Limits::default()) {
                 for doc in &stream.documents {
                     if let Some(doc) = doc.root() {
-                        judge_patch(doc.resolve(), value, target, node.span(), "an inline patch", k);
+                        judge_patch(
+                            doc.resolve(),
+                            value,
+                            target,
+                            node.span(),
+                            "an inline patch",
+                            k,
+                        );
                     }
                 }
             }
@@ -413,7 +425,14 @@ fn read_patches(
         let label = format!("patch `{value}`");
         for doc in &streams[file].documents {
             if let Some(doc) = doc.root() {
-                judge_patch(doc.resolve(), &files[file].text, target, node.span(), &label, k);
+                judge_patch(
+                    doc.resolve(),
+                    &files[file].text,
+                    target,
+                    node.span(),
+                    &label,
+                    k,
+                );
             }
         }
     }
@@ -431,10 +450,18 @@ fn judge_patch(
 ) {
     let kind = doc.get_str("kind").or(target);
     if doc.get_str("$patch") == Some("delete") {
-        if let (Some(kind), Some(name)) = (kind, doc.path(&["metadata", "name"]).and_then(NodeRef::as_str)) {
-            let namespace = doc.path(&["metadata", "namespace"]).and_then(NodeRef::as_str);
-            k.deletes
-                .push((kind.to_string(), name.to_string(), namespace.map(str::to_string)));
+        if let (Some(kind), Some(name)) = (
+            kind,
+            doc.path(&["metadata", "name"]).and_then(NodeRef::as_str),
+        ) {
+            let namespace = doc
+                .path(&["metadata", "namespace"])
+                .and_then(NodeRef::as_str);
+            k.deletes.push((
+                kind.to_string(),
+                name.to_string(),
+                namespace.map(str::to_string),
+            ));
         }
         return;
     }
@@ -450,7 +477,10 @@ fn judge_patch(
             .any(|word| body.contains(word)),
     };
     if touches {
-        let what = match (kind, doc.path(&["metadata", "name"]).and_then(NodeRef::as_str)) {
+        let what = match (
+            kind,
+            doc.path(&["metadata", "name"]).and_then(NodeRef::as_str),
+        ) {
             (Some(kind), Some(name)) => format!("{kind} `{name}`"),
             (Some(kind), None) => format!("{kind}s"),
             _ => "resources".to_string(),
@@ -486,7 +516,12 @@ fn keep_relevant(kustomizations: &mut [Kustomization], resources: &[Resource]) {
 }
 
 /// Resource files a kustomization builds, bases included.
-fn closure(kustomizations: &[Kustomization], at: usize, stack: &mut Vec<usize>, out: &mut Vec<usize>) {
+fn closure(
+    kustomizations: &[Kustomization],
+    at: usize,
+    stack: &mut Vec<usize>,
+    out: &mut Vec<usize>,
+) {
     if stack.contains(&at) || stack.len() > 64 {
         return;
     }

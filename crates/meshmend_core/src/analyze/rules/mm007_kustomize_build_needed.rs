@@ -110,6 +110,9 @@ fn report(rule: &KustomizeBuildNeeded, k: &Kustomization) -> Option<Diagnostic> 
                 "meshmend applies `namespace:`, patch files and `$patch: delete` statically; the \
                  files of this kustomization are analyzed as written otherwise",
             )
-            .help(format!("for an exact analysis run {}{more}", shown.join(", "))),
+            .help(format!(
+                "for an exact analysis run {}{more}",
+                shown.join(", ")
+            )),
     )
 }

@@ -97,9 +97,12 @@ impl Rule for VirtualServiceGatewayNotFound {
                 let elsewhere = known.by_name.get(name.as_str());
                 let relative = !entry.value.contains('/') || entry.value.starts_with("./");
                 let floating = relative
-                    && !cx.bundle.layout.namespace_is_known(cx.resource(vs.resource));
-                let authoritative = !floating
-                    && (known.namespaces.contains(ns.as_str()) || elsewhere.is_some());
+                    && !cx
+                        .bundle
+                        .layout
+                        .namespace_is_known(cx.resource(vs.resource));
+                let authoritative =
+                    !floating && (known.namespaces.contains(ns.as_str()) || elsewhere.is_some());
                 let mut diagnostic = cx
                     .diagnostic(
                         self,
