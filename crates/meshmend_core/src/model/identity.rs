@@ -99,16 +99,13 @@ pub(crate) fn is_patch_directive(resource: &Resource, streams: &[Stream]) -> boo
 }
 
 /// Keeps the last definition of every identity in `resources` and returns
-/// the identities that had more than one. Objects without a name
-/// (`generateName`, Helm-less fragments) and kustomize's own files have no
-/// identity and are all kept.
+/// the identities that had more than one (see [`has_identity`] for what
+/// has none).
 pub(crate) fn dedupe(resources: &mut Vec<Resource>, streams: &[Stream]) -> Vec<Duplicate> {
     let mut groups: HashMap<Identity, Vec<usize>> = HashMap::new();
     let mut order: Vec<Identity> = Vec::new();
     for (index, resource) in resources.iter().enumerate() {
-        if resource.name.value.is_empty()
-            || resource.api_version.starts_with("kustomize.config.k8s.io/")
-        {
+        if !has_identity(resource) {
             continue;
         }
         let identity = Identity::of(resource);
@@ -149,6 +146,15 @@ pub(crate) fn dedupe(resources: &mut Vec<Resource>, streams: &[Stream]) -> Vec<D
         !drop[index - 1]
     });
     duplicates
+}
+
+/// Objects without a name (`generateName`, unrendered templates), Helm
+/// values files (their release name comes from `helm install`, not from
+/// the file) and kustomize's own files are not API objects: all are kept.
+fn has_identity(resource: &Resource) -> bool {
+    !resource.name.value.is_empty()
+        && !resource.api_version.is_empty()
+        && !resource.api_version.starts_with("kustomize.config.k8s.io/")
 }
 
 fn node<'a>(resource: &Resource, streams: &'a [Stream]) -> NodeRef<'a> {

@@ -7,8 +7,8 @@ use crate::model::identity::Duplicate;
 
 /// User documentation: What / Why / Example.
 static DOCS: &str = r"## What it does
-Reports a Gateway, VirtualService, Service, Secret, workload, Helm values
-file or IstioOperator that the input defines more than once: the same API
+Reports a Gateway, VirtualService, Service, Secret, workload or
+IstioOperator that the input defines more than once: the same API
 group, kind, namespace (after kustomize's `namespace:`; none for
 cluster-scoped kinds) and name. meshmend analyzes **one** definition per
 object, the last in input order (directories are read in lexical order,
@@ -51,7 +51,6 @@ const ANALYZED_KINDS: &[&str] = &[
     "ReplicaSet",
     "Pod",
     "IstioOperator",
-    crate::model::k8s::HELM_VALUES,
 ];
 
 /// See [`DOCS`].
