@@ -126,8 +126,9 @@ pub(crate) fn apply(
     if kustomizations.is_empty() {
         return kustomizations;
     }
-    let reach = resolve(files, streams, &mut kustomizations);
-    keep_relevant(&mut kustomizations, resources);
+    let modelled = modelled_files(resources);
+    let reach = resolve(files, streams, &mut kustomizations, &modelled);
+    keep_relevant(&mut kustomizations, &modelled);
     resources.retain_mut(|resource| {
         if kustomizations.iter().any(|k| k.file == resource.file) {
             return true; // the kustomization itself: not a cluster object, harmless
@@ -231,6 +232,7 @@ fn resolve(
     files: &[SourceFile],
     streams: &[Stream],
     kustomizations: &mut [Kustomization],
+    modelled: &HashSet<usize>,
 ) -> HashMap<usize, Reach> {
     let by_path: HashMap<String, usize> = files
         .iter()
@@ -303,7 +305,11 @@ fn resolve(
                     reach.insert(file, got.clone());
                     first_build.insert(file, build.clone());
                 }
-                Some(first) if first.namespace != got.namespace && conflict.is_none() => {
+                Some(first)
+                    if first.namespace != got.namespace
+                        && conflict.is_none()
+                        && modelled.contains(&file) =>
+                {
                     conflict = Some(format!(
                         "this build puts `{}` in namespace `{}`, but it is analyzed as built by \
                          `{}` (namespace `{}`)",
@@ -378,17 +384,20 @@ fn read_patches(
     streams: &[Stream],
     k: &mut Kustomization,
 ) {
-    let mut listed: Vec<(NodeRef<'_>, Option<&str>)> = Vec::new();
+    let mut listed: Vec<(NodeRef<'_>, Target<'_>)> = Vec::new();
     for item in root
         .get("patchesStrategicMerge")
         .into_iter()
         .flat_map(NodeRef::items)
     {
-        listed.push((item, None));
+        listed.push((item, Target::default()));
     }
     for key in ["patches", "patchesJson6902"] {
         for item in root.get(key).into_iter().flat_map(NodeRef::items) {
-            let target = item.get("target").and_then(|t| t.get_str("kind"));
+            let target = item.get("target").map_or_else(Target::default, |t| Target {
+                kind: t.get_str("kind"),
+                name: t.get_str("name"),
+            });
             if let Some(node) = item.get("path").or_else(|| item.get("patch")) {
                 listed.push((node, target));
             }
@@ -415,10 +424,13 @@ fn read_patches(
             continue;
         }
         let Some(&file) = by_path.get(&join(&k.dir, value)) else {
-            k.unknown.push(Spanned::new(
-                format!("patch `{value}` is not in the input"),
-                node.span(),
-            ));
+            let why = format!("patch `{value}` is not in the input");
+            let irrelevant = target
+                .kind
+                .is_some_and(|kind| !MODELLED_KINDS.contains(&kind));
+            if !irrelevant && !k.unknown.iter().any(|u| u.value == why) {
+                k.unknown.push(Spanned::new(why, node.span()));
+            }
             continue;
         };
         k.entries.push(Entry::Patch(file));
@@ -438,22 +450,33 @@ fn read_patches(
     }
 }
 
-/// One patch document: a `$patch: delete` is applied; a change to a field
-/// the rules read makes the output unknowable.
+/// What a `patches:` entry's `target:` selects.
+#[derive(Clone, Copy, Default)]
+struct Target<'a> {
+    kind: Option<&'a str>,
+    name: Option<&'a str>,
+}
+
+/// One patch document: a `$patch: delete` is applied; a change to what the
+/// rules read makes the output unknowable. That is any change to a
+/// Gateway, VirtualService or IstioOperator, a change of a Service's ports,
+/// selector or type, and a change of a gateway workload (named or written
+/// with `gateway`): the labels and ports of other workloads matter to no rule.
 fn judge_patch(
     doc: NodeRef<'_>,
     text: &str,
-    target: Option<&str>,
+    target: Target<'_>,
     at: Span,
     label: &str,
     k: &mut Kustomization,
 ) {
-    let kind = doc.get_str("kind").or(target);
+    let kind = doc.get_str("kind").or(target.kind);
+    let name = doc
+        .path(&["metadata", "name"])
+        .and_then(NodeRef::as_str)
+        .or(target.name);
     if doc.get_str("$patch") == Some("delete") {
-        if let (Some(kind), Some(name)) = (
-            kind,
-            doc.path(&["metadata", "name"]).and_then(NodeRef::as_str),
-        ) {
+        if let (Some(kind), Some(name)) = (kind, name) {
             let namespace = doc
                 .path(&["metadata", "namespace"])
                 .and_then(NodeRef::as_str);
@@ -465,22 +488,21 @@ fn judge_patch(
         }
         return;
     }
-    let modelled = kind.is_none_or(|kind| MODELLED_KINDS.contains(&kind));
-    if !modelled {
-        return;
-    }
     let body = doc.span().slice(text);
     let touches = match kind {
         Some("Gateway" | "VirtualService" | "IstioOperator") => true,
-        _ => ["labels", "ports", "selector", "type", "port"]
+        Some("Service") => ["ports", "port", "selector", "type", "nodePort"]
             .iter()
             .any(|word| body.contains(word)),
+        Some(kind) if !MODELLED_KINDS.contains(&kind) => false,
+        _ => {
+            name.is_some_and(|n| n.contains("gateway"))
+                || body.contains("gateway")
+                || body.contains("Gateway")
+        }
     };
     if touches {
-        let what = match (
-            kind,
-            doc.path(&["metadata", "name"]).and_then(NodeRef::as_str),
-        ) {
+        let what = match (kind, name) {
             (Some(kind), Some(name)) => format!("{kind} `{name}`"),
             (Some(kind), None) => format!("{kind}s"),
             _ => "resources".to_string(),
@@ -492,16 +514,20 @@ fn judge_patch(
     }
 }
 
+/// Files holding an object of a kind the rules read.
+fn modelled_files(resources: &[Resource]) -> HashSet<usize> {
+    resources
+        .iter()
+        .filter(|r| MODELLED_KINDS.contains(&r.kind.value.as_str()))
+        .map(|r| r.file)
+        .collect()
+}
+
 /// Drops the unknowns of kustomizations whose builds hold nothing meshmend
 /// analyzes (a `namePrefix` on ConfigMaps changes no finding). A
 /// kustomization with remote or missing resources keeps them all: what
 /// they hold is unknown.
-fn keep_relevant(kustomizations: &mut [Kustomization], resources: &[Resource]) {
-    let modelled_files: HashSet<usize> = resources
-        .iter()
-        .filter(|r| MODELLED_KINDS.contains(&r.kind.value.as_str()))
-        .map(|r| r.file)
-        .collect();
+fn keep_relevant(kustomizations: &mut [Kustomization], modelled_files: &HashSet<usize>) {
     for at in 0..kustomizations.len() {
         let mut files = Vec::new();
         closure(kustomizations, at, &mut Vec::new(), &mut files);
