@@ -220,3 +220,125 @@ spec:
     let outcome = refactor::fix(&bundle, &refactor::FixOptions::default());
     assert!(outcome.changes.is_empty(), "{:?}", outcome.changes);
 }
+
+/// `namePrefix` matters only where meshmend reads names: on a build with a
+/// Gateway it is named (MM007); on ConfigMaps alone it changes no finding.
+#[test]
+fn name_prefix_is_reported_only_where_it_changes_findings() {
+    let gateway_build = load(&[
+        (
+            "app/kustomization.yaml",
+            "namePrefix: prod-\nresources: [gateway.yaml]\n",
+        ),
+        ("app/gateway.yaml", GATEWAY),
+    ]);
+    let found = findings(&gateway_build);
+    assert_eq!(codes(&found), ["MM007"], "{found:?}");
+    assert!(found[0].message.contains("`namePrefix`"));
+    let config_build = load(&[
+        (
+            "app/kustomization.yaml",
+            "namePrefix: prod-\nresources: [config.yaml]\n",
+        ),
+        (
+            "app/config.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\n",
+        ),
+    ]);
+    assert!(findings(&config_build).is_empty());
+}
+
+/// A JSON 6902 patch of a Gateway changes what the rules read; one of a
+/// Deployment that is no gateway does not.
+#[test]
+fn json_patches_are_judged_by_their_target() {
+    let ops = "- op: replace\n  path: /spec/servers/0/port/number\n  value: 8080\n";
+    let bundle = load(&[
+        (
+            "app/kustomization.yaml",
+            "resources: [gateway.yaml]\npatches:\n- path: port.yaml\n  target: {kind: Gateway, name: kubeflow-gateway}\n",
+        ),
+        ("app/gateway.yaml", GATEWAY),
+        ("app/port.yaml", ops),
+    ]);
+    let found = findings(&bundle);
+    assert_eq!(codes(&found), ["MM007"], "{found:?}");
+    assert!(
+        found[0]
+            .message
+            .contains("patch `port.yaml` changes Gateway `kubeflow-gateway`"),
+        "{}",
+        found[0].message
+    );
+    let deployment = "\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: dashboard}
+spec:
+  template:
+    metadata:
+      labels: {app: dashboard}
+";
+    let bundle = load(&[
+        (
+            "app/kustomization.yaml",
+            "resources: [gateway.yaml, deployment.yaml]\npatches:\n- path: labels.yaml\n  target: {kind: Deployment, name: dashboard}\n",
+        ),
+        ("app/gateway.yaml", GATEWAY),
+        ("app/deployment.yaml", deployment),
+        (
+            "app/labels.yaml",
+            "- op: add\n  path: /spec/template/metadata/labels/version\n  value: v2\n",
+        ),
+    ]);
+    assert!(!codes(&findings(&bundle)).contains(&"MM007"));
+}
+
+/// Kustomizations that list each other (kustomize refuses the cycle) end
+/// the walk instead of looping.
+#[test]
+fn a_cycle_of_bases_terminates() {
+    let bundle = load(&[
+        (
+            "a/kustomization.yaml",
+            "resources: [../b, gw.yaml]\nnamespace: a\n",
+        ),
+        ("a/gw.yaml", GATEWAY),
+        ("b/kustomization.yaml", "resources: [../a]\n"),
+    ]);
+    assert_eq!(bundle.model.gateways.len(), 1);
+}
+
+/// A VirtualService whose namespace a kustomization sets is pinned down:
+/// a bare reference to a Gateway that exists only in another namespace is
+/// a likely mistake (warning). Without any namespace it is only info.
+#[test]
+fn kustomize_namespace_makes_a_relative_gateway_reference_checkable() {
+    let gateway = GATEWAY.replace(
+        "name: kubeflow-gateway",
+        "name: kubeflow-gateway\n  namespace: kubeflow",
+    );
+    let vs = "\
+apiVersion: networking.istio.io/v1beta1
+kind: VirtualService
+metadata: {name: dex}
+spec:
+  gateways: [kubeflow-gateway]
+  hosts: ['*']
+";
+    let pinned = load(&[
+        ("gw.yaml", &gateway),
+        (
+            "dex/kustomization.yaml",
+            "namespace: auth\nresources: [vs.yaml]\n",
+        ),
+        ("dex/vs.yaml", vs),
+    ]);
+    let found = findings(&pinned);
+    assert_eq!(codes(&found), ["MM401"]);
+    assert_eq!(found[0].severity, meshmend_core::Severity::Warning);
+    let floating = load(&[("gw.yaml", &gateway), ("dex/vs.yaml", vs)]);
+    let found = findings(&floating);
+    assert_eq!(codes(&found), ["MM401"]);
+    assert_eq!(found[0].severity, meshmend_core::Severity::Info);
+}

@@ -129,11 +129,16 @@ pub(crate) fn apply(
     let modelled = modelled_files(resources);
     let reach = resolve(files, streams, &mut kustomizations, &modelled);
     keep_relevant(&mut kustomizations, &modelled);
+    let patch_files: HashSet<usize> = kustomizations
+        .iter()
+        .flat_map(|k| &k.entries)
+        .filter_map(|e| match e {
+            Entry::Patch(file) => Some(*file),
+            _ => None,
+        })
+        .collect();
     resources.retain_mut(|resource| {
-        if kustomizations.iter().any(|k| k.file == resource.file) {
-            return true; // the kustomization itself: not a cluster object, harmless
-        }
-        if is_patch_file(&kustomizations, resource.file) {
+        if patch_files.contains(&resource.file) {
             return false;
         }
         let Some(reach) = reach.get(&resource.file) else {
@@ -161,14 +166,6 @@ fn written_namespace<'a>(resource: &Resource, files: &'a [SourceFile]) -> Option
         span.slice(&files[resource.file].text)
             .trim_matches(['"', '\'']),
     )
-}
-
-fn is_patch_file(kustomizations: &[Kustomization], file: usize) -> bool {
-    kustomizations.iter().any(|k| {
-        k.entries
-            .iter()
-            .any(|e| matches!(e, Entry::Patch(f) if *f == file))
-    })
 }
 
 /// True for `kustomization.yaml`, `kustomization.yml` and `Kustomization`.
