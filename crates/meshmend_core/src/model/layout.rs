@@ -3,7 +3,7 @@
 //! Runs once in [`Bundle::load`](super::Bundle::load), before the typed
 //! model is built, so every rule and the fix engine see the same objects:
 //! kustomize namespaces applied, patches and `$patch` documents left out,
-//! and one definition per identity ([`identity`](super::identity)).
+//! and one definition per identity ([`identity`]).
 
 use super::identity::{self, Duplicate};
 use super::kustomize::{self, Kustomization};
