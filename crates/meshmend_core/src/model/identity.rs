@@ -12,7 +12,7 @@
 //! Documents carrying a `$patch` directive (`$patch: delete`, `replace`)
 //! are strategic-merge patches, never objects: they are left out here too.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::tree::NodeRef;
 use super::{Resource, Stream};
@@ -100,12 +100,16 @@ pub(crate) fn is_patch_directive(resource: &Resource, streams: &[Stream]) -> boo
 
 /// Keeps the last definition of every identity in `resources` and returns
 /// the identities that had more than one (see [`has_identity`] for what
-/// has none).
-pub(crate) fn dedupe(resources: &mut Vec<Resource>, streams: &[Stream]) -> Vec<Duplicate> {
+/// has none; objects in `renamed_files` have none either).
+pub(crate) fn dedupe(
+    resources: &mut Vec<Resource>,
+    streams: &[Stream],
+    renamed_files: &HashSet<usize>,
+) -> Vec<Duplicate> {
     let mut groups: HashMap<Identity, Vec<usize>> = HashMap::new();
     let mut order: Vec<Identity> = Vec::new();
     for (index, resource) in resources.iter().enumerate() {
-        if !has_identity(resource) {
+        if !has_identity(resource) || renamed_files.contains(&resource.file) {
             continue;
         }
         let identity = Identity::of(resource);
@@ -148,11 +152,14 @@ pub(crate) fn dedupe(resources: &mut Vec<Resource>, streams: &[Stream]) -> Vec<D
     duplicates
 }
 
-/// Objects without a name (`generateName`, unrendered templates), Helm
-/// values files (their release name comes from `helm install`, not from
-/// the file) and kustomize's own files are not API objects: all are kept.
+/// Objects without a name (`generateName`) or with an unrendered template
+/// for one, Helm values files (their release name comes from `helm
+/// install`, not from the file) and kustomize's own files are not API
+/// objects yet: all are kept. So are objects a kustomize `namePrefix`
+/// renames (the caller passes their files).
 fn has_identity(resource: &Resource) -> bool {
     !resource.name.value.is_empty()
+        && !resource.name.value.contains("{{")
         && !resource.api_version.is_empty()
         && !resource.api_version.starts_with("kustomize.config.k8s.io/")
 }

@@ -42,6 +42,8 @@ pub struct Kustomization {
     pub dir: String,
     /// Span of the kustomization document (for findings without a better place).
     pub span: Span,
+    /// Span of its `resources:` key, when written.
+    pub resources_span: Option<Span>,
     /// `namespace:`, when set.
     pub namespace: Option<Spanned<String>>,
     /// Why this kustomization's output cannot be known without `kustomize
@@ -53,6 +55,11 @@ pub struct Kustomization {
     entries: Vec<Entry>,
     /// Resource files whose namespace this kustomization's builds set.
     namespaced: Vec<usize>,
+    /// Object files in its directory that no kustomization lists: not part
+    /// of any build, left out of the analysis (`kustomize-unlisted-file`).
+    pub unlisted: Vec<(usize, Span)>,
+    /// `namePrefix`/`nameSuffix` set: names in its builds are not as written.
+    renames: bool,
     /// `$patch: delete` targets of its patches: `(kind, name, namespace)`.
     deletes: Vec<Delete>,
 }
@@ -68,6 +75,10 @@ enum Entry {
     Base(usize),
     /// A file listed as a patch.
     Patch(usize),
+    /// A file a generator or transformer reads (`configMapGenerator`
+    /// `files:`/`envs:`, `configurations:`, `crds:`, …): input to
+    /// kustomize, not an object.
+    Input(usize),
 }
 
 /// What a file gets from the builds that reach it.
@@ -77,6 +88,8 @@ struct Reach {
     namespace: Option<String>,
     /// `$patch: delete` targets in force.
     deletes: Vec<Delete>,
+    /// A kustomization on the way renames resources.
+    renamed: bool,
 }
 
 /// Kinds a patch can change in a way the rules read.
@@ -114,31 +127,61 @@ const DYNAMIC_KEYS: &[(&str, &str)] = &[
     ("transformers", "transformer plugins rewrite resources"),
 ];
 
+/// What [`apply`] found.
+#[derive(Debug, Default)]
+pub(crate) struct Applied {
+    /// Every kustomization of the input.
+    pub(crate) kustomizations: Vec<Kustomization>,
+    /// Files built through a `namePrefix`/`nameSuffix`: their objects'
+    /// names are not as written, so they have no known identity.
+    pub(crate) renamed: HashSet<usize>,
+}
+
 /// Reads every kustomization of the input, resolves what they list, and
-/// applies namespaces, patch exclusion and `$patch: delete` to `resources`.
-/// Returns the kustomizations found (empty for input without kustomize).
+/// applies namespaces, patch exclusion, `$patch: delete` and unlisted-file
+/// exclusion to `resources`.
 pub(crate) fn apply(
     files: &[SourceFile],
     streams: &[Stream],
     resources: &mut Vec<Resource>,
-) -> Vec<Kustomization> {
+) -> Applied {
     let mut kustomizations = read_all(files, streams);
     if kustomizations.is_empty() {
-        return kustomizations;
+        return Applied::default();
     }
     let modelled = modelled_files(resources);
     let reach = resolve(files, streams, &mut kustomizations, &modelled);
     keep_relevant(&mut kustomizations, &modelled);
-    let patch_files: HashSet<usize> = kustomizations
+    let mut listed: HashSet<usize> = kustomizations.iter().map(|k| k.file).collect();
+    let mut patch_files = HashSet::new();
+    for entry in kustomizations.iter().flat_map(|k| &k.entries) {
+        match *entry {
+            Entry::File(file) => {
+                listed.insert(file);
+            }
+            Entry::Patch(file) | Entry::Input(file) => {
+                listed.insert(file);
+                patch_files.insert(file);
+            }
+            Entry::Base(_) => {}
+        }
+    }
+    let by_dir: HashMap<String, usize> = kustomizations
         .iter()
-        .flat_map(|k| &k.entries)
-        .filter_map(|e| match e {
-            Entry::Patch(file) => Some(*file),
-            _ => None,
-        })
+        .enumerate()
+        .map(|(i, k)| (k.dir.clone(), i))
         .collect();
     resources.retain_mut(|resource| {
         if patch_files.contains(&resource.file) {
+            return false;
+        }
+        if !listed.contains(&resource.file)
+            && let Some(&k) = by_dir.get(&parent_dir(&files[resource.file].name))
+        {
+            let unlisted = &mut kustomizations[k].unlisted;
+            if !unlisted.iter().any(|(f, _)| *f == resource.file) {
+                unlisted.push((resource.file, resource.span));
+            }
             return false;
         }
         let Some(reach) = reach.get(&resource.file) else {
@@ -157,7 +200,15 @@ pub(crate) fn apply(
                 })
         })
     });
-    kustomizations
+    let renamed = reach
+        .iter()
+        .filter(|(_, r)| r.renamed)
+        .map(|(&file, _)| file)
+        .collect();
+    Applied {
+        kustomizations,
+        renamed,
+    }
 }
 
 fn written_namespace<'a>(resource: &Resource, files: &'a [SourceFile]) -> Option<&'a str> {
@@ -209,6 +260,7 @@ fn read_all(files: &[SourceFile], streams: &[Stream]) -> Vec<Kustomization> {
             file: index,
             dir: parent_dir(&file.name),
             span: root.span(),
+            resources_span: root.entry("resources").map(|(key, _)| key.span()),
             namespace: root
                 .get("namespace")
                 .and_then(|n| Some(Spanned::new(n.as_str()?.to_string(), n.span())))
@@ -217,6 +269,10 @@ fn read_all(files: &[SourceFile], streams: &[Stream]) -> Vec<Kustomization> {
             builds: Vec::new(),
             entries: Vec::new(),
             namespaced: Vec::new(),
+            unlisted: Vec::new(),
+            renames: ["namePrefix", "nameSuffix"]
+                .iter()
+                .any(|key| root.get(key).is_some_and(is_set)),
             deletes: Vec::new(),
         });
     }
@@ -269,6 +325,11 @@ fn resolve(
             }
         }
         read_patches(root, &by_path, files, streams, k);
+        for path in input_paths(root) {
+            if let Some(&file) = by_path.get(&join(&k.dir, path)) {
+                k.entries.push(Entry::Input(file));
+            }
+        }
     }
     // Top-level builds: kustomizations no other one lists.
     let listed: HashSet<usize> = kustomizations
@@ -294,7 +355,7 @@ fn resolve(
             &Reach::default(),
             &build,
             &mut Vec::new(),
-            &mut |file, got: &Reach| match reach.get(&file) {
+            &mut |file, got: &Reach| match reach.get_mut(&file) {
                 None => {
                     if got.namespace.is_some() {
                         namespaced.push(file);
@@ -307,6 +368,7 @@ fn resolve(
                         && conflict.is_none()
                         && modelled.contains(&file) =>
                 {
+                    first.renamed |= got.renamed;
                     conflict = Some(format!(
                         "this build puts `{}` in namespace `{}`, but it is analyzed as built by \
                          `{}` (namespace `{}`)",
@@ -316,7 +378,7 @@ fn resolve(
                         first.namespace.as_deref().unwrap_or("as written"),
                     ));
                 }
-                Some(_) => {}
+                Some(first) => first.renamed |= got.renamed,
             },
         );
         kustomizations[top].namespaced = namespaced;
@@ -360,15 +422,55 @@ fn walk(
             .clone()
             .or_else(|| k.namespace.as_ref().map(|n| n.value.clone())),
         deletes: outer.deletes.iter().chain(&k.deletes).cloned().collect(),
+        renamed: outer.renamed || k.renames,
     };
     for entry in k.entries.clone() {
         match entry {
             Entry::File(file) => visit(file, &here),
             Entry::Base(base) => walk(kustomizations, base, &here, build, stack, visit),
-            Entry::Patch(_) => {}
+            Entry::Patch(_) | Entry::Input(_) => {}
         }
     }
     stack.pop();
+}
+
+/// Paths of files kustomize reads as input to generators and transformers.
+fn input_paths(root: NodeRef<'_>) -> Vec<&str> {
+    let mut out = Vec::new();
+    for generator in ["configMapGenerator", "secretGenerator"] {
+        for item in root.get(generator).into_iter().flat_map(NodeRef::items) {
+            for key in ["files", "envs"] {
+                for file in item.get(key).into_iter().flat_map(NodeRef::items) {
+                    if let Some(entry) = file.as_str() {
+                        // `key=path` names the data key.
+                        out.push(entry.split_once('=').map_or(entry, |(_, path)| path));
+                    }
+                }
+            }
+            if let Some(env) = item.get_str("env") {
+                out.push(env);
+            }
+        }
+    }
+    for key in ["configurations", "crds"] {
+        out.extend(
+            root.get(key)
+                .into_iter()
+                .flat_map(NodeRef::items)
+                .filter_map(NodeRef::as_str),
+        );
+    }
+    for item in root
+        .get("replacements")
+        .into_iter()
+        .flat_map(NodeRef::items)
+    {
+        out.extend(item.get_str("path"));
+    }
+    if let Some(path) = root.path(&["openapi", "path"]).and_then(NodeRef::as_str) {
+        out.push(path);
+    }
+    out
 }
 
 /// Records patch files and `$patch: delete` targets, and names the patches
@@ -553,7 +655,7 @@ fn closure(
         match *entry {
             Entry::File(file) => out.push(file),
             Entry::Base(base) => closure(kustomizations, base, stack, out),
-            Entry::Patch(_) => {}
+            Entry::Patch(_) | Entry::Input(_) => {}
         }
     }
     stack.pop();

@@ -38,9 +38,10 @@ impl Layout {
         streams: &[Stream],
         resources: &mut Vec<Resource>,
     ) -> Layout {
-        let kustomizations = kustomize::apply(files, streams, resources);
+        let applied = kustomize::apply(files, streams, resources);
         resources.retain(|r| !identity::is_patch_directive(r, streams));
-        let duplicates = identity::dedupe(resources, streams);
+        let duplicates = identity::dedupe(resources, streams, &applied.renamed);
+        let kustomizations = applied.kustomizations;
         Layout {
             kustomizations,
             duplicates,

@@ -7,6 +7,7 @@
 mod mm001_yaml_syntax;
 mod mm006_duplicate_definition;
 mod mm007_kustomize_build_needed;
+mod mm008_kustomize_unlisted_file;
 mod mm101_protocol_conflict;
 mod mm102_duplicate_tls_host;
 mod mm103_merged_http_host;
@@ -27,6 +28,7 @@ pub(crate) const RULES: &[&dyn Rule] = &[
     &mm001_yaml_syntax::YamlSyntax,
     &mm006_duplicate_definition::DuplicateDefinition,
     &mm007_kustomize_build_needed::KustomizeBuildNeeded,
+    &mm008_kustomize_unlisted_file::KustomizeUnlistedFile,
     &mm101_protocol_conflict::ProtocolConflict,
     &mm102_duplicate_tls_host::DuplicateTlsHost,
     &mm103_merged_http_host::MergedHttpHost,
