@@ -342,3 +342,31 @@ spec:
     assert_eq!(codes(&found), ["MM401"]);
     assert_eq!(found[0].severity, meshmend_core::Severity::Info);
 }
+
+/// A diamond lattice of bases (each level lists both kustomizations of the
+/// next) is walked once per kustomization, not once per path (2^40 here).
+#[test]
+fn diamonds_of_bases_cost_linear_time() {
+    let mut files: Vec<(String, String)> = Vec::new();
+    for level in 0..40 {
+        for side in ["a", "b"] {
+            let text = if level == 39 {
+                "resources: [../../gw.yaml]\n".to_string()
+            } else {
+                format!(
+                    "resources: [../../l{}/a, ../../l{}/b]\n",
+                    level + 1,
+                    level + 1
+                )
+            };
+            files.push((format!("l{level}/{side}/kustomization.yaml"), text));
+        }
+    }
+    files.push(("gw.yaml".to_string(), GATEWAY.to_string()));
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(n, t)| (n.as_str(), t.as_str()))
+        .collect();
+    let bundle = load(&refs);
+    assert_eq!(bundle.model.gateways.len(), 1);
+}

@@ -92,6 +92,10 @@ struct Reach {
     renamed: bool,
 }
 
+/// Deepest chain of bases followed (kustomize has no limit; real trees
+/// are a handful deep, and recursion must stay bounded).
+const MAX_DEPTH: usize = 64;
+
 /// Kinds a patch can change in a way the rules read.
 const MODELLED_KINDS: &[&str] = &[
     "Gateway",
@@ -342,6 +346,7 @@ fn resolve(
         .collect();
     let mut reach: HashMap<usize, Reach> = HashMap::new();
     let mut first_build: HashMap<usize, String> = HashMap::new();
+    let count = kustomizations.len();
     for top in 0..kustomizations.len() {
         if listed.contains(&top) {
             continue;
@@ -354,7 +359,8 @@ fn resolve(
             top,
             &Reach::default(),
             &build,
-            &mut Vec::new(),
+            &mut vec![false; count],
+            0,
             &mut |file, got: &Reach| match reach.get_mut(&file) {
                 None => {
                     if got.namespace.is_some() {
@@ -405,13 +411,16 @@ fn walk(
     at: usize,
     outer: &Reach,
     build: &str,
-    stack: &mut Vec<usize>,
+    seen: &mut [bool],
+    depth: usize,
     visit: &mut dyn FnMut(usize, &Reach),
 ) {
-    if stack.contains(&at) || stack.len() > 64 {
+    // Once per build: kustomize refuses a base reached twice, and diamonds
+    // of bases must not cost more than the kustomizations themselves.
+    if seen[at] || depth > MAX_DEPTH {
         return;
     }
-    stack.push(at);
+    seen[at] = true;
     let k = &mut kustomizations[at];
     if !k.builds.iter().any(|b| b == build) {
         k.builds.push(build.to_string());
@@ -427,11 +436,12 @@ fn walk(
     for entry in k.entries.clone() {
         match entry {
             Entry::File(file) => visit(file, &here),
-            Entry::Base(base) => walk(kustomizations, base, &here, build, stack, visit),
+            Entry::Base(base) => {
+                walk(kustomizations, base, &here, build, seen, depth + 1, visit);
+            }
             Entry::Patch(_) | Entry::Input(_) => {}
         }
     }
-    stack.pop();
 }
 
 /// Paths of files kustomize reads as input to generators and transformers.
@@ -629,7 +639,13 @@ fn modelled_files(resources: &[Resource]) -> HashSet<usize> {
 fn keep_relevant(kustomizations: &mut [Kustomization], modelled_files: &HashSet<usize>) {
     for at in 0..kustomizations.len() {
         let mut files = Vec::new();
-        closure(kustomizations, at, &mut Vec::new(), &mut files);
+        closure(
+            kustomizations,
+            at,
+            &mut vec![false; kustomizations.len()],
+            0,
+            &mut files,
+        );
         let content_unknown = kustomizations[at]
             .unknown
             .iter()
@@ -644,21 +660,21 @@ fn keep_relevant(kustomizations: &mut [Kustomization], modelled_files: &HashSet<
 fn closure(
     kustomizations: &[Kustomization],
     at: usize,
-    stack: &mut Vec<usize>,
+    seen: &mut [bool],
+    depth: usize,
     out: &mut Vec<usize>,
 ) {
-    if stack.contains(&at) || stack.len() > 64 {
+    if seen[at] || depth > MAX_DEPTH {
         return;
     }
-    stack.push(at);
+    seen[at] = true;
     for entry in &kustomizations[at].entries {
         match *entry {
             Entry::File(file) => out.push(file),
-            Entry::Base(base) => closure(kustomizations, base, stack, out),
+            Entry::Base(base) => closure(kustomizations, base, seen, depth + 1, out),
             Entry::Patch(_) | Entry::Input(_) => {}
         }
     }
-    stack.pop();
 }
 
 /// A key that does something: not null, not an empty string or list.
