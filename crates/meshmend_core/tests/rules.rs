@@ -1,6 +1,8 @@
 //! The rule fixture harness: every `tests/rules/<CODE>-<name>/*.yaml` is
 //! analyzed and its findings are written to a Markdown snapshot next to it
 //! (`invalid.yaml` → `invalid.yaml.snap`; review with `cargo insta review`).
+//! A fixture whose first line is `# file: <path>` holds several files, each
+//! starting at such a line (repository layouts: kustomize trees, copies).
 //!
 //! Invariants, checked here as well:
 //! - every folder is named `<code>-<name>` of a registered rule;
@@ -11,7 +13,9 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use meshmend_core::{AnalyzeOptions, Bundle, Diagnostic, LineIndex, all_rules, analyze};
+use meshmend_core::{
+    AnalyzeOptions, Bundle, Diagnostic, LineIndex, LoadOptions, SourceFile, all_rules, analyze,
+};
 
 fn fixtures_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/rules")
@@ -31,9 +35,22 @@ fn display_name(path: &Path) -> String {
     format!("{folder}/{file}")
 }
 
+/// A fixture is one file, or several: a line `# file: <path>` starts a file
+/// of that name (repository layouts: kustomize trees, copies across files).
 fn load(path: &Path) -> Bundle {
     let text = std::fs::read_to_string(path).expect("fixture is readable UTF-8");
-    Bundle::from_text(&display_name(path), &text).expect("fixture is within limits")
+    if !text.starts_with(FILE_MARKER) {
+        return Bundle::from_text(&display_name(path), &text).expect("fixture is within limits");
+    }
+    let mut files: Vec<SourceFile> = Vec::new();
+    for line in text.split_inclusive('\n') {
+        if let Some(name) = line.strip_prefix(FILE_MARKER) {
+            files.push(SourceFile::new(name.trim(), ""));
+        } else if let Some(file) = files.last_mut() {
+            file.text.push_str(line);
+        }
+    }
+    Bundle::load(files, LoadOptions::default()).expect("fixture is within limits")
 }
 
 /// Analysis options for a fixture: a line `# meshmend: --istio-version X.Y.Z`
@@ -55,6 +72,9 @@ fn options(bundle: &Bundle) -> AnalyzeOptions {
         ..AnalyzeOptions::default()
     }
 }
+
+/// Starts a file in a multi-file fixture.
+const FILE_MARKER: &str = "# file: ";
 
 /// Renders findings the way reviewers read them: header, location, the
 /// source line with a caret, then related locations, note and help.
@@ -123,10 +143,16 @@ fn render(bundle: &Bundle, diagnostics: &[Diagnostic]) -> String {
 }
 
 fn snapshot_body(bundle: &Bundle, diagnostics: &[Diagnostic]) -> String {
-    let text = bundle.text(0);
-    let newline = if text.ends_with('\n') { "" } else { "\n" };
+    let mut input = String::new();
+    for file in &bundle.files {
+        if bundle.files.len() > 1 {
+            let _ = write!(input, "## {}\n\n", file.name);
+        }
+        let newline = if file.text.ends_with('\n') { "" } else { "\n" };
+        let _ = write!(input, "```yaml\n{}{newline}```\n\n", file.text);
+    }
     format!(
-        "# Input\n\n```yaml\n{text}{newline}```\n\n# Diagnostics\n\n{}",
+        "# Input\n\n{input}# Diagnostics\n\n{}",
         render(bundle, diagnostics)
     )
 }

@@ -5,8 +5,11 @@
 //! views in [`istio`] and [`k8s`] read only the fields the rules need, each
 //! with its span, and are collected once per bundle in [`Model`].
 
+pub mod identity;
 pub mod istio;
 pub mod k8s;
+pub mod kustomize;
+pub mod layout;
 pub mod tree;
 pub mod validate;
 
@@ -120,7 +123,8 @@ pub struct Bundle {
     pub files: Vec<SourceFile>,
     /// One parse per file.
     pub streams: Vec<Stream>,
-    /// Every resource in file and document order.
+    /// Every resource in file and document order: one per identity, without
+    /// patches (see [`layout`]).
     pub resources: Vec<Resource>,
     /// Typed views over the resources.
     pub model: Model,
@@ -130,6 +134,8 @@ pub struct Bundle {
     pub problems: Vec<validate::InputProblem>,
     /// Per file: an unrendered template, so its YAML errors are not reported.
     pub templates: Vec<bool>,
+    /// Kustomize builds and duplicate definitions, already applied to `resources`.
+    pub layout: layout::Layout,
 }
 
 impl Bundle {
@@ -167,6 +173,7 @@ impl Bundle {
             }
         }
         let (problems, templates) = validate::admit(&files, &streams, &mut resources);
+        let layout = layout::Layout::apply(&files, &streams, &mut resources);
         let mut bundle = Bundle {
             files,
             streams,
@@ -175,6 +182,7 @@ impl Bundle {
             options,
             problems,
             templates,
+            layout,
         };
         bundle.model = Model::build(&bundle);
         Ok(bundle)

@@ -14,13 +14,16 @@ legacy `name.ns.svc.cluster.local` means `ns/name`, `mesh` is the sidecars,
 not a Gateway) and reports entries that match no Gateway in the input
 (Istio `Gateway`s and Gateway API `Gateway`s both count).
 
-A VirtualService pasted alone often points at a shared Gateway that lives
-in the cluster, so the finding is graded:
-- **error** when the input is authoritative for that reference: it holds
-  Gateways in the resolved namespace, or a Gateway with the same name in
-  another namespace (usually a missing or wrong `ns/` prefix);
-- **info** otherwise: the Gateway may exist in the cluster; check that it
-  does.
+Whether the Gateway exists is a fact about the cluster, which the input
+cannot settle (a repository often references a shared Gateway installed
+elsewhere), so the finding is never an error:
+- **warning** when the input makes a mistake likely: a Gateway with the
+  same name exists in another namespace (usually a missing or wrong `ns/`
+  prefix), or the input holds other Gateways in the resolved namespace;
+- **info** otherwise, and whenever the VirtualService's own namespace is
+  not fixed by the input (no `metadata.namespace`, no kustomize
+  `namespace:`) and the entry is relative (`name`, `./name`): then it
+  resolves in whatever namespace `kubectl apply -n` puts it in.
 
 ## Why is this bad?
 istiod binds a VirtualService only to Gateways that exist. For a missing
@@ -62,7 +65,7 @@ impl Rule for VirtualServiceGatewayNotFound {
     }
 
     fn severity(&self) -> Severity {
-        Severity::Error
+        Severity::Warning
     }
 
     fn istio_code(&self) -> Option<&'static str> {
@@ -92,7 +95,14 @@ impl Rule for VirtualServiceGatewayNotFound {
                     continue;
                 }
                 let elsewhere = known.by_name.get(name.as_str());
-                let authoritative = known.namespaces.contains(ns.as_str()) || elsewhere.is_some();
+                let relative = !entry.value.contains('/') || entry.value.starts_with("./");
+                let floating = relative
+                    && !cx
+                        .bundle
+                        .layout
+                        .namespace_is_known(cx.resource(vs.resource));
+                let authoritative =
+                    !floating && (known.namespaces.contains(ns.as_str()) || elsewhere.is_some());
                 let mut diagnostic = cx
                     .diagnostic(
                         self,
@@ -109,7 +119,21 @@ impl Rule for VirtualServiceGatewayNotFound {
                          entry its routes are installed on no gateway proxy, and requests for its \
                          hosts get a 404 from the gateway",
                     );
-                if let Some(&(file, span, other_ns)) = elsewhere {
+                if floating {
+                    diagnostic = diagnostic.severity(Severity::Info).help(format!(
+                        "the VirtualService has no namespace in the input, so `{}` resolves in \
+                         the namespace it is applied to; apply it where that Gateway lives, or \
+                         write `<namespace>/{name}`",
+                        entry.value
+                    ));
+                    if let Some(&(file, span, other_ns)) = elsewhere {
+                        diagnostic = diagnostic.related(
+                            file,
+                            span,
+                            format!("a Gateway `{name}` exists in `{other_ns}`"),
+                        );
+                    }
+                } else if let Some(&(file, span, other_ns)) = elsewhere {
                     diagnostic = diagnostic
                         .related(
                             file,
@@ -216,22 +240,31 @@ mod tests {
     }
 
     #[test]
-    fn bare_name_in_another_namespace_is_an_error_with_a_hint() {
+    fn bare_name_in_another_namespace_is_a_warning_with_a_hint() {
         let found = found(&format!("{GW}{}", vs("shop", "[public]")));
         assert_eq!(found.len(), 1);
-        assert_eq!(found[0].0, Severity::Error);
+        assert_eq!(found[0].0, Severity::Warning);
         assert!(found[0].1.contains("`shop/public`"));
     }
 
     #[test]
-    fn typo_next_to_gateways_of_that_namespace_is_an_error() {
+    fn typo_next_to_gateways_of_that_namespace_is_a_warning() {
         let found = found(&format!("{GW}{}", vs("shop", "[istio-system/publik]")));
-        assert_eq!(found[0].0, Severity::Error);
+        assert_eq!(found[0].0, Severity::Warning);
     }
 
     #[test]
     fn virtualservice_alone_is_only_info() {
         let found = found(&vs("shop", "[istio-system/shared]"));
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].0, Severity::Info);
+    }
+
+    #[test]
+    fn bare_name_without_a_namespace_is_only_info() {
+        // No metadata.namespace: `kubectl apply -n istio-system` makes it right.
+        let vs = "apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: shop}\nspec:\n  hosts: [shop.example.com]\n  gateways: [public]\n";
+        let found = found(&format!("{GW}{vs}"));
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].0, Severity::Info);
     }

@@ -9,6 +9,9 @@ mod mm002_unrendered_template;
 mod mm003_invalid_field;
 mod mm004_missing_api_version;
 mod mm005_duplicate_key;
+mod mm006_duplicate_definition;
+mod mm007_kustomize_build_needed;
+mod mm008_kustomize_unlisted_file;
 mod mm010_null_label_value;
 mod mm101_protocol_conflict;
 mod mm102_duplicate_tls_host;
@@ -60,6 +63,9 @@ pub(crate) const RULES: &[&dyn Rule] = &[
     &mm003_invalid_field::InvalidField,
     &mm004_missing_api_version::MissingApiVersion,
     &mm005_duplicate_key::DuplicateKey,
+    &mm006_duplicate_definition::DuplicateDefinition,
+    &mm007_kustomize_build_needed::KustomizeBuildNeeded,
+    &mm008_kustomize_unlisted_file::KustomizeUnlistedFile,
     &mm010_null_label_value::NullLabelValue,
     &mm101_protocol_conflict::ProtocolConflict,
     &mm102_duplicate_tls_host::DuplicateTlsHost,
