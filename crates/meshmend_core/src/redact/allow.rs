@@ -22,7 +22,6 @@ const PLACEHOLDER_WORDS: &[&str] = &[
     "dummy",
     "placeholder",
     "redacted",
-    "xxxx",
     "****",
     "....",
     "todo",
@@ -35,6 +34,12 @@ const PLACEHOLDER_WORDS: &[&str] = &[
     "notasecret",
     "not-a-secret",
     "not_a_secret",
+    "fake",
+    "not_a_real",
+    "not-a-real",
+    "notareal",
+    "not_real",
+    "not-real",
 ];
 
 const EXACT: &[&str] = &[
@@ -127,7 +132,25 @@ pub(crate) fn is_placeholder(value: &str) -> bool {
     if bytes.len() >= 3 && bytes.iter().all(|&b| b == bytes[0]) {
         return true;
     }
+    // SOPS ciphertext: `ENC[AES256_GCM,data:…,iv:…,tag:…,type:str]`.
+    if v.starts_with("ENC[") && v.ends_with(']') {
+        return true;
+    }
+    if has_filler_tail(v) {
+        return true;
+    }
     if v.ends_with("EXAMPLE") || v.ends_with("EXAMPLEKEY") {
+        return true;
+    }
+    // `xxxx`/`XXXX` as typed filler; `Xxxx` inside a random token is chance.
+    if v.contains("xxxx") || v.contains("XXXX") {
+        return true;
+    }
+    // Terraform references: `var.db_password`, `local.creds`, `module.db.pw`.
+    if let Some((head, rest)) = v.split_once('.')
+        && matches!(head, "var" | "local" | "module" | "data")
+        && rest.split('.').all(is_identifier)
+    {
         return true;
     }
     let lower = v.to_ascii_lowercase();
@@ -138,6 +161,38 @@ pub(crate) fn is_placeholder(value: &str) -> bool {
         return true;
     }
     is_sequential(&lower)
+}
+
+/// A vendor prefix followed by filler: `sk_live_AAAAAAAAAAAAAAAA`,
+/// `glc_1111…`, `ghp_0123456789abcdef…`. The tail (after the last `_`, `-`
+/// or `.` in the first 20 bytes) is one repeated character for at least half
+/// its length, or repeats a pattern of at most 10 characters three times. Random tokens
+/// never look like this; PEM bodies (runs of `A`) are longer than 256 bytes.
+fn has_filler_tail(v: &str) -> bool {
+    if v.len() > 256 {
+        return false;
+    }
+    let head = &v.as_bytes()[..v.len().min(20)];
+    let cut = head
+        .iter()
+        .rposition(|&b| matches!(b, b'_' | b'-' | b'.'))
+        .map_or(0, |i| i + 1);
+    let tail = &v.as_bytes()[cut..];
+    if tail.len() < 12 {
+        return false;
+    }
+    let mut longest = 1;
+    let mut run = 1;
+    for w in tail.windows(2) {
+        run = if w[0] == w[1] { run + 1 } else { 1 };
+        longest = longest.max(run);
+    }
+    if longest * 2 >= tail.len() {
+        return true;
+    }
+    let periodic = (1..=10)
+        .any(|p| tail.len() >= 3 * p && tail.iter().skip(p).zip(tail).all(|(a, b)| a == b));
+    periodic || is_sequential(&String::from_utf8_lossy(tail).to_ascii_lowercase())
 }
 
 /// `abcdef…`, `123456…`: keyboard-walk placeholders.
@@ -183,6 +238,9 @@ const PREFIXES: &[&str] = &[
     "../",
     "~/",
     "arn:",
+    "var.",
+    "local.",
+    "module.",
     "sha256:",
     "sha1:",
     "sha512:",

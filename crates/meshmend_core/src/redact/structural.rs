@@ -340,6 +340,12 @@ pub(crate) fn classify_key(key: &str) -> Option<&'static str> {
         return None;
     }
     let lower = key.to_ascii_lowercase();
+    // Annotations that name or hash a secret, never hold one: Helm's
+    // `checksum/secret`, Vault agent's `vault.hashicorp.com/agent-inject-secret-db`
+    // (a Vault path) and `…/role`.
+    if lower.starts_with("checksum/") || lower.contains("vault.hashicorp.com/") {
+        return None;
+    }
     let norm: String = lower.chars().filter(char::is_ascii_alphanumeric).collect();
     if norm.is_empty() || norm.len() > 80 {
         return None;
