@@ -12,6 +12,7 @@
 //!   and digits, and switch between them as often as random text does
 //!   (`observabilityTracingEnabled` does not; `Zq3xT9vLk2` does);
 //! - base64 of text (a ConfigMap `binaryData` banner decodes to words);
+//! - ids in links to published documents (`docs.google.com/document/d/…`);
 //! - blobs longer than 256 characters (certificates, bundles).
 
 use super::{Candidate, Encoding, decode_base64};
@@ -132,6 +133,9 @@ fn scan_line(text: &str, line_start: usize, line: &str, taken: &[Span], out: &mu
         {
             continue;
         }
+        if in_public_link(line, run_start) {
+            continue;
+        }
         let run = &line[run_start..run_end];
         for (offset, part) in pieces(run) {
             if looks_random(part) {
@@ -155,6 +159,30 @@ fn scan_line(text: &str, line_start: usize, line: &str, taken: &[Span], out: &mu
             }
         }
     }
+}
+
+/// Ids in links to published documents and videos (`docs.google.com/document/d/<id>`)
+/// are random but public; design docs and release notes are full of them.
+fn in_public_link(line: &str, run_start: usize) -> bool {
+    const HOSTS: &[&str] = &[
+        "docs.google.com",
+        "drive.google.com",
+        "youtube.com",
+        "youtu.be",
+        "gist.github.com",
+        "bit.ly",
+        "goo.gl",
+    ];
+    let Some(at) = line[..run_start].rfind("://") else {
+        return false;
+    };
+    if line[at..run_start].contains([' ', '"', '\'', '(', ')', '[', ']']) {
+        return false;
+    }
+    let host = line[at + 3..].split('/').next().unwrap_or("");
+    HOSTS
+        .iter()
+        .any(|h| host == *h || host.ends_with(&format!(".{h}")))
 }
 
 /// A run with `/` is either base64 (one token) or a path (judge each
