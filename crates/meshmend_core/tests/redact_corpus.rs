@@ -184,7 +184,11 @@ fn corpus_recall_and_false_positives() {
     let contexts: Vec<&String> = per_context.keys().filter(|c| *c != "manifest").collect();
     table.push_str(&format!(
         "\n| family \\ context | {} |\n|---|{}\n",
-        contexts.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(" | "),
+        contexts
+            .iter()
+            .map(|c| c.as_str())
+            .collect::<Vec<_>>()
+            .join(" | "),
         "---:|".repeat(contexts.len())
     ));
     for family in per_family.keys() {
@@ -193,7 +197,7 @@ fn corpus_recall_and_false_positives() {
             .map(|c| {
                 per_cell
                     .get(&(family.clone(), (*c).clone()))
-                    .map_or("".to_string(), |(t, f)| format!("{f}/{t}"))
+                    .map_or(String::new(), |(t, f)| format!("{f}/{t}"))
             })
             .collect();
         if cells.iter().any(|c| !c.is_empty()) {

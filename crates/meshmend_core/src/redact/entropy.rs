@@ -114,7 +114,11 @@ fn scan_line(text: &str, line_start: usize, line: &str, taken: &[Span], out: &mu
         while pad < 2 && bytes.get(run_end + pad) == Some(&b'=') {
             pad += 1;
         }
-        if pad > 0 && bytes.get(run_end + pad).is_none_or(|&b| !b.is_ascii_alphanumeric()) {
+        if pad > 0
+            && bytes
+                .get(run_end + pad)
+                .is_none_or(|&b| !b.is_ascii_alphanumeric())
+        {
             run_end += pad;
             i = run_end;
         }
@@ -192,9 +196,12 @@ fn pieces(run: &str) -> Vec<(usize, &str)> {
     if !run.contains('/') || run.contains('+') {
         return vec![(0, run)];
     }
-    let is_path = run
-        .split('/')
-        .any(|s| !s.is_empty() && s.len() <= 12 && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'));
+    let is_path = run.split('/').any(|s| {
+        !s.is_empty()
+            && s.len() <= 12
+            && s.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    });
     if !is_path {
         return vec![(0, run)];
     }
@@ -245,7 +252,10 @@ fn looks_random(token: &str) -> bool {
         b'0'..=b'9' => 2,
         _ => 3,
     };
-    let switches = bytes.windows(2).filter(|w| class(w[0]) != class(w[1])).count();
+    let switches = bytes
+        .windows(2)
+        .filter(|w| class(w[0]) != class(w[1]))
+        .count();
     if switches * 100 < (len - 1) * 35 {
         return false;
     }
@@ -263,15 +273,15 @@ fn looks_random(token: &str) -> bool {
         return false;
     }
     // Base64 of text (a banner, a config file) is not a secret.
-    if len % 4 == 0 || token.ends_with('=') {
-        if let Some(decoded) = decode_base64(token) {
-            if let Ok(plain) = std::str::from_utf8(&decoded)
-                && plain.contains(' ')
-                && plain.chars().all(|c| !c.is_control() || c == '\n' || c == '\t')
-            {
-                return false;
-            }
-        }
+    if (len.is_multiple_of(4) || token.ends_with('='))
+        && let Some(decoded) = decode_base64(token)
+        && let Ok(plain) = std::str::from_utf8(&decoded)
+        && plain.contains(' ')
+        && plain
+            .chars()
+            .all(|c| !c.is_control() || c == '\n' || c == '\t')
+    {
+        return false;
     }
     true
 }

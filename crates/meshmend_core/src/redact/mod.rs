@@ -172,7 +172,7 @@ pub const RULES: &[RedactRule] = &[
     rule!("sendgrid-key", "SENDGRID_KEY", ["sg."], r"\b(SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43})"),
     rule!("datadog-key", "DATADOG_KEY", ["dd_api", "dd_app", "dd-api", "datadog"], r#"(?i)(?:dd|datadog)[_-]?(?:api|app|application)[_-]?key["']?\s*[:=]\s*["']?([a-f0-9]{40}|[a-f0-9]{32})(?:[^a-f0-9]|$)"#),
     rule!("npm-token", "NPM_TOKEN", ["npm_"], r"\b(npm_[A-Za-z0-9]{36})\b", Base62Crc32),
-    rule!("npmrc-auth", "NPM_TOKEN", ["_authtoken", "_auth"], r#"(?i)_auth(?:Token)?\s*=\s*["']?([^\s"'$]{8,})"#),
+    rule!("npmrc-auth", "NPM_TOKEN", ["_authtoken", "_auth"], r#"(?i)(?:^|[\s:])_auth(?:Token)?\s*=\s*["']?([^\s"'$]{8,})"#),
     rule!("dockerhub-token", "DOCKERHUB_TOKEN", ["dckr_pat_", "dckr_oat_"], r"\b(dckr_(?:pat|oat)_[A-Za-z0-9_-]{27,})"),
     rule!("grafana-token", "GRAFANA_TOKEN", ["glsa_", "glc_"], r"\b(glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}|glc_[A-Za-z0-9+/]{32,}={0,2})"),
     rule!("vault-token", "VAULT_TOKEN", ["hvs.", "hvb.", "hvr."], r"\b(hv[sbr]\.[A-Za-z0-9_-]{24,})"),
@@ -214,7 +214,7 @@ pub const RULES: &[RedactRule] = &[
     rule!("shopify-token", "SHOPIFY_TOKEN", ["shpat_", "shpss_", "shpca_", "shppa_"], r"\b(shp(?:at|ss|ca|pa)_[a-fA-F0-9]{32})\b", Tokenish),
     rule!("square-token", "SQUARE_TOKEN", ["sq0atp-", "sq0csp-", "eaaa"], r"\b(sq0atp-[A-Za-z0-9_-]{22,}|sq0csp-[A-Za-z0-9_-]{40,}|EAAA[A-Za-z0-9_-]{60})", Tokenish),
     rule!("brevo-key", "BREVO_KEY", ["xkeysib-", "xsmtpsib-"], r"\b(x(?:keysib|smtpsib)-[a-f0-9]{64}-[A-Za-z0-9]{16})\b"),
-    rule!("mailgun-key", "MAILGUN_KEY", ["key-"], r"\b(key-[a-f0-9]{32})\b", Tokenish),
+    rule!("mailgun-key", "MAILGUN_KEY", ["key-"], r"\b(key-[a-z0-9]{32})\b", Tokenish),
     rule!("mailchimp-key", "MAILCHIMP_KEY", ["-us"], r"\b([a-f0-9]{32}-us[0-9]{1,2})\b", Tokenish),
     rule!("google-oauth-client-secret", "GOOGLE_CLIENT_SECRET", ["gocspx-"], r"\b(GOCSPX-[A-Za-z0-9_-]{28})"),
     rule!("google-oauth-access-token", "GOOGLE_TOKEN", ["ya29."], r"\b(ya29\.[A-Za-z0-9_-]{30,})", Tokenish),
@@ -225,6 +225,9 @@ pub const RULES: &[RedactRule] = &[
     rule!("azure-devops-pat", "AZURE_DEVOPS_PAT", ["jqqj99"], r"\b([A-Za-z0-9]{52}JQQJ99[A-Za-z0-9]{18}AZDO[A-Za-z0-9]{4})\b"),
     rule!("aws-bedrock-key", "AWS_BEDROCK_KEY", ["absk", "bedrock-api-key-"], r"\b(ABSK[A-Za-z0-9+/]{100,}={0,2}|bedrock-api-key-[A-Za-z0-9+/]{100,}={0,2})"),
     rule!("age-secret-key", "AGE_SECRET_KEY", ["age-secret-key-1"], r"\b(AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58})\b"),
+    // Secrets in code inside config: Envoy Lua `headers():add("x-token", "…")`, nginx `set $api_key "…"`.
+    rule!("code-header-secret", "HEADER_SECRET", ["add(", "replace(", "set("], r#"(?i)\b(?:add|replace|set|setheader|set_header)\(\s*["'][a-z0-9_-]*(?:token|key|secret|password|passwd|auth)[a-z0-9_-]*["']\s*,\s*["']([^"'\s]{4,})["']"#),
+    rule!("nginx-set-secret", "NGINX_SECRET", ["set $"], r#"(?i)\bset\s+\$[a-z0-9_]*(?:key|token|secret|password|passwd|auth)[a-z0-9_]*\s+["']?([^"';\s]{4,})"#),
     rule!("jwt", "JWT", ["eyj"], r"\b(eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.(?:[A-Za-z0-9_-]{8,})?)"),
     rule!("bearer-token", "BEARER_TOKEN", ["bearer"], r"(?i)\bbearer\s+([A-Za-z0-9._~+/-]{8,}=*)", Tokenish),
     rule!("basic-auth-header", "BASIC_AUTH", ["basic"], r"(?i)\bbasic\s+([A-Za-z0-9+/]{8,}={0,2})", BasicCredentials),
@@ -236,7 +239,8 @@ pub const RULES: &[RedactRule] = &[
     rule!("amqp-uri-password", "AMQP_PASSWORD", ["amqp"], uri_password!("amqps?")),
     rule!("uri-password", "URL_PASSWORD", ["://"], uri_password!("[a-z][a-z0-9+.-]{1,30}")),
     rule!("go-dsn-password", "MYSQL_PASSWORD", ["@tcp("], r#"[A-Za-z0-9_.-]+:([^\s@/'"]+)@tcp\("#),
-    rule!("connection-string-password", "DB_PASSWORD", ["password=", "pwd=", "password =", "pwd ="], r#"(?i)(?:^|[;?&\s"'{(])(?:password|pwd)\s*=\s*([^;&\s"'{}()]+)"#),
+    rule!("connection-string-password", "DB_PASSWORD", ["password=", "pwd=", "password =", "pwd =", "password=>", "password =>"], r#"(?i)(?:^|[;\s"'{(])(?:password|pwd)\s*=>?\s*["']?([^;\s"'()>][^;\s"'()]*)"#),
+    rule!("query-password", "URL_PASSWORD", ["password=", "pwd="], r#"(?i)[?&](?:password|pwd)=([^;&\s"'#]+)"#),
     rule!("curl-user-password", "BASIC_AUTH", ["-u ", "-u=", "--user"], r#"(?:^|\s)(?:-u|--user)[ =]['"]?[^\s:'"]+:([^\s'"@]+)"#),
 ];
 
@@ -637,7 +641,11 @@ fn crc32(bytes: &[u8]) -> u32 {
     for &b in bytes {
         crc ^= u32::from(b);
         for _ in 0..8 {
-            crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
         }
     }
     !crc
