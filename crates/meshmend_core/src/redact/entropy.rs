@@ -60,12 +60,17 @@ pub(crate) fn scan(text: &str, found: &[Candidate], out: &mut Vec<Candidate>) {
         if line.len() < MIN_LEN {
             continue;
         }
-        if line.contains("-----BEGIN") {
+        let dashes = line.contains("-----");
+        if in_pem {
+            in_pem = !(dashes && line.contains("-----END"));
+            continue;
+        }
+        if dashes && line.contains("-----BEGIN") {
             in_pem = !line.contains("-----END");
             continue;
         }
-        if in_pem {
-            in_pem = !line.contains("-----END");
+        // Most lines have no run that could pass; the gates below cost more.
+        if !has_mixed_run(line.as_bytes()) {
             continue;
         }
         if line.contains("ENC[")
@@ -73,14 +78,32 @@ pub(crate) fn scan(text: &str, found: &[Candidate], out: &mut Vec<Candidate>) {
             || line.contains("ssh-rsa ")
             || line.contains("ssh-ed25519 ")
             || line.contains("ecdsa-sha2-")
+            || key_says_hash(line)
         {
-            continue;
-        }
-        if key_says_hash(line) {
             continue;
         }
         scan_line(text, line_start, line, &taken, out);
     }
+}
+
+/// A run of at least [`MIN_LEN`] token bytes with an upper-case letter, a
+/// lower-case letter and a digit (what [`looks_random`] requires first).
+fn has_mixed_run(bytes: &[u8]) -> bool {
+    let (mut len, mut upper, mut lower, mut digit) = (0, false, false, false);
+    for &b in bytes {
+        if is_run_byte(b) {
+            len += 1;
+            upper |= b.is_ascii_uppercase();
+            lower |= b.is_ascii_lowercase();
+            digit |= b.is_ascii_digit();
+            if len >= MIN_LEN && upper && lower && digit {
+                return true;
+            }
+        } else {
+            (len, upper, lower, digit) = (0, false, false, false);
+        }
+    }
+    false
 }
 
 /// The key of a `key: value` / `key=value` line (or the flag before `=`)
@@ -88,8 +111,11 @@ pub(crate) fn scan(text: &str, found: &[Candidate], out: &mut Vec<Candidate>) {
 fn key_says_hash(line: &str) -> bool {
     let trimmed = line.trim_start().trim_start_matches("- ");
     let end = trimmed.find([':', '=']).unwrap_or(0);
-    let key = trimmed[..end].to_ascii_lowercase();
-    !key.is_empty() && HASH_KEY_WORDS.iter().any(|w| key.contains(w))
+    let key = trimmed[..end].as_bytes();
+    HASH_KEY_WORDS.iter().any(|w| {
+        key.windows(w.len())
+            .any(|window| window.eq_ignore_ascii_case(w.as_bytes()))
+    })
 }
 
 fn is_run_byte(b: u8) -> bool {
