@@ -7,6 +7,8 @@
 # into a cached venv (re-runs reuse it).
 #
 #   bash scripts/redact-side-by-side.sh
+#   CORPUS=/tmp/heldout bash scripts/redact-side-by-side.sh   # another copy, e.g.
+#     one regenerated with MATRIX_SEED=7 python3 /tmp/heldout/matrix.py
 #
 # Scoring is by line, the same for both tools: a labelled secret is found
 # when each of its occurrences has a finding on one of its lines; a false
@@ -32,7 +34,7 @@ cargo build -q -p meshmend_cli
 MESHMEND=${CARGO_TARGET_DIR:-$ROOT/target}/debug/meshmend
 
 mkdir -p "$WORK/corpus" "$WORK/out"
-python3 - "$ROOT/tests/redact-corpus" "$WORK/corpus" <<'EOF'
+python3 - "${CORPUS:-$ROOT/tests/redact-corpus}" "$WORK/corpus" <<'EOF'
 import json, shutil, sys
 src, dst = sys.argv[1], sys.argv[2]
 for name in json.load(open(f"{src}/labels.json")):

@@ -4,7 +4,8 @@ catalogue (plus bare high-entropy values) placed in every context a secret
 turns up in — a neutral env var, a secret-sounding env var, Helm values, an
 `application.properties` block, prose, `.env` text and a URL — with
 look-alike negatives, plus a secret-free corpus of realistic manifests
-(`c-*.yaml`) on which every finding is a false positive.
+(`c-*.yaml`) on which every finding is a false positive. `MATRIX_SEED=n`
+draws other values (for a held-out check on a copy of this directory).
 
 All values are SYNTHETIC (seeded random, format-valid: GitHub/npm CRC32
 checksums pass) and never real. Writes `m-*` and `c-*` files and merges their
@@ -15,7 +16,7 @@ labels into labels.json (each secret with a "context"). Run after generate.py:
 import base64, json, os, random, string, uuid, zlib
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-rng = random.Random(20261203)
+rng = random.Random(int(os.environ.get("MATRIX_SEED", "20261203")))
 A = string.ascii_letters + string.digits
 LOW = string.ascii_lowercase + string.digits
 UP = string.ascii_uppercase + string.digits
