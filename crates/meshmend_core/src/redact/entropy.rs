@@ -111,7 +111,7 @@ fn has_mixed_run(bytes: &[u8]) -> bool {
 fn key_says_hash(line: &str) -> bool {
     let trimmed = line.trim_start().trim_start_matches("- ");
     let end = trimmed.find([':', '=']).unwrap_or(0);
-    let key = trimmed[..end].as_bytes();
+    let key = &trimmed.as_bytes()[..end];
     HASH_KEY_WORDS.iter().any(|w| {
         key.windows(w.len())
             .any(|window| window.eq_ignore_ascii_case(w.as_bytes()))
