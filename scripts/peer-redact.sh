@@ -22,13 +22,16 @@ trap 'rm -rf "$WORK"' EXIT
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
 mkdir -p "$WORK/corpus" "$WORK/big" "$WORK/out"
-cp tests/redact-corpus/*.yaml "$WORK/corpus/"
+# Every labelled file (the matrix has a `.env` text file besides the YAML).
+python3 -c 'import json, shutil, sys
+for n in json.load(open(sys.argv[1] + "/labels.json")): shutil.copy(sys.argv[1] + "/" + n, sys.argv[2])' \
+  tests/redact-corpus "$WORK/corpus"
 cp tests/redact-corpus/labels.json "$WORK/"
 # ~2 MB single file for throughput (the corpus repeated).
 python3 - "$WORK" <<'EOF'
 import glob, os, sys
 work = sys.argv[1]
-docs = "\n---\n".join(open(p).read() for p in sorted(glob.glob(f"{work}/corpus/*.yaml")))
+docs = "\n---\n".join(open(p).read() for p in sorted(glob.glob(f"{work}/corpus/*")))
 with open(f"{work}/big/big.yaml", "w") as f:
     while f.tell() < 2 * 1024 * 1024:
         f.write(docs + "\n---\n")
@@ -36,7 +39,7 @@ EOF
 
 log "building meshmend (release)"
 cargo build --release -q -p meshmend_cli
-MESHMEND=$ROOT/target/release/meshmend
+MESHMEND=${CARGO_TARGET_DIR:-$ROOT/target}/release/meshmend
 
 log "installing detect-secrets and kingfisher (pip, temp venv)"
 python3 -m venv "$WORK/venv"
@@ -62,10 +65,10 @@ run() {
   out=$WORK/out/$tool-$name.json
   start=$(date +%s.%N)
   case $tool in
-    meshmend) timeout "$PEER_TIMEOUT" "$MESHMEND" redact --format json "$dir" >"$out" ;;
+    meshmend) timeout "$PEER_TIMEOUT" "$MESHMEND" redact --format json "$dir"/* >"$out" ;;
     detect-secrets) (cd "$dir" && timeout "$PEER_TIMEOUT" "$WORK/venv/bin/detect-secrets" scan --all-files . >"$out") ;;
     secretlint) (cd "$WORK/npm" && timeout "$PEER_TIMEOUT" ./node_modules/.bin/secretlint --secretlintrc "$WORK/secretlintrc.json" \
-      --format json "$dir/*.yaml" >"$out" || true) ;;
+      --format json "$dir/*" >"$out" || true) ;;
     kingfisher) (cd "$dir" && timeout "$PEER_TIMEOUT" "$WORK/venv/bin/kingfisher" scan . --format json --no-validate \
       --no-update-check >"$out" 2>/dev/null || true) ;;
     gitleaks) timeout "$PEER_TIMEOUT" "$GITLEAKS" detect --no-git --no-banner -s "$dir" -f json -r "$out" >/dev/null 2>&1 || true ;;

@@ -9,7 +9,7 @@ Family "~" marks values that may be redacted or not (tolerated).
 
 Run: python3 tests/redact-corpus/generate.py   (rewrites the corpus; seed fixed)
 """
-import base64, hashlib, json, os, random, re, string, uuid
+import base64, hashlib, json, os, random, re, string, uuid, zlib
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 rng = random.Random(20261124)
@@ -20,6 +20,15 @@ WORDS = ["velvet", "harbor", "orchid", "canyon", "falcon", "maple", "quartz", "e
          "cobalt", "meadow", "tundra", "saffron", "glacier", "lantern", "pepper", "marble", "otter"]
 
 def r(chars, n): return "".join(rng.choice(chars) for _ in range(n))
+def crc_token(prefix):
+    """GitHub/npm format: 30 random base62 + their CRC32 in 6 base62 digits."""
+    body = r(A, 30)
+    n, digits = zlib.crc32(body.encode()) & 0xFFFFFFFF, ""
+    while n:
+        n, d = divmod(n, 62)
+        digits = (string.digits + string.ascii_uppercase + string.ascii_lowercase)[d] + digits
+    return prefix + body + digits.rjust(6, "0")
+
 def b64(s): return base64.b64encode(s.encode() if isinstance(s, str) else s).decode()
 def b64url(b): return base64.urlsafe_b64encode(b).decode().rstrip("=")
 
@@ -65,7 +74,7 @@ GEN = {
     "sb_key": lambda: r(B64, 43) + "=",
     "sas_sig": lambda: r(A, 20) + "%2B" + r(A, 18) + "%2F" + r(A, 4) + "%3D",
     "aad_secret": lambda: r(A, 3) + str(rng.randrange(10)) + "Q~" + r(A + "_~.-", 34),
-    "ghp": lambda: "ghp_" + r(A, 36),
+    "ghp": lambda: crc_token("ghp_"),
     "github_pat": lambda: "github_pat_" + r(A, 22) + "_" + r(A, 59),
     "glpat": lambda: "glpat-" + r(URL64, 20),
     "slack_bot": lambda: f"xoxb-{rng.randrange(10**10, 10**11)}-{rng.randrange(10**12, 10**13)}-{r(A, 24)}",
@@ -73,7 +82,7 @@ GEN = {
     "stripe": lambda: "sk_live_" + r(A, 24),
     "whsec": lambda: "whsec_" + r(A, 32),
     "sendgrid": lambda: "SG." + r(URL64, 22) + "." + r(URL64, 43),
-    "npm": lambda: "npm_" + r(A, 36),
+    "npm": lambda: crc_token("npm_"),
     "dckr": lambda: "dckr_pat_" + r(URL64, 27),
     "glsa": lambda: "glsa_" + r(A, 32) + "_" + r("0123456789abcdef", 8),
     "hvs": lambda: "hvs." + r(URL64, 90),

@@ -60,21 +60,7 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
     )?;
     let redaction = redact(&files);
     let texts = redaction.apply(&files);
-    // One input prints as itself; several are concatenated, each after a
-    // YAML comment naming it (so the output is still one valid stream).
-    let combined = if texts.len() == 1 {
-        texts[0].clone()
-    } else {
-        let mut out = String::new();
-        for (file, text) in files.iter().zip(&texts) {
-            if !out.is_empty() && !out.ends_with('\n') {
-                out.push('\n');
-            }
-            out.push_str(&format!("# ==> {} <==\n", file.name));
-            out.push_str(text);
-        }
-        out
-    };
+    let combined = concatenate(&files, &texts);
     let mut stdout = std::io::stdout().lock();
     match args.format {
         Format::Text => stdout.write_all(combined.as_bytes())?,
@@ -115,4 +101,56 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
     }
     stdout.flush()?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// One input prints as itself; several are concatenated, each after a YAML
+/// comment naming it, and each starting a new document: without a `---`
+/// between them, the last document of one file and the first of the next
+/// would read as one document (keys of two files merged).
+fn concatenate(files: &[meshmend_core::SourceFile], texts: &[String]) -> String {
+    if texts.len() == 1 {
+        return texts[0].clone();
+    }
+    let mut out = String::new();
+    for (file, text) in files.iter().zip(texts) {
+        if !out.is_empty() {
+            if !out.ends_with('\n') {
+                out.push('\n');
+            }
+            if !starts_with_document_marker(text) {
+                out.push_str("---\n");
+            }
+        }
+        out.push_str(&format!("# ==> {} <==\n", file.name));
+        out.push_str(text);
+    }
+    out
+}
+
+/// Whether the first line that is not blank or a comment is `---`.
+fn starts_with_document_marker(text: &str) -> bool {
+    text.lines()
+        .map(str::trim_end)
+        .find(|l| !l.is_empty() && !l.starts_with('#'))
+        .is_some_and(|l| l == "---" || l.starts_with("--- "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use meshmend_core::{Limits, SourceFile, parse};
+
+    #[test]
+    fn several_files_stay_separate_documents() {
+        let files = [
+            SourceFile::new("a.yaml", "kind: ConfigMap\nmetadata:\n  name: a\n"),
+            SourceFile::new("b.yaml", "kind: Secret\nmetadata:\n  name: b"),
+            SourceFile::new("c.yaml", "# c\n---\nkind: Service\n"),
+        ];
+        let texts: Vec<String> = files.iter().map(|f| f.text.clone()).collect();
+        let out = concatenate(&files, &texts);
+        let stream = parse(&out, &Limits::default()).unwrap();
+        assert_eq!(stream.documents.len(), 3, "{out}");
+        assert!(out.contains("# ==> b.yaml <==\nkind: Secret"), "{out}");
+    }
 }

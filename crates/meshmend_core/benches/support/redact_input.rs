@@ -16,8 +16,18 @@ fn app(i: usize, out: &mut String) {
     if i.is_multiple_of(10) {
         let pw = format!("Velvet-Harbor-{i:04}!x{}", i * 7919 % 1000);
         let b64 = base64_encode(pw.as_bytes());
+        // A token-shaped value (`ghp_000…123` would be filler, a placeholder).
+        let mut seed = (i as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
+        let token: String = (0..36)
+            .map(|_| {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                char::from(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"[(seed % 62) as usize])
+            })
+            .collect();
         out.push_str(&format!(
-            "apiVersion: v1\nkind: Secret\nmetadata:\n  name: app-{i}-db\ntype: Opaque\ndata:\n  password: {b64}\n---\napiVersion: batch/v1\nkind: Job\nmetadata:\n  name: migrate-{i}\nspec:\n  template:\n    spec:\n      containers:\n        - name: migrate\n          image: ghcr.io/corp/migrate:1.2.3\n          env:\n            - name: DATABASE_URL\n              value: postgres://app:{pw}@db-{i}:5432/app\n            - name: MIGRATION_TOKEN\n              value: ghp_{i:0>36}\n            - name: ADMIN_PASSWORD\n              value: {pw}\n---\n"
+            "apiVersion: v1\nkind: Secret\nmetadata:\n  name: app-{i}-db\ntype: Opaque\ndata:\n  password: {b64}\n---\napiVersion: batch/v1\nkind: Job\nmetadata:\n  name: migrate-{i}\nspec:\n  template:\n    spec:\n      containers:\n        - name: migrate\n          image: ghcr.io/corp/migrate:1.2.3\n          env:\n            - name: DATABASE_URL\n              value: postgres://app:{pw}@db-{i}:5432/app\n            - name: MIGRATION_TOKEN\n              value: ghp_{token}\n            - name: ADMIN_PASSWORD\n              value: {pw}\n---\n"
         ));
     }
 }

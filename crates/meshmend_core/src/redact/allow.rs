@@ -22,7 +22,6 @@ const PLACEHOLDER_WORDS: &[&str] = &[
     "dummy",
     "placeholder",
     "redacted",
-    "xxxx",
     "****",
     "....",
     "todo",
@@ -35,6 +34,12 @@ const PLACEHOLDER_WORDS: &[&str] = &[
     "notasecret",
     "not-a-secret",
     "not_a_secret",
+    "fake",
+    "not_a_real",
+    "not-a-real",
+    "notareal",
+    "not_real",
+    "not-real",
 ];
 
 const EXACT: &[&str] = &[
@@ -100,9 +105,30 @@ pub(crate) fn is_placeholder(value: &str) -> bool {
     if v.contains("__REDACTED_") || v.contains("X19SRURBQ1RF") {
         return true;
     }
-    if ["${", "$(", "{{", "<%", "%{", "#{", "@@"]
+    if ["${", "$(", "<%", "%{", "#{", "@@"]
         .iter()
         .any(|m| v.contains(m))
+    {
+        return true;
+    }
+    // `{{ … }}` only when it closes: `m{{h}…` is a password with braces.
+    if let Some(at) = v.find("{{")
+        && v[at..].contains("}}")
+    {
+        return true;
+    }
+    // `$1` (a script's positional argument), `[PASSWORD]` (a doc's blank).
+    if let Some(rest) = v.strip_prefix('$')
+        && !rest.is_empty()
+        && rest.bytes().all(|b| b.is_ascii_digit())
+    {
+        return true;
+    }
+    if let Some(inner) = v.strip_prefix('[').and_then(|r| r.strip_suffix(']'))
+        && !inner.is_empty()
+        && inner
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || matches!(b, b'_' | b'-' | b' '))
     {
         return true;
     }
@@ -127,7 +153,25 @@ pub(crate) fn is_placeholder(value: &str) -> bool {
     if bytes.len() >= 3 && bytes.iter().all(|&b| b == bytes[0]) {
         return true;
     }
+    // SOPS ciphertext: `ENC[AES256_GCM,data:…,iv:…,tag:…,type:str]`.
+    if v.starts_with("ENC[") && v.ends_with(']') {
+        return true;
+    }
+    if has_filler_tail(v) {
+        return true;
+    }
     if v.ends_with("EXAMPLE") || v.ends_with("EXAMPLEKEY") {
+        return true;
+    }
+    // `xxxx`/`XXXX` as typed filler; `Xxxx` inside a random token is chance.
+    if v.contains("xxxx") || v.contains("XXXX") {
+        return true;
+    }
+    // Terraform references: `var.db_password`, `local.creds`, `module.db.pw`.
+    if let Some((head, rest)) = v.split_once('.')
+        && matches!(head, "var" | "local" | "module" | "data")
+        && rest.split('.').all(is_identifier)
+    {
         return true;
     }
     let lower = v.to_ascii_lowercase();
@@ -138,6 +182,38 @@ pub(crate) fn is_placeholder(value: &str) -> bool {
         return true;
     }
     is_sequential(&lower)
+}
+
+/// A vendor prefix followed by filler: `sk_live_AAAAAAAAAAAAAAAA`,
+/// `glc_1111…`, `ghp_0123456789abcdef…`. The tail (after the last `_`, `-`
+/// or `.` in the first 20 bytes) is one repeated character for at least half
+/// its length, or repeats a pattern of at most 10 characters three times. Random tokens
+/// never look like this; PEM bodies (runs of `A`) are longer than 256 bytes.
+fn has_filler_tail(v: &str) -> bool {
+    if v.len() > 256 {
+        return false;
+    }
+    let head = &v.as_bytes()[..v.len().min(20)];
+    let cut = head
+        .iter()
+        .rposition(|&b| matches!(b, b'_' | b'-' | b'.'))
+        .map_or(0, |i| i + 1);
+    let tail = &v.as_bytes()[cut..];
+    if tail.len() < 12 {
+        return false;
+    }
+    let mut longest = 1;
+    let mut run = 1;
+    for w in tail.windows(2) {
+        run = if w[0] == w[1] { run + 1 } else { 1 };
+        longest = longest.max(run);
+    }
+    if longest * 2 >= tail.len() {
+        return true;
+    }
+    let periodic =
+        (1..=10).any(|p| tail.len() >= 3 * p && tail.iter().skip(p).zip(tail).all(|(a, b)| a == b));
+    periodic || is_sequential(&String::from_utf8_lossy(tail).to_ascii_lowercase())
 }
 
 /// `abcdef…`, `123456…`: keyboard-walk placeholders.
@@ -183,6 +259,9 @@ const PREFIXES: &[&str] = &[
     "../",
     "~/",
     "arn:",
+    "var.",
+    "local.",
+    "module.",
     "sha256:",
     "sha1:",
     "sha512:",
@@ -197,16 +276,35 @@ pub(crate) fn is_reference(value: &str) -> bool {
     if PREFIXES.iter().any(|p| lower.starts_with(p)) {
         return true;
     }
-    // A URL without credentials (credentials in a URL have their own rule).
+    // A URL without credentials (credentials in a URL have their own rule),
+    // unless it carries a token in its path or query (a webhook URL).
     if let Some(at) = lower.find("://")
         && at > 0
         && lower[..at]
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'.' | b'-'))
     {
-        return true;
+        return !url_carries_token(&v[at + 3..]);
     }
     is_kubernetes_reference(v)
+}
+
+/// A path segment or query value of 16+ characters with letters and digits:
+/// `https://chat.example/hooks/incoming/Kq8vT2zLm4Rx9Wp1Yb6N`.
+fn url_carries_token(rest: &str) -> bool {
+    let Some(path_at) = rest.find(['/', '?']) else {
+        return false;
+    };
+    rest[path_at..]
+        .split(['/', '?', '&', '=', '#'])
+        .any(|part| {
+            part.len() >= 16
+                && part.bytes().any(|b| b.is_ascii_digit())
+                && part.bytes().any(|b| b.is_ascii_alphabetic())
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-'))
+        })
 }
 
 const REFERENCE_WORDS: &[&str] = &[
@@ -240,6 +338,12 @@ fn is_kubernetes_reference(v: &str) -> bool {
     {
         return false;
     }
+    // `key-3ax6xnjp29jd6fds4gc373sgvjxteol1` is a Mailgun key, not a name.
+    if v.split(['-', '.', '/'])
+        .any(|part| part.len() >= 16 && part.bytes().any(|b| b.is_ascii_digit()))
+    {
+        return false;
+    }
     v.split(['-', '.', '/'])
         .any(|part| REFERENCE_WORDS.contains(&part))
 }
@@ -265,11 +369,13 @@ pub(crate) fn is_public_material(value: &str) -> bool {
 
 /// Can a value under a secret-sounding key be a secret? Not empty, not a
 /// literal, placeholder, reference or public certificate. No entropy floor:
-/// human passwords have low entropy.
+/// human passwords have low entropy. Numbers of six digits or more are
+/// secrets here (PINs, numeric tokens); shorter ones are settings.
 pub(crate) fn keyed_value_is_secret(value: &str) -> bool {
     let v = value.trim();
+    let numeric_secret = v.len() >= 6 && v.bytes().all(|b| b.is_ascii_digit());
     v.len() >= 4
-        && !is_literal(v)
+        && (!is_literal(v) || numeric_secret)
         && !is_placeholder(v)
         && !is_reference(v)
         && !is_public_material(v)

@@ -32,6 +32,9 @@
 //!    the `BEGIN` line and extends to `END` by hand).
 //! 3. **Allowlist** (`allow`): placeholders, references, templates,
 //!    digests, public certificates — applied to the captured value only.
+//! 4. **Guarded entropy** (`entropy.rs`, family `HIGH_ENTROPY`): random-looking
+//!    runs no other layer found, gated against digests, SHAs, UUIDs, lock-file
+//!    hashes, certificates, names and base64 of text.
 //!
 //! ## Placeholders and the vault
 //! Each distinct secret gets `__REDACTED_<FAMILY>_<n>__` (numbered per family
@@ -58,6 +61,7 @@
 
 mod allow;
 mod engine;
+mod entropy;
 mod structural;
 mod vault;
 
@@ -85,6 +89,9 @@ pub enum Check {
     Tokenish,
     /// Base64 of printable `user:password`.
     BasicCredentials,
+    /// GitHub/npm: the last 6 characters are the base62 CRC32 of the 30
+    /// before them (real tokens always pass; typed-in look-alikes do not).
+    Base62Crc32,
     /// The match is a PEM `BEGIN … PRIVATE KEY` line; the secret is the body
     /// up to the `END` line (across lines or literal `\n`).
     PemBody,
@@ -155,16 +162,17 @@ pub const RULES: &[RedactRule] = &[
     rule!("azure-shared-access-key", "AZURE_SHARED_ACCESS_KEY", ["sharedaccesskey="], r"(?i)SharedAccessKey=([A-Za-z0-9+/]{40,}={0,2})"),
     rule!("azure-sas-signature", "AZURE_SAS", ["sig="], r"[?&;]sig=([A-Za-z0-9%+/]{30,}(?:%3D|=){0,2})"),
     rule!("azure-client-secret", "AZURE_CLIENT_SECRET", ["q~"], r"(?:^|[^A-Za-z0-9_~.-])([A-Za-z0-9_~.-]{3}[0-9]Q~[A-Za-z0-9_~.-]{31,34})(?:[^A-Za-z0-9_~.-]|$)"),
-    rule!("github-token", "GITHUB_TOKEN", ["ghp_", "gho_", "ghu_", "ghs_", "ghr_"], r"\b((?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36})\b"),
+    rule!("github-token", "GITHUB_TOKEN", ["ghp_", "gho_", "ghu_", "ghs_", "ghr_"], r"\b((?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36})\b", Base62Crc32),
+    rule!("github-app-token-long", "GITHUB_TOKEN", ["ghs_", "ghr_"], r"\b((?:ghs|ghr)_[A-Za-z0-9_-]{37,255})(?:[^A-Za-z0-9_-]|$)", Tokenish),
     rule!("github-fine-grained-token", "GITHUB_TOKEN", ["github_pat_"], r"\b(github_pat_[A-Za-z0-9_]{82})\b"),
-    rule!("gitlab-token", "GITLAB_TOKEN", ["glpat-", "glrt-", "gldt-", "glptt-", "glcbt-", "glsoat-"], r"\b((?:glpat|glrt|gldt|glptt|glcbt|glsoat)-[A-Za-z0-9_-]{20,})"),
+    rule!("gitlab-token", "GITLAB_TOKEN", ["glpat-", "glrt-", "gldt-", "glptt-", "glcbt-", "glsoat-", "glimt-", "gloas-", "glagent-", "glft-", "glffct-", "glcsr-", "gr1348941"], r"\b((?:glpat|glrt|gldt|glptt|glcbt|glsoat|glimt|gloas|glagent|glft|glffct|glcsr)-[A-Za-z0-9_-]{20,}|GR1348941[A-Za-z0-9_-]{20,})", Tokenish),
     rule!("slack-token", "SLACK_TOKEN", ["xoxb-", "xoxp-", "xoxa-", "xoxe-", "xoxr-", "xoxs-", "xapp-"], r"\b((?:xox[abeprs]|xapp)-[A-Za-z0-9-]{10,})"),
     rule!("slack-webhook", "SLACK_WEBHOOK", ["hooks.slack.com"], r"hooks\.slack\.com/(?:services|workflows|triggers)/([A-Za-z0-9+/_-]{20,})"),
     rule!("stripe-key", "STRIPE_KEY", ["sk_live_", "sk_test_", "rk_live_", "rk_test_", "whsec_"], r"\b((?:sk|rk)_(?:live|test)_[A-Za-z0-9]{20,}|whsec_[A-Za-z0-9+/]{24,})"),
     rule!("sendgrid-key", "SENDGRID_KEY", ["sg."], r"\b(SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43})"),
     rule!("datadog-key", "DATADOG_KEY", ["dd_api", "dd_app", "dd-api", "datadog"], r#"(?i)(?:dd|datadog)[_-]?(?:api|app|application)[_-]?key["']?\s*[:=]\s*["']?([a-f0-9]{40}|[a-f0-9]{32})(?:[^a-f0-9]|$)"#),
-    rule!("npm-token", "NPM_TOKEN", ["npm_"], r"\b(npm_[A-Za-z0-9]{36})\b"),
-    rule!("npmrc-auth", "NPM_TOKEN", ["_authtoken", "_auth"], r#"(?i)_auth(?:Token)?\s*=\s*["']?([^\s"'$]{8,})"#),
+    rule!("npm-token", "NPM_TOKEN", ["npm_"], r"\b(npm_[A-Za-z0-9]{36})\b", Base62Crc32),
+    rule!("npmrc-auth", "NPM_TOKEN", ["_authtoken", "_auth"], r#"(?i)(?:^|[\s:])_auth(?:Token)?\s*=\s*["']?([^\s"'$]{8,})"#),
     rule!("dockerhub-token", "DOCKERHUB_TOKEN", ["dckr_pat_", "dckr_oat_"], r"\b(dckr_(?:pat|oat)_[A-Za-z0-9_-]{27,})"),
     rule!("grafana-token", "GRAFANA_TOKEN", ["glsa_", "glc_"], r"\b(glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}|glc_[A-Za-z0-9+/]{32,}={0,2})"),
     rule!("vault-token", "VAULT_TOKEN", ["hvs.", "hvb.", "hvr."], r"\b(hv[sbr]\.[A-Za-z0-9_-]{24,})"),
@@ -172,7 +180,55 @@ pub const RULES: &[RedactRule] = &[
     rule!("anthropic-key", "ANTHROPIC_KEY", ["sk-ant-"], r"\b(sk-ant-(?:api03|admin01|oat01)-[A-Za-z0-9_-]{80,120}AA)(?:[^A-Za-z0-9_-]|$)"),
     rule!("hashicorp-tf-token", "HASHICORP_TOKEN", ["atlasv1"], r"\b([A-Za-z0-9]{14}\.atlasv1\.[A-Za-z0-9_=-]{60,})"),
     rule!("twilio-api-key", "TWILIO_KEY", ["twilio"], r#"(?i)twilio[a-z_-]*(?:token|secret|key)["']?\s*[:=]\s*["']?((?:SK)?[A-Za-z0-9]{32})\b"#),
-    rule!("jwt", "JWT", ["eyj"], r"\b(eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,})"),
+    // The token catalogue: self-identifying vendor formats (prefix, alphabet,
+    // length), so a token is found under any key, in prose and in URLs.
+    rule!("digitalocean-token", "DIGITALOCEAN_TOKEN", ["dop_v1_", "doo_v1_", "dor_v1_"], r"\b((?:dop|doo|dor)_v1_[a-f0-9]{64})\b"),
+    rule!("cloudflare-token", "CLOUDFLARE_TOKEN", ["cfat_", "cfut_", "cfk_"], r"\b((?:cfat|cfut|cfk)_[A-Za-z0-9_-]{32,})", Tokenish),
+    rule!("alibaba-access-key-id", "ALIBABA_ACCESS_KEY", ["ltai"], r"\b(LTAI[A-Za-z0-9]{12,20})\b", Tokenish),
+    rule!("planetscale-token", "PLANETSCALE_TOKEN", ["pscale_tkn_", "pscale_pw_", "pscale_oauth_"], r"\b(pscale_(?:tkn|pw|oauth)_[A-Za-z0-9_.-]{32,64})", Tokenish),
+    rule!("heroku-key", "HEROKU_KEY", ["hrku-"], r"\b(HRKU-[A-Za-z0-9_-]{20,})", Tokenish),
+    rule!("flyio-token", "FLYIO_TOKEN", ["fm1r_", "fm1a_", "fm2_", "fo1_"], r"\b((?:fm1[ar]|fm2|fo1)_[A-Za-z0-9+/=_,-]{40,})", Tokenish),
+    rule!("scalingo-token", "SCALINGO_TOKEN", ["tk-us-"], r"\b(tk-us-[A-Za-z0-9_-]{40,})", Tokenish),
+    rule!("databricks-token", "DATABRICKS_TOKEN", ["dapi"], r"\b(dapi[a-f0-9]{32}(?:-[0-9])?)\b", Tokenish),
+    rule!("notion-token", "NOTION_TOKEN", ["ntn_"], r"\b(ntn_[A-Za-z0-9]{40,50})\b", Tokenish),
+    rule!("huggingface-token", "HUGGINGFACE_TOKEN", ["hf_", "api_org_"], r"\b((?:hf|api_org)_[A-Za-z]{34})\b", Tokenish),
+    rule!("groq-key", "GROQ_KEY", ["gsk_"], r"\b(gsk_[A-Za-z0-9]{52})\b", Tokenish),
+    rule!("perplexity-key", "PERPLEXITY_KEY", ["pplx-"], r"\b(pplx-[A-Za-z0-9]{48})\b", Tokenish),
+    rule!("doppler-token", "DOPPLER_TOKEN", ["dp.pt.", "dp.st.", "dp.sa.", "dp.ct.", "dp.scim.", "dp.audit."], r"\b(dp\.(?:pt|st|sa|ct|scim|audit)\.[A-Za-z0-9._-]{40,})", Tokenish),
+    rule!("pulumi-token", "PULUMI_TOKEN", ["pul-"], r"\b(pul-[a-f0-9]{40})\b", Tokenish),
+    rule!("postman-key", "POSTMAN_KEY", ["pmak-"], r"\b(PMAK-[a-f0-9]{24}-[a-f0-9]{34})\b"),
+    rule!("onepassword-token", "ONEPASSWORD_TOKEN", ["ops_ey"], r"\b(ops_eyJ[A-Za-z0-9+/=_-]{60,})"),
+    rule!("linear-key", "LINEAR_KEY", ["lin_api_"], r"\b(lin_api_[A-Za-z0-9]{40})\b", Tokenish),
+    rule!("atlassian-token", "ATLASSIAN_TOKEN", ["atatt", "atctt"], r"\b((?:ATATT|ATCTT)[A-Za-z0-9_=-]{100,})", Tokenish),
+    rule!("sonar-token", "SONAR_TOKEN", ["squ_", "sqp_", "sqa_"], r"\b(sq[upa]_[a-f0-9]{40})\b", Tokenish),
+    rule!("tailscale-key", "TAILSCALE_KEY", ["tskey-"], r"\b(tskey-(?:api|auth|client|scim|webhook)-[A-Za-z0-9]{4,}-[A-Za-z0-9]{20,})", Tokenish),
+    rule!("pypi-token", "PYPI_TOKEN", ["pypi-ageichlwas5vcmc", "pypi-agendgvzdc5wexbplm9yzw"], r"\b(pypi-(?:AgEIcHlwaS5vcmc|AgENdGVzdC5weXBpLm9yZw)[A-Za-z0-9_-]{50,})"),
+    rule!("rubygems-key", "RUBYGEMS_KEY", ["rubygems_"], r"\b(rubygems_[a-f0-9]{48})\b", Tokenish),
+    rule!("artifactory-key", "ARTIFACTORY_KEY", ["akcp", "cmvmdgtu"], r"\b(AKCp[A-Za-z0-9]{69}|cmVmdGtu[A-Za-z0-9]{56})\b"),
+    rule!("nuget-key", "NUGET_KEY", ["oy2"], r"\b(oy2[a-z0-9]{43})\b", Tokenish),
+    rule!("clojars-token", "CLOJARS_TOKEN", ["clojars_"], r"\b(CLOJARS_[a-z0-9]{60})\b", Tokenish),
+    rule!("sentry-token", "SENTRY_TOKEN", ["sntrys_", "sntryu_"], r"\b(sntrys_eyJ[A-Za-z0-9+/=_-]{60,}|sntryu_[a-f0-9]{64})"),
+    rule!("newrelic-key", "NEWRELIC_KEY", ["nrak-", "nrii-", "nrjs-", "nraa-"], r"\b(NRAK-[A-Z0-9]{27}|NRII-[A-Za-z0-9_-]{32}|NRJS-[a-f0-9]{19}|NRAA-[a-f0-9]{27})\b", Tokenish),
+    rule!("dynatrace-token", "DYNATRACE_TOKEN", ["dt0c01."], r"\b(dt0c01\.[A-Z0-9]{24}\.[A-Z0-9]{64})\b"),
+    rule!("grafana-legacy-key", "GRAFANA_TOKEN", ["eyjrijoi"], r"\b(eyJrIjoi[A-Za-z0-9+/]{40,}={0,2})"),
+    rule!("shopify-token", "SHOPIFY_TOKEN", ["shpat_", "shpss_", "shpca_", "shppa_"], r"\b(shp(?:at|ss|ca|pa)_[a-fA-F0-9]{32})\b", Tokenish),
+    rule!("square-token", "SQUARE_TOKEN", ["sq0atp-", "sq0csp-", "eaaa"], r"\b(sq0atp-[A-Za-z0-9_-]{22,}|sq0csp-[A-Za-z0-9_-]{40,}|EAAA[A-Za-z0-9_-]{60})", Tokenish),
+    rule!("brevo-key", "BREVO_KEY", ["xkeysib-", "xsmtpsib-"], r"\b(x(?:keysib|smtpsib)-[a-f0-9]{64}-[A-Za-z0-9]{16})\b"),
+    rule!("mailgun-key", "MAILGUN_KEY", ["key-"], r"\b(key-[a-z0-9]{32})\b", Tokenish),
+    rule!("mailchimp-key", "MAILCHIMP_KEY", ["-us"], r"\b([a-f0-9]{32}-us[0-9]{1,2})\b", Tokenish),
+    rule!("google-oauth-client-secret", "GOOGLE_CLIENT_SECRET", ["gocspx-"], r"\b(GOCSPX-[A-Za-z0-9_-]{28})"),
+    rule!("google-oauth-access-token", "GOOGLE_TOKEN", ["ya29."], r"\b(ya29\.[A-Za-z0-9_-]{30,})", Tokenish),
+    rule!("google-refresh-token", "GOOGLE_TOKEN", ["1//0"], r"(?:^|[^A-Za-z0-9/])(1//0[A-Za-z0-9_-]{40,})", Tokenish),
+    rule!("discord-webhook", "DISCORD_WEBHOOK", ["discord.com/api/webhooks", "discordapp.com/api/webhooks"], r"discord(?:app)?\.com/api/webhooks/[0-9]{17,20}/([A-Za-z0-9_-]{60,68})"),
+    rule!("telegram-bot-token", "TELEGRAM_TOKEN", [":aa"], r"(?:^|[^0-9A-Za-z])([0-9]{8,10}:AA[A-Za-z0-9_-]{33})(?:[^A-Za-z0-9_-]|$)"),
+    rule!("teams-webhook", "TEAMS_WEBHOOK", ["webhook.office.com/webhookb2/"], r"\.webhook\.office\.com/webhookb2/([A-Za-z0-9@/_-]{40,})"),
+    rule!("azure-devops-pat", "AZURE_DEVOPS_PAT", ["jqqj99"], r"\b([A-Za-z0-9]{52}JQQJ99[A-Za-z0-9]{18}AZDO[A-Za-z0-9]{4})\b"),
+    rule!("aws-bedrock-key", "AWS_BEDROCK_KEY", ["absk", "bedrock-api-key-"], r"\b(ABSK[A-Za-z0-9+/]{100,}={0,2}|bedrock-api-key-[A-Za-z0-9+/]{100,}={0,2})"),
+    rule!("age-secret-key", "AGE_SECRET_KEY", ["age-secret-key-1"], r"\b(AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58})\b"),
+    // Secrets in code inside config: Envoy Lua `headers():add("x-token", "…")`, nginx `set $api_key "…"`.
+    rule!("code-header-secret", "HEADER_SECRET", ["add(", "replace(", "set("], r#"(?i)\b(?:add|replace|set|setheader|set_header)\(\s*["'][a-z0-9_-]*(?:token|key|secret|password|passwd|auth)[a-z0-9_-]*["']\s*,\s*["']([^"'\s]{4,})["']"#),
+    rule!("nginx-set-secret", "NGINX_SECRET", ["set $"], r#"(?i)\bset\s+\$[a-z0-9_]*(?:key|token|secret|password|passwd|auth)[a-z0-9_]*\s+["']?([^"';\s]{4,})"#),
+    rule!("jwt", "JWT", ["eyj"], r"\b(eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.(?:[A-Za-z0-9_-]{8,})?)"),
     rule!("bearer-token", "BEARER_TOKEN", ["bearer"], r"(?i)\bbearer\s+([A-Za-z0-9._~+/-]{8,}=*)", Tokenish),
     rule!("basic-auth-header", "BASIC_AUTH", ["basic"], r"(?i)\bbasic\s+([A-Za-z0-9+/]{8,}={0,2})", BasicCredentials),
     rule!("docker-config-auth", "DOCKERCONFIG", ["\"auth\""], r#""auth"\s*:\s*"([A-Za-z0-9+/]{8,}={0,2})""#, BasicCredentials),
@@ -183,7 +239,8 @@ pub const RULES: &[RedactRule] = &[
     rule!("amqp-uri-password", "AMQP_PASSWORD", ["amqp"], uri_password!("amqps?")),
     rule!("uri-password", "URL_PASSWORD", ["://"], uri_password!("[a-z][a-z0-9+.-]{1,30}")),
     rule!("go-dsn-password", "MYSQL_PASSWORD", ["@tcp("], r#"[A-Za-z0-9_.-]+:([^\s@/'"]+)@tcp\("#),
-    rule!("connection-string-password", "DB_PASSWORD", ["password=", "pwd=", "password =", "pwd ="], r#"(?i)(?:^|[;?&\s"'{(])(?:password|pwd)\s*=\s*([^;&\s"'{}()]+)"#),
+    rule!("connection-string-password", "DB_PASSWORD", ["password=", "pwd=", "password =", "pwd =", "password=>", "password =>"], r#"(?i)(?:^|[;\s"'{(])(?:password|pwd)\s*=>?\s*["']?([^;\s"'()>][^;\s"'()]*)"#),
+    rule!("query-password", "URL_PASSWORD", ["password=", "pwd="], r#"(?i)[?&](?:password|pwd)=([^;&\s"'#]+)"#),
     rule!("curl-user-password", "BASIC_AUTH", ["-u ", "-u=", "--user"], r#"(?:^|\s)(?:-u|--user)[ =]['"]?[^\s:'"]+:([^\s'"@]+)"#),
 ];
 
@@ -195,7 +252,8 @@ pub(crate) const RULE_PRIORITY: u32 = 1_000;
 pub(crate) const KEYED_PRIORITY: u32 = 10_000;
 
 /// Ids of the structural rules, which find secrets by where they are (see
-/// `structural.rs`); reported in findings like the ids of [`RULES`].
+/// `structural.rs`), and of the guarded entropy layer (`entropy.rs`,
+/// family `HIGH_ENTROPY`); reported in findings like the ids of [`RULES`].
 pub const STRUCTURAL_RULES: &[&str] = &[
     "secret-data",
     "secret-string-data",
@@ -203,6 +261,7 @@ pub const STRUCTURAL_RULES: &[&str] = &[
     "env-secret",
     "config-line-secret",
     "cli-arg-secret",
+    "high-entropy",
 ];
 
 /// How a redacted value is written back.
@@ -302,6 +361,9 @@ pub fn redact_with(mut vault: Vault, files: &[SourceFile]) -> Redaction {
             }
         }
         scan_rules(text, &mut candidates);
+        let mut random = Vec::new();
+        entropy::scan(text, &candidates, &mut random);
+        candidates.extend(random);
         // Never trust a span blindly: the edit must slice the text.
         candidates.retain(|c| {
             c.span.start <= c.span.end
@@ -541,12 +603,52 @@ fn check(check: Check, value: &str) -> bool {
                     && value.bytes().any(|b| b.is_ascii_lowercase())
                     && value.len() >= 16)
         }
+        Check::Base62Crc32 => base62_crc32_ok(value),
         Check::BasicCredentials => decode_base64(value).is_some_and(|decoded| {
             decoded.contains(&b':')
                 && decoded.len() >= 3
                 && decoded.iter().all(|&b| (0x20..0x7f).contains(&b))
         }),
     }
+}
+
+/// `ghp_` + 30 random base62 characters + their CRC32 in 6 base62 digits
+/// (`0-9A-Za-z`), as GitHub and npm mint them.
+fn base62_crc32_ok(token: &str) -> bool {
+    let Some((_, body)) = token.split_once('_') else {
+        return false;
+    };
+    if body.len() != 36 {
+        return false;
+    }
+    let (random, sum) = body.split_at(30);
+    let mut decoded: u64 = 0;
+    for b in sum.bytes() {
+        let digit = match b {
+            b'0'..=b'9' => b - b'0',
+            b'A'..=b'Z' => b - b'A' + 10,
+            b'a'..=b'z' => b - b'a' + 36,
+            _ => return false,
+        };
+        decoded = decoded * 62 + u64::from(digit);
+    }
+    decoded == u64::from(crc32(random.as_bytes()))
+}
+
+/// Bitwise CRC-32 (IEEE); a table would cost wasm bytes for 30-byte inputs.
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = !0u32;
+    for &b in bytes {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
 }
 
 /// The body of a PEM block whose `BEGIN` line ends at `header_end`: from the

@@ -126,6 +126,84 @@ fn template_default(text: &str, span: Span) -> Option<Span> {
     allow::keyed_value_is_secret(&text[literal.range()]).then_some(literal)
 }
 
+/// A literal secret inside or beside a template, under a secret key:
+/// Helm's `default "lit"`, `{{ "lit" | b64enc }}`, shell's `${VAR:-lit}`,
+/// and text outside the expressions (`{{ .Values.prefix }}Lantern-6610`).
+/// The template itself stays, so the reader still sees where values come from.
+fn template_literal(text: &str, span: Span) -> Option<Span> {
+    if let Some(literal) = template_default(text, span) {
+        return Some(literal);
+    }
+    let value = &text[span.range()];
+    if !(value.contains("{{") || value.contains("${")) {
+        return None;
+    }
+    let secret = |s: Span| allow::keyed_value_is_secret(&text[s.range()]).then_some(s);
+    // `{{ "literal" | b64enc }}`
+    if let Some(at) = value.find("{{") {
+        let rest = &value[at + 2..];
+        let trimmed = rest.trim_start_matches('-').trim_start();
+        let open = at + 2 + (rest.len() - trimmed.len());
+        let quote = if trimmed.starts_with("\\\"") {
+            Some("\\\"")
+        } else if trimmed.starts_with('"') {
+            Some("\"")
+        } else if trimmed.starts_with('\'') {
+            Some("'")
+        } else {
+            None
+        };
+        if let Some(quote) = quote {
+            let start = open + quote.len();
+            if let Some(len) = value[start..].find(quote) {
+                return secret(Span::new(span.start + start, span.start + start + len));
+            }
+        }
+    }
+    // `${VAR:-literal}` / `${VAR:=literal}`
+    if let Some(at) = value.find("${")
+        && let Some(close) = value[at..].find('}')
+    {
+        let inner = &value[at + 2..at + close];
+        if let Some(d) = inner.find(":-").or_else(|| inner.find(":=")) {
+            let start = at + 2 + d + 2;
+            return secret(Span::new(span.start + start, span.start + at + close));
+        }
+    }
+    // The longest piece outside `{{…}}` / `${…}`.
+    let mut best = Span::empty(span.start);
+    let mut at = 0;
+    while at < value.len() {
+        let next = [value[at..].find("{{"), value[at..].find("${")]
+            .into_iter()
+            .flatten()
+            .min()
+            .map_or(value.len(), |n| at + n);
+        let piece = Span::new(span.start + at, span.start + next);
+        if piece.len() > best.len() {
+            best = piece;
+        }
+        let close = if value[next..].starts_with("{{") {
+            "}}"
+        } else {
+            "}"
+        };
+        at = match value[next..].find(close) {
+            Some(c) if next < value.len() => next + c + close.len(),
+            _ => value.len(),
+        };
+    }
+    let piece = &text[best.range()];
+    let trimmed = piece.trim_matches(|c: char| {
+        c.is_whitespace() || matches!(c, '"' | '\'' | '-' | '_' | ':' | '/' | '.' | '@')
+    });
+    if trimmed.len() < 6 {
+        return None;
+    }
+    let start = best.start + piece.find(trimmed).unwrap_or(0);
+    secret(Span::new(start, start + trimmed.len()))
+}
+
 /// The value gate for a classified key: account ids are 12 digits (a
 /// number, which the generic gate drops); everything else passes
 /// [`allow::keyed_value_is_secret`].
@@ -340,6 +418,12 @@ pub(crate) fn classify_key(key: &str) -> Option<&'static str> {
         return None;
     }
     let lower = key.to_ascii_lowercase();
+    // Annotations that name or hash a secret, never hold one: Helm's
+    // `checksum/secret`, Vault agent's `vault.hashicorp.com/agent-inject-secret-db`
+    // (a Vault path) and `…/role`.
+    if lower.starts_with("checksum/") || lower.contains("vault.hashicorp.com/") {
+        return None;
+    }
     let norm: String = lower.chars().filter(char::is_ascii_alphanumeric).collect();
     if norm.is_empty() || norm.len() > 80 {
         return None;
@@ -599,7 +683,9 @@ impl Walker<'_, '_> {
             return;
         };
         let mut lines = LineScanner::new(self.text, self.out, false);
-        if value.contains('\n') {
+        // A plain scalar folds its lines (`.env` text pasted as YAML is one
+        // scalar): scan the source lines, as in a `|` block.
+        if value.contains('\n') || self.text[content.range()].contains('\n') {
             lines.scan(content);
         } else if (value.contains('=') || value.contains('-')) && !in_ref {
             lines.line(content);
@@ -636,7 +722,7 @@ impl Walker<'_, '_> {
             self.out.extend(inner);
             return;
         }
-        if let Some(literal) = template_default(self.text, content) {
+        if let Some(literal) = template_literal(self.text, content) {
             self.push(literal, rule, family, node.span());
             return;
         }
@@ -935,7 +1021,7 @@ impl<'t, 'o> LineScanner<'t, 'o> {
         if let Some((_, base64)) = self.data_block
             && indent > self.data_block.map_or(0, |b| b.0)
         {
-            if !base64 && let Some(literal) = template_default(self.text, value) {
+            if !base64 && let Some(literal) = template_literal(self.text, value) {
                 let family = classify_key(key_text).unwrap_or("SECRET_DATA");
                 self.push(literal, "secret-string-data", family, Encoding::Plain);
             } else if !allow::is_placeholder(value_text) && !allow::is_public_material(value_text) {
@@ -962,7 +1048,7 @@ impl<'t, 'o> LineScanner<'t, 'o> {
             && let Some((family, _)) = self.pending_name.take()
         {
             self.needs_tree |= value.is_empty();
-            if let Some(literal) = template_default(self.text, value) {
+            if let Some(literal) = template_literal(self.text, value) {
                 self.push(literal, "env-secret", family, Encoding::Plain);
             } else if value_passes(family, value_text) {
                 self.push(value, "env-secret", family, Encoding::Plain);
@@ -971,7 +1057,7 @@ impl<'t, 'o> LineScanner<'t, 'o> {
         }
         if let Some(family) = classify_key(key_text) {
             self.needs_tree |= value.is_empty();
-            if let Some(literal) = template_default(self.text, value) {
+            if let Some(literal) = template_literal(self.text, value) {
                 self.push(literal, "config-line-secret", family, Encoding::Plain);
             } else if value_passes(family, value_text) && !value_text.contains("PRIVATE KEY-----") {
                 self.push(value, "config-line-secret", family, Encoding::Plain);
@@ -1096,6 +1182,17 @@ impl<'t, 'o> LineScanner<'t, 'o> {
                     Some(next) if !text[next.range()].starts_with('-') => (flag, *next),
                     _ => continue,
                 },
+            };
+            // `--from-literal=api-token=value`: the key is inside the value.
+            let (name, value) = if name == "from-literal"
+                && let Some(eq) = text[value.range()].find('=')
+            {
+                (
+                    &text[value.start..value.start + eq],
+                    Span::new(value.start + eq + 1, value.end),
+                )
+            } else {
+                (name, value)
             };
             if name.len() < 3 {
                 continue;
