@@ -9,7 +9,9 @@
 //! marked `fix_available` is gone after some strategy's verified fix.
 
 use std::fmt::Write as _;
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
 
 use meshmend_core::refactor::{FileStatus, FixOptions, FixOutcome, NodePortMode, Strategy, fix};
 use meshmend_core::{AnalyzeOptions, Bundle, LineIndex, LoadOptions, SourceFile, analyze};
@@ -257,4 +259,129 @@ fn rule_fixtures_with_fixes_are_fixed() {
         fixed += 1;
     }
     assert!(fixed > 0, "no rule fixture has a fix");
+}
+
+/// Every diff the fix corpus produces (each fixture folder with its
+/// strategy, each rule fixture with every strategy) applies with the real
+/// `git apply` and `patch -p1`, and gives exactly the patched files.
+#[test]
+fn every_diff_applies_with_git_apply_and_patch() {
+    let tools: Vec<(&str, &[&str])> = vec![
+        ("git", &["apply", "--whitespace=nowarn"][..]),
+        (
+            "patch",
+            &["-p1", "-E", "-s", "--no-backup-if-mismatch", "-f"][..],
+        ),
+    ];
+    let mut available = Vec::new();
+    for (tool, args) in tools {
+        let present = Command::new(tool)
+            .arg("--version")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        if present {
+            available.push((tool, args));
+        } else {
+            eprintln!("SKIPPED for `{tool}`: not installed, so its diffs are not applied");
+        }
+    }
+    if available.is_empty() {
+        return;
+    }
+    let mut cases: Vec<(String, Bundle, FixOptions)> = Vec::new();
+    let mut strategies: Vec<PathBuf> = std::fs::read_dir(root().join("fix"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    strategies.sort();
+    for strategy_dir in strategies {
+        let strategy = strategy_dir
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        let mut folders: Vec<PathBuf> = std::fs::read_dir(&strategy_dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.is_dir())
+            .collect();
+        folders.sort();
+        for case in folders {
+            let name = format!("{strategy}/{}", case.file_name().unwrap().to_string_lossy());
+            cases.push((name, load_case(&case), options(&strategy)));
+        }
+    }
+    let mut rule_fixtures: Vec<PathBuf> = std::fs::read_dir(root().join("rules"))
+        .unwrap()
+        .flat_map(|folder| std::fs::read_dir(folder.unwrap().path()).unwrap())
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    rule_fixtures.sort();
+    for path in rule_fixtures {
+        let text = std::fs::read_to_string(&path).unwrap();
+        for strategy in ["consolidate", "isolate", "renumber-auto"] {
+            let Ok(bundle) = Bundle::from_text("fixture.yaml", &text) else {
+                continue;
+            };
+            let name = format!("{} ({strategy})", path.display());
+            cases.push((name, bundle, options(strategy)));
+        }
+    }
+    let scratch = Path::new(env!("CARGO_TARGET_TMPDIR")).join("fix-apply");
+    let mut applied = 0;
+    for (name, bundle, options) in &cases {
+        let outcome = fix(bundle, options);
+        if !outcome.has_edits() {
+            continue;
+        }
+        for (tool, args) in &available {
+            let dir = scratch.join(tool);
+            let _ = std::fs::remove_dir_all(&dir);
+            for file in &outcome.files {
+                if let Some(original) = &file.original {
+                    let target = dir.join(&file.path);
+                    std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+                    std::fs::write(target, original).unwrap();
+                }
+            }
+            let mut child = Command::new(tool)
+                .args(*args)
+                .current_dir(&dir)
+                .stdin(Stdio::piped())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap();
+            child
+                .stdin
+                .take()
+                .unwrap()
+                .write_all(outcome.diff.as_bytes())
+                .unwrap();
+            let output = child.wait_with_output().unwrap();
+            assert!(
+                output.status.success(),
+                "{name}: `{tool}` refuses the diff: {}{}\n{}",
+                String::from_utf8_lossy(&output.stdout),
+                String::from_utf8_lossy(&output.stderr),
+                outcome.diff
+            );
+            for file in &outcome.files {
+                let on_disk = std::fs::read(dir.join(&file.path)).ok();
+                assert_eq!(
+                    on_disk.as_deref(),
+                    file.patched.as_deref().map(str::as_bytes),
+                    "{name}: `{tool}` gives another {}",
+                    file.path
+                );
+            }
+            applied += 1;
+        }
+    }
+    assert!(applied > 0, "no case produced a diff");
+    eprintln!("{applied} diffs applied ({} tools)", available.len());
 }

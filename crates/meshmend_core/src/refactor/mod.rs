@@ -26,6 +26,7 @@ mod consolidate;
 mod groups;
 mod isolate;
 mod nodeport;
+mod patch;
 mod plan;
 mod verify;
 #[expect(
@@ -221,12 +222,19 @@ pub fn fix(bundle: &Bundle, options: &FixOptions) -> FixOutcome {
                 continue;
             }
         };
-        let check = verify::verify(bundle, &before, &applied, &units, options);
+        let diff = plan::diff(&applied);
+        let mut check = verify::verify(bundle, &before, &applied, &units, options);
+        if let Err((path, reason)) = plan::check_diff(&applied, &diff) {
+            check.failures.push(verify::Failure {
+                unit: path.and_then(|p| unit_writing(bundle, &units, &p)),
+                reason: format!("the printed diff does not apply: {reason}"),
+            });
+        }
         if check.failures.is_empty() || units.is_empty() {
             let changes = units.into_iter().flat_map(|u| u.changes).collect();
             let ok = rejected.is_empty() && check.failures.is_empty();
             return FixOutcome {
-                diff: plan::diff(&applied),
+                diff,
                 files: applied,
                 changes,
                 verification: Verification {
@@ -262,6 +270,16 @@ pub fn fix(bundle: &Bundle, options: &FixOptions) -> FixOutcome {
         }
         units = kept;
     }
+}
+
+/// The first unit that edits or adds the file at `path`.
+fn unit_writing(bundle: &Bundle, units: &[Unit], path: &str) -> Option<usize> {
+    units.iter().position(|unit| {
+        unit.edits
+            .iter()
+            .any(|(file, _)| bundle.files[*file].name == path)
+            || unit.added.iter().any(|(added, _)| added == path)
+    })
 }
 
 /// Units planned for a bundle, and groups that have no mechanical fix.
