@@ -28,9 +28,11 @@ fn options(strategy: &str) -> FixOptions {
         "renumber-auto" => (Strategy::Renumber, NodePortMode::Auto),
         other => panic!("tests/fix/{other}: unknown strategy folder"),
     };
+    // The corpus covers warning rules too (`merged-http-host`).
     FixOptions {
         strategy,
         nodeport,
+        include_warnings: true,
         ..FixOptions::default()
     }
 }
@@ -384,4 +386,45 @@ fn every_diff_applies_with_git_apply_and_patch() {
     }
     assert!(applied > 0, "no case produced a diff");
     eprintln!("{applied} diffs applied ({} tools)", available.len());
+}
+
+/// By default only errors are fixed: the plain-HTTP host two Gateways
+/// share (`merged-http-host`, a warning) stays as it is, reported as
+/// remaining, and the output counts as conflict-free; with
+/// `include_warnings` the same input is consolidated.
+#[test]
+fn warnings_are_fixed_only_when_asked() {
+    let bundle = load_case(&root().join("fix/consolidate/merged-http-host"));
+    let outcome = fix(&bundle, &FixOptions::default());
+    assert!(!outcome.has_edits(), "{}", outcome.diff);
+    assert!(outcome.verification.ok && outcome.conflict_free());
+    assert!(
+        outcome
+            .verification
+            .remaining
+            .iter()
+            .any(|d| d.name == "merged-http-host"),
+        "the warning is still reported"
+    );
+    let asked = fix(
+        &bundle,
+        &FixOptions {
+            include_warnings: true,
+            ..FixOptions::default()
+        },
+    );
+    assert!(asked.has_edits() && asked.conflict_free() && asked.verification.remaining.is_empty());
+}
+
+/// `ok` (every planned change verified) and `conflict_free` (no targeted
+/// conflict left) are separate facts: renumber verifies its nodePort change
+/// and leaves the seed's Gateway conflict.
+#[test]
+fn verified_changes_and_remaining_conflicts_are_separate_facts() {
+    let text =
+        std::fs::read_to_string(root().join("../../../examples/seed-conflict.yaml")).unwrap();
+    let bundle = Bundle::from_text("seed.yaml", &text).unwrap();
+    let outcome = fix(&bundle, &options("renumber"));
+    assert!(outcome.has_edits() && outcome.verification.ok);
+    assert!(!outcome.conflict_free());
 }
