@@ -428,3 +428,26 @@ fn verified_changes_and_remaining_conflicts_are_separate_facts() {
     assert!(outcome.has_edits() && outcome.verification.ok);
     assert!(!outcome.conflict_free());
 }
+
+/// Analyzing an isolate output finds nothing the input did not have, except
+/// the `gateway-selector-no-workload` warning of a partial input, which the
+/// change then announces: verification and a re-analysis agree.
+#[test]
+fn isolate_output_reanalyzes_as_announced() {
+    for case in ["isolate/seed", "isolate/protocol-conflict"] {
+        let bundle = load_case(&root().join("fix").join(case));
+        let before: Vec<&str> = analyze(&bundle, &AnalyzeOptions::default())
+            .iter()
+            .map(|d| d.code)
+            .collect();
+        let outcome = fix(&bundle, &options("isolate"));
+        let after = analyze(&reload(&outcome), &AnalyzeOptions::default());
+        for d in after.iter().filter(|d| !before.contains(&d.code)) {
+            assert_eq!(d.code, "MM302", "{case}: new finding {}", d.message);
+            assert!(
+                outcome.changes.iter().any(|c| c.detail.contains("MM302")),
+                "{case}: MM302 appears but no change announces it"
+            );
+        }
+    }
+}
