@@ -325,8 +325,11 @@ fn consolidate_keeps_staging_certificate_and_exits_0() {
     let patched = report["files"][0]["patched"].as_str().unwrap();
     assert!(patched.contains("credentialName: staging-example-tls"));
     assert!(patched.contains("credentialName: prod-example-tls"));
-    assert!(!patched.contains("name: staging-gateway"));
-    assert!(patched.contains("    - istio-system/prod-gateway\n"));
+    // The least destructive fix: only the repeated host leaves staging's
+    // server; both Gateways and every reference stay.
+    assert!(patched.contains("name: staging-gateway"));
+    assert!(patched.contains("    - istio-system/staging-gateway\n"));
+    assert_eq!(patched.matches("- prod.example.com").count(), 1);
     let rules: Vec<&str> = report["changes"]
         .as_array()
         .unwrap()

@@ -222,6 +222,9 @@ pub(crate) struct Unit {
     /// For verification: Gateways (`namespace/name`) merged into another
     /// (`namespace/name`).
     pub merged: Vec<(String, String)>,
+    /// A more invasive unit for the same conflict, tried when this one does
+    /// not verify (dropping a repeated host first, merging Gateways next).
+    pub fallback: Option<Box<Unit>>,
 }
 
 /// Plans, applies and verifies a fix for every conflict the strategy can
@@ -289,6 +292,12 @@ pub fn fix(bundle: &Bundle, options: &FixOptions) -> FixOutcome {
         }
         let mut kept = Vec::new();
         for (index, unit) in units.into_iter().enumerate() {
+            if withdrawn[index]
+                && let Some(fallback) = unit.fallback
+            {
+                kept.push(*fallback);
+                continue;
+            }
             if withdrawn[index] {
                 let reasons: Vec<&str> = check
                     .failures
