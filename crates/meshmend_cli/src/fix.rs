@@ -227,7 +227,7 @@ fn summary(outcome: &FixOutcome, wrote: bool) {
         "every change verified".to_string()
     } else {
         format!(
-            "{} planned change(s) withdrawn (not verified), the rest verified",
+            "every change made is verified; {} conflict fix(es) not made (see `not fixed:`)",
             outcome.verification.rejected.len()
         )
     };

@@ -316,6 +316,12 @@ fn every_diff_applies_with_git_apply_and_patch() {
             cases.push((name, load_case(&case), options(&strategy)));
         }
     }
+    let partial = root().join("fix-partial/independent-conflicts");
+    cases.push((
+        "fix-partial".into(),
+        load_case(&partial),
+        options("consolidate"),
+    ));
     let mut rule_fixtures: Vec<PathBuf> = std::fs::read_dir(root().join("rules"))
         .unwrap()
         .flat_map(|folder| std::fs::read_dir(folder.unwrap().path()).unwrap())
@@ -450,4 +456,29 @@ fn isolate_output_reanalyzes_as_announced() {
             );
         }
     }
+}
+
+/// One conflict without a fix does not block the others: next to a TCP/HTTP
+/// clash (consolidate cannot fix it), the repeated TLS host on the same
+/// Gateways and an unrelated nodePort collision are fixed and verified; the
+/// clash is reported as remaining.
+#[test]
+fn an_unfixable_conflict_does_not_block_the_others() {
+    let bundle = load_case(&root().join("fix-partial/independent-conflicts"));
+    let outcome = fix(&bundle, &options("consolidate"));
+    let rules: Vec<&str> = outcome.changes.iter().map(|c| c.rule).collect();
+    assert!(
+        rules.contains(&"duplicate-tls-host") && rules.contains(&"nodeport-collision"),
+        "{rules:?} {:?}",
+        outcome.verification.rejected
+    );
+    let left: Vec<&str> = outcome
+        .verification
+        .remaining
+        .iter()
+        .map(|d| d.name)
+        .collect();
+    assert_eq!(left, ["protocol-conflict"]);
+    assert!(!outcome.conflict_free());
+    assert_eq!(outcome.verification.rejected.len(), 1);
 }

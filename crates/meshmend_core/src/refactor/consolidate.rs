@@ -176,6 +176,7 @@ fn trim_group(bundle: &Bundle, topology: &Topology, group: &Group<'_>) -> Option
         }
     }
     unit.title = format!("Drop repeated TLS hosts from {}", names.join(", "));
+    unit.rules = vec!["duplicate-tls-host"];
     Some(unit)
 }
 

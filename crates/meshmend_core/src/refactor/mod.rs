@@ -225,6 +225,18 @@ pub(crate) struct Unit {
     /// A more invasive unit for the same conflict, tried when this one does
     /// not verify (dropping a repeated host first, merging Gateways next).
     pub fallback: Option<Box<Unit>>,
+    /// Rules whose findings this unit sets out to remove (empty: every
+    /// conflict rule on its resources). Another finding left on them is
+    /// not this unit's failure.
+    pub rules: Vec<&'static str>,
+}
+
+impl Unit {
+    /// True when a finding of rule `name` left on this unit's resources
+    /// means the unit failed.
+    pub(crate) fn claims(&self, name: &str) -> bool {
+        self.rules.is_empty() || self.rules.contains(&name)
+    }
 }
 
 /// Plans, applies and verifies a fix for every conflict the strategy can
