@@ -44,7 +44,32 @@ pub(crate) fn plan(
     rejected: &mut Vec<Rejected>,
 ) {
     let context = Context::new(bundle, topology);
+    let mut copies: HashMap<(&str, &str), usize> = HashMap::new();
+    for g in &bundle.model.gateways {
+        *copies
+            .entry((g.namespace.as_str(), g.name.value.as_str()))
+            .or_default() += 1;
+    }
     for group in groups::conflict_groups(bundle, topology, findings) {
+        // Several Gateways with one namespace and name are variants of one
+        // object (overlays, charts, clusters): which one is deployed is not
+        // in the input, and editing or deleting one would be a guess.
+        let copied = group.gateways.iter().find(|&&g| {
+            let g = &bundle.model.gateways[g];
+            copies[&(g.namespace.as_str(), g.name.value.as_str())] > 1
+        });
+        if let Some(&g) = copied {
+            let g = &bundle.model.gateways[g];
+            rejected.push(Rejected {
+                title: format!("Fix the conflict of Gateway {}", g.full_name()),
+                reason: format!(
+                    "the input holds {} Gateways named {} (overlays, charts or clusters?); which one is deployed is not in the input, so none is edited or deleted",
+                    copies[&(g.namespace.as_str(), g.name.value.as_str())],
+                    g.full_name()
+                ),
+            });
+            continue;
+        }
         let trim = trim_group(bundle, topology, &group);
         let merge = plan_group(bundle, topology, &context, &group);
         match (trim, merge) {
