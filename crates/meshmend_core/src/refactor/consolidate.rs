@@ -54,11 +54,11 @@ pub(crate) fn plan(
         // Several Gateways with one namespace and name are variants of one
         // object (overlays, charts, clusters): which one is deployed is not
         // in the input, and editing or deleting one would be a guess.
-        let copied = group.gateways.iter().find(|&&g| {
+        let variant = group.gateways.iter().find(|&&g| {
             let g = &bundle.model.gateways[g];
             copies[&(g.namespace.as_str(), g.name.value.as_str())] > 1
         });
-        if let Some(&g) = copied {
+        if let Some(&g) = variant {
             let g = &bundle.model.gateways[g];
             rejected.push(Rejected {
                 title: format!("Fix the conflict of Gateway {}", g.full_name()),

@@ -44,8 +44,8 @@ pub(crate) fn apply<'a>(
             .and_then(|l| header(l, "+++ "))
             .ok_or_else(|| format!("line {}: expected a `+++ ` file header", i + 2))?;
         i += 2;
-        let old_path = old.map(|p| strip(p, "a/")).transpose()?;
-        let new_path = new.map(|p| strip(p, "b/")).transpose()?;
+        let old_path = old.path().map(|p| strip(p, "a/")).transpose()?;
+        let new_path = new.path().map(|p| strip(p, "b/")).transpose()?;
         let path = match (&old_path, &new_path) {
             (Some(a), Some(b)) if a != b => {
                 return Err(format!("{a}: the diff renames it to {b}"));
@@ -53,14 +53,13 @@ pub(crate) fn apply<'a>(
             (Some(p), _) | (None, Some(p)) => p.clone(),
             (None, None) => return Err("a file section with /dev/null on both sides".into()),
         };
-        let source = match &old_path {
-            Some(p) => original(p).ok_or_else(|| format!("{p}: no such file to patch"))?,
-            None => {
-                if original(&path).is_some() {
-                    return Err(format!("{path}: the diff creates it, but it exists"));
-                }
-                ""
+        let source = if let Some(p) = &old_path {
+            original(p).ok_or_else(|| format!("{p}: no such file to patch"))?
+        } else {
+            if original(&path).is_some() {
+                return Err(format!("{path}: the diff creates it, but it exists"));
             }
+            ""
         };
         let old_lines: Vec<&str> = source.split_inclusive('\n').collect();
         let mut result = String::with_capacity(source.len());
@@ -182,10 +181,31 @@ pub(crate) fn apply<'a>(
     Ok(out)
 }
 
-/// The path of a `--- ` / `+++ ` line, `None` for `/dev/null`.
-fn header<'a>(line: &'a str, prefix: &str) -> Option<Option<&'a str>> {
+/// One side of a file header.
+enum Side<'a> {
+    /// `/dev/null`: the file does not exist on this side.
+    Absent,
+    /// A path as written (with its `a/` or `b/`).
+    Path(&'a str),
+}
+
+impl<'a> Side<'a> {
+    fn path(self) -> Option<&'a str> {
+        match self {
+            Side::Absent => None,
+            Side::Path(p) => Some(p),
+        }
+    }
+}
+
+/// The side named by a `--- ` / `+++ ` line, `None` when `line` is not one.
+fn header<'a>(line: &'a str, prefix: &str) -> Option<Side<'a>> {
     let path = line.strip_prefix(prefix)?.strip_suffix('\n')?;
-    Some((path != "/dev/null").then_some(path))
+    Some(if path == "/dev/null" {
+        Side::Absent
+    } else {
+        Side::Path(path)
+    })
 }
 
 fn strip(path: &str, prefix: &str) -> Result<String, String> {
