@@ -338,3 +338,56 @@ fn consolidate_keeps_staging_certificate_and_exits_0() {
         .collect();
     assert!(rules.contains(&"duplicate-tls-host") && rules.contains(&"nodeport-collision"));
 }
+
+/// Warnings are fixed only with `--include warnings`; JSON states the two
+/// verification facts separately.
+#[test]
+fn warnings_need_include_warnings_and_json_has_both_facts() {
+    const MERGED_HOST: &str =
+        include_str!("../../meshmend_core/tests/fix/consolidate/merged-http-host/gateways.yaml");
+    let dir = scratch("warnings");
+    std::fs::write(dir.join("deploy/gateways.yaml"), MERGED_HOST).unwrap();
+    let default = run_in(
+        &dir,
+        &["fix", "--format", "json", "deploy/gateways.yaml"],
+        None,
+    );
+    assert_eq!(code(&default), 0);
+    let report = json(&default);
+    assert_eq!(report["diff"], "");
+    let verification = &report["verification"];
+    assert_eq!(verification["changes_verified"], true);
+    assert_eq!(verification["conflict_free"], true);
+    assert_eq!(verification["ok"], true);
+    assert_eq!(verification["remaining"][0]["name"], "merged-http-host");
+    let asked = run_in(
+        &dir,
+        &["fix", "deploy/gateways.yaml", "--include", "warnings"],
+        None,
+    );
+    assert_eq!(code(&asked), 0);
+    assert!(
+        stdout(&asked).contains("-  name: blog\n"),
+        "{}",
+        stdout(&asked)
+    );
+    // Renumber verifies its nodePort change and leaves the seed's Gateway
+    // conflict: changes verified, not conflict-free, exit 1.
+    let renumber = run_in(
+        &dir,
+        &[
+            "fix",
+            "--strategy",
+            "renumber",
+            "--format",
+            "json",
+            "deploy/seed.yaml",
+        ],
+        None,
+    );
+    assert_eq!(code(&renumber), 1);
+    let verification = &json(&renumber)["verification"];
+    assert_eq!(verification["changes_verified"], true);
+    assert_eq!(verification["conflict_free"], false);
+    assert_eq!(verification["ok"], false);
+}
