@@ -37,6 +37,13 @@ pub(crate) enum NodePortArg {
     Pick,
 }
 
+/// Findings fixed besides errors.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum IncludeArg {
+    /// Also fix warnings (`merged-http-host`, `duplicate-certificate`, …).
+    Warnings,
+}
+
 /// What to print.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub(crate) enum Format {
@@ -58,6 +65,9 @@ pub(crate) struct Args {
     /// Pick free nodePorts, or remove pinned ones and let Kubernetes allocate.
     #[arg(long, value_enum, default_value = "pick")]
     nodeport: NodePortArg,
+    /// Fix warnings too (by default only errors are fixed).
+    #[arg(long, value_enum, value_name = "warnings")]
+    include: Option<IncludeArg>,
     /// Output format.
     #[arg(long, value_enum, default_value = "diff")]
     format: Format,
@@ -104,6 +114,7 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
             istio_version: args.istio_version,
             ..AnalyzeOptions::default()
         },
+        include_warnings: args.include == Some(IncludeArg::Warnings),
     };
     let outcome = plan_fix(&bundle, &options);
     if args.format == Format::Manifest
@@ -150,7 +161,9 @@ fn to_json(outcome: &FixOutcome) -> serde_json::Value {
             "resource": c.resource,
         })).collect::<Vec<_>>(),
         "verification": {
-            "ok": outcome.verification.ok,
+            "ok": outcome.verification.ok && outcome.conflict_free(),
+            "changes_verified": outcome.verification.ok,
+            "conflict_free": outcome.conflict_free(),
             "remaining": outcome.verification.remaining.iter()
                 .map(|d| diagnostic_json(outcome, d)).collect::<Vec<_>>(),
             "rejected": outcome.verification.rejected,
@@ -212,21 +225,41 @@ fn summary(outcome: &FixOutcome, wrote: bool) {
             file.path, at.line, at.column, d.severity, d.code, d.name, d.message
         );
     }
-    let verdict = if !outcome.has_edits() {
-        "nothing to change"
+    let verdict = if !outcome.has_edits() && outcome.verification.ok {
+        "nothing to change".to_string()
     } else if outcome.verification.ok {
-        "verified"
+        "every change verified".to_string()
     } else {
-        "partly verified; unverified changes were left out"
+        format!(
+            "every change made is verified; {} conflict fix(es) not made (see `not fixed:`)",
+            outcome.verification.rejected.len()
+        )
     };
     let written = if wrote && outcome.has_edits() {
         ", written"
     } else {
         ""
     };
+    let remaining = &outcome.verification.remaining;
+    let errors = remaining
+        .iter()
+        .filter(|d| d.severity == meshmend_core::Severity::Error)
+        .count();
+    let left = if outcome.conflict_free() && remaining.is_empty() {
+        "no conflict remains".to_string()
+    } else if outcome.conflict_free() {
+        format!(
+            "no conflict the fix targets remains; {} warning(s) left as they are (fix them with --include warnings)",
+            remaining.len() - errors
+        )
+    } else {
+        format!(
+            "conflicts remain: {errors} error(s), {} warning(s)",
+            remaining.len() - errors
+        )
+    };
     eprintln!(
-        "meshmend fix: {} change(s), {verdict}{written}; {} conflict(s) remain",
-        outcome.changes.len(),
-        outcome.verification.remaining.len()
+        "meshmend fix: {} change(s), {verdict}{written}; {left}",
+        outcome.changes.len()
     );
 }

@@ -325,8 +325,11 @@ fn consolidate_keeps_staging_certificate_and_exits_0() {
     let patched = report["files"][0]["patched"].as_str().unwrap();
     assert!(patched.contains("credentialName: staging-example-tls"));
     assert!(patched.contains("credentialName: prod-example-tls"));
-    assert!(!patched.contains("name: staging-gateway"));
-    assert!(patched.contains("    - istio-system/prod-gateway\n"));
+    // The least destructive fix: only the repeated host leaves staging's
+    // server; both Gateways and every reference stay.
+    assert!(patched.contains("name: staging-gateway"));
+    assert!(patched.contains("    - istio-system/staging-gateway\n"));
+    assert_eq!(patched.matches("- prod.example.com").count(), 1);
     let rules: Vec<&str> = report["changes"]
         .as_array()
         .unwrap()
@@ -334,4 +337,57 @@ fn consolidate_keeps_staging_certificate_and_exits_0() {
         .map(|c| c["rule"].as_str().unwrap())
         .collect();
     assert!(rules.contains(&"duplicate-tls-host") && rules.contains(&"nodeport-collision"));
+}
+
+/// Warnings are fixed only with `--include warnings`; JSON states the two
+/// verification facts separately.
+#[test]
+fn warnings_need_include_warnings_and_json_has_both_facts() {
+    const MERGED_HOST: &str =
+        include_str!("../../meshmend_core/tests/fix/consolidate/merged-http-host/gateways.yaml");
+    let dir = scratch("warnings");
+    std::fs::write(dir.join("deploy/gateways.yaml"), MERGED_HOST).unwrap();
+    let default = run_in(
+        &dir,
+        &["fix", "--format", "json", "deploy/gateways.yaml"],
+        None,
+    );
+    assert_eq!(code(&default), 0);
+    let report = json(&default);
+    assert_eq!(report["diff"], "");
+    let verification = &report["verification"];
+    assert_eq!(verification["changes_verified"], true);
+    assert_eq!(verification["conflict_free"], true);
+    assert_eq!(verification["ok"], true);
+    assert_eq!(verification["remaining"][0]["name"], "merged-http-host");
+    let asked = run_in(
+        &dir,
+        &["fix", "deploy/gateways.yaml", "--include", "warnings"],
+        None,
+    );
+    assert_eq!(code(&asked), 0);
+    assert!(
+        stdout(&asked).contains("-  name: blog\n"),
+        "{}",
+        stdout(&asked)
+    );
+    // Renumber verifies its nodePort change and leaves the seed's Gateway
+    // conflict: changes verified, not conflict-free, exit 1.
+    let renumber = run_in(
+        &dir,
+        &[
+            "fix",
+            "--strategy",
+            "renumber",
+            "--format",
+            "json",
+            "deploy/seed.yaml",
+        ],
+        None,
+    );
+    assert_eq!(code(&renumber), 1);
+    let verification = &json(&renumber)["verification"];
+    assert_eq!(verification["changes_verified"], true);
+    assert_eq!(verification["conflict_free"], false);
+    assert_eq!(verification["ok"], false);
 }

@@ -1,10 +1,11 @@
-//! `meshmend fix` on a 10,000-document manifest with 500 conflict groups:
+//! `meshmend fix` on a 10,000-document manifest with 500 conflict groups,
+//! and on one conflict group of 1,000 Gateways (`fix-one-group`):
 //! `cargo bench -p meshmend_core --bench fix`.
 //!
 //! Each group of 20 documents is one ingress workload (Deployment + NodePort
 //! Service) with two Gateways that list the same TLS host under different
-//! certificates (a `duplicate-tls-host` that consolidate merges, keeping
-//! both certificates), two VirtualServices referring to them in different
+//! certificates (a `duplicate-tls-host` that consolidate repairs by
+//! dropping the repeated host from the newer server), two VirtualServices referring to them in different
 //! forms, and seven apps (Deployment + Service) around them; every tenth
 //! workload also reuses the previous one's nodePort (a `nodeport-collision`
 //! that renumber fixes). The whole fix is measured: analysis, planning,
@@ -18,8 +19,8 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use meshmend_core::Bundle;
 use meshmend_core::refactor::{FixOptions, fix};
+use meshmend_core::{Bundle, LoadOptions, SourceFile};
 
 const GROUPS: usize = 500;
 
@@ -73,8 +74,8 @@ fn bench(c: &mut Criterion) {
     );
     assert_eq!(
         outcome.changes.len(),
-        GROUPS * 3 + GROUPS / 10,
-        "move + delete + VirtualService rewrite per group, one nodePort per tenth"
+        GROUPS + GROUPS / 10,
+        "the repeated host dropped from the newer server per group, one nodePort per tenth"
     );
 
     let mut group = c.benchmark_group("fix");
@@ -82,6 +83,64 @@ fn bench(c: &mut Criterion) {
     group.measurement_time(Duration::from_secs(20));
     group.throughput(Throughput::Bytes(text.len() as u64));
     group.bench_function("consolidate-10000-docs-500-groups", |b| {
+        b.iter(|| fix(black_box(&bundle), black_box(&options)));
+    });
+    group.finish();
+    one_group(c);
+}
+
+/// One team's copy of a conflicting file: a Gateway that claims the shared
+/// TLS host `shop.example.com` on the shared ingress (so every copy joins
+/// one conflict group), its own host, and a VirtualService naming it.
+/// `distinct` renames each copy (a cluster holds one Gateway per
+/// namespace and name); without it the copies are byte-identical files.
+fn team_file(i: usize, distinct: bool) -> String {
+    let name = if distinct {
+        format!("team-{i:04}")
+    } else {
+        "team".to_string()
+    };
+    format!(
+        "# A team's ingress, copied from the template.\napiVersion: networking.istio.io/v1beta1\nkind: Gateway\nmetadata:\n  name: {name}\n  namespace: team-{ns}\n  creationTimestamp: \"2024-01-01T00:00:00Z\"\nspec:\n  selector:\n    istio: ingressgateway\n  servers:\n    - port:\n        number: 443\n        name: https\n        protocol: HTTPS\n      hosts:\n        - shop.example.com\n        - {name}.example.com\n      tls:\n        mode: SIMPLE\n        credentialName: cert-{cert}\n---\napiVersion: networking.istio.io/v1beta1\nkind: VirtualService\nmetadata:\n  name: {name}\n  namespace: team-{ns}\nspec:\n  hosts: [{name}.example.com]\n  gateways: [{name}]\n  http:\n    - route:\n        - destination:\n            host: app.team-{ns}.svc.cluster.local\n",
+        ns = if distinct { i % 7 } else { 0 },
+        cert = if distinct { i % 3 } else { 0 },
+    )
+}
+
+/// `fix` on one conflict group of 1,000 Gateways, one file each: cost must
+/// grow linearly with the size of one group too.
+fn one_group(c: &mut Criterion) {
+    let mut group = c.benchmark_group("fix-one-group");
+    group.sample_size(10);
+    group.measurement_time(Duration::from_secs(10));
+    {
+        let (label, distinct) = ("1000-gateways", true);
+        let sources: Vec<SourceFile> = (0..1000)
+            .map(|i| SourceFile::new(format!("teams/team-{i:04}.yaml"), team_file(i, distinct)))
+            .collect();
+        let bytes: usize = sources.iter().map(|s| s.text.len()).sum();
+        let bundle = Bundle::load(sources, LoadOptions::default()).expect("the files load");
+        let options = FixOptions::default();
+        let outcome = fix(&bundle, &options);
+        assert!(
+            outcome.has_edits() && outcome.conflict_free(),
+            "{label}: the fix resolves the group: {:?}",
+            outcome.verification.rejected.first()
+        );
+        group.throughput(Throughput::Bytes(bytes as u64));
+        group.bench_function(format!("consolidate-{label}"), |b| {
+            b.iter(|| fix(black_box(&bundle), black_box(&options)));
+        });
+    }
+    // One file of 1,000 byte-identical copies of the seed example (2.3 MB):
+    // every copy names the same Gateways and VirtualServices. Not a state a
+    // cluster can hold, but a file can, and it must not take quadratic time.
+    let seed = include_str!("../../../examples/seed-conflict.yaml");
+    let text = vec![seed; 1000].join("---\n");
+    group.throughput(Throughput::Bytes(text.len() as u64));
+    let bundle = Bundle::from_text("copies.yaml", &text).expect("the file loads");
+    let options = FixOptions::default();
+    group.bench_function("consolidate-1000-seed-copies", |b| {
         b.iter(|| fix(black_box(&bundle), black_box(&options)));
     });
     group.finish();

@@ -9,7 +9,9 @@
 //! marked `fix_available` is gone after some strategy's verified fix.
 
 use std::fmt::Write as _;
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
 
 use meshmend_core::refactor::{FileStatus, FixOptions, FixOutcome, NodePortMode, Strategy, fix};
 use meshmend_core::{AnalyzeOptions, Bundle, LineIndex, LoadOptions, SourceFile, analyze};
@@ -26,9 +28,11 @@ fn options(strategy: &str) -> FixOptions {
         "renumber-auto" => (Strategy::Renumber, NodePortMode::Auto),
         other => panic!("tests/fix/{other}: unknown strategy folder"),
     };
+    // The corpus covers warning rules too (`merged-http-host`).
     FixOptions {
         strategy,
         nodeport,
+        include_warnings: true,
         ..FixOptions::default()
     }
 }
@@ -257,4 +261,224 @@ fn rule_fixtures_with_fixes_are_fixed() {
         fixed += 1;
     }
     assert!(fixed > 0, "no rule fixture has a fix");
+}
+
+/// Every diff the fix corpus produces (each fixture folder with its
+/// strategy, each rule fixture with every strategy) applies with the real
+/// `git apply` and `patch -p1`, and gives exactly the patched files.
+#[test]
+fn every_diff_applies_with_git_apply_and_patch() {
+    let tools: Vec<(&str, &[&str])> = vec![
+        ("git", &["apply", "--whitespace=nowarn"][..]),
+        (
+            "patch",
+            &["-p1", "-E", "-s", "--no-backup-if-mismatch", "-f"][..],
+        ),
+    ];
+    let mut available = Vec::new();
+    for (tool, args) in tools {
+        let present = Command::new(tool)
+            .arg("--version")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        if present {
+            available.push((tool, args));
+        } else {
+            eprintln!("SKIPPED for `{tool}`: not installed, so its diffs are not applied");
+        }
+    }
+    if available.is_empty() {
+        return;
+    }
+    let mut cases: Vec<(String, Bundle, FixOptions)> = Vec::new();
+    let mut strategies: Vec<PathBuf> = std::fs::read_dir(root().join("fix"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    strategies.sort();
+    for strategy_dir in strategies {
+        let strategy = strategy_dir
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        let mut folders: Vec<PathBuf> = std::fs::read_dir(&strategy_dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.is_dir())
+            .collect();
+        folders.sort();
+        for case in folders {
+            let name = format!("{strategy}/{}", case.file_name().unwrap().to_string_lossy());
+            cases.push((name, load_case(&case), options(&strategy)));
+        }
+    }
+    let partial = root().join("fix-partial/independent-conflicts");
+    cases.push((
+        "fix-partial".into(),
+        load_case(&partial),
+        options("consolidate"),
+    ));
+    let mut rule_fixtures: Vec<PathBuf> = std::fs::read_dir(root().join("rules"))
+        .unwrap()
+        .flat_map(|folder| std::fs::read_dir(folder.unwrap().path()).unwrap())
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    rule_fixtures.sort();
+    for path in rule_fixtures {
+        let text = std::fs::read_to_string(&path).unwrap();
+        for strategy in ["consolidate", "isolate", "renumber-auto"] {
+            let Ok(bundle) = Bundle::from_text("fixture.yaml", &text) else {
+                continue;
+            };
+            let name = format!("{} ({strategy})", path.display());
+            cases.push((name, bundle, options(strategy)));
+        }
+    }
+    let scratch = Path::new(env!("CARGO_TARGET_TMPDIR")).join("fix-apply");
+    let mut applied = 0;
+    for (name, bundle, options) in &cases {
+        let outcome = fix(bundle, options);
+        if !outcome.has_edits() {
+            continue;
+        }
+        for (tool, args) in &available {
+            let dir = scratch.join(tool);
+            let _ = std::fs::remove_dir_all(&dir);
+            for file in &outcome.files {
+                if let Some(original) = &file.original {
+                    let target = dir.join(&file.path);
+                    std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+                    std::fs::write(target, original).unwrap();
+                }
+            }
+            let mut child = Command::new(tool)
+                .args(*args)
+                .current_dir(&dir)
+                .stdin(Stdio::piped())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap();
+            child
+                .stdin
+                .take()
+                .unwrap()
+                .write_all(outcome.diff.as_bytes())
+                .unwrap();
+            let output = child.wait_with_output().unwrap();
+            assert!(
+                output.status.success(),
+                "{name}: `{tool}` refuses the diff: {}{}\n{}",
+                String::from_utf8_lossy(&output.stdout),
+                String::from_utf8_lossy(&output.stderr),
+                outcome.diff
+            );
+            for file in &outcome.files {
+                let on_disk = std::fs::read(dir.join(&file.path)).ok();
+                assert_eq!(
+                    on_disk.as_deref(),
+                    file.patched.as_deref().map(str::as_bytes),
+                    "{name}: `{tool}` gives another {}",
+                    file.path
+                );
+            }
+            applied += 1;
+        }
+    }
+    assert!(applied > 0, "no case produced a diff");
+    eprintln!("{applied} diffs applied ({} tools)", available.len());
+}
+
+/// By default only errors are fixed: the plain-HTTP host two Gateways
+/// share (`merged-http-host`, a warning) stays as it is, reported as
+/// remaining, and the output counts as conflict-free; with
+/// `include_warnings` the same input is consolidated.
+#[test]
+fn warnings_are_fixed_only_when_asked() {
+    let bundle = load_case(&root().join("fix/consolidate/merged-http-host"));
+    let outcome = fix(&bundle, &FixOptions::default());
+    assert!(!outcome.has_edits(), "{}", outcome.diff);
+    assert!(outcome.verification.ok && outcome.conflict_free());
+    assert!(
+        outcome
+            .verification
+            .remaining
+            .iter()
+            .any(|d| d.name == "merged-http-host"),
+        "the warning is still reported"
+    );
+    let asked = fix(
+        &bundle,
+        &FixOptions {
+            include_warnings: true,
+            ..FixOptions::default()
+        },
+    );
+    assert!(asked.has_edits() && asked.conflict_free() && asked.verification.remaining.is_empty());
+}
+
+/// `ok` (every planned change verified) and `conflict_free` (no targeted
+/// conflict left) are separate facts: renumber verifies its nodePort change
+/// and leaves the seed's Gateway conflict.
+#[test]
+fn verified_changes_and_remaining_conflicts_are_separate_facts() {
+    let text =
+        std::fs::read_to_string(root().join("../../../examples/seed-conflict.yaml")).unwrap();
+    let bundle = Bundle::from_text("seed.yaml", &text).unwrap();
+    let outcome = fix(&bundle, &options("renumber"));
+    assert!(outcome.has_edits() && outcome.verification.ok);
+    assert!(!outcome.conflict_free());
+}
+
+/// Analyzing an isolate output finds nothing the input did not have, except
+/// the `gateway-selector-no-workload` warning of a partial input, which the
+/// change then announces: verification and a re-analysis agree.
+#[test]
+fn isolate_output_reanalyzes_as_announced() {
+    for case in ["isolate/seed", "isolate/protocol-conflict"] {
+        let bundle = load_case(&root().join("fix").join(case));
+        let before: Vec<&str> = analyze(&bundle, &AnalyzeOptions::default())
+            .iter()
+            .map(|d| d.code)
+            .collect();
+        let outcome = fix(&bundle, &options("isolate"));
+        let after = analyze(&reload(&outcome), &AnalyzeOptions::default());
+        for d in after.iter().filter(|d| !before.contains(&d.code)) {
+            assert_eq!(d.code, "MM302", "{case}: new finding {}", d.message);
+            assert!(
+                outcome.changes.iter().any(|c| c.detail.contains("MM302")),
+                "{case}: MM302 appears but no change announces it"
+            );
+        }
+    }
+}
+
+/// One conflict without a fix does not block the others: next to a TCP/HTTP
+/// clash (consolidate cannot fix it), the repeated TLS host on the same
+/// Gateways and an unrelated nodePort collision are fixed and verified; the
+/// clash is reported as remaining.
+#[test]
+fn an_unfixable_conflict_does_not_block_the_others() {
+    let bundle = load_case(&root().join("fix-partial/independent-conflicts"));
+    let outcome = fix(&bundle, &options("consolidate"));
+    let rules: Vec<&str> = outcome.changes.iter().map(|c| c.rule).collect();
+    assert!(
+        rules.contains(&"duplicate-tls-host") && rules.contains(&"nodeport-collision"),
+        "{rules:?} {:?}",
+        outcome.verification.rejected
+    );
+    let left: Vec<&str> = outcome
+        .verification
+        .remaining
+        .iter()
+        .map(|d| d.name)
+        .collect();
+    assert_eq!(left, ["protocol-conflict"]);
+    assert!(!outcome.conflict_free());
+    assert_eq!(outcome.verification.rejected.len(), 1);
 }

@@ -346,6 +346,7 @@ fn check(files: Vec<SourceFile>, strategy: FixStrategy) -> Result<(), TestCaseEr
     let options = FixOptions {
         strategy,
         nodeport: NodePortMode::Pick,
+        include_warnings: true,
         ..FixOptions::default()
     };
     let outcome = fix(&bundle, &options);

@@ -621,6 +621,7 @@ pub fn fix_report(files: Vec<InputFile>, options: &PageFixOptions) -> Result<Fix
         strategy,
         nodeport,
         analyze,
+        ..FixOptions::default()
     };
     let bundle = Bundle::load(source_files(files), load).map_err(|e| e.to_string())?;
     let outcome = refactor::fix(&bundle, &fix_options);

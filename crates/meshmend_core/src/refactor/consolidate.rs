@@ -27,7 +27,7 @@ use super::groups::{self, Group};
 use super::yaml::{self, ItemText, Override};
 use super::{Change, Rejected, Unit};
 use crate::analyze::hosts;
-use crate::analyze::topology::{Outcome, ServerRef, Topology, sni_name};
+use crate::analyze::topology::{Outcome, Reject, ServerRef, Topology, normalize_host, sni_name};
 use crate::diagnostic::Diagnostic;
 use crate::edit::Edit;
 use crate::model::tree::{CollectionStyle, NodeRef, ScalarStyle};
@@ -44,13 +44,165 @@ pub(crate) fn plan(
     rejected: &mut Vec<Rejected>,
 ) {
     let context = Context::new(bundle, topology);
+    let mut copies: HashMap<(&str, &str), usize> = HashMap::new();
+    for g in &bundle.model.gateways {
+        *copies
+            .entry((g.namespace.as_str(), g.name.value.as_str()))
+            .or_default() += 1;
+    }
     for group in groups::conflict_groups(bundle, topology, findings) {
-        match plan_group(bundle, topology, &context, &group) {
-            Some(Ok(unit)) => units.push(unit),
-            Some(Err(rejection)) => rejected.push(rejection),
-            None => {}
+        // Several Gateways with one namespace and name are variants of one
+        // object (overlays, charts, clusters): which one is deployed is not
+        // in the input, and editing or deleting one would be a guess.
+        let variant = group.gateways.iter().find(|&&g| {
+            let g = &bundle.model.gateways[g];
+            copies[&(g.namespace.as_str(), g.name.value.as_str())] > 1
+        });
+        if let Some(&g) = variant {
+            let g = &bundle.model.gateways[g];
+            rejected.push(Rejected {
+                title: format!("Fix the conflict of Gateway {}", g.full_name()),
+                reason: format!(
+                    "the input holds {} Gateways named {} (overlays, charts or clusters?); which one is deployed is not in the input, so none is edited or deleted",
+                    copies[&(g.namespace.as_str(), g.name.value.as_str())],
+                    g.full_name()
+                ),
+            });
+            continue;
+        }
+        let trim = trim_group(bundle, topology, &group);
+        let merge = plan_group(bundle, topology, &context, &group);
+        match (trim, merge) {
+            // A protocol conflict has no merge: the repeated hosts are still
+            // dropped, and the protocol conflict is reported as remaining.
+            (Some(trim), Some(Err(rejection))) => {
+                units.push(trim);
+                rejected.push(rejection);
+            }
+            (Some(mut trim), Some(Ok(merge))) => {
+                trim.fallback = Some(Box::new(merge));
+                units.push(trim);
+            }
+            (Some(trim), None) | (None, Some(Ok(trim))) => units.push(trim),
+            (None, Some(Err(rejection))) => rejected.push(rejection),
+            (None, None) => {}
         }
     }
+}
+
+/// The least destructive fix for repeated TLS hosts: drop each repeated
+/// host from the server istiod rejects because of it, and nothing else. That
+/// server is dropped today, so nothing served changes, and its other hosts
+/// are served again; no Gateway is deleted and no reference rewritten, so
+/// shared Gateways that other configuration names stay. `None` when the
+/// group has other findings (besides a protocol conflict, which no merge
+/// fixes either), or a rejected server holds nothing but repeated hosts:
+/// then merging is the fix.
+fn trim_group(bundle: &Bundle, topology: &Topology, group: &Group<'_>) -> Option<Unit> {
+    if !group
+        .findings
+        .iter()
+        .all(|d| matches!(d.name, "duplicate-tls-host" | "protocol-conflict"))
+        || !group.has("duplicate-tls-host")
+    {
+        return None;
+    }
+    let members: HashSet<usize> = group.gateways.iter().copied().collect();
+    let mut drops: std::collections::BTreeMap<ServerRef, HashSet<String>> =
+        std::collections::BTreeMap::new();
+    for (_, placed) in topology.problems() {
+        if let Outcome::Rejected {
+            reason: Reject::DuplicateTlsHost { hosts },
+            ..
+        } = &placed.outcome
+            && members.contains(&placed.server.gateway)
+        {
+            drops
+                .entry(placed.server)
+                .or_default()
+                .extend(hosts.iter().cloned());
+        }
+    }
+    if drops.is_empty() {
+        return None;
+    }
+    let mut unit = Unit::default();
+    let mut names = Vec::new();
+    for (server, repeated) in drops {
+        let gateway = &bundle.model.gateways[server.gateway];
+        let spec = &gateway.servers[server.server];
+        let node = groups::server_node(bundle, gateway, server.server)?;
+        let hosts = node.get("hosts").filter(|h| h.is_sequence())?;
+        let items: Vec<NodeRef<'_>> = hosts.items().collect();
+        if items.len() != spec.hosts.len() {
+            return None;
+        }
+        let dropped: Vec<usize> = spec
+            .hosts
+            .iter()
+            .enumerate()
+            .filter(|(_, h)| repeated.contains(&normalize_host(&h.value, &gateway.namespace)))
+            .map(|(i, _)| i)
+            .collect();
+        if dropped.is_empty() || dropped.len() >= spec.hosts.len() {
+            return None;
+        }
+        let text = bundle.text(gateway.file);
+        if hosts.collection_style() == Some(CollectionStyle::Flow) {
+            let spans: Vec<Span> = dropped.iter().map(|&i| items[i].span()).collect();
+            let with = |span: Span| spans.contains(&span).then_some(Override::Drop);
+            let list = yaml::flow_with(text, hosts, &with);
+            unit.edits
+                .push((gateway.file, Edit::replace(hosts.span(), list)));
+        } else {
+            for &i in &dropped {
+                unit.edits
+                    .push((gateway.file, yaml::delete_item(text, hosts, i)?));
+            }
+        }
+        let written: Vec<&str> = dropped
+            .iter()
+            .map(|&i| spec.hosts[i].value.as_str())
+            .collect();
+        let kept: Vec<&str> = spec
+            .hosts
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !dropped.contains(i))
+            .map(|(_, h)| h.value.as_str())
+            .collect();
+        unit.changes.push(Change {
+            rule: "duplicate-tls-host",
+            title: format!(
+                "Drop repeated host{} {} from {}",
+                if written.len() == 1 { "" } else { "s" },
+                written
+                    .iter()
+                    .map(|h| format!("`{h}`"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                server_label(gateway, server.server)
+            ),
+            detail: format!(
+                "An older server on the same listener already serves {}, and istiod drops this whole server because of the repeat, so removing {} changes nothing that is served today; {} {} served again. No Gateway is deleted and no reference changes.",
+                if written.len() == 1 { "it" } else { "them" },
+                if written.len() == 1 { "it" } else { "them" },
+                kept.iter()
+                    .map(|h| format!("`{h}`"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                if kept.len() == 1 { "is" } else { "are" }
+            ),
+            resource: Some(bundle.resources[gateway.resource].reference()),
+        });
+        if !unit.resources.contains(&gateway.resource) {
+            unit.resources.push(gateway.resource);
+            names.push(gateway.full_name());
+        }
+    }
+    unit.title = format!("Drop repeated TLS hosts from {}", names.join(", "));
+    unit.rules = vec!["duplicate-tls-host"];
+    Some(unit)
 }
 
 /// The unit that merges one group into its oldest Gateway (or repairs a

@@ -2,7 +2,7 @@
 //! the shared lookups strategies need (server nodes, deleting a resource,
 //! rewriting VirtualService `gateways:` references).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::yaml;
 use crate::analyze::topology::{Topology, WorkloadSource};
@@ -275,7 +275,13 @@ pub(crate) fn rewrite_references(
     target: &Gateway,
 ) -> Vec<(usize, Edit, usize, String, String)> {
     let mut out = Vec::new();
-    let mut services: Vec<usize> = moved
+    // Once per name: copies of one Gateway (same namespace and name) would
+    // otherwise collect every VirtualService once per copy, quadratically.
+    let mut names: Vec<(&str, &str)> = moved.to_vec();
+    sort::ascending(&mut names);
+    names.dedup();
+    let moved: HashSet<(&str, &str)> = names.iter().copied().collect();
+    let mut services: Vec<usize> = names
         .iter()
         .filter_map(|&(ns, name)| index.get(&(ns.to_string(), name.to_string())))
         .flatten()
@@ -312,10 +318,7 @@ pub(crate) fn rewrite_references(
                 let Some((ns, name)) = &resolved[index] else {
                     continue;
                 };
-                if !moved
-                    .iter()
-                    .any(|(m_ns, m_name)| m_ns == ns && m_name == name)
-                {
+                if !moved.contains(&(ns.as_str(), name.as_str())) {
                     continue;
                 }
                 let before = item.as_str().unwrap_or_default().to_string();

@@ -356,6 +356,16 @@ fn split(
             pinned.join(", ")
         )
     };
+    // Verification ignores this one finding (see verify.rs); say so, so
+    // that re-analysing the output holds no surprise.
+    let partial_note = if bundle.model.workloads.is_empty() {
+        format!(
+            " The input has no gateway deployment, so this values file is the first one meshmend sees: analyzing the output also warns gateway-selector-no-workload [MM302] for the Gateways left on the shared pods (`{}`). That warning says the input is partial; it is not caused by this change.",
+            labels_to_string(&workload.labels)
+        )
+    } else {
+        String::new()
+    };
     unit.changes.push(Change {
         rule: group.rule(),
         title: format!(
@@ -363,7 +373,7 @@ fn split(
             gateway.full_name()
         ),
         detail: format!(
-            "Helm values for the istio/gateway chart: `helm install {name} istio/gateway -n {namespace} -f {file_name}`. Service type {service_type}, ports copied from {}.{nodeports}{secret_note} Point DNS for this Gateway's hosts at the new Service's address.",
+            "Helm values for the istio/gateway chart: `helm install {name} istio/gateway -n {namespace} -f {file_name}`. Service type {service_type}, ports copied from {}.{nodeports}{secret_note} Point DNS for this Gateway's hosts at the new Service's address.{partial_note}",
             service.map_or_else(
                 || "the Gateway's servers".to_string(),
                 |s| format!("Service {}/{}", s.namespace, s.name.value)

@@ -25,7 +25,9 @@
 mod consolidate;
 mod groups;
 mod isolate;
+mod kustomize;
 mod nodeport;
+mod patch;
 mod plan;
 mod verify;
 #[expect(
@@ -35,7 +37,7 @@ mod verify;
 mod yaml;
 
 use crate::analyze::AnalyzeOptions;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::edit::Edit;
 use crate::model::{Bundle, ResourceRef, SourceFile};
 use crate::redact::Vault;
@@ -77,6 +79,20 @@ pub struct FixOptions {
     pub nodeport: NodePortMode,
     /// Analysis settings (nodePort range, …) used before and after.
     pub analyze: AnalyzeOptions,
+    /// Also fix conflicts that are warnings (`merged-http-host`,
+    /// `duplicate-certificate`, …). Off by default: a warning is behaviour
+    /// that may be intended (shared Gateways that several apps name), and
+    /// its fix rewrites resources other configuration depends on.
+    pub include_warnings: bool,
+}
+
+impl FixOptions {
+    /// True when a fix is planned for `diagnostic` under these options.
+    pub fn targets(&self, diagnostic: &Diagnostic) -> bool {
+        is_conflict(diagnostic)
+            && (diagnostic.severity == Severity::Error
+                || (self.include_warnings && diagnostic.severity == Severity::Warning))
+    }
 }
 
 /// One thing the fix changes, for humans and JSON.
@@ -101,13 +117,20 @@ pub struct Rejected {
     pub reason: String,
 }
 
-/// The result of checking the patched output.
+/// The result of checking the patched output. Two separate facts: every
+/// planned change verified ([`ok`](Self::ok)), and no conflict the fix
+/// targets is left ([`conflict_free`](Self::conflict_free)). A renumber run
+/// can verify every change and still leave Gateway conflicts.
 #[derive(Clone, Debug)]
 pub struct Verification {
-    /// True when every planned change verified and was applied.
+    /// True when every planned change verified and was applied (nothing
+    /// was withdrawn).
     pub ok: bool,
-    /// Conflict findings (`MM1xx`, `MM2xx`) left in the output. Their `file`
-    /// is an index into [`FixOutcome::files`].
+    /// True when no conflict finding that the options target (errors; and
+    /// warnings with [`FixOptions::include_warnings`]) is left in the output.
+    pub conflict_free: bool,
+    /// Conflict findings (`MM1xx`, `MM2xx`) left in the output, targeted or
+    /// not. Their `file` is an index into [`FixOutcome::files`].
     pub remaining: Vec<Diagnostic>,
     /// Changes withdrawn, with the reason.
     pub rejected: Vec<Rejected>,
@@ -127,9 +150,10 @@ pub struct FixOutcome {
 }
 
 impl FixOutcome {
-    /// True when the output has no conflict findings left.
+    /// True when the output has no targeted conflict finding left (see
+    /// [`Verification::conflict_free`]).
     pub fn conflict_free(&self) -> bool {
-        self.verification.remaining.is_empty()
+        self.verification.conflict_free
     }
 
     /// True when at least one file changes.
@@ -198,6 +222,21 @@ pub(crate) struct Unit {
     /// For verification: Gateways (`namespace/name`) merged into another
     /// (`namespace/name`).
     pub merged: Vec<(String, String)>,
+    /// A more invasive unit for the same conflict, tried when this one does
+    /// not verify (dropping a repeated host first, merging Gateways next).
+    pub fallback: Option<Box<Unit>>,
+    /// Rules whose findings this unit sets out to remove (empty: every
+    /// conflict rule on its resources). Another finding left on them is
+    /// not this unit's failure.
+    pub rules: Vec<&'static str>,
+}
+
+impl Unit {
+    /// True when a finding of rule `name` left on this unit's resources
+    /// means the unit failed.
+    pub(crate) fn claims(&self, name: &str) -> bool {
+        self.rules.is_empty() || self.rules.contains(&name)
+    }
 }
 
 /// Plans, applies and verifies a fix for every conflict the strategy can
@@ -221,16 +260,36 @@ pub fn fix(bundle: &Bundle, options: &FixOptions) -> FixOutcome {
                 continue;
             }
         };
-        let check = verify::verify(bundle, &before, &applied, &units, options);
+        match kustomize::unlist(bundle, &applied, &mut units) {
+            kustomize::Unlisted::Done => {}
+            kustomize::Unlisted::Edited => continue,
+            kustomize::Unlisted::Refused(index, reason) => {
+                let unit = units.remove(index);
+                rejected.push(Rejected {
+                    title: unit.title,
+                    reason,
+                });
+                continue;
+            }
+        }
+        let diff = plan::diff(&applied);
+        let mut check = verify::verify(bundle, &before, &applied, &units, options);
+        if let Err((path, reason)) = plan::check_diff(&applied, &diff) {
+            check.failures.push(verify::Failure {
+                unit: path.and_then(|p| unit_writing(bundle, &units, &p)),
+                reason: format!("the printed diff does not apply: {reason}"),
+            });
+        }
         if check.failures.is_empty() || units.is_empty() {
             let changes = units.into_iter().flat_map(|u| u.changes).collect();
             let ok = rejected.is_empty() && check.failures.is_empty();
             return FixOutcome {
-                diff: plan::diff(&applied),
+                diff,
                 files: applied,
                 changes,
                 verification: Verification {
                     ok,
+                    conflict_free: !check.remaining.iter().any(|d| options.targets(d)),
                     remaining: check.remaining,
                     rejected,
                 },
@@ -245,6 +304,12 @@ pub fn fix(bundle: &Bundle, options: &FixOptions) -> FixOutcome {
         }
         let mut kept = Vec::new();
         for (index, unit) in units.into_iter().enumerate() {
+            if withdrawn[index]
+                && let Some(fallback) = unit.fallback
+            {
+                kept.push(*fallback);
+                continue;
+            }
             if withdrawn[index] {
                 let reasons: Vec<&str> = check
                     .failures
@@ -264,6 +329,16 @@ pub fn fix(bundle: &Bundle, options: &FixOptions) -> FixOutcome {
     }
 }
 
+/// The first unit that edits or adds the file at `path`.
+fn unit_writing(bundle: &Bundle, units: &[Unit], path: &str) -> Option<usize> {
+    units.iter().position(|unit| {
+        unit.edits
+            .iter()
+            .any(|(file, _)| bundle.files[*file].name == path)
+            || unit.added.iter().any(|(added, _)| added == path)
+    })
+}
+
 /// Units planned for a bundle, and groups that have no mechanical fix.
 pub(crate) struct Planned {
     pub units: Vec<Unit>,
@@ -272,6 +347,13 @@ pub(crate) struct Planned {
 
 /// Plans units for `options.strategy` (no application, no verification).
 pub(crate) fn plan(bundle: &Bundle, before: &[Diagnostic], options: &FixOptions) -> Planned {
+    // Only targeted findings start a unit; the others stay as they are.
+    let targeted: Vec<Diagnostic> = before
+        .iter()
+        .filter(|d| options.targets(d))
+        .cloned()
+        .collect();
+    let before = targeted.as_slice();
     let mut pool = nodeport::Pool::new(bundle, &options.analyze);
     let mut units = nodeport::plan(bundle, before, options, &mut pool);
     let mut rejected = Vec::new();

@@ -2,6 +2,7 @@
 //! new and deleted files; one diff over the set.
 
 use std::collections::HashSet;
+use std::ops::Range;
 
 use super::Unit;
 use crate::diff::unified_diff;
@@ -139,8 +140,11 @@ pub(crate) fn apply(bundle: &Bundle, units: &[Unit]) -> Result<Vec<FileOutcome>,
 }
 
 /// True when nothing but comments, blank lines and document markers is left.
+/// Lines end at `\n`, `\r\n` or a lone `\r`, as in YAML (with `\n` only, a
+/// file with classic-Mac line ends that opens with a comment was one
+/// comment line, and was deleted).
 fn is_empty_stream(text: &str) -> bool {
-    text.lines().all(|line| {
+    text.split(['\r', '\n']).all(|line| {
         let line = line.trim();
         line.is_empty() || line.starts_with('#') || line == "---" || line == "..."
     })
@@ -183,6 +187,54 @@ pub(crate) fn diff(files: &[FileOutcome]) -> String {
     out
 }
 
+/// Applies `diff` to the original texts of `files` with the independent
+/// applier (`patch.rs`) and compares the result with each patched text.
+/// `Err((path, reason))` names the first file that does not come out
+/// right (`None` when the diff as a whole cannot be read).
+pub(crate) fn check_diff(
+    files: &[FileOutcome],
+    diff: &str,
+) -> Result<(), (Option<String>, String)> {
+    let originals: std::collections::HashMap<String, &str> = files
+        .iter()
+        .filter_map(|f| Some((diff_path(&f.path), f.original.as_deref()?)))
+        .collect();
+    let patched = super::patch::apply(diff, |path| originals.get(path).copied())
+        .map_err(|reason| (None, reason))?;
+    let mut expected: std::collections::HashMap<String, &FileOutcome> = files
+        .iter()
+        .filter(|f| f.status != FileStatus::Unchanged)
+        .map(|f| (diff_path(&f.path), f))
+        .collect();
+    for section in patched {
+        let Some(file) = expected.remove(&section.path) else {
+            return Err((
+                None,
+                format!(
+                    "{}: in the diff twice, or not changed by the fix",
+                    section.path
+                ),
+            ));
+        };
+        if section.text != file.patched || section.added != (file.status == FileStatus::Added) {
+            return Err((
+                Some(file.path.clone()),
+                format!(
+                    "{}: applying the printed diff does not give the patched text",
+                    file.path
+                ),
+            ));
+        }
+    }
+    if let Some(path) = expected.into_values().map(|f| f.path.clone()).min() {
+        return Err((
+            Some(path.clone()),
+            format!("{path}: changed, but not in the diff"),
+        ));
+    }
+    Ok(())
+}
+
 /// The diff of `files` computed over whole texts, for outcomes that no edit
 /// list describes (the redacted twin of a fix).
 pub(crate) fn whole_file_diff(files: &[FileOutcome]) -> String {
@@ -199,106 +251,31 @@ pub(crate) fn whole_file_diff(files: &[FileOutcome]) -> String {
         .collect()
 }
 
-/// Lines of context around each change, as `unified_diff` uses.
-const CONTEXT: usize = 3;
-
 /// The unified diff of `original` → `patched` (which `edits` produce),
-/// computed only over windows around each cluster of edits: the same hunks
-/// a whole-file diff gives, at a cost linear in the size of the changes
-/// rather than in the size of the file.
+/// computed only over the lines the edits touch: cost linear in the size
+/// of the changes (plus one line split), not in the size of the file.
 fn windowed_diff(path: &str, original: &str, patched: &str, edits: &[Edit]) -> String {
     let old_lines = LineStarts::new(original);
     let new_lines = LineStarts::new(patched);
-    // (old byte range, new byte range) of each edit.
-    let mut ranges = Vec::with_capacity(edits.len());
+    // (old lines, new lines) each edit touches, merged where they meet.
+    let mut regions: Vec<(Range<usize>, Range<usize>)> = Vec::with_capacity(edits.len());
     let mut delta: isize = 0;
     for edit in edits {
         let start_new = edit.span.start.checked_add_signed(delta).unwrap_or(0);
-        ranges.push((edit.span, start_new, start_new + edit.content.len()));
+        let end_new = start_new + edit.content.len();
         delta += edit.content.len().cast_signed() - edit.span.len().cast_signed();
-    }
-    let mut out = String::new();
-    let mut i = 0;
-    while i < ranges.len() {
-        // Grow a cluster while the next edit's context would touch it.
-        let first_line = old_lines.line_of(ranges[i].0.start);
-        let mut j = i;
-        let mut last_line = old_lines.line_of(ranges[j].0.end.max(ranges[j].0.start));
-        while j + 1 < ranges.len()
-            && old_lines.line_of(ranges[j + 1].0.start) <= last_line + 2 * CONTEXT + 1
-        {
-            j += 1;
-            last_line = last_line.max(old_lines.line_of(ranges[j].0.end.max(ranges[j].0.start)));
-        }
-        let old_first = first_line.saturating_sub(CONTEXT);
-        let old_end_line = (last_line + CONTEXT + 1).min(old_lines.count());
-        let old_start = old_lines.start(old_first);
-        let old_end = old_lines.start(old_end_line).min(original.len());
-        // The window's edges lie outside every edit: map them through.
-        let new_start = map_offset(old_start, &ranges[..i], edits);
-        let new_end = map_offset(old_end, &ranges[..=j], edits);
-        let new_first = new_lines.line_of(new_start);
-        let window = unified_diff(
-            path,
-            Some(&original[old_start..old_end]),
-            Some(&patched[new_start..new_end.min(patched.len())]),
-        );
-        for line in window.split_inclusive('\n').skip(2) {
-            match line.strip_prefix("@@ ") {
-                Some(header) => out.push_str(&shift_header(header, old_first, new_first)),
-                None => out.push_str(line),
+        let old = old_lines.line_of(edit.span.start)..old_lines.through(edit.span.end);
+        let new = new_lines.line_of(start_new)..new_lines.through(end_new);
+        match regions.last_mut() {
+            Some((last_old, last_new)) if old.start <= last_old.end => {
+                last_old.end = last_old.end.max(old.end);
+                last_new.end = last_new.end.max(new.end);
             }
+            _ => regions.push((old, new)),
         }
-        i = j + 1;
     }
-    if out.is_empty() {
-        return String::new();
-    }
-    format!("--- a/{path}\n+++ b/{path}\n{out}")
-}
-
-/// `offset` (outside every edit in `before`) in the patched text.
-fn map_offset(
-    offset: usize,
-    before: &[(crate::span::Span, usize, usize)],
-    edits: &[Edit],
-) -> usize {
-    let delta: isize = before
-        .iter()
-        .zip(edits)
-        .map(|(_, e)| e.content.len().cast_signed() - e.span.len().cast_signed())
-        .sum();
-    offset.checked_add_signed(delta).unwrap_or(0)
-}
-
-/// Rewrites `-a,b +c,d @@` (window-relative) to file line numbers.
-fn shift_header(header: &str, old_first: usize, new_first: usize) -> String {
-    let mut parts = header.splitn(3, ' ');
-    let (Some(old), Some(new), Some(rest)) = (parts.next(), parts.next(), parts.next()) else {
-        return format!("@@ {header}");
-    };
-    let shift = |range: &str, by: usize| -> String {
-        let (start, count) = match range[1..].split_once(',') {
-            Some((s, c)) => (s, Some(c)),
-            None => (&range[1..], None),
-        };
-        let start: usize = start.parse().unwrap_or(0);
-        // `-0,0` style starts (empty side) stay relative to the line before.
-        let start = if start == 0 && count == Some("0") {
-            by
-        } else {
-            start + by
-        };
-        match count {
-            Some(c) => format!("{}{start},{c}", &range[..1]),
-            None => format!("{}{start}", &range[..1]),
-        }
-    };
-    format!(
-        "@@ {} {} {rest}",
-        shift(old, old_first),
-        shift(new, new_first)
-    )
+    crate::diff::region_diff(path, original, patched, &regions)
+        .unwrap_or_else(|| unified_diff(path, Some(original), Some(patched)))
 }
 
 /// Line start offsets.
@@ -308,22 +285,21 @@ impl LineStarts {
     fn new(text: &str) -> Self {
         let mut starts = vec![0];
         starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        if starts.last() == Some(&text.len()) && !text.is_empty() {
+        if starts.last() == Some(&text.len()) {
             starts.pop();
         }
         Self(starts)
     }
 
-    fn count(&self) -> usize {
-        self.0.len()
-    }
-
+    /// The line holding `offset` (the last line for the end of the text).
     fn line_of(&self, offset: usize) -> usize {
         self.0.partition_point(|&s| s <= offset).saturating_sub(1)
     }
 
-    fn start(&self, line: usize) -> usize {
-        self.0.get(line).copied().unwrap_or(usize::MAX)
+    /// One past the line holding `offset`, at most the line count: the
+    /// end of a region that covers `offset` and what follows it on its line.
+    fn through(&self, offset: usize) -> usize {
+        (self.line_of(offset) + 1).min(self.0.len())
     }
 }
 

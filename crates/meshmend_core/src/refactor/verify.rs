@@ -125,6 +125,7 @@ pub(crate) fn verify(
             if is_conflict(d)
                 && d.fix_available
                 && let Some(unit) = unit_of(d.resource.as_ref())
+                && units[unit].claims(d.name)
             {
                 failures.push(Failure {
                     unit: Some(unit),
@@ -227,12 +228,21 @@ pub(crate) fn verify(
         }
     }
 
-    // 4. Idempotence.
+    // 4. Idempotence: a unit planned again on the output is a failure of
+    // the unit that changed those resources. One about resources no unit
+    // touched is a conflict that was left alone (rejected, or not
+    // targeted): it is reported as remaining, and must not withdraw the
+    // fixes of other, independent conflicts.
     if failures.is_empty() {
         let again = super::plan(&after, &diagnostics, options);
         for unit in again.units {
+            let at_fault = unit
+                .resources
+                .iter()
+                .find_map(|&r| owner.get(&after.resources[r].reference()).copied());
+            let Some(at_fault) = at_fault else { continue };
             failures.push(Failure {
-                unit: None,
+                unit: Some(at_fault),
                 reason: format!(
                     "fixing the output again would still change it ({})",
                     unit.title
