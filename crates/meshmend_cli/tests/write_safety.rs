@@ -31,9 +31,12 @@ fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
-/// The seed example split so that `consolidate` modifies two files and
-/// deletes one (the emptied staging Gateway), and `isolate` modifies two and
-/// adds one.
+/// The seed example split into three files, with the staging Gateway
+/// serving only the host prod already serves: `consolidate` then modifies
+/// one file (`rest.yaml`: the VirtualService reference and the nodePort) and
+/// deletes one (the emptied staging Gateway); `isolate` modifies two and
+/// adds one. (With a host of its own left, consolidate would only trim the
+/// repeated host, and nothing would be deleted.)
 fn scratch(name: &str) -> PathBuf {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("write-{name}"));
     let _ = std::fs::remove_dir_all(&dir);
@@ -41,7 +44,9 @@ fn scratch(name: &str) -> PathBuf {
     let docs: Vec<&str> = SEED.split("\n---\n").collect();
     assert!(docs.len() > 3, "the seed example has changed shape");
     std::fs::write(dir.join("deploy/prod.yaml"), format!("{}\n", docs[0])).unwrap();
-    std::fs::write(dir.join("deploy/staging.yaml"), format!("{}\n", docs[1])).unwrap();
+    let staging = docs[1].replace("        - staging.example.com\n", "");
+    assert_ne!(staging, docs[1], "the seed's staging Gateway has changed shape");
+    std::fs::write(dir.join("deploy/staging.yaml"), format!("{staging}\n")).unwrap();
     std::fs::write(dir.join("deploy/rest.yaml"), docs[2..].join("\n---\n")).unwrap();
     dir
 }
@@ -78,11 +83,11 @@ fn fix_args(strategy: &str) -> Vec<&str> {
 
 #[test]
 fn a_failure_at_any_commit_step_changes_nothing() {
-    // consolidate: replace, replace, delete; isolate: replace, replace, create.
-    for strategy in ["consolidate", "isolate"] {
+    // consolidate: replace, delete; isolate: replace, replace, create.
+    for (strategy, steps) in [("consolidate", 2), ("isolate", 3)] {
         let dir = scratch(&format!("fail-{strategy}"));
         let before = snapshot(&dir);
-        for step in 0..3 {
+        for step in 0..steps {
             let hook = format!("fail-step={step}");
             let output = run(&dir, &fix_args(strategy), Some(&hook));
             assert_eq!(code(&output), 2, "{strategy} {hook}: {}", stderr(&output));
@@ -137,8 +142,8 @@ fn a_staging_failure_writes_nothing() {
     for strategy in ["consolidate", "isolate"] {
         let dir = scratch(&format!("stage-{strategy}"));
         let before = snapshot(&dir);
-        // Deletions stage nothing: consolidate stages two files, isolate three.
-        let staged = if strategy == "isolate" { 3 } else { 2 };
+        // Deletions stage nothing: consolidate stages one file, isolate three.
+        let staged = if strategy == "isolate" { 3 } else { 1 };
         for index in 0..staged {
             let hook = format!("fail-stage={index}");
             let output = run(&dir, &fix_args(strategy), Some(&hook));
