@@ -45,7 +45,10 @@ fn scratch(name: &str) -> PathBuf {
     assert!(docs.len() > 3, "the seed example has changed shape");
     std::fs::write(dir.join("deploy/prod.yaml"), format!("{}\n", docs[0])).unwrap();
     let staging = docs[1].replace("        - staging.example.com\n", "");
-    assert_ne!(staging, docs[1], "the seed's staging Gateway has changed shape");
+    assert_ne!(
+        staging, docs[1],
+        "the seed's staging Gateway has changed shape"
+    );
     std::fs::write(dir.join("deploy/staging.yaml"), format!("{staging}\n")).unwrap();
     std::fs::write(dir.join("deploy/rest.yaml"), docs[2..].join("\n---\n")).unwrap();
     dir

@@ -370,3 +370,65 @@ fn diamonds_of_bases_cost_linear_time() {
     let bundle = load(&refs);
     assert_eq!(bundle.model.gateways.len(), 1);
 }
+
+/// A Gateway in a real conflict that is defined twice (cluster1/ and
+/// cluster2/ copies of the staging Gateway): which copy is deployed is not
+/// in the input, so neither is edited — the refusal names the other file —
+/// while the conflict itself is still reported.
+#[test]
+fn a_conflicting_gateway_with_copies_is_not_edited() {
+    let prod = "\
+apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: {name: prod, namespace: istio-system, creationTimestamp: '2024-01-10T09:00:00Z'}
+spec:
+  selector: {istio: ingressgateway}
+  servers:
+  - port: {number: 443, name: https, protocol: HTTPS}
+    hosts: [prod.example.com]
+    tls: {mode: SIMPLE, credentialName: prod-tls}
+";
+    let staging = "\
+apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: {name: staging, namespace: istio-system, creationTimestamp: '2024-01-15T03:41:00Z'}
+spec:
+  selector: {istio: ingressgateway}
+  servers:
+  - port: {number: 443, name: https-staging, protocol: HTTPS}
+    hosts: [staging.example.com, prod.example.com]
+    tls: {mode: SIMPLE, credentialName: staging-tls}
+";
+    let bundle = load(&[
+        ("cluster1/staging.yaml", staging),
+        ("cluster2/staging.yaml", staging),
+        ("shared/prod.yaml", prod),
+    ]);
+    let found = findings(&bundle);
+    assert_eq!(codes(&found), ["MM006", "MM102"], "{found:?}");
+    for strategy in [refactor::Strategy::Consolidate, refactor::Strategy::Isolate] {
+        let options = refactor::FixOptions {
+            strategy,
+            ..refactor::FixOptions::default()
+        };
+        let outcome = refactor::fix(&bundle, &options);
+        assert!(
+            outcome.changes.is_empty(),
+            "{strategy:?}: {:?}",
+            outcome.changes
+        );
+        let reasons: Vec<&str> = outcome
+            .verification
+            .rejected
+            .iter()
+            .map(|r| r.reason.as_str())
+            .collect();
+        assert!(
+            reasons
+                .iter()
+                .any(|r| r.contains("defined 2 times") && r.contains("cluster1/staging.yaml")),
+            "{strategy:?}: {reasons:?}"
+        );
+        assert!(!outcome.conflict_free(), "{strategy:?}");
+    }
+}

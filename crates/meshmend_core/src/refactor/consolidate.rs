@@ -44,30 +44,9 @@ pub(crate) fn plan(
     rejected: &mut Vec<Rejected>,
 ) {
     let context = Context::new(bundle, topology);
-    let mut copies: HashMap<(&str, &str), usize> = HashMap::new();
-    for g in &bundle.model.gateways {
-        *copies
-            .entry((g.namespace.as_str(), g.name.value.as_str()))
-            .or_default() += 1;
-    }
     for group in groups::conflict_groups(bundle, topology, findings) {
-        // Several Gateways with one namespace and name are variants of one
-        // object (overlays, charts, clusters): which one is deployed is not
-        // in the input, and editing or deleting one would be a guess.
-        let variant = group.gateways.iter().find(|&&g| {
-            let g = &bundle.model.gateways[g];
-            copies[&(g.namespace.as_str(), g.name.value.as_str())] > 1
-        });
-        if let Some(&g) = variant {
-            let g = &bundle.model.gateways[g];
-            rejected.push(Rejected {
-                title: format!("Fix the conflict of Gateway {}", g.full_name()),
-                reason: format!(
-                    "the input holds {} Gateways named {} (overlays, charts or clusters?); which one is deployed is not in the input, so none is edited or deleted",
-                    copies[&(g.namespace.as_str(), g.name.value.as_str())],
-                    g.full_name()
-                ),
-            });
+        if let Some(refusal) = groups::copies_refusal(bundle, &group) {
+            rejected.push(refusal);
             continue;
         }
         let trim = trim_group(bundle, topology, &group);

@@ -37,6 +37,51 @@ impl Group<'_> {
     }
 }
 
+/// A refusal when a Gateway of `group` is defined more than once in the
+/// input (overlays, charts, clusters: `duplicate-definition`), or several
+/// Gateways of the model share a namespace and name. Which definition is
+/// deployed is not in the input, and editing one copy would leave the
+/// others (the analysis would then pick the next copy): none is edited.
+pub(crate) fn copies_refusal(bundle: &Bundle, group: &Group<'_>) -> Option<super::Rejected> {
+    group.gateways.iter().find_map(|&g| {
+        let gateway = &bundle.model.gateways[g];
+        let resource = &bundle.resources[gateway.resource];
+        let model_copies = bundle
+            .model
+            .gateways
+            .iter()
+            .filter(|o| o.namespace == gateway.namespace && o.name.value == gateway.name.value)
+            .count();
+        let dropped: Vec<&str> = bundle
+            .layout
+            .duplicates
+            .iter()
+            .filter(|d| {
+                d.kept.file == resource.file
+                    && d.kept.document == resource.document
+                    && d.kept.node == resource.node
+            })
+            .flat_map(|d| d.dropped.iter().map(|(r, _)| bundle.files[r.file].name.as_str()))
+            .collect();
+        let copies = model_copies + dropped.len();
+        (copies > 1).then(|| super::Rejected {
+            title: format!("Fix the conflict of Gateway {}", gateway.full_name()),
+            reason: if dropped.is_empty() {
+                format!(
+                    "the input holds {copies} Gateways named {} (overlays, charts or clusters?); which one is deployed is not in the input, so none is edited or deleted",
+                    gateway.full_name()
+                )
+            } else {
+                format!(
+                    "Gateway {} is defined {copies} times (also in {}); which definition is deployed is not in the input, so none is edited or deleted: fix each build on its own (`kustomize build … | meshmend fix -`)",
+                    gateway.full_name(),
+                    dropped.join(", ")
+                )
+            },
+        })
+    })
+}
+
 /// Groups the Gateways named by `MM1xx` findings with the Gateways their
 /// related spans point into (union–find), in merge order.
 pub(crate) fn conflict_groups<'a>(

@@ -37,6 +37,10 @@ pub(crate) fn plan(
     let mut taken_names: Vec<String> = Vec::new();
     let context = super::consolidate::Context::new(bundle, topology);
     for group in groups::conflict_groups(bundle, topology, findings) {
+        if let Some(refusal) = groups::copies_refusal(bundle, &group) {
+            rejected.push(refusal);
+            continue;
+        }
         let Some((&target, losers)) = group.gateways.split_first() else {
             continue;
         };
