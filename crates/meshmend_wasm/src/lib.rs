@@ -541,9 +541,10 @@ pub struct PatchedFile {
 /// The verification, for the page.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct VerificationView {
-    /// Every planned change verified and was applied.
+    /// Every planned change verified and was applied, and no conflict the
+    /// fix targets remains (both facts, as `meshmend fix --format json`'s `ok`).
     pub ok: bool,
-    /// No conflict findings remain.
+    /// No conflict the fix targets (errors) remains; warnings may.
     pub conflict_free: bool,
     /// At least one file changes.
     pub has_edits: bool,
@@ -588,15 +589,40 @@ impl PatchedFile {
     }
 }
 
+/// One sentence on the two facts the page shows: every change made was
+/// verified, and whether a conflict the fix targets (an error; the page
+/// fixes errors only, like `meshmend fix` without `--include warnings`)
+/// remains. Warnings left as they are are said to be left, not "unfixable".
 fn verification_message(outcome: &FixOutcome) -> String {
-    let remaining = outcome.verification.remaining.len();
+    let remaining = &outcome.verification.remaining;
+    let targeted = remaining
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    let warnings = remaining.len() - targeted;
     let rejected = outcome.verification.rejected.len();
-    match (outcome.has_edits(), remaining, rejected) {
-        (false, 0, 0) => "Conflict-free: nothing to fix.".to_string(),
-        (true, 0, 0) => "Conflict-free: the patched manifests were re-parsed and re-analyzed; no conflict remains, and every host is still served by the same workload with the same TLS settings and VirtualServices.".to_string(),
-        (_, 0, _) => format!("Conflict-free, but {rejected} planned change(s) could not be verified and were left out (listed below)."),
-        _ => format!("{remaining} conflict(s) remain that this strategy cannot fix mechanically{}.", if rejected > 0 { format!("; {rejected} planned change(s) could not be verified") } else { String::new() }),
-    }
+    let left = if warnings > 0 {
+        format!(
+            " {warnings} warning(s) are left as they are: the page fixes errors only (`meshmend fix --include warnings` fixes them too)."
+        )
+    } else {
+        String::new()
+    };
+    let verdict = match (outcome.has_edits(), outcome.conflict_free(), rejected) {
+        (false, true, 0) if warnings == 0 => "Conflict-free: nothing to fix.".to_string(),
+        (false, true, 0) => "No error to fix.".to_string(),
+        (true, true, 0) => "Conflict-free: the patched manifests were re-parsed and re-analyzed; no targeted conflict remains, and every host is still served by the same workload with the same TLS settings and VirtualServices.".to_string(),
+        (_, true, _) => format!("No targeted conflict remains, but {rejected} planned change(s) could not be verified and were left out (listed below)."),
+        _ => format!(
+            "{targeted} conflict(s) remain that this strategy cannot fix mechanically{}.",
+            if rejected > 0 {
+                format!("; {rejected} planned change(s) could not be verified or were refused (listed below)")
+            } else {
+                String::new()
+            }
+        ),
+    };
+    verdict + &left
 }
 
 /// Fixes `files` with `options`, and shows the fix redacted too. Native twin of [`fix`].
@@ -641,7 +667,7 @@ pub fn fix_report(files: Vec<InputFile>, options: &PageFixOptions) -> Result<Fix
             .map(|f| (f.path.as_str(), f.patched.as_deref().unwrap_or_default())),
     );
     let verification = VerificationView {
-        ok: outcome.verification.ok,
+        ok: outcome.verification.ok && outcome.conflict_free(),
         conflict_free: outcome.conflict_free(),
         has_edits: outcome.has_edits(),
         message: verification_message(&outcome),
@@ -892,6 +918,48 @@ mod tests {
         );
         assert!(report.secrets.iter().all(|s| s.location.file == EXAMPLE.0));
         assert_eq!(rehydrate_text(redacted), EXAMPLE.1);
+    }
+
+    /// Two Gateways merging host `*` on port 80 (a warning the page does not
+    /// fix) next to a TCP/HTTP clash (an error no strategy but isolate can
+    /// fix): the page must say which is which, and not call the second
+    /// "verified".
+    #[test]
+    fn fix_verification_separates_untargeted_warnings_from_remaining_errors() {
+        let gateway = |name: &str, port: u32, protocol: &str, stamp: &str| {
+            format!(
+                "apiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata: {{name: {name}, namespace: default, creationTimestamp: '{stamp}'}}\nspec:\n  selector: {{istio: ingressgateway}}\n  servers:\n  - port: {{number: {port}, name: p-{name}, protocol: {protocol}}}\n    hosts: ['*']\n"
+            )
+        };
+        let merged = format!(
+            "{}---\n{}",
+            gateway("a", 80, "HTTP", "2024-01-01T00:00:00Z"),
+            gateway("b", 80, "HTTP", "2024-01-02T00:00:00Z")
+        );
+        let report = fix_report(vec![file("m.yaml", &merged)], &PageFixOptions::default()).unwrap();
+        let v = &report.verification;
+        assert!(v.ok && v.conflict_free && !v.has_edits, "{v:?}");
+        assert_eq!(v.remaining.len(), 1, "{v:?}");
+        assert!(
+            v.message.contains("1 warning(s) are left as they are"),
+            "{}",
+            v.message
+        );
+        assert!(!v.message.contains("cannot fix"), "{}", v.message);
+
+        let clash = format!(
+            "{}---\n{}",
+            gateway("a", 80, "TCP", "2024-01-01T00:00:00Z"),
+            gateway("b", 80, "HTTP", "2024-01-02T00:00:00Z")
+        );
+        let report = fix_report(vec![file("c.yaml", &clash)], &PageFixOptions::default()).unwrap();
+        let v = &report.verification;
+        assert!(!v.ok && !v.conflict_free, "{v:?}");
+        assert!(
+            v.message.starts_with("1 conflict(s) remain"),
+            "{}",
+            v.message
+        );
     }
 
     #[test]
