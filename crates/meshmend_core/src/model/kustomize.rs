@@ -223,8 +223,9 @@ fn written_namespace<'a>(resource: &Resource, files: &'a [SourceFile]) -> Option
     )
 }
 
-/// True for `kustomization.yaml`, `kustomization.yml` and `Kustomization`.
-fn is_kustomization_name(name: &str) -> bool {
+/// True for `kustomization.yaml`, `kustomization.yml` and `Kustomization`
+/// (the file names kustomize looks for in a directory).
+pub(crate) fn is_kustomization_name(name: &str) -> bool {
     let base = name.rsplit('/').next().unwrap_or(name);
     matches!(
         base,
@@ -718,8 +719,9 @@ fn join(dir: &str, relative: &str) -> String {
 }
 
 /// Lexical normalization: `.` and empty parts dropped, `x/..` folded; a
-/// leading `/` kept, leading `..`s kept for relative paths.
-fn normalize(path: &str) -> String {
+/// leading `/` kept, leading `..`s kept for relative paths. (Also used by
+/// the fix engine to find a deleted file's kustomization entry.)
+pub(crate) fn normalize(path: &str) -> String {
     let mut parts: Vec<&str> = Vec::new();
     for part in path.split('/') {
         match part {

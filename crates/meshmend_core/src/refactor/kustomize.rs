@@ -11,6 +11,7 @@ use super::Unit;
 use super::plan::{FileOutcome, FileStatus};
 use super::yaml;
 use crate::model::Bundle;
+use crate::model::kustomize::{is_kustomization_name, normalize};
 use crate::model::tree::NodeRef;
 
 /// What [`unlist`] did.
@@ -31,7 +32,7 @@ pub(crate) fn unlist(bundle: &Bundle, files: &[FileOutcome], units: &mut [Unit])
         if file.status != FileStatus::Deleted || index >= bundle.files.len() {
             continue;
         }
-        let deleted = normalize(&bundle.files[index].name);
+        let deleted = normalize(&bundle.files[index].name.replace('\\', "/"));
         let Some(owner) = units
             .iter()
             .position(|u| u.edits.iter().any(|(f, _)| *f == index))
@@ -106,37 +107,10 @@ pub(crate) fn unlist(bundle: &Bundle, files: &[FileOutcome], units: &mut [Unit])
 /// The directory prefix (`""` or ending in `/`) of a kustomization file.
 fn kustomization_dir(path: &str) -> Option<String> {
     let path = path.replace('\\', "/");
-    let (dir, name) = match path.rfind('/') {
-        Some(slash) => (&path[..=slash], &path[slash + 1..]),
-        None => ("", path.as_str()),
-    };
-    matches!(
-        name,
-        "kustomization.yaml" | "kustomization.yml" | "Kustomization"
-    )
-    .then(|| dir.to_string())
-}
-
-/// `a/./b/../c` → `a/c`, forward slashes.
-fn normalize(path: &str) -> String {
-    let path = path.replace('\\', "/");
-    let absolute = path.starts_with('/');
-    let mut parts: Vec<&str> = Vec::new();
-    for part in path.split('/') {
-        match part {
-            "" | "." => {}
-            ".." if parts.last().is_some_and(|p| *p != "..") => {
-                parts.pop();
-            }
-            other => parts.push(other),
-        }
-    }
-    let joined = parts.join("/");
-    if absolute {
-        format!("/{joined}")
-    } else {
-        joined
-    }
+    is_kustomization_name(&path).then(|| match path.rfind('/') {
+        Some(slash) => path[..=slash].to_string(),
+        None => String::new(),
+    })
 }
 
 #[cfg(test)]
