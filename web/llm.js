@@ -1017,11 +1017,12 @@ export function mountLlm(slot, { call, state, subscribe }) {
     const files = redacted.files.map((f) => ({ name: f.name, text: f.redacted }));
     // Findings and diff are computed on the redacted text, so every location
     // and every line in the body refers to the manifests that are sent.
-    const { result: report } = await call("analyze", files);
+    const { istio_version } = state.fixOptions ?? {};
+    const { result: report } = await call("analyze", files, { istio_version });
     let diff = "";
     if (state.capabilities?.fix) {
       try {
-        const { result: fix } = await call("fix", files, { strategy: state.fix?.strategy });
+        const { result: fix } = await call("fix", files, { ...state.fixOptions, strategy: state.fix?.strategy });
         diff = fix?.real?.diff ?? fix?.diff ?? "";
       } catch {
         diff = ""; // no fix for this input: explain the findings alone

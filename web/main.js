@@ -176,7 +176,7 @@ async function runAll() {
   const snapshot = files.map((f) => ({ name: f.name, text: f.text }));
   setStatus("busy", "Analyzing…");
   try {
-    const { result, ms } = await call("analyze", snapshot);
+    const { result, ms } = await call("analyze", snapshot, analysisOptions());
     update({ files: snapshot, report: result });
     renderFindings(result);
     const { error, warning, info } = result.counts;
@@ -347,10 +347,24 @@ function showRedactedFile() {
 // ---------------------------------------------------------------- fix
 
 async function runFix(snapshot) {
-  const strategy = $("strategy").value || undefined;
-  const { result } = await call("fix", snapshot, { strategy });
-  update({ fix: result });
+  const options = fixOptions();
+  const { result } = await call("fix", snapshot, options);
+  update({ fix: result, fixOptions: options });
   renderFix();
+}
+
+/** The analysis settings the page's controls hold (shared with the LLM panel through state). */
+function analysisOptions() {
+  return { istio_version: $("istio-version").value || undefined };
+}
+
+/** The fix settings: strategy, warnings too or not, and the analysis settings. */
+function fixOptions() {
+  return {
+    ...analysisOptions(),
+    strategy: $("strategy").value || undefined,
+    include_warnings: $("include-warnings").checked,
+  };
 }
 
 function fixView() {
@@ -541,6 +555,10 @@ $("clear-input").addEventListener("click", () => {
   $("editor-input").focus();
 });
 
+$("istio-version").addEventListener("change", () => schedule(0));
+$("include-warnings").addEventListener("change", () => {
+  if (state.files.length) runFix(state.files).catch((error) => setStatus("bad", error.message));
+});
 $("strategy").addEventListener("change", () => {
   const option = $("strategy").selectedOptions[0];
   $("strategy-help").textContent = option?.dataset.description ?? "";
@@ -624,6 +642,10 @@ ready.then(
     example = info.example;
     update({ capabilities, rules: info.rules });
     renderRuleIndex(info.rules);
+    const versions = capabilities.istio_versions ?? [];
+    $("istio-version").replaceChildren(
+      ...versions.map((v, i) => el("option", { value: v }, i === 0 ? `${v} (newest)` : /^\d+\.\d+$/.test(v) ? `${v} (newest patch)` : v)),
+    );
     $("redaction-unavailable").hidden = capabilities.redact;
     $("redaction-body").hidden = !capabilities.redact;
     $("fix-unavailable").hidden = capabilities.fix;

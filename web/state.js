@@ -2,13 +2,15 @@
 // (web/llm.js) read it and subscribe, so they never reach into the DOM of other panels.
 //
 // Fields: files [{name, text}], report (analyze result), redaction (redact
-// result or null), fix (fix result or null), capabilities, rules.
+// result or null), fix (fix result or null), fixOptions (the options that fix
+// was computed with: strategy, include_warnings, istio_version), capabilities, rules.
 
 export const state = {
   files: [],
   report: null,
   redaction: null,
   fix: null,
+  fixOptions: {},
   capabilities: null,
   rules: [],
 };

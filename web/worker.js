@@ -41,15 +41,16 @@ const ready = (async () => {
 // The page speaks in `{name, text}` files and option objects; the wasm takes
 // plain strings and numbers (no deserializer in the module: see input_files
 // in crates/meshmend_wasm/src/lib.rs), so the objects are taken apart here.
-//   analyze(files, {namespace?, nodeport_range?: [min, max]})
-//   fix(files, {strategy?, nodeport?, namespace?, nodeport_range?})
+//   analyze(files, {namespace?, nodeport_range?: [min, max], istio_version?})
+//   fix(files, {strategy?, nodeport?, namespace?, nodeport_range?, istio_version?, include_warnings?})
 const ops = {
   analyze: (files, options = {}) => core.analyze(...fileArgs(files), ...pageArgs(options)),
   redact: (files) => call("redact", ...fileArgs(files)),
   rehydrate: (text) => call("rehydrate", text),
   fix: (files, options = {}) =>
     call("fix", ...fileArgs(files), optionalString(options.strategy, "strategy"),
-      optionalString(options.nodeport, "nodeport"), ...pageArgs(options)),
+      optionalString(options.nodeport, "nodeport"), ...pageArgs(options),
+      optionalBoolean(options.include_warnings, "include_warnings")),
   strategies: () => call("strategies"),
 };
 
@@ -84,8 +85,8 @@ function refuseLoneSurrogates({ name, text }) {
   throw new Error(`${name}:${line}:${column}: a lone UTF-16 surrogate (U+${unit}) cannot be analyzed without altering the text; remove it`);
 }
 
-/** `{namespace, nodeport_range}` → `[namespace, min, max]` (undefined when unset). */
-function pageArgs({ namespace, nodeport_range: range } = {}) {
+/** `{namespace, nodeport_range, istio_version}` → `[namespace, min, max, version]` (undefined when unset). */
+function pageArgs({ namespace, nodeport_range: range, istio_version: version } = {}) {
   let min;
   let max;
   if (range !== undefined && range !== null) {
@@ -95,7 +96,13 @@ function pageArgs({ namespace, nodeport_range: range } = {}) {
     }
     [min, max] = range;
   }
-  return [optionalString(namespace, "namespace"), min, max];
+  return [optionalString(namespace, "namespace"), min, max, optionalString(version, "istio_version")];
+}
+
+function optionalBoolean(value, what) {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== "boolean") throw new Error(`${what} must be true or false`);
+  return value;
 }
 
 function optionalString(value, what) {

@@ -18,8 +18,8 @@ use meshmend_core::refactor::{
 };
 use meshmend_core::sort;
 use meshmend_core::{
-    AnalyzeOptions, Bundle, Diagnostic, LineIndex, LoadOptions, ResourceRef, Severity, SourceFile,
-    Span, Vault,
+    AnalyzeOptions, Bundle, Diagnostic, IstioVersion, LineIndex, LoadOptions, ResourceRef,
+    Severity, SourceFile, Span, Vault,
 };
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -48,7 +48,7 @@ export interface RuleDoc {
   code: string; name: string; severity: string; istio_code: string | null;
   summary: string; docs: string; has_fix: boolean;
 }
-export interface Capabilities { version: string; analyze: boolean; redact: boolean; fix: boolean }
+export interface Capabilities { version: string; analyze: boolean; redact: boolean; fix: boolean; istio_versions: string[] }
 export interface RedactedFile { name: string; redacted: string }
 export interface SecretFound extends Location { rule: string; family: string; placeholder: string; note: string | null }
 export interface RedactReport {
@@ -89,6 +89,8 @@ pub struct PageOptions {
     pub namespace: Option<String>,
     /// Valid nodePort range, inclusive (default 30000–32767).
     pub nodeport_range: Option<(i64, i64)>,
+    /// The Istio release whose istiod is simulated (default: the newest modelled).
+    pub istio_version: Option<IstioVersion>,
 }
 
 impl PageOptions {
@@ -101,6 +103,9 @@ impl PageOptions {
         let mut analyze = AnalyzeOptions::default();
         if let Some(range) = self.nodeport_range {
             analyze.nodeport_range = range;
+        }
+        if let Some(version) = self.istio_version {
+            analyze.istio_version = version;
         }
         (load, analyze)
     }
@@ -224,6 +229,10 @@ pub struct Capabilities {
     pub redact: bool,
     /// Refactoring fixes.
     pub fix: bool,
+    /// Istio releases the version picker offers, newest first: each
+    /// modelled minor release (its newest patch) and, where a behaviour
+    /// changed in a patch release, the last patch before it.
+    pub istio_versions: Vec<String>,
 }
 
 /// Analyzes a set of files. Native twin of [`analyze`].
@@ -287,7 +296,23 @@ pub fn capability_report() -> Capabilities {
         analyze: true,
         redact: true,
         fix: true,
+        istio_versions: istio_versions(),
     }
+}
+
+/// See [`Capabilities::istio_versions`].
+fn istio_versions() -> Vec<String> {
+    use meshmend_core::analyze::istio_version::{CHANGES, NEWEST, OLDEST_MINOR};
+    let mut out = Vec::new();
+    for minor in (OLDEST_MINOR..=NEWEST.minor).rev() {
+        out.push(format!("1.{minor}"));
+        for change in CHANGES {
+            for &(_, patch) in change.since.iter().filter(|&&(m, p)| m == minor && p > 0) {
+                out.push(format!("1.{minor}.{}", patch - 1));
+            }
+        }
+    }
+    out
 }
 
 /// The page's preloaded example: two Gateways on 443 with overlapping hosts
@@ -482,6 +507,8 @@ pub struct PageFixOptions {
     pub strategy: Option<String>,
     /// `pick` (default) or `auto`.
     pub nodeport: Option<String>,
+    /// Fix warnings too (`meshmend fix --include warnings`); errors only by default.
+    pub include_warnings: bool,
     /// Analysis settings.
     pub page: PageOptions,
 }
@@ -593,17 +620,14 @@ impl PatchedFile {
 /// verified, and whether a conflict the fix targets (an error; the page
 /// fixes errors only, like `meshmend fix` without `--include warnings`)
 /// remains. Warnings left as they are are said to be left, not "unfixable".
-fn verification_message(outcome: &FixOutcome) -> String {
+fn verification_message(outcome: &FixOutcome, options: &FixOptions) -> String {
     let remaining = &outcome.verification.remaining;
-    let targeted = remaining
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .count();
+    let targeted = remaining.iter().filter(|d| options.targets(d)).count();
     let warnings = remaining.len() - targeted;
     let rejected = outcome.verification.rejected.len();
     let left = if warnings > 0 {
         format!(
-            " {warnings} warning(s) are left as they are: the page fixes errors only (`meshmend fix --include warnings` fixes them too)."
+            " {warnings} warning(s) are left as they are: tick \"Fix warnings too\" to fix them as well."
         )
     } else {
         String::new()
@@ -647,7 +671,7 @@ pub fn fix_report(files: Vec<InputFile>, options: &PageFixOptions) -> Result<Fix
         strategy,
         nodeport,
         analyze,
-        ..FixOptions::default()
+        include_warnings: options.include_warnings,
     };
     let bundle = Bundle::load(source_files(files), load).map_err(|e| e.to_string())?;
     let outcome = refactor::fix(&bundle, &fix_options);
@@ -670,7 +694,7 @@ pub fn fix_report(files: Vec<InputFile>, options: &PageFixOptions) -> Result<Fix
         ok: outcome.verification.ok && outcome.conflict_free(),
         conflict_free: outcome.conflict_free(),
         has_edits: outcome.has_edits(),
-        message: verification_message(&outcome),
+        message: verification_message(&outcome, &fix_options),
         remaining: outcome
             .verification
             .remaining
@@ -723,7 +747,12 @@ fn page_options(
     namespace: Option<String>,
     nodeport_min: Option<u32>,
     nodeport_max: Option<u32>,
+    istio_version: Option<String>,
 ) -> Result<PageOptions, JsError> {
+    let istio_version = istio_version
+        .map(|v| v.parse::<IstioVersion>())
+        .transpose()
+        .map_err(|e| JsError::new(&format!("istio version: {e}")))?;
     let nodeport_range = match (nodeport_min, nodeport_max) {
         (None, None) => None,
         (Some(min), Some(max)) if min <= max => Some((i64::from(min), i64::from(max))),
@@ -741,12 +770,15 @@ fn page_options(
     Ok(PageOptions {
         namespace,
         nodeport_range,
+        istio_version,
     })
 }
 
 /// Analyzes the files (`names[i]`, `texts[i]`) and returns an `AnalyzeReport`.
 /// `namespace` is the default namespace; `nodeport_min`/`nodeport_max` the
-/// valid nodePort range (default 30000–32767).
+/// valid nodePort range (default 30000–32767); `istio_version` the Istio
+/// release whose istiod is simulated (`1.28`, `1.27.4`; default the newest
+/// modelled, the list the page offers is in `capabilities().istio_versions`).
 ///
 /// Fails (throws) only on bad arguments or when the input breaks a
 /// whole-input limit (size); YAML syntax errors are findings
@@ -758,9 +790,10 @@ pub fn analyze(
     namespace: Option<String>,
     nodeport_min: Option<u32>,
     nodeport_max: Option<u32>,
+    istio_version: Option<String>,
 ) -> Result<JsValue, JsError> {
     let files = input_files(names, texts)?;
-    let options = page_options(namespace, nodeport_min, nodeport_max)?;
+    let options = page_options(namespace, nodeport_min, nodeport_max, istio_version)?;
     to_js(&analyze_report(files, &options)?)
 }
 
@@ -792,9 +825,14 @@ pub fn rehydrate(text: &str) -> String {
 
 /// Plans, applies and verifies a fix (`FixReport`), on the real input and
 /// on its redacted twin. `strategy`: `consolidate` (default), `isolate` or
-/// `renumber`; `nodeport`: `pick` (default) or `auto`; the rest as in
+/// `renumber`; `nodeport`: `pick` (default) or `auto`; `include_warnings`:
+/// fix warning-level conflicts too (default: errors only); the rest as in
 /// [`analyze`].
 #[wasm_bindgen(unchecked_return_type = "FixReport")]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "plain arguments instead of an options object: no deserializer in the module (-17 KB gz)"
+)]
 pub fn fix(
     names: Vec<String>,
     texts: Vec<String>,
@@ -803,12 +841,15 @@ pub fn fix(
     namespace: Option<String>,
     nodeport_min: Option<u32>,
     nodeport_max: Option<u32>,
+    istio_version: Option<String>,
+    include_warnings: Option<bool>,
 ) -> Result<JsValue, JsError> {
     let files = input_files(names, texts)?;
     let options = PageFixOptions {
         strategy,
         nodeport,
-        page: page_options(namespace, nodeport_min, nodeport_max)?,
+        include_warnings: include_warnings.unwrap_or(false),
+        page: page_options(namespace, nodeport_min, nodeport_max, istio_version)?,
     };
     to_js(&fix_report(files, &options).map_err(|e| JsError::new(&e))?)
 }

@@ -17,7 +17,7 @@ fn files(list: &[(&str, &str)]) -> (Vec<String>, Vec<String>) {
 
 fn analyze(list: &[(&str, &str)]) -> Result<JsValue, wasm_bindgen::JsError> {
     let (names, texts) = files(list);
-    meshmend_wasm::analyze(names, texts, None, None, None)
+    meshmend_wasm::analyze(names, texts, None, None, None, None)
 }
 
 fn get(value: &JsValue, key: &str) -> JsValue {
@@ -61,16 +61,33 @@ fn example_keeps_file_names_across_files() {
 
 #[wasm_bindgen_test]
 fn bad_arguments_are_js_errors_not_panics() {
-    let unpaired = meshmend_wasm::analyze(vec!["a.yaml".into()], vec![], None, None, None);
+    let unpaired = meshmend_wasm::analyze(vec!["a.yaml".into()], vec![], None, None, None, None);
     assert!(unpaired.is_err());
     let (names, texts) = files(&[("seed.yaml", EXAMPLE)]);
-    let upside_down =
-        meshmend_wasm::analyze(names.clone(), texts.clone(), None, Some(32000), Some(30000));
+    let upside_down = meshmend_wasm::analyze(
+        names.clone(),
+        texts.clone(),
+        None,
+        Some(32000),
+        Some(30000),
+        None,
+    );
     assert!(upside_down.is_err());
-    let half = meshmend_wasm::analyze(names.clone(), texts.clone(), None, Some(30000), None);
+    let half = meshmend_wasm::analyze(names.clone(), texts.clone(), None, Some(30000), None, None);
     assert!(half.is_err());
+    for version in ["latest", "1.21", "2.x"] {
+        let bad = meshmend_wasm::analyze(
+            names.clone(),
+            texts.clone(),
+            None,
+            None,
+            None,
+            Some(version.to_string()),
+        );
+        assert!(bad.is_err(), "{version}");
+    }
     let strategy = Some("teleport".to_string());
-    let unknown = meshmend_wasm::fix(names, texts, strategy, None, None, None, None);
+    let unknown = meshmend_wasm::fix(names, texts, strategy, None, None, None, None, None, None);
     assert!(unknown.is_err());
 }
 
@@ -84,11 +101,18 @@ fn options_reach_the_core() {
             .filter_map(|f| get(&f, "name").as_string())
             .collect()
     };
-    let default = meshmend_wasm::analyze(names.clone(), texts.clone(), None, None, None).unwrap();
+    let default =
+        meshmend_wasm::analyze(names.clone(), texts.clone(), None, None, None, None).unwrap();
     assert!(!names_of(&default).contains(&"nodeport-out-of-range".to_string()));
-    let narrow =
-        meshmend_wasm::analyze(names.clone(), texts.clone(), None, Some(30000), Some(30999))
-            .unwrap();
+    let narrow = meshmend_wasm::analyze(
+        names.clone(),
+        texts.clone(),
+        None,
+        Some(30000),
+        Some(30999),
+        None,
+    )
+    .unwrap();
     assert!(names_of(&narrow).contains(&"nodeport-out-of-range".to_string()));
     let fix = meshmend_wasm::fix(
         names,
@@ -98,9 +122,52 @@ fn options_reach_the_core() {
         None,
         None,
         None,
+        None,
+        None,
     )
     .unwrap();
     assert_eq!(get(&fix, "strategy").as_string().unwrap(), "renumber");
+}
+
+/// The page's version picker reaches the simulation: a plain-HTTP server on
+/// 443 after an HTTPS one takes the port from 1.28.1 on (istio/istio#57707),
+/// and the picker offers the last release before that change.
+#[wasm_bindgen_test]
+fn istio_version_reaches_the_core() {
+    const SHAPE: &str = include_str!(
+        "../../meshmend_core/tests/rules/MM101-protocol-conflict/invalid-plaintext-takes-tls-port.yaml"
+    );
+    let (names, texts) = files(&[("shape.yaml", SHAPE)]);
+    let codes = |version: &str| -> Vec<String> {
+        let report = meshmend_wasm::analyze(
+            names.clone(),
+            texts.clone(),
+            None,
+            None,
+            None,
+            Some(version.to_string()),
+        )
+        .unwrap();
+        js_sys::Array::from(&get(&report, "findings"))
+            .iter()
+            .filter_map(|f| get(&f, "code").as_string())
+            .collect()
+    };
+    assert_eq!(codes("1.28.1"), ["MM101"]);
+    assert!(codes("1.28.0").is_empty());
+    let offered: Vec<String> = js_sys::Array::from(&get(
+        &meshmend_wasm::capabilities().unwrap(),
+        "istio_versions",
+    ))
+    .iter()
+    .filter_map(|v| v.as_string())
+    .collect();
+    for version in ["1.30", "1.28", "1.28.0", "1.27.3", "1.26.7", "1.22"] {
+        assert!(
+            offered.iter().any(|v| v == version),
+            "{version}: {offered:?}"
+        );
+    }
 }
 
 #[wasm_bindgen_test]
