@@ -96,18 +96,12 @@ struct Reach {
 /// are a handful deep, and recursion must stay bounded).
 const MAX_DEPTH: usize = 64;
 
-/// Kinds a patch can change in a way the rules read.
-const MODELLED_KINDS: &[&str] = &[
-    "Gateway",
-    "VirtualService",
-    "Service",
-    "Deployment",
-    "StatefulSet",
-    "DaemonSet",
-    "ReplicaSet",
-    "Pod",
-    "IstioOperator",
-];
+/// True when a patch of `kind` can change what the rules read: a kind the
+/// model reads, except Secrets (only their keys are read, for certificate
+/// checks, and a patch is not judged to change them).
+fn is_modelled(kind: &str) -> bool {
+    kind != "Secret" && super::READ_KINDS.contains(&kind)
+}
 
 /// Keys whose presence makes a kustomization's output depend on kustomize itself.
 const DYNAMIC_KEYS: &[(&str, &str)] = &[
@@ -535,9 +529,7 @@ fn read_patches(
         }
         let Some(&file) = by_path.get(&join(&k.dir, value)) else {
             let why = format!("patch `{value}` is not in the input");
-            let irrelevant = target
-                .kind
-                .is_some_and(|kind| !MODELLED_KINDS.contains(&kind));
+            let irrelevant = target.kind.is_some_and(|kind| !is_modelled(kind));
             if !irrelevant && !k.unknown.iter().any(|u| u.value == why) {
                 k.unknown.push(Spanned::new(why, node.span()));
             }
@@ -604,7 +596,7 @@ fn judge_patch(
         Some("Service") => ["ports", "port", "selector", "type", "nodePort"]
             .iter()
             .any(|word| body.contains(word)),
-        Some(kind) if !MODELLED_KINDS.contains(&kind) => false,
+        Some(kind) if !is_modelled(kind) => false,
         _ => {
             name.is_some_and(|n| n.contains("gateway"))
                 || body.contains("gateway")
@@ -628,7 +620,7 @@ fn judge_patch(
 fn modelled_files(resources: &[Resource]) -> HashSet<usize> {
     resources
         .iter()
-        .filter(|r| MODELLED_KINDS.contains(&r.kind.value.as_str()))
+        .filter(|r| is_modelled(&r.kind.value))
         .map(|r| r.file)
         .collect()
 }

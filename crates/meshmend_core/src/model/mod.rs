@@ -334,6 +334,22 @@ pub fn selector_matches(selector: &Labels, labels: &Labels) -> bool {
     selector.iter().all(|(k, v)| labels.get(k) == Some(v))
 }
 
+/// The Kubernetes kinds [`Model::build`] reads into typed views (besides
+/// Helm values files); keep in step with its `match`. A copy or a patch of
+/// any other kind changes no finding.
+pub(crate) const READ_KINDS: &[&str] = &[
+    "Gateway",
+    "VirtualService",
+    "Service",
+    "Secret",
+    "Deployment",
+    "StatefulSet",
+    "DaemonSet",
+    "ReplicaSet",
+    "Pod",
+    "IstioOperator",
+];
+
 /// Typed views over every resource of a bundle.
 #[derive(Clone, Debug, Default)]
 pub struct Model {

@@ -38,21 +38,6 @@ metadata: {name: frontend-gateway, namespace: default}
 ```
 ";
 
-/// Kinds the rules read: a copy of anything else changes no finding, so it
-/// is deduplicated silently.
-const ANALYZED_KINDS: &[&str] = &[
-    "Gateway",
-    "VirtualService",
-    "Service",
-    "Secret",
-    "Deployment",
-    "StatefulSet",
-    "DaemonSet",
-    "ReplicaSet",
-    "Pod",
-    "IstioOperator",
-];
-
 /// See [`DOCS`].
 #[derive(Debug)]
 pub(crate) struct DuplicateDefinition;
@@ -80,7 +65,9 @@ impl Rule for DuplicateDefinition {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for duplicate in &cx.bundle.layout.duplicates {
-            if ANALYZED_KINDS.contains(&duplicate.identity.kind.as_str()) {
+            // A copy of a kind the model does not read changes no finding:
+            // deduplicated silently.
+            if crate::model::READ_KINDS.contains(&duplicate.identity.kind.as_str()) {
                 out.push(report(self, duplicate));
             }
         }
