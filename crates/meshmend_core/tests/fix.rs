@@ -422,6 +422,57 @@ fn warnings_are_fixed_only_when_asked() {
     assert!(asked.has_edits() && asked.conflict_free() && asked.verification.remaining.is_empty());
 }
 
+/// A Gateway that other config names (Knative's `config-istio` ConfigMap
+/// holds `gateway.<ns>.<name>`; Helm values hold `<ns>/<name>`) is never
+/// merged away, even with `include_warnings`: deleting it would break a
+/// reference meshmend cannot rewrite. Without that mention, the same input
+/// is consolidated.
+#[test]
+fn a_gateway_named_outside_virtualservices_is_not_merged_away() {
+    let gateway = |name: &str, stamp: &str| {
+        format!(
+            "apiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata: {{name: {name}, namespace: knative-serving, creationTimestamp: '{stamp}'}}\nspec:\n  selector: {{istio: ingressgateway}}\n  servers:\n  - port: {{number: 80, name: http-{name}, protocol: HTTP}}\n    hosts: ['*']\n"
+        )
+    };
+    let gateways = format!(
+        "{}---\n{}",
+        gateway("ingress", "2024-01-01T00:00:00Z"),
+        gateway("local", "2024-01-02T00:00:00Z")
+    );
+    let config = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: config-istio, namespace: knative-serving}\ndata:\n  gateway.knative-serving.local: istio-ingressgateway.istio-system.svc.cluster.local\n";
+    let asked = FixOptions {
+        include_warnings: true,
+        ..FixOptions::default()
+    };
+    let alone = Bundle::from_text("gateways.yaml", &gateways).unwrap();
+    assert!(
+        fix(&alone, &asked).has_edits(),
+        "without the mention it merges"
+    );
+    let bundle = Bundle::load(
+        vec![
+            SourceFile::new("gateways.yaml", gateways),
+            SourceFile::new("config-istio.yaml", config),
+        ],
+        LoadOptions::default(),
+    )
+    .unwrap();
+    let outcome = fix(&bundle, &asked);
+    assert!(!outcome.has_edits(), "{}", outcome.diff);
+    let reasons: Vec<&str> = outcome
+        .verification
+        .rejected
+        .iter()
+        .map(|r| r.reason.as_str())
+        .collect();
+    assert!(
+        reasons
+            .iter()
+            .any(|r| r.contains("knative-serving/local is also named at config-istio.yaml:5:11")),
+        "{reasons:?}"
+    );
+}
+
 /// `ok` (every planned change verified) and `conflict_free` (no targeted
 /// conflict left) are separate facts: renumber verifies its nodePort change
 /// and leaves the seed's Gateway conflict.

@@ -210,6 +210,19 @@ pub(crate) fn plan_group(
     if let Some(reason) = groups::workload_mismatch(bundle, topology, &group.gateways) {
         return Some(Err(Rejected { title, reason }));
     }
+    // Merging deletes every Gateway but the oldest.
+    if let Some((g, at)) = group.gateways[1..]
+        .iter()
+        .find_map(|g| Some((g, context.named_elsewhere.get(g)?)))
+    {
+        return Some(Err(Rejected {
+            title,
+            reason: format!(
+                "Gateway {} is also named at {at}, outside the VirtualServices meshmend rewrites (a ConfigMap, Helm values or a controller setting?): merging would delete it and break that reference; change that reference first, or use --strategy isolate",
+                bundle.model.gateways[*g].full_name()
+            ),
+        }));
+    }
     Some(match Merge::new(bundle, topology, &context.serving, group)
         .and_then(|m| m.into_unit(&context.references))
     {
@@ -232,6 +245,9 @@ type Serving<'t> = HashMap<(usize, u32, &'t str, &'t str), Vec<ServerRef>>;
 pub(crate) struct Context<'t> {
     references: groups::References,
     serving: Serving<'t>,
+    /// Gateways named outside what a fix rewrites, with where (see
+    /// [`groups::named_elsewhere`]): a merge never deletes them.
+    named_elsewhere: HashMap<usize, String>,
 }
 
 impl<'t> Context<'t> {
@@ -258,6 +274,7 @@ impl<'t> Context<'t> {
         Self {
             references: groups::references(bundle),
             serving,
+            named_elsewhere: groups::named_elsewhere(bundle),
         }
     }
 }

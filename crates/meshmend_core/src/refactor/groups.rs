@@ -37,6 +37,76 @@ impl Group<'_> {
     }
 }
 
+/// Where each Gateway is named outside the places a fix rewrites (its own
+/// definition and the VirtualServices, whose `gateways:` references follow a
+/// merge): a ConfigMap (Knative's `config-istio` holds
+/// `gateway.<ns>.<name>`), Helm values (`istioGateway: <ns>/<name>`), a
+/// controller flag. Deleting such a Gateway breaks what names it, and
+/// meshmend cannot rewrite text it does not model. Forms looked for:
+/// `ns/name`, `ns.name` and `name.ns`, as whole tokens. One Aho-Corasick
+/// pass over the input for all Gateways, so the cost stays linear.
+pub(crate) fn named_elsewhere(bundle: &Bundle) -> HashMap<usize, String> {
+    use aho_corasick::automaton::Automaton;
+    use aho_corasick::{Input, MatchKind, nfa::noncontiguous::NFA};
+
+    let gateways = &bundle.model.gateways;
+    let mut needles = Vec::new();
+    let mut owner = Vec::new();
+    for (i, g) in gateways.iter().enumerate() {
+        let (ns, name) = (g.namespace.as_str(), g.name.value.as_str());
+        for needle in [
+            format!("{ns}/{name}"),
+            format!("{ns}.{name}"),
+            format!("{name}.{ns}"),
+        ] {
+            needles.push(needle);
+            owner.push(i);
+        }
+    }
+    let mut found = HashMap::new();
+    let Ok(matcher) = NFA::builder()
+        .match_kind(MatchKind::LeftmostLongest)
+        .build(&needles)
+    else {
+        return found;
+    };
+    // Spans whose mentions a fix takes care of, per file.
+    let mut handled: HashMap<usize, Vec<Span>> = HashMap::new();
+    for r in &bundle.resources {
+        if r.kind.value == "VirtualService" || r.kind.value == "Gateway" {
+            handled.entry(r.file).or_default().push(r.span);
+        }
+    }
+    let token = |b: u8| b.is_ascii_alphanumeric() || b == b'-' || b == b'_';
+    for (file, source) in bundle.files.iter().enumerate() {
+        let text = source.text.as_str();
+        let bytes = text.as_bytes();
+        let spans = handled.get(&file).map_or(&[][..], Vec::as_slice);
+        let mut lines = None; // built once per file, on its first mention
+        for m in matcher
+            .try_find_iter(Input::new(text))
+            .into_iter()
+            .flatten()
+        {
+            let (start, end) = (m.start(), m.end());
+            let whole = (start == 0 || !token(bytes[start - 1]))
+                && (end == bytes.len() || !token(bytes[end]));
+            if !whole || spans.iter().any(|s| s.start <= start && end <= s.end) {
+                continue;
+            }
+            found
+                .entry(owner[m.pattern().as_usize()])
+                .or_insert_with(|| {
+                    let at = lines
+                        .get_or_insert_with(|| crate::span::LineIndex::new(text))
+                        .line_col(text, start);
+                    format!("{}:{}:{}", source.name, at.line, at.column)
+                });
+        }
+    }
+    found
+}
+
 /// A refusal when a Gateway of `group` is defined more than once in the
 /// input (overlays, charts, clusters: `duplicate-definition`), or several
 /// Gateways of the model share a namespace and name. Which definition is
