@@ -29,6 +29,7 @@ pub mod error;
 pub mod model;
 mod numeric;
 pub mod parse;
+pub mod policy;
 pub mod redact;
 pub mod refactor;
 pub mod sort;

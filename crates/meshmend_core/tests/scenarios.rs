@@ -10,6 +10,7 @@ use meshmend_core::{AnalyzeOptions, Bundle, analyze, find_rule};
 
 /// `(code, "Kind namespace/name")` of every finding, sorted.
 fn findings(yaml: &str) -> Vec<(String, String)> {
+    SEEN.with(|seen| seen.borrow_mut().push(yaml.to_string()));
     let bundle = Bundle::from_text("scenario.yaml", yaml).expect("scenario loads");
     let mut out: Vec<(String, String)> = analyze(&bundle, &AnalyzeOptions::default())
         .into_iter()
@@ -574,4 +575,40 @@ spec:
             .all(|(_, r)| r != "VirtualService shop/fine" && !r.starts_with("Gateway")),
         "{got:?}"
     );
+}
+
+thread_local! {
+    /// The YAML of every scenario run on this thread: `tests/policy.rs`
+    /// includes this file and replays [`ROWS`] through the admission policy.
+    pub(crate) static SEEN: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Every row, for `tests/policy.rs`.
+pub(crate) const ROWS: &[fn()] = &[
+    row_01_http_http_disjoint_hosts_merge,
+    row_02_http_http_identical_host_merges_routes,
+    row_03_http_http_overlapping_wildcards_are_separate_vhosts,
+    row_04_http_and_tcp_later_is_rejected_either_order,
+    row_05_tcp_tcp_later_is_rejected_whatever_the_hosts,
+    row_06_http_older_https_newer_rejects_https,
+    row_07_https_older_http_newer_keeps_both_unless_https_is_catch_all,
+    row_08_tls_servers_with_distinct_hosts_coexist,
+    row_09_tls_servers_with_identical_host_reject_the_newer,
+    row_10_https_redirect_servers_with_identical_host_reject_the_newer,
+    row_11_different_bind_is_a_separate_listener,
+    row_12_service_target_ports_put_80_and_8080_on_one_listener,
+    row_13_textually_different_selectors_on_the_default_pod_conflict,
+    row_14_gateways_in_different_namespaces_share_the_workload,
+    row_15_namespaced_hosts_with_one_sni_clash,
+    row_16_gateway_port_not_on_any_service,
+    row_17_virtualservice_missing_gateway_or_host,
+];
+
+#[test]
+fn every_row_is_in_rows() {
+    let listed = include_str!("scenarios.rs")
+        .lines()
+        .filter(|l| l.starts_with("fn row_"))
+        .count();
+    assert_eq!(ROWS.len(), listed, "add the new row to ROWS");
 }
