@@ -387,3 +387,231 @@ fn validating_admission_policy_cel_agrees_with_the_analyzer() {
     assert!(denials >= 3, "the scenarios exercise denials");
     assert!(disagreements.is_empty(), "{disagreements:#?}");
 }
+
+// ---------------------------------------------------------------- Gatekeeper's CRD schemas
+
+/// The subset of a CRD's structural schema the API server applies: types,
+/// `properties` (unknown fields would be pruned silently, so they are errors
+/// here unless `x-kubernetes-preserve-unknown-fields`), `required`, `items`,
+/// `enum`, `additionalProperties`.
+fn check_schema(value: &Json, schema: &Json, path: &str, errors: &mut Vec<String>) {
+    if let Some(t) = schema["type"].as_str() {
+        let ok = match t {
+            "object" => value.is_object(),
+            "array" => value.is_array(),
+            "string" => value.is_string(),
+            "integer" => value.is_i64() || value.is_u64(),
+            "boolean" => value.is_boolean(),
+            _ => true,
+        };
+        if !ok {
+            errors.push(format!("{path}: expected {t}, got {value}"));
+            return;
+        }
+    }
+    if let Some(allowed) = schema["enum"].as_array() {
+        if !allowed.contains(value) {
+            errors.push(format!("{path}: {value} not in {allowed:?}"));
+        }
+    }
+    for field in schema["required"].as_array().into_iter().flatten() {
+        let field = field.as_str().expect("field name");
+        if value.get(field).is_none() {
+            errors.push(format!("{path}: missing required `{field}`"));
+        }
+    }
+    if let (Some(object), Some(properties)) = (value.as_object(), schema["properties"].as_object()) {
+        for (key, item) in object {
+            match properties.get(key) {
+                Some(sub) => check_schema(item, sub, &format!("{path}.{key}"), errors),
+                None if schema["x-kubernetes-preserve-unknown-fields"] == true => {}
+                None => errors.push(format!("{path}: unknown field `{key}` (pruned)")),
+            }
+        }
+    } else if let (Some(object), Some(sub)) = (value.as_object(), schema.get("additionalProperties")) {
+        for (key, item) in object {
+            check_schema(item, sub, &format!("{path}.{key}"), errors);
+        }
+    }
+    if let (Some(items), Some(sub)) = (value.as_array(), schema.get("items")) {
+        for (i, item) in items.iter().enumerate() {
+            check_schema(item, sub, &format!("{path}[{i}]"), errors);
+        }
+    }
+}
+
+fn strings() -> Json {
+    json!({"type": "array", "items": {"type": "string"}})
+}
+
+/// `ConstraintTemplate` `templates.gatekeeper.sh/v1`, from Gatekeeper's
+/// `config/crd/bases/constrainttemplate-customresourcedefinition.yaml`
+/// (open-policy-agent/gatekeeper, commit 0ce480f), descriptions dropped.
+fn constraint_template_schema() -> Json {
+    json!({"type": "object", "properties": {
+        "apiVersion": {"type": "string"},
+        "kind": {"type": "string"},
+        "metadata": {"type": "object", "x-kubernetes-preserve-unknown-fields": true},
+        "spec": {"type": "object", "properties": {
+            "crd": {"type": "object", "properties": {
+                "spec": {"type": "object", "properties": {
+                    "names": {"type": "object", "properties": {
+                        "kind": {"type": "string"},
+                        "shortNames": strings(),
+                    }},
+                    "validation": {"type": "object", "properties": {
+                        "legacySchema": {"type": "boolean"},
+                        "openAPIV3Schema": {"type": "object", "x-kubernetes-preserve-unknown-fields": true},
+                    }},
+                }},
+            }},
+            "targets": {"type": "array", "items": {"type": "object", "properties": {
+                "code": {"type": "array", "items": {"type": "object", "required": ["engine", "source"],
+                    "properties": {"engine": {"type": "string"},
+                        "source": {"x-kubernetes-preserve-unknown-fields": true}}}},
+                "libs": strings(),
+                "operations": {"type": "array", "items": {"type": "string",
+                    "enum": ["*", "CREATE", "DELETE", "UPDATE", "CONNECT"]}},
+                "rego": {"type": "string"},
+                "target": {"type": "string"},
+            }}},
+        }},
+    }})
+}
+
+/// `spec.match` of every constraint: Gatekeeper's `match.gatekeeper.sh`
+/// `embeddedMatch` (`config/crd/bases/match.gatekeeper.sh_matchcrd.yaml`,
+/// commit 21ef4df), label selectors abbreviated.
+fn match_schema() -> Json {
+    let selector = json!({"type": "object", "properties": {
+        "matchExpressions": {"type": "array"},
+        "matchLabels": {"type": "object", "additionalProperties": {"type": "string"}},
+    }});
+    json!({"type": "object", "properties": {
+        "excludedNamespaces": strings(),
+        "kinds": {"type": "array", "items": {"type": "object", "properties": {
+            "apiGroups": strings(), "kinds": strings()}}},
+        "labelSelector": selector.clone(),
+        "name": {"type": "string"},
+        "namespaceSelector": selector,
+        "namespaces": strings(),
+        "processes": strings(),
+        "scope": {"type": "string"},
+        "source": {"type": "string", "enum": ["All", "Generated", "Original"]},
+    }})
+}
+
+/// The constraint CRD Gatekeeper generates from a template: `spec.match`,
+/// `spec.enforcementAction`, and `spec.parameters` typed by the template's
+/// `openAPIV3Schema` (`pkg/target` and the constraint framework's CRD schema).
+fn constraint_schema(parameters: &Json) -> Json {
+    json!({"type": "object", "properties": {
+        "apiVersion": {"type": "string"},
+        "kind": {"type": "string"},
+        "metadata": {"type": "object", "x-kubernetes-preserve-unknown-fields": true},
+        "spec": {"type": "object", "properties": {
+            "enforcementAction": {"type": "string"},
+            "match": match_schema(),
+            "parameters": parameters,
+        }},
+    }})
+}
+
+/// `Config` `config.gatekeeper.sh/v1alpha1`
+/// (`config/crd/bases/config.gatekeeper.sh_configs.yaml`), the parts used.
+fn config_schema() -> Json {
+    let gvk = json!({"type": "object", "properties": {
+        "group": {"type": "string"}, "version": {"type": "string"}, "kind": {"type": "string"}}});
+    json!({"type": "object", "properties": {
+        "apiVersion": {"type": "string"},
+        "kind": {"type": "string"},
+        "metadata": {"type": "object", "x-kubernetes-preserve-unknown-fields": true},
+        "spec": {"type": "object", "properties": {
+            "sync": {"type": "object", "properties": {
+                "syncOnly": {"type": "array", "items": gvk}}},
+            "match": {"type": "array"},
+            "validation": {"type": "object", "x-kubernetes-preserve-unknown-fields": true},
+            "readiness": {"type": "object", "x-kubernetes-preserve-unknown-fields": true},
+        }},
+    }})
+}
+
+fn schema_errors(value: &Json, schema: &Json) -> Vec<String> {
+    let mut errors = Vec::new();
+    check_schema(value, schema, "", &mut errors);
+    errors
+}
+
+#[test]
+fn gatekeeper_output_fits_gatekeepers_crd_schemas() {
+    let docs = generated(&policy::gatekeeper(&PolicyOptions::default()));
+    let [template, constraint, config] = &docs[..] else {
+        panic!("three documents: {docs:#?}")
+    };
+    assert_eq!(template["apiVersion"], "templates.gatekeeper.sh/v1");
+    assert_eq!(template["kind"], "ConstraintTemplate");
+    assert_eq!(schema_errors(template, &constraint_template_schema()), Vec::<String>::new());
+    // Gatekeeper: the template's name is its constraint kind, lowercased.
+    let kind = template["spec"]["crd"]["spec"]["names"]["kind"].as_str().expect("kind");
+    assert_eq!(template["metadata"]["name"].as_str(), Some(kind.to_ascii_lowercase().as_str()));
+    assert_eq!(template["spec"]["targets"][0]["target"], "admission.k8s.gatekeeper.sh");
+    assert!(template["spec"]["targets"][0]["rego"].as_str().is_some_and(|r| r.contains("violation[")));
+
+    assert_eq!(constraint["apiVersion"], "constraints.gatekeeper.sh/v1beta1");
+    assert_eq!(constraint["kind"], kind);
+    let parameters = &template["spec"]["crd"]["spec"]["validation"]["openAPIV3Schema"];
+    assert_eq!(schema_errors(constraint, &constraint_schema(parameters)), Vec::<String>::new());
+
+    assert_eq!(config["apiVersion"], "config.gatekeeper.sh/v1alpha1");
+    assert_eq!(config["kind"], "Config");
+    // Gatekeeper reads only the Config named `config` in its own namespace.
+    assert_eq!(config["metadata"]["name"], "config");
+    assert_eq!(config["metadata"]["namespace"], "gatekeeper-system");
+    assert_eq!(schema_errors(config, &config_schema()), Vec::<String>::new());
+    // The inventory covers every kind the Rego reads.
+    let synced: Vec<&str> = config["spec"]["sync"]["syncOnly"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter_map(|e| e["kind"].as_str())
+        .collect();
+    let rego = policy::GATEKEEPER_REGO;
+    for kind in ["Gateway", "Service", "Pod", "Deployment", "StatefulSet", "DaemonSet"] {
+        assert!(synced.contains(&kind) && rego.contains(kind), "{kind} synced and read");
+    }
+}
+
+#[test]
+fn the_schema_check_catches_what_the_api_server_would_prune_or_refuse() {
+    let mut docs = generated(&policy::gatekeeper(&PolicyOptions::default()));
+    docs[0]["spec"]["targets"][0]["regoo"] = json!("typo");
+    docs[0]["spec"]["targets"][0]["operations"] = json!(["PATCH"]);
+    let errors = schema_errors(&docs[0], &constraint_template_schema());
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    let parameters = docs[0]["spec"]["crd"]["spec"]["validation"]["openAPIV3Schema"].clone();
+    docs[1]["spec"]["parameters"]["nodePortMin"] = json!("30000");
+    assert_eq!(schema_errors(&docs[1], &constraint_schema(&parameters)).len(), 1);
+}
+
+#[test]
+fn validating_admission_policy_has_the_required_structure() {
+    let docs = generated(&policy::validating_admission_policy(&PolicyOptions::default()));
+    let kinds: Vec<&str> = docs.iter().filter_map(|d| d["kind"].as_str()).collect();
+    assert_eq!(
+        kinds,
+        [
+            "ValidatingAdmissionPolicy",
+            "ValidatingAdmissionPolicyBinding",
+            "ValidatingAdmissionPolicy",
+            "ValidatingAdmissionPolicyBinding"
+        ]
+    );
+    for pair in docs.chunks(2) {
+        assert_eq!(pair[0]["apiVersion"], "admissionregistration.k8s.io/v1");
+        assert_eq!(pair[1]["spec"]["policyName"], pair[0]["metadata"]["name"]);
+        assert_eq!(pair[1]["spec"]["validationActions"], json!(["Deny"]));
+        for v in pair[0]["spec"]["validations"].as_array().expect("validations") {
+            assert!(v["expression"].is_string() && v["messageExpression"].is_string());
+        }
+    }
+}
