@@ -6,6 +6,7 @@ mod analyze;
 mod fix;
 mod input;
 mod output;
+mod policy;
 mod redact;
 mod write;
 
@@ -31,6 +32,8 @@ enum Command {
     Redact(redact::Args),
     /// List every rule.
     Rules(analyze::RulesArgs),
+    /// Print an admission policy (Gatekeeper or ValidatingAdmissionPolicy) enforcing the conflict rules.
+    Policy(policy::Args),
     /// Print a rule's documentation.
     Explain {
         /// Rule name (`protocol-conflict`) or code (`MM101`).
@@ -52,6 +55,7 @@ fn main() -> ExitCode {
         Command::Rules(args) => analyze::rules(&args),
         Command::Fix(args) => fix::run(&args),
         Command::Redact(args) => redact::run(&args),
+        Command::Policy(args) => policy::run(&args),
         Command::Explain { rule } => analyze::explain(&rule),
     };
     match result {
