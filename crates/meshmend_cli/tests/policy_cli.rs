@@ -33,8 +33,16 @@ fn gatekeeper_is_the_default_and_carries_the_node_port_range() {
 fn vap_prints_policies_and_bindings() {
     let (code, out, _) = policy(&["--format", "vap", "--nodeport-range", "30100-30200"]);
     assert_eq!(code, 0);
-    assert_eq!(out.matches("kind: ValidatingAdmissionPolicy\n").count(), 2, "{out}");
-    assert_eq!(out.matches("kind: ValidatingAdmissionPolicyBinding\n").count(), 2);
+    assert_eq!(
+        out.matches("kind: ValidatingAdmissionPolicy\n").count(),
+        2,
+        "{out}"
+    );
+    assert_eq!(
+        out.matches("kind: ValidatingAdmissionPolicyBinding\n")
+            .count(),
+        2
+    );
     assert!(out.contains("p.nodePort <= 30200"));
 }
 

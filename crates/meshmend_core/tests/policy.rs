@@ -37,7 +37,9 @@ impl Object {
         self.json["metadata"]["name"].as_str().unwrap_or("")
     }
     fn namespace(&self) -> &str {
-        self.json["metadata"]["namespace"].as_str().unwrap_or("default")
+        self.json["metadata"]["namespace"]
+            .as_str()
+            .unwrap_or("default")
     }
     fn label(&self) -> String {
         format!("{} {}/{}", self.kind(), self.namespace(), self.name())
@@ -82,9 +84,12 @@ fn admissible(text: &str) -> Vec<Object> {
             && json["kind"] != "IstioOperator";
         // kubectl reads YAML 1.1 (`3_0080`, `0x1F90`); the YAML 1.2 reader
         // here would turn those into strings, so such objects stay out.
-        let yaml11_number = yaml.split(|c: char| c.is_whitespace() || ",{}[]".contains(c)).any(|w| {
-            w.starts_with("0x") || (w.contains('_') && w.chars().all(|c| c.is_ascii_digit() || c == '_'))
-        });
+        let yaml11_number = yaml
+            .split(|c: char| c.is_whitespace() || ",{}[]".contains(c))
+            .any(|w| {
+                w.starts_with("0x")
+                    || (w.contains('_') && w.chars().all(|c| c.is_ascii_digit() || c == '_'))
+            });
         if !is_object || yaml11_number {
             continue;
         }
@@ -116,17 +121,20 @@ fn admissible(text: &str) -> Vec<Object> {
 /// `(code, message)` of the error-level findings of `rules` on `object`
 /// when `objects` are applied together.
 fn errors_on(objects: &[&Object], object: &Object, rules: &[&str]) -> Vec<(String, String)> {
-    let text: String = objects
-        .iter()
-        .map(|o| format!("---\n{}", o.yaml))
-        .collect();
+    let mut text = String::new();
+    for o in objects {
+        text.push_str("---\n");
+        text.push_str(&o.yaml);
+    }
     let bundle = Bundle::from_text("cluster.yaml", &text).expect("within limits");
     analyze(&bundle, &AnalyzeOptions::default())
         .into_iter()
         .filter(|d| d.severity == Severity::Error && rules.contains(&d.code))
         .filter(|d| {
             d.resource.as_ref().is_some_and(|r| {
-                r.kind == object.kind() && r.name == object.name() && r.namespace == object.namespace()
+                r.kind == object.kind()
+                    && r.name == object.name()
+                    && r.namespace == object.namespace()
             })
         })
         .map(|d| (d.code.to_string(), d.message))
@@ -163,7 +171,10 @@ fn inventory(objects: &[&Object]) -> Json {
 fn generated(yaml: &str) -> Vec<Json> {
     documents(yaml)
         .iter()
-        .filter(|d| d.lines().any(|l| !l.trim().is_empty() && !l.starts_with('#')))
+        .filter(|d| {
+            d.lines()
+                .any(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        })
         .map(|d| {
             let value = regorus::Value::from_yaml_str(d).expect("generated YAML parses");
             serde_json::from_str(&value.to_json_str().expect("json")).expect("json")
@@ -236,14 +247,18 @@ fn scenarios() -> Vec<(String, String)> {
             .collect();
         files.sort();
         for file in files {
-            let name = file.strip_prefix(&root).expect("under root").display().to_string();
+            let name = file
+                .strip_prefix(&root)
+                .expect("under root")
+                .display()
+                .to_string();
             out.push((name, std::fs::read_to_string(&file).expect("fixture")));
         }
     }
     for (row, run) in scenarios::ROWS.iter().enumerate() {
         scenarios::SEEN.with(|s| s.borrow_mut().clear());
         run();
-        let seen = scenarios::SEEN.with(|s| s.take());
+        let seen = scenarios::SEEN.with(std::cell::RefCell::take);
         for (i, yaml) in seen.into_iter().enumerate() {
             out.push((format!("scenarios.rs row {} #{}", row + 1, i + 1), yaml));
         }
@@ -254,7 +269,7 @@ fn scenarios() -> Vec<(String, String)> {
 #[test]
 fn gatekeeper_rego_agrees_with_the_analyzer() {
     let engine = rego_engine();
-    let (mut total, mut agree, mut denials) = (0, 0, 0);
+    let (mut total, mut agree, mut denials) = (0_u32, 0_u32, 0_u32);
     let mut disagreements = Vec::new();
     let scenarios = scenarios();
     for (name, text) in &scenarios {
@@ -277,7 +292,7 @@ fn gatekeeper_rego_agrees_with_the_analyzer() {
             expected.dedup();
             let got = rego_denies(&engine, &before, object);
             total += 1;
-            denials += usize::from(!expected.is_empty());
+            denials += u32::from(!expected.is_empty());
             if expected == got {
                 agree += 1;
             } else {
@@ -291,7 +306,7 @@ fn gatekeeper_rego_agrees_with_the_analyzer() {
     }
     println!(
         "Rego agreement: {agree}/{total} admissions ({:.1}%) over {} scenarios; the analyzer denies {denials}",
-        100.0 * agree as f64 / total.max(1) as f64,
+        100.0 * f64::from(agree) / f64::from(total.max(1)),
         scenarios.len()
     );
     for d in &disagreements {
@@ -303,7 +318,8 @@ fn gatekeeper_rego_agrees_with_the_analyzer() {
 
 fn cel_denies(validations: &[Json], object: &Object) -> Vec<String> {
     let mut env = cel::Env::stdlib();
-    env.add_extension(cel::extensions::strings).expect("strings extension");
+    env.add_extension(cel::extensions::strings)
+        .expect("strings extension");
     let mut context = cel::Context::with_env(std::sync::Arc::new(env));
     context
         .add_variable("object", object.json.clone())
@@ -336,7 +352,9 @@ fn cel_denies(validations: &[Json], object: &Object) -> Vec<String> {
 
 #[test]
 fn validating_admission_policy_cel_agrees_with_the_analyzer() {
-    let docs = generated(&policy::validating_admission_policy(&PolicyOptions::default()));
+    let docs = generated(&policy::validating_admission_policy(
+        &PolicyOptions::default(),
+    ));
     let policies: BTreeMap<String, Vec<Json>> = docs
         .iter()
         .filter(|d| d["kind"] == "ValidatingAdmissionPolicy")
@@ -349,12 +367,19 @@ fn validating_admission_policy_cel_agrees_with_the_analyzer() {
             (resource, validations)
         })
         .collect();
-    let (mut total, mut agree, mut denials) = (0, 0, 0);
+    let (mut total, mut agree, mut denials) = (0_u32, 0_u32, 0_u32);
     let mut disagreements = Vec::new();
     for (name, text) in scenarios() {
         for object in admissible(&text) {
             let resource = match object.kind() {
-                "Gateway" if object.json["apiVersion"].as_str().unwrap_or("").starts_with("networking.istio.io/") => "gateways",
+                "Gateway"
+                    if object.json["apiVersion"]
+                        .as_str()
+                        .unwrap_or("")
+                        .starts_with("networking.istio.io/") =>
+                {
+                    "gateways"
+                }
                 "Service" => "services",
                 _ => continue,
             };
@@ -366,7 +391,7 @@ fn validating_admission_policy_cel_agrees_with_the_analyzer() {
             expected.dedup();
             let got = cel_denies(&policies[resource], &object);
             total += 1;
-            denials += usize::from(!expected.is_empty());
+            denials += u32::from(!expected.is_empty());
             if expected == got {
                 agree += 1;
             } else {
@@ -379,7 +404,7 @@ fn validating_admission_policy_cel_agrees_with_the_analyzer() {
     }
     println!(
         "CEL agreement: {agree}/{total} objects ({:.1}%); the analyzer denies {denials}",
-        100.0 * agree as f64 / total.max(1) as f64
+        100.0 * f64::from(agree) / f64::from(total.max(1))
     );
     for d in &disagreements {
         println!("  disagreement: {d}");
@@ -409,10 +434,10 @@ fn check_schema(value: &Json, schema: &Json, path: &str, errors: &mut Vec<String
             return;
         }
     }
-    if let Some(allowed) = schema["enum"].as_array() {
-        if !allowed.contains(value) {
-            errors.push(format!("{path}: {value} not in {allowed:?}"));
-        }
+    if let Some(allowed) = schema["enum"].as_array()
+        && !allowed.contains(value)
+    {
+        errors.push(format!("{path}: {value} not in {allowed:?}"));
     }
     for field in schema["required"].as_array().into_iter().flatten() {
         let field = field.as_str().expect("field name");
@@ -420,7 +445,8 @@ fn check_schema(value: &Json, schema: &Json, path: &str, errors: &mut Vec<String
             errors.push(format!("{path}: missing required `{field}`"));
         }
     }
-    if let (Some(object), Some(properties)) = (value.as_object(), schema["properties"].as_object()) {
+    if let (Some(object), Some(properties)) = (value.as_object(), schema["properties"].as_object())
+    {
         for (key, item) in object {
             match properties.get(key) {
                 Some(sub) => check_schema(item, sub, &format!("{path}.{key}"), errors),
@@ -428,7 +454,9 @@ fn check_schema(value: &Json, schema: &Json, path: &str, errors: &mut Vec<String
                 None => errors.push(format!("{path}: unknown field `{key}` (pruned)")),
             }
         }
-    } else if let (Some(object), Some(sub)) = (value.as_object(), schema.get("additionalProperties")) {
+    } else if let (Some(object), Some(sub)) =
+        (value.as_object(), schema.get("additionalProperties"))
+    {
         for (key, item) in object {
             check_schema(item, sub, &format!("{path}.{key}"), errors);
         }
@@ -550,24 +578,48 @@ fn gatekeeper_output_fits_gatekeepers_crd_schemas() {
     };
     assert_eq!(template["apiVersion"], "templates.gatekeeper.sh/v1");
     assert_eq!(template["kind"], "ConstraintTemplate");
-    assert_eq!(schema_errors(template, &constraint_template_schema()), Vec::<String>::new());
+    assert_eq!(
+        schema_errors(template, &constraint_template_schema()),
+        Vec::<String>::new()
+    );
     // Gatekeeper: the template's name is its constraint kind, lowercased.
-    let kind = template["spec"]["crd"]["spec"]["names"]["kind"].as_str().expect("kind");
-    assert_eq!(template["metadata"]["name"].as_str(), Some(kind.to_ascii_lowercase().as_str()));
-    assert_eq!(template["spec"]["targets"][0]["target"], "admission.k8s.gatekeeper.sh");
-    assert!(template["spec"]["targets"][0]["rego"].as_str().is_some_and(|r| r.contains("violation[")));
+    let kind = template["spec"]["crd"]["spec"]["names"]["kind"]
+        .as_str()
+        .expect("kind");
+    assert_eq!(
+        template["metadata"]["name"].as_str(),
+        Some(kind.to_ascii_lowercase().as_str())
+    );
+    assert_eq!(
+        template["spec"]["targets"][0]["target"],
+        "admission.k8s.gatekeeper.sh"
+    );
+    assert!(
+        template["spec"]["targets"][0]["rego"]
+            .as_str()
+            .is_some_and(|r| r.contains("violation["))
+    );
 
-    assert_eq!(constraint["apiVersion"], "constraints.gatekeeper.sh/v1beta1");
+    assert_eq!(
+        constraint["apiVersion"],
+        "constraints.gatekeeper.sh/v1beta1"
+    );
     assert_eq!(constraint["kind"], kind);
     let parameters = &template["spec"]["crd"]["spec"]["validation"]["openAPIV3Schema"];
-    assert_eq!(schema_errors(constraint, &constraint_schema(parameters)), Vec::<String>::new());
+    assert_eq!(
+        schema_errors(constraint, &constraint_schema(parameters)),
+        Vec::<String>::new()
+    );
 
     assert_eq!(config["apiVersion"], "config.gatekeeper.sh/v1alpha1");
     assert_eq!(config["kind"], "Config");
     // Gatekeeper reads only the Config named `config` in its own namespace.
     assert_eq!(config["metadata"]["name"], "config");
     assert_eq!(config["metadata"]["namespace"], "gatekeeper-system");
-    assert_eq!(schema_errors(config, &config_schema()), Vec::<String>::new());
+    assert_eq!(
+        schema_errors(config, &config_schema()),
+        Vec::<String>::new()
+    );
     // The inventory covers every kind the Rego reads.
     let synced: Vec<&str> = config["spec"]["sync"]["syncOnly"]
         .as_array()
@@ -576,8 +628,18 @@ fn gatekeeper_output_fits_gatekeepers_crd_schemas() {
         .filter_map(|e| e["kind"].as_str())
         .collect();
     let rego = policy::GATEKEEPER_REGO;
-    for kind in ["Gateway", "Service", "Pod", "Deployment", "StatefulSet", "DaemonSet"] {
-        assert!(synced.contains(&kind) && rego.contains(kind), "{kind} synced and read");
+    for kind in [
+        "Gateway",
+        "Service",
+        "Pod",
+        "Deployment",
+        "StatefulSet",
+        "DaemonSet",
+    ] {
+        assert!(
+            synced.contains(&kind) && rego.contains(kind),
+            "{kind} synced and read"
+        );
     }
 }
 
@@ -590,12 +652,17 @@ fn the_schema_check_catches_what_the_api_server_would_prune_or_refuse() {
     assert_eq!(errors.len(), 2, "{errors:?}");
     let parameters = docs[0]["spec"]["crd"]["spec"]["validation"]["openAPIV3Schema"].clone();
     docs[1]["spec"]["parameters"]["nodePortMin"] = json!("30000");
-    assert_eq!(schema_errors(&docs[1], &constraint_schema(&parameters)).len(), 1);
+    assert_eq!(
+        schema_errors(&docs[1], &constraint_schema(&parameters)).len(),
+        1
+    );
 }
 
 #[test]
 fn validating_admission_policy_has_the_required_structure() {
-    let docs = generated(&policy::validating_admission_policy(&PolicyOptions::default()));
+    let docs = generated(&policy::validating_admission_policy(
+        &PolicyOptions::default(),
+    ));
     let kinds: Vec<&str> = docs.iter().filter_map(|d| d["kind"].as_str()).collect();
     assert_eq!(
         kinds,
@@ -610,7 +677,10 @@ fn validating_admission_policy_has_the_required_structure() {
         assert_eq!(pair[0]["apiVersion"], "admissionregistration.k8s.io/v1");
         assert_eq!(pair[1]["spec"]["policyName"], pair[0]["metadata"]["name"]);
         assert_eq!(pair[1]["spec"]["validationActions"], json!(["Deny"]));
-        for v in pair[0]["spec"]["validations"].as_array().expect("validations") {
+        for v in pair[0]["spec"]["validations"]
+            .as_array()
+            .expect("validations")
+        {
             assert!(v["expression"].is_string() && v["messageExpression"].is_string());
         }
     }

@@ -148,24 +148,20 @@ pub fn validating_admission_policy(options: &PolicyOptions) -> String {
         ),
         ("meshmend-service", "", "services", SERVICE_VALIDATIONS),
     ] {
-        let validations = validations
-            .iter()
-            .map(|v| {
-                let expression = fill_range(v.expression, low, high);
-                let message = fill_range(v.message, low, high);
-                format!(
-                    "    # {code} {rule}\n    - expression: >-\n{}\n      messageExpression: >-\n{}\n      reason: Invalid\n",
-                    indent(&expression, 8).trim_end(),
-                    indent(
-                        &format!("'{} {}: ' + {message}", v.code, v.rule),
-                        8
-                    )
-                    .trim_end(),
-                    code = v.code,
-                    rule = v.rule,
-                )
-            })
-            .collect::<String>();
+        let mut rendered = String::new();
+        for v in validations {
+            let expression = indent(&fill_range(v.expression, low, high), 8);
+            let message = fill_range(v.message, low, high);
+            let message = indent(&format!("'{} {}: ' + {message}", v.code, v.rule), 8);
+            rendered.push_str(&format!(
+                "    # {} {}\n    - expression: >-\n{}\n      messageExpression: >-\n{}\n      reason: Invalid\n",
+                v.code,
+                v.rule,
+                expression.trim_end(),
+                message.trim_end(),
+            ));
+        }
+        let validations = rendered;
         out.push_str(&format!(
             "---
 apiVersion: admissionregistration.k8s.io/v1
