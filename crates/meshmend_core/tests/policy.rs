@@ -230,6 +230,25 @@ fn rego_denies(engine: &regorus::Engine, before: &[&Object], object: &Object) ->
     codes
 }
 
+/// Admission orders the fixtures do not have: a translating Service after
+/// the Gateways (the older Gateway loses, so nothing is denied), a TLS server
+/// between two plaintext binds, a cascade of repeated hosts, and a Gateway
+/// re-applied with a new conflict.
+const EXTRA: &[(&str, &str)] = &[
+    (
+        "extra: Service admitted after the Gateways it makes collide",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: igw, namespace: istio-system}\nspec:\n  template:\n    metadata:\n      labels: {istio: ingressgateway, app: igw}\n---\napiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata: {name: web, namespace: a, creationTimestamp: '2024-01-01T00:00:00Z'}\nspec:\n  selector: {istio: ingressgateway}\n  servers:\n  - port: {number: 8080, name: http, protocol: HTTP}\n    hosts: [a.example.com]\n---\napiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata: {name: db, namespace: b, creationTimestamp: '2024-01-02T00:00:00Z'}\nspec:\n  selector: {app: igw}\n  servers:\n  - port: {number: 80, name: tcp, protocol: TCP}\n    hosts: ['*']\n---\napiVersion: v1\nkind: Service\nmetadata: {name: igw, namespace: istio-system, creationTimestamp: '2024-01-03T00:00:00Z'}\nspec:\n  selector: {app: igw}\n  ports:\n  - {name: http, port: 80, targetPort: 8080}\n---\napiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata: {name: late, namespace: c, creationTimestamp: '2024-01-04T00:00:00Z'}\nspec:\n  selector: {istio: ingressgateway}\n  servers:\n  - port: {number: 80, name: tcp, protocol: TCP}\n    hosts: ['*']\n",
+    ),
+    (
+        "extra: repeated hosts in a cascade",
+        "apiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata: {name: a, namespace: x, creationTimestamp: '2024-01-01T00:00:00Z'}\nspec:\n  selector: {istio: ingressgateway}\n  servers:\n  - port: {number: 443, name: https, protocol: HTTPS}\n    hosts: [a.example.com]\n    tls: {mode: SIMPLE, credentialName: a}\n---\napiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata: {name: b, namespace: x, creationTimestamp: '2024-01-02T00:00:00Z'}\nspec:\n  selector: {istio: ingressgateway}\n  servers:\n  - port: {number: 443, name: https, protocol: HTTPS}\n    hosts: [a.example.com, b.example.com]\n    tls: {mode: SIMPLE, credentialName: b}\n---\napiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata: {name: c, namespace: x, creationTimestamp: '2024-01-03T00:00:00Z'}\nspec:\n  selector: {istio: ingressgateway}\n  servers:\n  - port: {number: 443, name: https, protocol: HTTPS}\n    hosts: [b.example.com]\n    tls: {mode: SIMPLE, credentialName: c}\n",
+    ),
+    (
+        "extra: a Gateway re-applied with a conflict",
+        "apiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata: {name: web, namespace: x, creationTimestamp: '2024-01-01T00:00:00Z'}\nspec:\n  selector: {istio: ingressgateway}\n  servers:\n  - port: {number: 80, name: http, protocol: HTTP}\n    hosts: [a.example.com]\n---\napiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata: {name: db, namespace: y, creationTimestamp: '2024-01-02T00:00:00Z'}\nspec:\n  selector: {istio: ingressgateway}\n  servers:\n  - port: {number: 81, name: tcp, protocol: TCP}\n    hosts: ['*']\n---\napiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata: {name: db, namespace: y, creationTimestamp: '2024-01-02T00:00:00Z'}\nspec:\n  selector: {istio: ingressgateway}\n  servers:\n  - port: {number: 80, name: tcp, protocol: TCP}\n    hosts: ['*']\n",
+    ),
+];
+
 /// Every scenario: rule fixtures, then the scenario matrix rows.
 fn scenarios() -> Vec<(String, String)> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/rules");
@@ -254,6 +273,9 @@ fn scenarios() -> Vec<(String, String)> {
                 .to_string();
             out.push((name, std::fs::read_to_string(&file).expect("fixture")));
         }
+    }
+    for (name, yaml) in EXTRA {
+        out.push(((*name).to_string(), (*yaml).to_string()));
     }
     for (row, run) in scenarios::ROWS.iter().enumerate() {
         scenarios::SEEN.with(|s| s.borrow_mut().clear());
