@@ -81,7 +81,7 @@ function splitFile(file, digits) {
   ];
   const body = file.hunks.flatMap((hunk) => [
     el("tr", { class: "split-hunk" }, el("td", { colspan: "4" }, hunk.header)),
-    ...pairLines(hunk.lines).map(([left, right]) => el("tr", {}, splitCells(left, "old"), splitCells(right, "new"))),
+    ...pairLines(numbered(hunk)).map(([left, right]) => el("tr", {}, splitCells(left, "old"), splitCells(right, "new"))),
   ]);
   return el(
     "table",
@@ -90,6 +90,17 @@ function splitFile(file, digits) {
     el("thead", {}, head),
     el("tbody", {}, body),
   );
+}
+
+/** The hunk's lines with their old and new line numbers, counted from its starts. */
+function numbered(hunk) {
+  let oldNo = hunk.old_start;
+  let newNo = hunk.new_start;
+  return hunk.lines.map((line) => ({
+    ...line,
+    oldNo: line.kind === "add" ? null : oldNo++,
+    newNo: line.kind === "del" ? null : newNo++,
+  }));
 }
 
 /** Rows of [old line, new line]: context on both sides, removed runs paired with the added runs that follow. */
@@ -121,7 +132,7 @@ function splitCells(line, side) {
   if (!line) {
     return [el("td", { class: `split-num split-${side} split-empty` }), el("td", { class: `split-code split-${side} split-empty` })];
   }
-  const number = side === "old" ? line.old_no : line.new_no;
+  const number = side === "old" ? line.oldNo : line.newNo;
   return [
     el("td", { class: `split-num split-${side} split-${line.kind}` }, String(number)),
     el(

@@ -275,7 +275,7 @@ test("side by side of a hand-written diff view: runs paired, a deleted file, no 
     "",
   ].join("\n");
   // The structure the core returns for that text (crates/meshmend_core/src/diff.rs `files`).
-  const line = (kind, text, old_no, new_no, no_newline = false) => ({ kind, text, old_no, new_no, no_newline });
+  const line = (kind, text, no_newline = false) => ({ kind, text, no_newline });
   const diff_files = [
     {
       old: "a/app.yaml",
@@ -289,25 +289,25 @@ test("side by side of a hand-written diff view: runs paired, a deleted file, no 
           new_start: 1,
           new_len: 6,
           lines: [
-            line("ctx", "a", 1, 1),
-            line("del", "b", 2, null),
-            line("del", "c", 3, null),
-            line("add", "B", null, 2),
-            line("add", "C", null, 3),
-            line("add", "D", null, 4),
-            line("ctx", "d", 4, 5),
-            line("del", "e", 5, null),
-            line("ctx", "f", 6, 6, true),
+            line("ctx", "a"),
+            line("del", "b"),
+            line("del", "c"),
+            line("add", "B"),
+            line("add", "C"),
+            line("add", "D"),
+            line("ctx", "d"),
+            line("del", "e"),
+            line("ctx", "f", true),
           ],
         },
-        { header: "@@ -10 +10 @@", old_start: 10, old_len: 1, new_start: 10, new_len: 1, lines: [line("del", "---", 10, null), line("add", "+++", null, 10)] },
+        { header: "@@ -10 +10 @@", old_start: 10, old_len: 1, new_start: 10, new_len: 1, lines: [line("del", "---"), line("add", "+++")] },
       ],
     },
     {
       old: "a/gone.yaml",
       new: "/dev/null",
       status: "deleted",
-      hunks: [{ header: "@@ -1,2 +0,0 @@", old_start: 1, old_len: 2, new_start: 0, new_len: 0, lines: [line("del", "x", 1, null), line("del", "y", 2, null)] }],
+      hunks: [{ header: "@@ -1,2 +0,0 @@", old_start: 1, old_len: 2, new_start: 0, new_len: 0, lines: [line("del", "x"), line("del", "y")] }],
     },
   ];
   await page.evaluate(async (view) => {

@@ -256,18 +256,16 @@ pub struct Hunk<'a> {
 pub struct HunkLine<'a> {
     /// `ctx`, `del` or `add`.
     pub kind: &'static str,
-    /// The line without its sign and its `\n`.
+    /// The line without its sign and its `\n`. Its numbers follow from the
+    /// hunk's starts: context and removed lines count on the old side,
+    /// context and added lines on the new side.
     pub text: &'a str,
-    /// Its number in the old file (context and removed lines).
-    pub old_no: Option<usize>,
-    /// Its number in the new file (context and added lines).
-    pub new_no: Option<usize>,
     /// True when the line has no `\n` (the diff says `\ No newline at end of file`).
     pub no_newline: bool,
 }
 
 /// The files of a diff written by [`unified_diff`] and [`region_diff`]
-/// (any concatenation of them), with every line numbered. A hunk's body
+/// (any concatenation of them). A hunk's body
 /// is read by its header's counts, so a removed `---` stays a removed
 /// line. `None` when `diff` is not in that form.
 pub fn files(diff: &str) -> Option<Vec<FileDiff<'_>>> {
@@ -288,10 +286,14 @@ pub fn files(diff: &str) -> Option<Vec<FileDiff<'_>>> {
         } else {
             "modified"
         };
-        let mut file = FileDiff { old, new, status, hunks: Vec::new() };
+        let mut file = FileDiff {
+            old,
+            new,
+            status,
+            hunks: Vec::new(),
+        };
         while let Some(header) = lines.next_if(|l| l.starts_with("@@ ")) {
             let mut hunk = hunk_header(header)?;
-            let (mut old_no, mut new_no) = (hunk.old_start, hunk.new_start);
             let (mut old_left, mut new_left) = (hunk.old_len, hunk.new_len);
             while old_left + new_left > 0 {
                 let body = lines.next()?;
@@ -305,13 +307,9 @@ pub fn files(diff: &str) -> Option<Vec<FileDiff<'_>>> {
                 hunk.lines.push(HunkLine {
                     kind,
                     text: &body[1..],
-                    old_no: old_line.then_some(old_no),
-                    new_no: new_line.then_some(new_no),
                     no_newline,
                 });
-                old_no += usize::from(old_line);
                 old_left -= usize::from(old_line);
-                new_no += usize::from(new_line);
                 new_left -= usize::from(new_line);
             }
             file.hunks.push(hunk);
@@ -458,27 +456,28 @@ mod tests {
         assert_eq!(write_back(&files), all);
         assert_eq!(
             files.iter().map(|f| f.status).collect::<Vec<_>>(),
-            ["modified", "added", "deleted", "modified", "modified", "modified"]
-        );
-        let numbers: Vec<_> = files[0].hunks[0]
-            .lines
-            .iter()
-            .map(|l| (l.kind, l.text, l.old_no, l.new_no))
-            .collect();
-        assert_eq!(
-            numbers,
             [
-                ("ctx", "a", Some(1), Some(1)),
-                ("del", "b", Some(2), None),
-                ("add", "B", None, Some(2)),
-                ("ctx", "c", Some(3), Some(3)),
+                "modified", "added", "deleted", "modified", "modified", "modified"
             ]
+        );
+        let hunk = &files[0].hunks[0];
+        assert_eq!(
+            (hunk.old_start, hunk.old_len, hunk.new_start, hunk.new_len),
+            (1, 3, 1, 3)
+        );
+        let lines: Vec<_> = hunk.lines.iter().map(|l| (l.kind, l.text)).collect();
+        assert_eq!(
+            lines,
+            [("ctx", "a"), ("del", "b"), ("add", "B"), ("ctx", "c")]
         );
         assert!(files[2].hunks[0].lines[1].no_newline);
         assert_eq!(files[5].hunks[0].lines[1].text, "---");
         assert_eq!(super::files(""), Some(Vec::new()));
         assert_eq!(super::files("@@ -1 +1 @@\n"), None);
-        assert_eq!(super::files("--- a/f\n+++ b/f\n@@ -1,2 +1,2 @@\n x\n"), None);
+        assert_eq!(
+            super::files("--- a/f\n+++ b/f\n@@ -1,2 +1,2 @@\n x\n"),
+            None
+        );
     }
 
     #[test]

@@ -20,6 +20,10 @@ pub fn leaks_in(body: &str, texts: &[String], placeholders: &[String]) -> Vec<St
 
 /// See [`leaks_in`]: an empty array means the body may be sent.
 #[wasm_bindgen]
+#[expect(
+    clippy::needless_pass_by_value,
+    reason = "wasm-bindgen passes JS string arrays as owned vectors"
+)]
 pub fn leaks(body: &str, texts: Vec<String>, placeholders: Vec<String>) -> Vec<String> {
     leaks_in(body, &texts, &placeholders)
 }

@@ -14,7 +14,7 @@
 use std::cell::RefCell;
 
 mod diff_view;
-mod guard;
+pub mod guard;
 
 use meshmend_core::refactor::{
     self, FileOutcome, FileStatus, FixOptions, FixOutcome, NodePortMode, Strategy,
@@ -58,7 +58,7 @@ export interface RedactReport {
   files: RedactedFile[]; secrets: SecretFound[]; families: { family: string; count: number }[];
 }
 export interface PatchedFile { path: string; status: "modified" | "added" | "deleted" | "unchanged"; patched: string | null }
-export interface HunkLine { kind: "ctx" | "del" | "add"; text: string; old_no: number | null; new_no: number | null; no_newline: boolean }
+export interface HunkLine { kind: "ctx" | "del" | "add"; text: string; no_newline: boolean }
 export interface Hunk { header: string; old_start: number; old_len: number; new_start: number; new_len: number; lines: HunkLine[] }
 export interface FileDiff { old: string; new: string; status: "modified" | "added" | "deleted"; hunks: Hunk[] }
 export interface FixView { diff: string; diff_files: FileDiff[]; files: PatchedFile[] }

@@ -26,7 +26,8 @@ pub fn guard(vault: &Vault, body: &str, texts: &[&str], placeholders: &[&str]) -
         for token in self::placeholders(text) {
             add(token.to_string());
             if token.starts_with(BASE64_PREFIX)
-                && let Some(decoded) = super::decode_base64(token).and_then(|b| String::from_utf8(b).ok())
+                && let Some(decoded) =
+                    super::decode_base64(token).and_then(|b| String::from_utf8(b).ok())
             {
                 add(decoded);
             }
@@ -39,8 +40,14 @@ pub fn guard(vault: &Vault, body: &str, texts: &[&str], placeholders: &[&str]) -
             (secret != token).then_some((token, secret))
         })
         .collect();
-    let pairs: Vec<(&str, &str)> = known.iter().map(|(p, s)| (p.as_str(), s.as_str())).collect();
-    find_leaks(body, &pairs).into_iter().map(str::to_string).collect()
+    let pairs: Vec<(&str, &str)> = known
+        .iter()
+        .map(|(p, s)| (p.as_str(), s.as_str()))
+        .collect();
+    find_leaks(body, &pairs)
+        .into_iter()
+        .map(str::to_string)
+        .collect()
 }
 
 /// The base64 of `__REDACTE`: how every placeholder written into a
@@ -85,7 +92,10 @@ fn written_end(bytes: &[u8], start: usize) -> Option<usize> {
         // A `_<digits>__` here closes the token, if the family before it
         // is not empty of what the grammar allows (`[A-Z0-9_]*?` may be empty).
         if bytes[i] == b'_' {
-            let digits = bytes[i + 1..].iter().take_while(|b| b.is_ascii_digit()).count();
+            let digits = bytes[i + 1..]
+                .iter()
+                .take_while(|b| b.is_ascii_digit())
+                .count();
             let close = i + 1 + digits;
             if digits > 0 && bytes[close..].starts_with(b"__") {
                 return Some(close + 2);
@@ -98,10 +108,16 @@ fn written_end(bytes: &[u8], start: usize) -> Option<usize> {
 
 fn base64_end(bytes: &[u8], from: usize) -> usize {
     let mut end = from;
-    while end < bytes.len() && (bytes[end].is_ascii_alphanumeric() || matches!(bytes[end], b'+' | b'/')) {
+    while end < bytes.len()
+        && (bytes[end].is_ascii_alphanumeric() || matches!(bytes[end], b'+' | b'/'))
+    {
         end += 1;
     }
-    let pad = bytes[end..].iter().take(2).take_while(|&&b| b == b'=').count();
+    let pad = bytes[end..]
+        .iter()
+        .take(2)
+        .take_while(|&&b| b == b'=')
+        .count();
     end + pad
 }
 
@@ -178,7 +194,8 @@ pub fn find_leaks<'a>(body: &str, secrets: &[(&'a str, &str)]) -> Vec<&'a str> {
                     .filter(|line| {
                         line.len() >= 16
                             && line.bytes().all(|b| {
-                                b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=' | b'_' | b'-')
+                                b.is_ascii_alphanumeric()
+                                    || matches!(b, b'+' | b'/' | b'=' | b'_' | b'-')
                             })
                     }),
             );
@@ -259,41 +276,67 @@ fn json_strings(body: &str) -> Vec<String> {
 
 fn json_unescape(literal: &str) -> Option<String> {
     let mut out = String::with_capacity(literal.len());
-    let mut units: Vec<u16> = Vec::new();
     let mut chars = literal.chars();
+    // A `\u` high surrogate waiting for its low half.
+    let mut high: Option<u32> = None;
     while let Some(c) = chars.next() {
-        if c != '\\' {
-            flush_units(&mut out, &mut units);
-            out.push(c);
-            continue;
+        let unit = if c == '\\' {
+            match chars.next()? {
+                'u' => {
+                    let mut unit = 0;
+                    for _ in 0..4 {
+                        unit = unit * 16 + chars.next()?.to_digit(16)?;
+                    }
+                    Some(unit)
+                }
+                escaped => {
+                    let plain = match escaped {
+                        'b' => '\u{8}',
+                        'f' => '\u{c}',
+                        'n' => '\n',
+                        'r' => '\r',
+                        't' => '\t',
+                        '"' | '\\' | '/' => escaped,
+                        _ => return None,
+                    };
+                    push_char(&mut out, &mut high, plain);
+                    None
+                }
+            }
+        } else {
+            push_char(&mut out, &mut high, c);
+            None
+        };
+        if let Some(unit) = unit {
+            if let Some(h) = high.take() {
+                if (0xdc00..=0xdfff).contains(&unit) {
+                    out.push(char::from_u32(
+                        0x10000 + ((h - 0xd800) << 10) + (unit - 0xdc00),
+                    )?);
+                    continue;
+                }
+                out.push('\u{fffd}');
+            }
+            if (0xd800..=0xdbff).contains(&unit) {
+                high = Some(unit);
+            } else {
+                out.push(char::from_u32(unit).unwrap_or('\u{fffd}'));
+            }
         }
-        let escaped = chars.next()?;
-        if escaped == 'u' {
-            let hex: String = chars.by_ref().take(4).collect();
-            units.push(u16::from_str_radix(&hex, 16).ok()?);
-            continue;
-        }
-        flush_units(&mut out, &mut units);
-        out.push(match escaped {
-            '"' => '"',
-            '\\' => '\\',
-            '/' => '/',
-            'b' => '\u{8}',
-            'f' => '\u{c}',
-            'n' => '\n',
-            'r' => '\r',
-            't' => '\t',
-            _ => return None,
-        });
     }
-    flush_units(&mut out, &mut units);
+    if high.is_some() {
+        out.push('\u{fffd}');
+    }
     Some(out)
 }
 
-/// Decodes pending `\u` units; a lone surrogate becomes U+FFFD (as JS
-/// strings would hold it, it cannot match a secret from UTF-8 text).
-fn flush_units(out: &mut String, units: &mut Vec<u16>) {
-    out.extend(char::decode_utf16(units.drain(..)).map(|c| c.unwrap_or('\u{fffd}')));
+/// Pushes `c`, first a U+FFFD for a high surrogate left without its low
+/// half (as JS strings would hold it, it cannot match a secret from UTF-8 text).
+fn push_char(out: &mut String, high: &mut Option<u32>, c: char) {
+    if high.take().is_some() {
+        out.push('\u{fffd}');
+    }
+    out.push(c);
 }
 
 #[cfg(test)]
@@ -332,7 +375,10 @@ mod tests {
         assert_eq!(find_leaks(&format!("x {secret} y"), &vault), label);
         assert_eq!(find_leaks(r#"{"a":"x pa\"ss\\wörd\n2 y"}"#, &vault), label);
         assert_eq!(find_leaks(r#"{"a":"pa\"ss\\w\u00f6rd\n2"}"#, &vault), label);
-        assert_eq!(find_leaks(r#"{"a":"pa\u0022ss\\w\u00f6rd\n2"}"#, &vault), label);
+        assert_eq!(
+            find_leaks(r#"{"a":"pa\u0022ss\\w\u00f6rd\n2"}"#, &vault),
+            label
+        );
         assert!(find_leaks(r#"{"a":"__REDACTED_PASSWORD_1__"}"#, &vault).is_empty());
         assert!(find_leaks("{}", &[("#1", "")]).is_empty());
     }
@@ -342,7 +388,10 @@ mod tests {
         let pem = "-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIG1TUHM+zjNblHmMLp2n6TpxRP6N\n-----END EC PRIVATE KEY-----";
         let vault = [("#1", pem)];
         assert_eq!(
-            find_leaks(r#"{"a":"  MHcCAQEEIG1TUHM+zjNblHmMLp2n6TpxRP6N\n"}"#, &vault),
+            find_leaks(
+                r#"{"a":"  MHcCAQEEIG1TUHM+zjNblHmMLp2n6TpxRP6N\n"}"#,
+                &vault
+            ),
             ["#1"]
         );
         assert!(find_leaks(r#"{"a":"-----BEGIN EC PRIVATE KEY-----"}"#, &vault).is_empty());
@@ -360,18 +409,42 @@ mod tests {
             panic!("one placeholder in {text}");
         };
         let leaked = format!("{{\"a\":\"{text} Sup3rS3cret-Pg\"}}");
-        assert_eq!(guard(&redaction.vault, &leaked, &[&text], &[]), [placeholder]);
-        assert_eq!(guard(&redaction.vault, &leaked, &[], &[placeholder]), [placeholder]);
+        assert_eq!(
+            guard(&redaction.vault, &leaked, &[&text], &[]),
+            [placeholder]
+        );
+        assert_eq!(
+            guard(&redaction.vault, &leaked, &[], &[placeholder]),
+            [placeholder]
+        );
         // Nothing to look for: no placeholder named, none in the text.
         assert!(guard(&redaction.vault, &leaked, &["no placeholders"], &[]).is_empty());
-        assert!(guard(&redaction.vault, &format!("{{\"a\":{text:?}}}"), &[&text], &[]).is_empty());
+        assert!(
+            guard(
+                &redaction.vault,
+                &format!("{{\"a\":{text:?}}}"),
+                &[&text],
+                &[]
+            )
+            .is_empty()
+        );
     }
 
     #[test]
     fn astral_characters_escape_as_surrogate_pairs() {
         let vault = [("#1", "key🚀value")];
-        assert_eq!(find_leaks(r#"{"a":"key\ud83d\ude80value"}"#, &vault), ["#1"]);
+        assert_eq!(
+            find_leaks(r#"{"a":"key\ud83d\ude80value"}"#, &vault),
+            ["#1"]
+        );
         assert_eq!(json_escape("🚀\u{7f}", true), "\\ud83d\\ude80\\u007f");
         assert_eq!(json_escape("\u{1}", false), "\\u0001");
+        assert_eq!(json_unescape(r"\ud83d\ude80!").as_deref(), Some("🚀!"));
+        assert_eq!(
+            json_unescape(r"a\ud83db\ude80").as_deref(),
+            Some("a\u{fffd}b\u{fffd}")
+        );
+        assert_eq!(json_unescape(r"\ud83d").as_deref(), Some("\u{fffd}"));
+        assert_eq!(json_unescape(r"\x"), None);
     }
 }
