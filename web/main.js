@@ -394,7 +394,7 @@ function renderFix() {
     ].filter(Boolean),
   );
   $("fix-changes").replaceChildren(...(fix.changes ?? []).map((c) => el("li", {}, el("strong", {}, ...inline(c.title)), ...(c.detail ? [" — ", ...inline(c.detail)] : []))));
-  if (view.diff) renderDiff($("diff"), view.diff);
+  if (view.diff) renderDiff($("diff"), view);
   else $("diff").textContent = "No changes needed.";
   showDiffLayout();
   fillFileSelect($("patched-file"), view.files.map((f) => `${f.path} (${f.status})`));
@@ -412,9 +412,10 @@ function showDiffLayout() {
   $("diff").hidden = split;
   $("diff-split").hidden = !split;
   if (!split) return;
-  const diff = fixView()?.diff ?? "";
+  const view = fixView() ?? { diff: "", diff_files: [] };
+  const diff = view.diff;
   if (diff !== splitShown) {
-    renderSplitDiff($("diff-split"), diff);
+    renderSplitDiff($("diff-split"), view);
     splitShown = diff;
   }
 }

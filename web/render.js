@@ -15,100 +15,32 @@ export function el(tag, attributes = {}, ...children) {
   return node;
 }
 
-/** A unified diff, one span per line, coloured by what the line is. */
-export function renderDiff(pre, diff) {
-  const { lines, kinds } = parseDiff(diff);
-  pre.replaceChildren(...lines.map((line, i) => el("span", { class: `diff-${kinds[i]}` }, `${line}\n`)));
-}
-
-const HUNK = /^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/;
-const SIGNS = { " ": "ctx", "-": "del", "+": "add" };
-
 /**
- * Reads a git-style unified diff: `{lines, kinds, files}`. `kinds[i]` is what
- * `lines[i]` is (`file`, `hunk`, `ctx`, `del`, `add` or `meta`); `files` holds
- * `{oldPath, newPath, status, headers, hunks}`, each hunk its numbered lines
- * `{kind, text, oldNo, newNo, noNewline}`. A hunk's body ends where its `@@`
- * counts say, so a removed `---` (a YAML document separator) stays a removed line.
+ * A fix view's unified diff, one span per line, coloured by what the line is.
+ * `view.diff_files` is the core's reading of `view.diff` (files, hunks,
+ * numbered lines; crates/meshmend_core/src/diff.rs), so nothing is parsed
+ * here; the text shown is `view.diff`, line for line.
  */
-export function parseDiff(diff) {
-  const lines = diff.split("\n");
-  if (lines.at(-1) === "") lines.pop();
-  const kinds = [];
-  const files = [];
-  let file = null;
-  let hunk = null;
-  let last = null; // the body line a `\ No newline at end of file` refers to
-  let oldLeft = 0;
-  let newLeft = 0;
-  let oldNo = 0;
-  let newNo = 0;
-  const startFile = () => {
-    file = { oldPath: null, newPath: null, status: "modified", headers: [], hunks: [] };
-    files.push(file);
-    hunk = null;
-    last = null;
-  };
-  for (const line of lines) {
-    if (line.startsWith("\\")) {
-      if (last) last.noNewline = true;
-      kinds.push("meta");
-      continue;
-    }
-    // Inside a hunk's counts. An empty line is a context line whose trailing space was stripped.
-    const kind = SIGNS[line[0] ?? " "];
-    const fits = kind === "del" ? oldLeft > 0 : kind === "add" ? newLeft > 0 : kind === "ctx" && oldLeft > 0 && newLeft > 0;
-    if (hunk && fits) {
-      last = { kind, text: line.slice(1), oldNo: null, newNo: null, noNewline: false };
-      if (kind !== "add") {
-        last.oldNo = oldNo++;
-        oldLeft--;
-      }
-      if (kind !== "del") {
-        last.newNo = newNo++;
-        newLeft--;
-      }
-      hunk.lines.push(last);
-      kinds.push(kind);
-      continue;
-    }
-    oldLeft = newLeft = 0;
-    last = null;
-    const header = HUNK.exec(line);
-    if (header) {
-      if (!file) startFile();
-      const [oldStart, oldCount, newStart, newCount] = [header[1], header[2] ?? "1", header[3], header[4] ?? "1"].map(Number);
-      hunk = { header: line, oldStart, oldCount, newStart, newCount, lines: [] };
-      file.hunks.push(hunk);
-      [oldNo, oldLeft, newNo, newLeft] = [oldStart, oldCount, newStart, newCount];
-      kinds.push("hunk");
-    } else if (line.startsWith("--- ") || line.startsWith("+++ ") || line.startsWith("diff ")) {
-      if (line.startsWith("diff ")) {
-        startFile();
-        file.headers.push(line);
-      } else {
-        const side = line.startsWith("--- ") ? "oldPath" : "newPath";
-        // `---` opens the next file unless `diff --git` just did; `+++` follows its `---`.
-        if (!file || file[side] !== null || file.hunks.length || (side === "oldPath" && file.newPath !== null)) startFile();
-        file[side] = line.slice(4).split("\t")[0]; // drop a `\t<timestamp>`
-      }
-      kinds.push("file");
-    } else if (file && !file.hunks.length) {
-      file.headers.push(line); // git's extended headers: index, new file mode, rename from, …
-      if (/^new file mode /.test(line)) file.status = "added";
-      if (/^deleted file mode /.test(line)) file.status = "deleted";
-      if (/^rename from /.test(line)) file.status = "renamed";
-      kinds.push("file");
-    } else {
-      kinds.push("meta");
-    }
+export function renderDiff(pre, view) {
+  if (!view.diff_files.length) {
+    pre.textContent = view.diff; // not a diff the core wrote; shown as is
+    return;
   }
-  for (const f of files) {
-    if (f.oldPath === "/dev/null") f.status = "added";
-    else if (f.newPath === "/dev/null") f.status = "deleted";
-    else if (f.oldPath && f.newPath && f.oldPath.replace(/^a\//, "") !== f.newPath.replace(/^b\//, "")) f.status = "renamed";
-  }
-  return { lines, kinds, files };
+  const line = (kind, text) => el("span", { class: `diff-${kind}` }, `${text}\n`);
+  const SIGN = { ctx: " ", del: "-", add: "+" };
+  pre.replaceChildren(
+    ...view.diff_files.flatMap((file) => [
+      line("file", `--- ${file.old}`),
+      line("file", `+++ ${file.new}`),
+      ...file.hunks.flatMap((hunk) => [
+        line("hunk", hunk.header),
+        ...hunk.lines.flatMap((l) => [
+          line(l.kind, `${SIGN[l.kind]}${l.text}`),
+          l.no_newline ? line("meta", "\\ No newline at end of file") : [],
+        ]),
+      ]),
+    ]),
+  );
 }
 
 /**
@@ -116,21 +48,21 @@ export function parseDiff(diff) {
  * and the new on the right, line numbers on both sides, and within each hunk
  * every run of removed lines paired with the run of added lines after it.
  */
-export function renderSplitDiff(container, diff) {
-  const { files } = parseDiff(diff);
+export function renderSplitDiff(container, view) {
+  const files = view.diff_files;
   if (!files.length) {
-    container.replaceChildren(el("p", { class: "split-none" }, diff.trim() ? diff : "No changes needed."));
+    container.replaceChildren(el("p", { class: "split-none" }, view.diff.trim() ? view.diff : "No changes needed."));
     return;
   }
   let widest = 1;
   for (const file of files) {
-    for (const hunk of file.hunks) widest = Math.max(widest, hunk.oldStart + hunk.oldCount, hunk.newStart + hunk.newCount);
+    for (const hunk of file.hunks) widest = Math.max(widest, hunk.old_start + hunk.old_len, hunk.new_start + hunk.new_len);
   }
   const digits = Math.min(7, Math.max(3, String(widest).length));
   container.replaceChildren(...files.map((file) => splitFile(file, digits)));
 }
 
-const STATUS = { added: "new file", deleted: "deleted", renamed: "renamed" };
+const STATUS = { added: "new file", deleted: "deleted" };
 
 function splitFile(file, digits) {
   const status = STATUS[file.status];
@@ -138,19 +70,18 @@ function splitFile(file, digits) {
     el(
       "tr",
       { class: "split-file" },
-      el("th", { scope: "colgroup", colspan: "2" }, file.oldPath ?? ""),
+      el("th", { scope: "colgroup", colspan: "2" }, file.old),
       el(
         "th",
         { scope: "colgroup", colspan: "2" },
-        file.newPath ?? "",
+        file.new,
         status ? el("span", { class: `split-status split-${file.status}` }, status) : null,
       ),
     ),
-    ...file.headers.map((line) => el("tr", { class: "split-extra" }, el("td", { colspan: "4" }, line))),
   ];
   const body = file.hunks.flatMap((hunk) => [
     el("tr", { class: "split-hunk" }, el("td", { colspan: "4" }, hunk.header)),
-    ...pairLines(hunk.lines).map(([left, right]) => el("tr", {}, splitCells(left, "old"), splitCells(right, "new"))),
+    ...pairLines(numbered(hunk)).map(([left, right]) => el("tr", {}, splitCells(left, "old"), splitCells(right, "new"))),
   ]);
   return el(
     "table",
@@ -159,6 +90,17 @@ function splitFile(file, digits) {
     el("thead", {}, head),
     el("tbody", {}, body),
   );
+}
+
+/** The hunk's lines with their old and new line numbers, counted from its starts. */
+function numbered(hunk) {
+  let oldNo = hunk.old_start;
+  let newNo = hunk.new_start;
+  return hunk.lines.map((line) => ({
+    ...line,
+    oldNo: line.kind === "add" ? null : oldNo++,
+    newNo: line.kind === "del" ? null : newNo++,
+  }));
 }
 
 /** Rows of [old line, new line]: context on both sides, removed runs paired with the added runs that follow. */
@@ -197,7 +139,7 @@ function splitCells(line, side) {
       "td",
       { class: `split-code split-${side} split-${line.kind}` },
       el("span", { class: "split-text" }, line.text),
-      line.noNewline ? el("span", { class: "split-nonl" }, "\\ No newline at end of file") : null,
+      line.no_newline ? el("span", { class: "split-nonl" }, "\\ No newline at end of file") : null,
     ),
   ];
 }

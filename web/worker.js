@@ -47,6 +47,8 @@ const ops = {
   analyze: (files, options = {}) => core.analyze(...fileArgs(files), ...pageArgs(options)),
   redact: (files) => call("redact", ...fileArgs(files)),
   rehydrate: (text) => call("rehydrate", text),
+  leaks: (body, texts, placeholders) => call("leaks", body, texts, placeholders),
+  placeholder_like: (text) => call("placeholder_like", text),
   fix: (files, options = {}) =>
     call("fix", ...fileArgs(files), optionalString(options.strategy, "strategy"),
       optionalString(options.nodeport, "nodeport"), ...pageArgs(options),

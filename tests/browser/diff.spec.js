@@ -247,15 +247,13 @@ test("screenshots: side by side in light and dark; on a phone it scrolls inside 
   }
 });
 
-test("side by side of a hand-written git diff: runs paired, a deleted file, no newline at end", async ({ page }) => {
+test("side by side of a hand-written diff view: runs paired, a deleted file, no newline at end", async ({ page }) => {
   await page.goto("/");
   await waitAnalyzed(page, EXAMPLE.length);
   const diff = [
-    "diff --git a/app.yaml b/app.yaml",
-    "index 1111111..2222222 100644",
     "--- a/app.yaml",
     "+++ b/app.yaml",
-    "@@ -1,6 +1,6 @@ kind: Service",
+    "@@ -1,6 +1,6 @@",
     " a",
     "-b",
     "-c",
@@ -276,22 +274,58 @@ test("side by side of a hand-written git diff: runs paired, a deleted file, no n
     "-y",
     "",
   ].join("\n");
-  await page.evaluate(async (text) => {
+  // The structure the core returns for that text (crates/meshmend_core/src/diff.rs `files`).
+  const line = (kind, text, no_newline = false) => ({ kind, text, no_newline });
+  const diff_files = [
+    {
+      old: "a/app.yaml",
+      new: "b/app.yaml",
+      status: "modified",
+      hunks: [
+        {
+          header: "@@ -1,6 +1,6 @@",
+          old_start: 1,
+          old_len: 6,
+          new_start: 1,
+          new_len: 6,
+          lines: [
+            line("ctx", "a"),
+            line("del", "b"),
+            line("del", "c"),
+            line("add", "B"),
+            line("add", "C"),
+            line("add", "D"),
+            line("ctx", "d"),
+            line("del", "e"),
+            line("ctx", "f", true),
+          ],
+        },
+        { header: "@@ -10 +10 @@", old_start: 10, old_len: 1, new_start: 10, new_len: 1, lines: [line("del", "---"), line("add", "+++")] },
+      ],
+    },
+    {
+      old: "a/gone.yaml",
+      new: "/dev/null",
+      status: "deleted",
+      hunks: [{ header: "@@ -1,2 +0,0 @@", old_start: 1, old_len: 2, new_start: 0, new_len: 0, lines: [line("del", "x"), line("del", "y")] }],
+    },
+  ];
+  await page.evaluate(async (view) => {
     const { renderDiff, renderSplitDiff } = await import("./render.js");
     const split = document.createElement("div");
     split.id = "unit-split";
-    renderSplitDiff(split, text);
+    renderSplitDiff(split, view);
     const pre = document.createElement("pre");
     pre.id = "unit-unified";
-    renderDiff(pre, text);
+    renderDiff(pre, view);
     document.body.append(split, pre);
-  }, diff);
+  }, { diff, diff_files });
   expect(await page.locator("#unit-split").evaluate(readTables)).toEqual([
     {
       paths: ["a/app.yaml", "b/app.yaml"],
       hunks: [
         {
-          header: "@@ -1,6 +1,6 @@ kind: Service",
+          header: "@@ -1,6 +1,6 @@",
           rows: [
             [1, "ctx", "a", 1, "ctx", "a"],
             [2, "del", "b", 2, "add", "B"],
@@ -308,13 +342,12 @@ test("side by side of a hand-written git diff: runs paired, a deleted file, no n
     { paths: ["a/gone.yaml", "/dev/null"], hunks: [{ header: "@@ -1,2 +0,0 @@", rows: [[1, "del", "x", null, "empty", ""], [2, "del", "y", null, "empty", ""]] }] },
   ]);
   const split = page.locator("#unit-split");
-  await expect(split.locator(".split-extra")).toHaveText(["diff --git a/app.yaml b/app.yaml", "index 1111111..2222222 100644"]);
   await expect(split.locator("table").nth(1)).toHaveAttribute("data-status", "deleted");
   await expect(split.locator("table").nth(1).locator(".split-status")).toHaveText("deleted");
   await expect(split.locator(".split-nonl")).toHaveText(["\\ No newline at end of file", "\\ No newline at end of file"]);
   // The unified renderer reads the same structure: `----`/`++++` inside a hunk are a removed and an added line.
   expect(await page.locator("#unit-unified span").evaluateAll((spans) => spans.map((s) => s.className.slice(5)))).toEqual(
-    ["file", "file", "file", "file", "hunk", "ctx", "del", "del", "add", "add", "add", "ctx", "del", "ctx", "meta", "hunk", "del", "add", "file", "file", "hunk", "del", "del"],
+    ["file", "file", "hunk", "ctx", "del", "del", "add", "add", "add", "ctx", "del", "ctx", "meta", "hunk", "del", "add", "file", "file", "hunk", "del", "del"],
   );
   expect(await page.locator("#unit-unified").textContent()).toBe(diff);
 });

@@ -1,5 +1,6 @@
 //! Unified diffs, git style: `similar` finds the changed lines, the hunks
-//! are written here.
+//! are written here, and read back into numbered lines ([`files`]) for
+//! viewers, so the page renders structure instead of parsing diff text.
 //!
 //! Why not `similar`'s own writer: it splits lines at a lone `\r` too, so a
 //! file with classic-Mac line ends became "lines" that `git apply` and
@@ -219,6 +220,126 @@ fn hunks(old: &[&str], new: &[&str], ops: Vec<DiffOp>) -> String {
     out
 }
 
+/// One file of a diff, read back into the parts a viewer shows (the page's
+/// unified and side-by-side views), so no viewer parses diff text.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct FileDiff<'a> {
+    /// The old side as the `---` header names it: `a/PATH` or `/dev/null`.
+    pub old: &'a str,
+    /// The new side as the `+++` header names it: `b/PATH` or `/dev/null`.
+    pub new: &'a str,
+    /// `modified`, `added` (old side `/dev/null`) or `deleted`.
+    pub status: &'static str,
+    /// The hunks, in order.
+    pub hunks: Vec<Hunk<'a>>,
+}
+
+/// One hunk: its `@@` header, the ranges it states, and its lines.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Hunk<'a> {
+    /// The `@@ -a,b +c,d @@` line.
+    pub header: &'a str,
+    /// First old line (1-based; the line before an empty range).
+    pub old_start: usize,
+    /// Old lines in the hunk.
+    pub old_len: usize,
+    /// First new line (1-based; the line before an empty range).
+    pub new_start: usize,
+    /// New lines in the hunk.
+    pub new_len: usize,
+    /// Context, removed and added lines, in diff order.
+    pub lines: Vec<HunkLine<'a>>,
+}
+
+/// One line of a hunk.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct HunkLine<'a> {
+    /// `ctx`, `del` or `add`.
+    pub kind: &'static str,
+    /// The line without its sign and its `\n`. Its numbers follow from the
+    /// hunk's starts: context and removed lines count on the old side,
+    /// context and added lines on the new side.
+    pub text: &'a str,
+    /// True when the line has no `\n` (the diff says `\ No newline at end of file`).
+    pub no_newline: bool,
+}
+
+/// The files of a diff written by [`unified_diff`] and [`region_diff`]
+/// (any concatenation of them). A hunk's body
+/// is read by its header's counts, so a removed `---` stays a removed
+/// line. `None` when `diff` is not in that form.
+pub fn files(diff: &str) -> Option<Vec<FileDiff<'_>>> {
+    let mut lines = diff.split('\n');
+    if diff.ends_with('\n') || diff.is_empty() {
+        // `split` yields one empty piece after the last `\n`.
+        lines.next_back();
+    }
+    let mut lines = lines.peekable();
+    let mut out = Vec::new();
+    while let Some(line) = lines.next() {
+        let old = line.strip_prefix("--- ")?;
+        let new = lines.next()?.strip_prefix("+++ ")?;
+        let status = if old == "/dev/null" {
+            "added"
+        } else if new == "/dev/null" {
+            "deleted"
+        } else {
+            "modified"
+        };
+        let mut file = FileDiff {
+            old,
+            new,
+            status,
+            hunks: Vec::new(),
+        };
+        while let Some(header) = lines.next_if(|l| l.starts_with("@@ ")) {
+            let mut hunk = hunk_header(header)?;
+            let (mut old_left, mut new_left) = (hunk.old_len, hunk.new_len);
+            while old_left + new_left > 0 {
+                let body = lines.next()?;
+                let (kind, old_line, new_line) = match body.as_bytes().first() {
+                    Some(b' ') if old_left > 0 && new_left > 0 => ("ctx", true, true),
+                    Some(b'-') if old_left > 0 => ("del", true, false),
+                    Some(b'+') if new_left > 0 => ("add", false, true),
+                    _ => return None,
+                };
+                let no_newline = lines.next_if(|l| l.starts_with('\\')).is_some();
+                hunk.lines.push(HunkLine {
+                    kind,
+                    text: &body[1..],
+                    no_newline,
+                });
+                old_left -= usize::from(old_line);
+                new_left -= usize::from(new_line);
+            }
+            file.hunks.push(hunk);
+        }
+        out.push(file);
+    }
+    Some(out)
+}
+
+/// `@@ -a[,b] +c[,d] @@` (what [`range_header`] writes) as an empty hunk.
+fn hunk_header(line: &str) -> Option<Hunk<'_>> {
+    let ranges = line.strip_prefix("@@ -")?.strip_suffix(" @@")?;
+    let (old, new) = ranges.split_once(" +")?;
+    let range = |r: &str| -> Option<(usize, usize)> {
+        match r.split_once(',') {
+            Some((start, len)) => Some((start.parse().ok()?, len.parse().ok()?)),
+            None => Some((r.parse().ok()?, 1)),
+        }
+    };
+    let ((old_start, old_len), (new_start, new_len)) = (range(old)?, range(new)?);
+    Some(Hunk {
+        header: line,
+        old_start,
+        old_len,
+        new_start,
+        new_len,
+        lines: Vec::new(),
+    })
+}
+
 /// `start,len` as unified diffs write it: 1-based, the line before an empty
 /// range, `,len` left out when 1.
 fn range_header(range: &Range<usize>) -> String {
@@ -291,6 +412,71 @@ mod tests {
         assert_eq!(
             diff,
             "--- a/f\n+++ b/f\n@@ -1,2 +1,3 @@\n a\n-b\n\\ No newline at end of file\n+b\n+c\n"
+        );
+    }
+
+    /// Writes `files` back as unified diff text: must give the diff read.
+    fn write_back(files: &[FileDiff<'_>]) -> String {
+        let mut out = String::new();
+        for file in files {
+            out += &format!("--- {}\n+++ {}\n", file.old, file.new);
+            for hunk in &file.hunks {
+                out += hunk.header;
+                out.push('\n');
+                for line in &hunk.lines {
+                    let sign = match line.kind {
+                        "ctx" => ' ',
+                        "del" => '-',
+                        _ => '+',
+                    };
+                    out += &format!("{sign}{}\n", line.text);
+                    if line.no_newline {
+                        out += "\\ No newline at end of file\n";
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn files_read_back_every_written_shape() {
+        let diffs = [
+            unified_diff("gw.yaml", Some("a\nb\nc\n"), Some("a\nB\nc\n")),
+            unified_diff("values.yaml", None, Some("x: 1\n")),
+            unified_diff("gw.yaml", Some("a\nb"), None),
+            unified_diff("f", Some("a\rb\r"), Some("a\rB\r")),
+            unified_diff("f", Some("a\nb"), Some("a\nb\nc\n")),
+            // A removed `---` and an added `+++` are body lines, not headers.
+            unified_diff("f", Some("x\n---\ny\n"), Some("x\n+++\ny\n")),
+        ];
+        let all: String = diffs.concat();
+        let files = files(&all).unwrap();
+        assert_eq!(files.len(), diffs.len());
+        assert_eq!(write_back(&files), all);
+        assert_eq!(
+            files.iter().map(|f| f.status).collect::<Vec<_>>(),
+            [
+                "modified", "added", "deleted", "modified", "modified", "modified"
+            ]
+        );
+        let hunk = &files[0].hunks[0];
+        assert_eq!(
+            (hunk.old_start, hunk.old_len, hunk.new_start, hunk.new_len),
+            (1, 3, 1, 3)
+        );
+        let lines: Vec<_> = hunk.lines.iter().map(|l| (l.kind, l.text)).collect();
+        assert_eq!(
+            lines,
+            [("ctx", "a"), ("del", "b"), ("add", "B"), ("ctx", "c")]
+        );
+        assert!(files[2].hunks[0].lines[1].no_newline);
+        assert_eq!(files[5].hunks[0].lines[1].text, "---");
+        assert_eq!(super::files(""), Some(Vec::new()));
+        assert_eq!(super::files("@@ -1 +1 @@\n"), None);
+        assert_eq!(
+            super::files("--- a/f\n+++ b/f\n@@ -1,2 +1,2 @@\n x\n"),
+            None
         );
     }
 

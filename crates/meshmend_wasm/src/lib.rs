@@ -13,6 +13,9 @@
 
 use std::cell::RefCell;
 
+mod diff_view;
+pub mod guard;
+
 use meshmend_core::refactor::{
     self, FileOutcome, FileStatus, FixOptions, FixOutcome, NodePortMode, Strategy,
 };
@@ -55,7 +58,10 @@ export interface RedactReport {
   files: RedactedFile[]; secrets: SecretFound[]; families: { family: string; count: number }[];
 }
 export interface PatchedFile { path: string; status: "modified" | "added" | "deleted" | "unchanged"; patched: string | null }
-export interface FixView { diff: string; files: PatchedFile[] }
+export interface HunkLine { kind: "ctx" | "del" | "add"; text: string; no_newline: boolean }
+export interface Hunk { header: string; old_start: number; old_len: number; new_start: number; new_len: number; lines: HunkLine[] }
+export interface FileDiff { old: string; new: string; status: "modified" | "added" | "deleted"; hunks: Hunk[] }
+export interface FixView { diff: string; diff_files: FileDiff[]; files: PatchedFile[] }
 export interface FixReport {
   strategy: string; real: FixView; redacted: FixView;
   changes: { rule: string; title: string; detail: string; resource: { kind: string; namespace: string; name: string } | null }[];
@@ -392,7 +398,7 @@ thread_local! {
     /// serialised). Kept across calls so a placeholder keeps meaning the same
     /// secret while the user edits, and text redacted earlier (an LLM answer)
     /// can still be rehydrated.
-    static VAULT: RefCell<Vault> = RefCell::new(Vault::default());
+    pub(crate) static VAULT: RefCell<Vault> = RefCell::new(Vault::default());
 }
 
 /// One redacted file.
@@ -545,8 +551,9 @@ pub fn strategy_docs() -> Vec<StrategyDoc> {
     ]
 }
 
-/// One side of the fix (real values, or redacted).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+/// One side of the fix (real values, or redacted). Serialised with its
+/// diff read back into files too (`diff_view.rs`).
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FixView {
     /// Unified diff over all files.
     pub diff: String,

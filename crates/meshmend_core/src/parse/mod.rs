@@ -243,7 +243,7 @@ impl<'l> Builder<'l> {
             Event::DocumentEnd => {
                 let mut document = std::mem::take(&mut self.document);
                 document.span.end = span.end.max(document.span.start);
-                document.shadowed.sort_unstable();
+                crate::sort::ascending(&mut document.shadowed);
                 self.node_hint = document.nodes.len();
                 document.nodes.shrink_to_fit();
                 return Ok(Some(document));

@@ -51,7 +51,7 @@ const HASH_KEY_WORDS: &[&str] = &[
 /// `text` that no candidate in `found` already covers.
 pub(crate) fn scan(text: &str, found: &[Candidate], out: &mut Vec<Candidate>) {
     let mut taken: Vec<Span> = found.iter().map(|c| c.span).collect();
-    taken.sort_by_key(|s| s.start);
+    crate::sort::by_key(&mut taken, |s| s.start);
     let mut in_pem = false;
     let mut start = 0;
     for line in text.split_inclusive('\n') {

@@ -62,6 +62,7 @@
 mod allow;
 mod engine;
 mod entropy;
+pub mod leak;
 mod structural;
 mod vault;
 

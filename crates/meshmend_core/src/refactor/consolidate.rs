@@ -87,8 +87,7 @@ fn trim_group(bundle: &Bundle, topology: &Topology, group: &Group<'_>) -> Option
         return None;
     }
     let members: HashSet<usize> = group.gateways.iter().copied().collect();
-    let mut drops: std::collections::BTreeMap<ServerRef, HashSet<String>> =
-        std::collections::BTreeMap::new();
+    let mut drops: Vec<(ServerRef, HashSet<String>)> = Vec::new();
     for (_, placed) in topology.problems() {
         if let Outcome::Rejected {
             reason: Reject::DuplicateTlsHost { hosts },
@@ -96,12 +95,19 @@ fn trim_group(bundle: &Bundle, topology: &Topology, group: &Group<'_>) -> Option
         } = &placed.outcome
             && members.contains(&placed.server.gateway)
         {
-            drops
-                .entry(placed.server)
-                .or_default()
-                .extend(hosts.iter().cloned());
+            drops.push((placed.server, hosts.iter().cloned().collect()));
         }
     }
+    // One entry per server, in server order. A sorted Vec, not a BTreeMap:
+    // one B-tree instantiation less in the browser module.
+    sort::by_key(&mut drops, |drop| drop.0);
+    drops.dedup_by(|later, earlier| {
+        let same = later.0 == earlier.0;
+        if same {
+            earlier.1.extend(later.1.drain());
+        }
+        same
+    });
     if drops.is_empty() {
         return None;
     }
