@@ -200,7 +200,7 @@ fn folders() -> BTreeMap<String, Vec<String>> {
 fn every_folder_names_a_registered_rule() {
     let registered: Vec<String> = all_rules()
         .iter()
-        .map(|r| format!("{}-{}", r.code(), r.name()))
+        .map(|r| format!("{}-{}", r.meta.code, r.meta.name))
         .collect();
     for folder in folders().keys() {
         assert!(
@@ -214,11 +214,11 @@ fn every_folder_names_a_registered_rule() {
 fn every_registered_rule_has_fixtures_that_exercise_it() {
     let folders = folders();
     for rule in all_rules() {
-        let folder = format!("{}-{}", rule.code(), rule.name());
+        let folder = format!("{}-{}", rule.meta.code, rule.meta.name);
         let files = folders.get(&folder).unwrap_or_else(|| {
             panic!(
                 "rule {} has no fixture folder tests/rules/{folder}",
-                rule.code()
+                rule.meta.code
             )
         });
         let invalid: Vec<_> = files.iter().filter(|f| f.starts_with("invalid")).collect();
@@ -232,20 +232,20 @@ fn every_registered_rule_has_fixtures_that_exercise_it() {
             let bundle = load(&fixtures_root().join(&folder).join(file));
             let fired = analyze(&bundle, &options(&bundle))
                 .iter()
-                .any(|d| d.code == rule.code());
-            assert!(fired, "{folder}/{file}: {} does not fire", rule.code());
+                .any(|d| d.code == rule.meta.code);
+            assert!(fired, "{folder}/{file}: {} does not fire", rule.meta.code);
         }
         for file in valid {
             let bundle = load(&fixtures_root().join(&folder).join(file));
             let findings: Vec<_> = analyze(&bundle, &options(&bundle))
                 .into_iter()
-                .filter(|d| d.code == rule.code())
+                .filter(|d| d.code == rule.meta.code)
                 .map(|d| d.message)
                 .collect();
             assert!(
                 findings.is_empty(),
                 "{folder}/{file}: {} fires: {findings:?}",
-                rule.code()
+                rule.meta.code
             );
         }
     }
