@@ -4,21 +4,6 @@ use crate::analyze::{Context, Rule};
 use crate::diagnostic::{Category, Diagnostic, RuleMeta, Severity};
 use crate::error::ErrorKind;
 
-/// See `mm001_yaml_syntax.md`.
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        code: "MM001",
-        name: "yaml-syntax",
-        severity: Severity::Error,
-        istio_code: None,
-        category: Category::Input,
-        summary: "A YAML document cannot be parsed, or exceeds a safety limit.",
-        docs: include_str!("mm001_yaml_syntax.md"),
-        fixable: false,
-    },
-    check,
-};
-
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for (file, error) in cx.bundle.document_errors() {
         if cx.bundle.templates[file] {
@@ -51,3 +36,18 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         );
     }
 }
+
+/// See `mm001_yaml_syntax.md`.
+pub(crate) static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "MM001",
+        name: "yaml-syntax",
+        severity: Severity::Error,
+        istio_code: None,
+        category: Category::Input,
+        summary: "A YAML document cannot be parsed, or exceeds a safety limit.",
+        docs: include_str!("mm001_yaml_syntax.md"),
+        fixable: false,
+    },
+    check,
+};

@@ -1,7 +1,7 @@
 //! MM002 `unrendered-template`: see `mm002_unrendered_template.md`.
 
-use crate::analyze::{Context, Rule};
-use crate::diagnostic::{Category, Diagnostic, RuleMeta, Severity};
+use crate::analyze::Rule;
+use crate::diagnostic::{Category, RuleMeta, Severity};
 use crate::model::validate::ProblemKind;
 
 /// See `mm002_unrendered_template.md`.
@@ -16,9 +16,5 @@ pub(crate) static RULE: Rule = Rule {
         docs: include_str!("mm002_unrendered_template.md"),
         fixable: false,
     },
-    check,
+    check: |cx, out| super::report_problems(&RULE, cx, ProblemKind::Template, out),
 };
-
-fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    super::report_problems(&RULE, cx, ProblemKind::Template, out);
-}

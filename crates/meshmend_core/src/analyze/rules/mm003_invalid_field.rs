@@ -1,7 +1,7 @@
 //! MM003 `invalid-field`: see `mm003_invalid_field.md`.
 
-use crate::analyze::{Context, Rule};
-use crate::diagnostic::{Category, Diagnostic, RuleMeta, Severity};
+use crate::analyze::Rule;
+use crate::diagnostic::{Category, RuleMeta, Severity};
 use crate::model::validate::ProblemKind;
 
 /// See `mm003_invalid_field.md`.
@@ -16,9 +16,5 @@ pub(crate) static RULE: Rule = Rule {
         docs: include_str!("mm003_invalid_field.md"),
         fixable: false,
     },
-    check,
+    check: |cx, out| super::report_problems(&RULE, cx, ProblemKind::InvalidField, out),
 };
-
-fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    super::report_problems(&RULE, cx, ProblemKind::InvalidField, out);
-}

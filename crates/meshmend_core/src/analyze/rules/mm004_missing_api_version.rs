@@ -1,7 +1,7 @@
 //! MM004 `missing-api-version`: see `mm004_missing_api_version.md`.
 
-use crate::analyze::{Context, Rule};
-use crate::diagnostic::{Category, Diagnostic, RuleMeta, Severity};
+use crate::analyze::Rule;
+use crate::diagnostic::{Category, RuleMeta, Severity};
 use crate::model::validate::ProblemKind;
 
 /// See `mm004_missing_api_version.md`.
@@ -16,9 +16,5 @@ pub(crate) static RULE: Rule = Rule {
         docs: include_str!("mm004_missing_api_version.md"),
         fixable: false,
     },
-    check,
+    check: |cx, out| super::report_problems(&RULE, cx, ProblemKind::MissingApiVersion, out),
 };
-
-fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    super::report_problems(&RULE, cx, ProblemKind::MissingApiVersion, out);
-}

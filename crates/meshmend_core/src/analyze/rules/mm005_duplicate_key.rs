@@ -1,7 +1,7 @@
 //! MM005 `duplicate-key`: see `mm005_duplicate_key.md`.
 
-use crate::analyze::{Context, Rule};
-use crate::diagnostic::{Category, Diagnostic, RuleMeta, Severity};
+use crate::analyze::Rule;
+use crate::diagnostic::{Category, RuleMeta, Severity};
 use crate::model::validate::ProblemKind;
 
 /// See `mm005_duplicate_key.md`.
@@ -16,9 +16,5 @@ pub(crate) static RULE: Rule = Rule {
         docs: include_str!("mm005_duplicate_key.md"),
         fixable: false,
     },
-    check,
+    check: |cx, out| super::report_problems(&RULE, cx, ProblemKind::DuplicateKey, out),
 };
-
-fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    super::report_problems(&RULE, cx, ProblemKind::DuplicateKey, out);
-}

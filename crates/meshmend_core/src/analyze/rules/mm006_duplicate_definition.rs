@@ -5,21 +5,6 @@ use crate::analyze::{Context, Rule};
 use crate::diagnostic::{Category, Diagnostic, RuleMeta, Severity};
 use crate::model::identity::Duplicate;
 
-/// See `mm006_duplicate_definition.md`.
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        code: "MM006",
-        name: "duplicate-definition",
-        severity: Severity::Info,
-        istio_code: None,
-        category: Category::Input,
-        summary: "An object is defined more than once; only the last definition is analyzed.",
-        docs: include_str!("mm006_duplicate_definition.md"),
-        fixable: false,
-    },
-    check,
-};
-
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for duplicate in &cx.bundle.layout.duplicates {
         // A copy of a kind the model does not read changes no finding:
@@ -81,3 +66,18 @@ fn report(duplicate: &Duplicate) -> Diagnostic {
         )
     }
 }
+
+/// See `mm006_duplicate_definition.md`.
+pub(crate) static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "MM006",
+        name: "duplicate-definition",
+        severity: Severity::Info,
+        istio_code: None,
+        category: Category::Input,
+        summary: "An object is defined more than once; only the last definition is analyzed.",
+        docs: include_str!("mm006_duplicate_definition.md"),
+        fixable: false,
+    },
+    check,
+};

@@ -5,21 +5,6 @@ use crate::analyze::{Context, Rule};
 use crate::diagnostic::{Category, Diagnostic, RuleMeta, Severity};
 use crate::model::kustomize::{Kustomization, display_dir};
 
-/// See `mm007_kustomize_build_needed.md`.
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        code: "MM007",
-        name: "kustomize-build-needed",
-        severity: Severity::Info,
-        istio_code: None,
-        category: Category::Input,
-        summary: "A kustomization does something meshmend cannot model statically; analyze `kustomize build` output.",
-        docs: include_str!("mm007_kustomize_build_needed.md"),
-        fixable: false,
-    },
-    check,
-};
-
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for kustomization in &cx.bundle.layout.kustomizations {
         if let Some(diagnostic) = report(kustomization) {
@@ -70,3 +55,18 @@ fn report(k: &Kustomization) -> Option<Diagnostic> {
             )),
     )
 }
+
+/// See `mm007_kustomize_build_needed.md`.
+pub(crate) static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "MM007",
+        name: "kustomize-build-needed",
+        severity: Severity::Info,
+        istio_code: None,
+        category: Category::Input,
+        summary: "A kustomization does something meshmend cannot model statically; analyze `kustomize build` output.",
+        docs: include_str!("mm007_kustomize_build_needed.md"),
+        fixable: false,
+    },
+    check,
+};

@@ -5,21 +5,6 @@ use crate::analyze::{Context, Rule};
 use crate::diagnostic::{Category, Diagnostic, RuleMeta, Severity};
 use crate::model::kustomize::display_dir;
 
-/// See `mm008_kustomize_unlisted_file.md`.
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        code: "MM008",
-        name: "kustomize-unlisted-file",
-        severity: Severity::Info,
-        istio_code: None,
-        category: Category::Input,
-        summary: "A file next to a kustomization is not listed by it: no build deploys it, and it is not analyzed.",
-        docs: include_str!("mm008_kustomize_unlisted_file.md"),
-        fixable: false,
-    },
-    check,
-};
-
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for k in &cx.bundle.layout.kustomizations {
         if k.unlisted.is_empty() {
@@ -63,3 +48,18 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         ));
     }
 }
+
+/// See `mm008_kustomize_unlisted_file.md`.
+pub(crate) static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "MM008",
+        name: "kustomize-unlisted-file",
+        severity: Severity::Info,
+        istio_code: None,
+        category: Category::Input,
+        summary: "A file next to a kustomization is not listed by it: no build deploys it, and it is not analyzed.",
+        docs: include_str!("mm008_kustomize_unlisted_file.md"),
+        fixable: false,
+    },
+    check,
+};

@@ -1,7 +1,7 @@
 //! MM010 `null-label-value`: see `mm010_null_label_value.md`.
 
-use crate::analyze::{Context, Rule};
-use crate::diagnostic::{Category, Diagnostic, RuleMeta, Severity};
+use crate::analyze::Rule;
+use crate::diagnostic::{Category, RuleMeta, Severity};
 use crate::model::validate::ProblemKind;
 
 /// See `mm010_null_label_value.md`.
@@ -16,9 +16,5 @@ pub(crate) static RULE: Rule = Rule {
         docs: include_str!("mm010_null_label_value.md"),
         fixable: false,
     },
-    check,
+    check: |cx, out| super::report_problems(&RULE, cx, ProblemKind::NullLabel, out),
 };
-
-fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    super::report_problems(&RULE, cx, ProblemKind::NullLabel, out);
-}

@@ -7,21 +7,6 @@ use crate::analyze::topology::{Nack, Outcome, Reject, describe};
 use crate::analyze::{Context, Rule};
 use crate::diagnostic::{Category, Diagnostic, RuleMeta, Severity};
 
-/// See `mm101_protocol_conflict.md`.
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        code: "MM101",
-        name: "protocol-conflict",
-        severity: Severity::Error,
-        istio_code: None,
-        category: Category::Merge,
-        summary: "Servers on one gateway listener use protocols that cannot share it; the newer one is dropped.",
-        docs: include_str!("mm101_protocol_conflict.md"),
-        fixable: true,
-    },
-    check,
-};
-
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let bundle = cx.bundle;
     let topology = cx.topology();
@@ -181,3 +166,18 @@ fn capitalize(text: &str) -> String {
             .collect()
     })
 }
+
+/// See `mm101_protocol_conflict.md`.
+pub(crate) static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "MM101",
+        name: "protocol-conflict",
+        severity: Severity::Error,
+        istio_code: None,
+        category: Category::Merge,
+        summary: "Servers on one gateway listener use protocols that cannot share it; the newer one is dropped.",
+        docs: include_str!("mm101_protocol_conflict.md"),
+        fixable: true,
+    },
+    check,
+};

@@ -7,21 +7,6 @@ use crate::analyze::topology::{Outcome, Reject, describe};
 use crate::analyze::{Context, Rule};
 use crate::diagnostic::{Category, Diagnostic, RuleMeta, Severity};
 
-/// See `mm102_duplicate_tls_host.md`.
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        code: "MM102",
-        name: "duplicate-tls-host",
-        severity: Severity::Error,
-        istio_code: Some("IST0145"),
-        category: Category::Merge,
-        summary: "Two TLS servers on one gateway listener list the same host; the newer server is dropped.",
-        docs: include_str!("mm102_duplicate_tls_host.md"),
-        fixable: true,
-    },
-    check,
-};
-
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let bundle = cx.bundle;
     let topology = cx.topology();
@@ -111,3 +96,18 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         );
     }
 }
+
+/// See `mm102_duplicate_tls_host.md`.
+pub(crate) static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "MM102",
+        name: "duplicate-tls-host",
+        severity: Severity::Error,
+        istio_code: Some("IST0145"),
+        category: Category::Merge,
+        summary: "Two TLS servers on one gateway listener list the same host; the newer server is dropped.",
+        docs: include_str!("mm102_duplicate_tls_host.md"),
+        fixable: true,
+    },
+    check,
+};

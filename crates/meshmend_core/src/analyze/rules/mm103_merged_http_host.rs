@@ -8,21 +8,6 @@ use crate::analyze::{Context, Rule, hosts};
 use crate::diagnostic::{Category, Diagnostic, RuleMeta, Severity};
 use crate::model::istio::resolve_gateway_reference;
 
-/// See `mm103_merged_http_host.md`.
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        code: "MM103",
-        name: "merged-http-host",
-        severity: Severity::Warning,
-        istio_code: Some("IST0145"),
-        category: Category::Merge,
-        summary: "Two Gateways serve the same plain-HTTP host on one listener; their routes are concatenated.",
-        docs: include_str!("mm103_merged_http_host.md"),
-        fixable: true,
-    },
-    check,
-};
-
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let bundle = cx.bundle;
     let topology = cx.topology();
@@ -149,3 +134,18 @@ impl<'a> VirtualServicesByGateway<'a> {
         }
     }
 }
+
+/// See `mm103_merged_http_host.md`.
+pub(crate) static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "MM103",
+        name: "merged-http-host",
+        severity: Severity::Warning,
+        istio_code: Some("IST0145"),
+        category: Category::Merge,
+        summary: "Two Gateways serve the same plain-HTTP host on one listener; their routes are concatenated.",
+        docs: include_str!("mm103_merged_http_host.md"),
+        fixable: true,
+    },
+    check,
+};

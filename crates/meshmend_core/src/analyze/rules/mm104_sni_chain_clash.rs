@@ -7,21 +7,6 @@ use crate::analyze::topology::{Nack, Outcome, describe, sni_name};
 use crate::analyze::{Context, Rule};
 use crate::diagnostic::{Category, Diagnostic, RuleMeta, Severity};
 
-/// See `mm104_sni_chain_clash.md`.
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        code: "MM104",
-        name: "sni-chain-clash",
-        severity: Severity::Error,
-        istio_code: None,
-        category: Category::Merge,
-        summary: "Different hosts on one TLS listener become the same SNI match; Envoy rejects the listener.",
-        docs: include_str!("mm104_sni_chain_clash.md"),
-        fixable: true,
-    },
-    check,
-};
-
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let bundle = cx.bundle;
     let topology = cx.topology();
@@ -87,3 +72,18 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         );
     }
 }
+
+/// See `mm104_sni_chain_clash.md`.
+pub(crate) static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "MM104",
+        name: "sni-chain-clash",
+        severity: Severity::Error,
+        istio_code: None,
+        category: Category::Merge,
+        summary: "Different hosts on one TLS listener become the same SNI match; Envoy rejects the listener.",
+        docs: include_str!("mm104_sni_chain_clash.md"),
+        fixable: true,
+    },
+    check,
+};

@@ -8,21 +8,6 @@ use crate::analyze::{Context, Rule};
 use crate::diagnostic::{Category, Diagnostic, RuleMeta, Severity};
 use crate::span::Span;
 
-/// See `mm105_duplicate_certificate.md`.
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        code: "MM105",
-        name: "duplicate-certificate",
-        severity: Severity::Warning,
-        istio_code: Some("IST0138"),
-        category: Category::Merge,
-        summary: "Two Gateways on one workload use the same certificate; HTTP/2 connection reuse can 404.",
-        docs: include_str!("mm105_duplicate_certificate.md"),
-        fixable: true,
-    },
-    check,
-};
-
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let bundle = cx.bundle;
     let topology = cx.topology();
@@ -120,3 +105,18 @@ impl<'a> Certificate<'a> {
         field.map_or_else(|| server.anchor_span(), |f| f.span)
     }
 }
+
+/// See `mm105_duplicate_certificate.md`.
+pub(crate) static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "MM105",
+        name: "duplicate-certificate",
+        severity: Severity::Warning,
+        istio_code: Some("IST0138"),
+        category: Category::Merge,
+        summary: "Two Gateways on one workload use the same certificate; HTTP/2 connection reuse can 404.",
+        docs: include_str!("mm105_duplicate_certificate.md"),
+        fixable: true,
+    },
+    check,
+};

@@ -6,21 +6,6 @@ use std::collections::HashMap;
 use crate::analyze::{Context, Rule};
 use crate::diagnostic::{Category, Diagnostic, RuleMeta, Severity};
 
-/// See `mm106_duplicate_port_name.md`.
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        code: "MM106",
-        name: "duplicate-port-name",
-        severity: Severity::Error,
-        istio_code: None,
-        category: Category::Merge,
-        summary: "A Gateway uses the same server port name twice; admission rejects the whole Gateway.",
-        docs: include_str!("mm106_duplicate_port_name.md"),
-        fixable: true,
-    },
-    check,
-};
-
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for gateway in &cx.bundle.model.gateways {
         let mut ports = HashMap::new();
@@ -83,3 +68,18 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         }
     }
 }
+
+/// See `mm106_duplicate_port_name.md`.
+pub(crate) static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "MM106",
+        name: "duplicate-port-name",
+        severity: Severity::Error,
+        istio_code: None,
+        category: Category::Merge,
+        summary: "A Gateway uses the same server port name twice; admission rejects the whole Gateway.",
+        docs: include_str!("mm106_duplicate_port_name.md"),
+        fixable: true,
+    },
+    check,
+};

@@ -8,21 +8,6 @@ use crate::diagnostic::{Category, Diagnostic, RuleMeta, Severity};
 use crate::model::{Service, ServiceOrigin, ServicePort};
 use crate::span::Spanned;
 
-/// See `mm201_nodeport_collision.md`.
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        code: "MM201",
-        name: "nodeport-collision",
-        severity: Severity::Error,
-        istio_code: None,
-        category: Category::NodePort,
-        summary: "The same nodePort on two Services (or twice in one): the API server refuses the later one.",
-        docs: include_str!("mm201_nodeport_collision.md"),
-        fixable: true,
-    },
-    check,
-};
-
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let (low, high) = cx.options.nodeport_range;
     // nodePort → (service index, claim) of the first claim.
@@ -270,6 +255,21 @@ fn help() -> &'static str {
     "remove `nodePort` to let Kubernetes pick a free one, or choose an unused port from the \
      static band (30000-30085 for the default range), which automatic allocation avoids"
 }
+
+/// See `mm201_nodeport_collision.md`.
+pub(crate) static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "MM201",
+        name: "nodeport-collision",
+        severity: Severity::Error,
+        istio_code: None,
+        category: Category::NodePort,
+        summary: "The same nodePort on two Services (or twice in one): the API server refuses the later one.",
+        docs: include_str!("mm201_nodeport_collision.md"),
+        fixable: true,
+    },
+    check,
+};
 
 #[cfg(test)]
 mod tests {

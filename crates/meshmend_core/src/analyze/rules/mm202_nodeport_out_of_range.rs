@@ -3,21 +3,6 @@
 use crate::analyze::{Context, Rule};
 use crate::diagnostic::{Category, Diagnostic, RuleMeta, Severity};
 
-/// See `mm202_nodeport_out_of_range.md`.
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        code: "MM202",
-        name: "nodeport-out-of-range",
-        severity: Severity::Error,
-        istio_code: None,
-        category: Category::NodePort,
-        summary: "A nodePort outside the node-port range: the API server refuses the Service.",
-        docs: include_str!("mm202_nodeport_out_of_range.md"),
-        fixable: true,
-    },
-    check,
-};
-
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let (low, high) = cx.options.nodeport_range;
     for service in &cx.bundle.model.services {
@@ -58,6 +43,21 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         }
     }
 }
+
+/// See `mm202_nodeport_out_of_range.md`.
+pub(crate) static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "MM202",
+        name: "nodeport-out-of-range",
+        severity: Severity::Error,
+        istio_code: None,
+        category: Category::NodePort,
+        summary: "A nodePort outside the node-port range: the API server refuses the Service.",
+        docs: include_str!("mm202_nodeport_out_of_range.md"),
+        fixable: true,
+    },
+    check,
+};
 
 #[cfg(test)]
 mod tests {

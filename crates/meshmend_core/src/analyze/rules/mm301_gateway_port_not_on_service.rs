@@ -7,21 +7,6 @@ use crate::analyze::{Context, Rule};
 use crate::diagnostic::{Category, Diagnostic, RuleMeta, Severity};
 use crate::model::{Gateway, Service, TargetPort};
 
-/// See `mm301_gateway_port_not_on_service.md`.
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        code: "MM301",
-        name: "gateway-port-not-on-service",
-        severity: Severity::Warning,
-        istio_code: Some("IST0162"),
-        category: Category::Wiring,
-        summary: "A Gateway server port that no Service of its workload exposes: unreachable.",
-        docs: include_str!("mm301_gateway_port_not_on_service.md"),
-        fixable: false,
-    },
-    check,
-};
-
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let model = &cx.bundle.model;
     for gateway in &model.gateways {
@@ -111,6 +96,21 @@ fn selecting_services<'a>(cx: &Context<'a>, gateway: &Gateway) -> Vec<&'a Servic
     }
     out
 }
+
+/// See `mm301_gateway_port_not_on_service.md`.
+pub(crate) static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "MM301",
+        name: "gateway-port-not-on-service",
+        severity: Severity::Warning,
+        istio_code: Some("IST0162"),
+        category: Category::Wiring,
+        summary: "A Gateway server port that no Service of its workload exposes: unreachable.",
+        docs: include_str!("mm301_gateway_port_not_on_service.md"),
+        fixable: false,
+    },
+    check,
+};
 
 #[cfg(test)]
 mod tests {

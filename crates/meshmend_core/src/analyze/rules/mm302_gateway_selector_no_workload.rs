@@ -5,21 +5,6 @@ use crate::analyze::{Context, Rule};
 use crate::diagnostic::{Category, Diagnostic, RuleMeta, Severity};
 use crate::model::{Workload, labels_to_string};
 
-/// See `mm302_gateway_selector_no_workload.md`.
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        code: "MM302",
-        name: "gateway-selector-no-workload",
-        severity: Severity::Warning,
-        istio_code: Some("IST0101"),
-        category: Category::Wiring,
-        summary: "A Gateway selector matches none of the gateway workloads in the input.",
-        docs: include_str!("mm302_gateway_selector_no_workload.md"),
-        fixable: false,
-    },
-    check,
-};
-
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let model = &cx.bundle.model;
     let selected_set: std::collections::HashSet<*const Workload> = model
@@ -93,6 +78,21 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         );
     }
 }
+
+/// See `mm302_gateway_selector_no_workload.md`.
+pub(crate) static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "MM302",
+        name: "gateway-selector-no-workload",
+        severity: Severity::Warning,
+        istio_code: Some("IST0101"),
+        category: Category::Wiring,
+        summary: "A Gateway selector matches none of the gateway workloads in the input.",
+        docs: include_str!("mm302_gateway_selector_no_workload.md"),
+        fixable: false,
+    },
+    check,
+};
 
 #[cfg(test)]
 mod tests {

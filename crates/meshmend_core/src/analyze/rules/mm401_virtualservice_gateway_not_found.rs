@@ -6,21 +6,6 @@ use crate::analyze::{Context, Rule};
 use crate::diagnostic::{Category, Diagnostic, RuleMeta, Severity};
 use crate::model::istio::resolve_gateway_reference;
 
-/// See `mm401_virtualservice_gateway_not_found.md`.
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        code: "MM401",
-        name: "virtualservice-gateway-not-found",
-        severity: Severity::Warning,
-        istio_code: Some("IST0101"),
-        category: Category::Binding,
-        summary: "A VirtualService `gateways:` entry resolves to no Gateway: its routes are never installed.",
-        docs: include_str!("mm401_virtualservice_gateway_not_found.md"),
-        fixable: false,
-    },
-    check,
-};
-
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let known = GatewayIndex::new(cx);
     for vs in &cx.bundle.model.virtual_services {
@@ -138,6 +123,21 @@ impl<'a> GatewayIndex<'a> {
         self.full.contains(&(namespace, name))
     }
 }
+
+/// See `mm401_virtualservice_gateway_not_found.md`.
+pub(crate) static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "MM401",
+        name: "virtualservice-gateway-not-found",
+        severity: Severity::Warning,
+        istio_code: Some("IST0101"),
+        category: Category::Binding,
+        summary: "A VirtualService `gateways:` entry resolves to no Gateway: its routes are never installed.",
+        docs: include_str!("mm401_virtualservice_gateway_not_found.md"),
+        fixable: false,
+    },
+    check,
+};
 
 #[cfg(test)]
 mod tests {

@@ -9,21 +9,6 @@ use crate::diagnostic::{Category, Diagnostic, RuleMeta, Severity};
 use crate::model::istio::resolve_gateway_reference;
 use crate::model::{Gateway, VirtualService};
 
-/// See `mm402_virtualservice_host_not_in_gateway.md`.
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        code: "MM402",
-        name: "virtualservice-host-not-in-gateway",
-        severity: Severity::Warning,
-        istio_code: Some("IST0132"),
-        category: Category::Binding,
-        summary: "A VirtualService shares no host with (or is not exported to) a Gateway it binds to.",
-        docs: include_str!("mm402_virtualservice_host_not_in_gateway.md"),
-        fixable: false,
-    },
-    check,
-};
-
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let model = &cx.bundle.model;
     let mut gateways: HashMap<(&str, &str), &Gateway> = HashMap::new();
@@ -175,6 +160,21 @@ fn exported_to(vs: &VirtualService, namespace: &str) -> bool {
             .iter()
             .any(|e| e == "*" || e == namespace || (e == "." && vs.namespace == namespace))
 }
+
+/// See `mm402_virtualservice_host_not_in_gateway.md`.
+pub(crate) static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "MM402",
+        name: "virtualservice-host-not-in-gateway",
+        severity: Severity::Warning,
+        istio_code: Some("IST0132"),
+        category: Category::Binding,
+        summary: "A VirtualService shares no host with (or is not exported to) a Gateway it binds to.",
+        docs: include_str!("mm402_virtualservice_host_not_in_gateway.md"),
+        fixable: false,
+    },
+    check,
+};
 
 #[cfg(test)]
 mod tests {
