@@ -12,6 +12,7 @@ mod mm005_duplicate_key;
 mod mm006_duplicate_definition;
 mod mm007_kustomize_build_needed;
 mod mm008_kustomize_unlisted_file;
+mod mm009_missing_tls_credential;
 mod mm010_null_label_value;
 mod mm101_protocol_conflict;
 mod mm102_duplicate_tls_host;
@@ -66,6 +67,7 @@ pub(crate) const RULES: &[&Rule] = &[
     &mm006_duplicate_definition::RULE,
     &mm007_kustomize_build_needed::RULE,
     &mm008_kustomize_unlisted_file::RULE,
+    &mm009_missing_tls_credential::RULE,
     &mm010_null_label_value::RULE,
     &mm101_protocol_conflict::RULE,
     &mm102_duplicate_tls_host::RULE,
