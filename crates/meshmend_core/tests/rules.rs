@@ -274,11 +274,11 @@ fn doc_examples(code: &str, docs: &str) -> Vec<(bool, String)> {
                 _ => None,
             };
         } else if let Some(lang) = line.strip_prefix("```") {
-            let text: String = lines
-                .by_ref()
-                .take_while(|l| !l.starts_with("```"))
-                .map(|l| format!("{l}\n"))
-                .collect();
+            let mut text = String::new();
+            for line in lines.by_ref().take_while(|l| !l.starts_with("```")) {
+                text.push_str(line);
+                text.push('\n');
+            }
             if lang == "yaml" {
                 let invalid = marked.unwrap_or_else(|| {
                     panic!("{code}: a YAML example outside `### Invalid`/`### Valid`")
