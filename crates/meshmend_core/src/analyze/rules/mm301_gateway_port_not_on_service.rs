@@ -114,15 +114,8 @@ pub(crate) static RULE: Rule = Rule {
 
 #[cfg(test)]
 mod tests {
-    use crate::{AnalyzeOptions, Bundle, analyze};
-
     fn messages(yaml: &str) -> Vec<String> {
-        let bundle = Bundle::from_text("t.yaml", yaml).unwrap();
-        analyze(&bundle, &AnalyzeOptions::default())
-            .into_iter()
-            .filter(|d| d.code == "MM301")
-            .map(|d| d.message)
-            .collect()
+        super::super::tests::messages("MM301", yaml)
     }
 
     const POD: &str = "apiVersion: v1\nkind: Pod\nmetadata: {name: gw, namespace: istio-system, labels: {istio: ingressgateway}}\n---\n";

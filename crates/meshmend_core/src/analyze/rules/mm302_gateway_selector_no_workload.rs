@@ -96,15 +96,8 @@ pub(crate) static RULE: Rule = Rule {
 
 #[cfg(test)]
 mod tests {
-    use crate::{AnalyzeOptions, Bundle, analyze};
-
     fn messages(yaml: &str) -> Vec<String> {
-        let bundle = Bundle::from_text("t.yaml", yaml).unwrap();
-        analyze(&bundle, &AnalyzeOptions::default())
-            .into_iter()
-            .filter(|d| d.code == "MM302")
-            .map(|d| d.message)
-            .collect()
+        super::super::tests::messages("MM302", yaml)
     }
 
     fn gateway(selector: &str) -> String {

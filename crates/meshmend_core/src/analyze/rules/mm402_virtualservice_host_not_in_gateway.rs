@@ -178,15 +178,8 @@ pub(crate) static RULE: Rule = Rule {
 
 #[cfg(test)]
 mod tests {
-    use crate::{AnalyzeOptions, Bundle, analyze};
-
     fn messages(yaml: &str) -> Vec<String> {
-        let bundle = Bundle::from_text("t.yaml", yaml).unwrap();
-        analyze(&bundle, &AnalyzeOptions::default())
-            .into_iter()
-            .filter(|d| d.code == "MM402")
-            .map(|d| d.message)
-            .collect()
+        super::super::tests::messages("MM402", yaml)
     }
 
     fn case(gateway_hosts: &str, vs_ns: &str, vs_hosts: &str, extra: &str) -> String {

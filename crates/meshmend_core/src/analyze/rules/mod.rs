@@ -84,8 +84,19 @@ pub(crate) const RULES: &[&Rule] = &[
 ];
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::RULES;
+    use crate::{AnalyzeOptions, Bundle, analyze};
+
+    /// The messages of rule `code` on `yaml` (for the rules' unit tests).
+    pub(crate) fn messages(code: &str, yaml: &str) -> Vec<String> {
+        let bundle = Bundle::from_text("t.yaml", yaml).unwrap();
+        analyze(&bundle, &AnalyzeOptions::default())
+            .into_iter()
+            .filter(|d| d.code == code)
+            .map(|d| d.message)
+            .collect()
+    }
 
     #[test]
     fn codes_and_names_are_unique_and_well_formed() {
