@@ -164,11 +164,11 @@ pub(crate) fn rules(args: &RulesArgs) -> anyhow::Result<ExitCode> {
                 .iter()
                 .map(|r| {
                     [
-                        r.code(),
-                        r.name(),
-                        r.severity().as_str(),
-                        r.istio_code().unwrap_or("-"),
-                        r.summary(),
+                        r.meta.code,
+                        r.meta.name,
+                        r.meta.severity.as_str(),
+                        r.meta.istio_code.unwrap_or("-"),
+                        r.meta.summary,
                     ]
                 })
                 .collect();
@@ -205,13 +205,13 @@ pub(crate) fn rules(args: &RulesArgs) -> anyhow::Result<ExitCode> {
             let json = serde_json::json!({
                 "version": 1,
                 "rules": rules.iter().map(|r| serde_json::json!({
-                    "code": r.code(),
-                    "name": r.name(),
-                    "severity": r.severity(),
-                    "istio_code": r.istio_code(),
-                    "summary": r.summary(),
-                    "fix_available": r.has_fix(),
-                    "istio_versions": istio_version::rule_versions(r.code()),
+                    "code": r.meta.code,
+                    "name": r.meta.name,
+                    "severity": r.meta.severity,
+                    "istio_code": r.meta.istio_code,
+                    "summary": r.meta.summary,
+                    "fix_available": r.meta.fixable,
+                    "istio_versions": istio_version::rule_versions(r.meta.code),
                 })).collect::<Vec<_>>(),
             });
             serde_json::to_writer_pretty(&mut out, &json)
@@ -230,8 +230,12 @@ pub(crate) fn explain(key: &str) -> anyhow::Result<ExitCode> {
         // meshmend rules that report the same problem.
         let covering: Vec<String> = meshmend_core::all_rules()
             .iter()
-            .filter(|r| r.istio_code().is_some_and(|c| c.eq_ignore_ascii_case(key)))
-            .map(|r| format!("{} {}", r.code(), r.name()))
+            .filter(|r| {
+                r.meta
+                    .istio_code
+                    .is_some_and(|c| c.eq_ignore_ascii_case(key))
+            })
+            .map(|r| format!("{} {}", r.meta.code, r.meta.name))
             .collect();
         if !covering.is_empty() {
             bail!(
@@ -244,12 +248,12 @@ pub(crate) fn explain(key: &str) -> anyhow::Result<ExitCode> {
         let similar: Vec<String> = meshmend_core::all_rules()
             .iter()
             .filter(|r| {
-                r.name().contains(&needle)
+                r.meta.name.contains(&needle)
                     || needle
                         .split('-')
-                        .any(|w| w.len() > 3 && r.name().contains(w))
+                        .any(|w| w.len() > 3 && r.meta.name.contains(w))
             })
-            .map(|r| format!("{} {}", r.code(), r.name()))
+            .map(|r| format!("{} {}", r.meta.code, r.meta.name))
             .collect();
         if similar.is_empty() {
             bail!("no rule named or coded `{key}`; `meshmend rules` lists them");
@@ -261,14 +265,14 @@ pub(crate) fn explain(key: &str) -> anyhow::Result<ExitCode> {
     };
     let mut out = BufWriter::new(std::io::stdout().lock());
     let written = (|| {
-        writeln!(out, "# {} `{}`\n", rule.code(), rule.name())?;
-        writeln!(out, "{}\n", rule.summary())?;
+        writeln!(out, "# {} `{}`\n", rule.meta.code, rule.meta.name)?;
+        writeln!(out, "{}\n", rule.meta.summary)?;
         writeln!(
             out,
             "Severity: {} · istioctl equivalent: {} · automatic fix: {}\n",
-            rule.severity(),
-            rule.istio_code().unwrap_or("none"),
-            if rule.has_fix() {
+            rule.meta.severity,
+            rule.meta.istio_code.unwrap_or("none"),
+            if rule.meta.fixable {
                 "yes (`meshmend fix`)"
             } else {
                 "no"
@@ -277,9 +281,9 @@ pub(crate) fn explain(key: &str) -> anyhow::Result<ExitCode> {
         writeln!(
             out,
             "Istio releases: {}.\n",
-            istio_version::rule_versions(rule.code())
+            istio_version::rule_versions(rule.meta.code)
         )?;
-        writeln!(out, "{}", rule.docs().trim_end())?;
+        writeln!(out, "{}", rule.meta.docs.trim_end())?;
         out.flush()
     })();
     ignore_broken_pipe(written)?;

@@ -34,6 +34,53 @@ impl fmt::Display for Severity {
     }
 }
 
+/// What a rule is, as data: everything about it except its check. Lives here,
+/// not in `analyze`, so a [`Diagnostic`] can be made from it without
+/// depending on the analyzer.
+#[derive(Debug)]
+pub struct RuleMeta {
+    /// Stable code, `MM` + 3 digits; never reused once retired.
+    pub code: &'static str,
+    /// Stable kebab-case name (part of the public contract).
+    pub name: &'static str,
+    /// Default severity.
+    pub severity: Severity,
+    /// The `istioctl analyze` code with the same intent, if any.
+    pub istio_code: Option<&'static str>,
+    /// What the rule is about; decides, among others, what `fix` must clear.
+    pub category: Category,
+    /// One line for `meshmend rules` and the page.
+    pub summary: &'static str,
+    /// Full documentation in Markdown: *What it does*, *Why is this bad?*,
+    /// *Example* (with `### Invalid` / `### Valid` examples that a test runs).
+    pub docs: &'static str,
+    /// True when `meshmend fix` has a mechanical fix for this rule's findings.
+    pub fixable: bool,
+}
+
+/// What a rule is about (the hundreds digit of its code).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Category {
+    /// `MM0xx`: input that cannot be read, or not as written.
+    Input,
+    /// `MM1xx`: Gateways merged onto one gateway workload.
+    Merge,
+    /// `MM2xx`: node ports.
+    NodePort,
+    /// `MM3xx`: Gateway ↔ workload and Service wiring.
+    Wiring,
+    /// `MM4xx`: VirtualService ↔ Gateway binding.
+    Binding,
+}
+
+impl Category {
+    /// True for conflicts between resources, which a fix strategy exists to
+    /// remove (merging and node ports).
+    pub fn is_conflict(self) -> bool {
+        matches!(self, Category::Merge | Category::NodePort)
+    }
+}
+
 /// A secondary location: "the other side" of a conflict.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Related {
@@ -76,17 +123,12 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     /// A finding of `rule` at `span` in `file`.
-    pub fn new(
-        rule: &dyn crate::analyze::Rule,
-        file: usize,
-        span: Span,
-        message: impl Into<String>,
-    ) -> Self {
+    pub fn new(rule: &RuleMeta, file: usize, span: Span, message: impl Into<String>) -> Self {
         Self {
-            code: rule.code(),
-            name: rule.name(),
-            istio_code: rule.istio_code(),
-            severity: rule.severity(),
+            code: rule.code,
+            name: rule.name,
+            istio_code: rule.istio_code,
+            severity: rule.severity,
             message: message.into(),
             file,
             span,
@@ -94,7 +136,7 @@ impl Diagnostic {
             related: Vec::new(),
             note: None,
             help: None,
-            fix_available: rule.has_fix(),
+            fix_available: rule.fixable,
         }
     }
 

@@ -37,7 +37,7 @@ pub mod span;
 
 pub use analyze::istio_version::IstioVersion;
 pub use analyze::{AnalyzeOptions, Context, Rule, all_rules, analyze, find_rule};
-pub use diagnostic::{Diagnostic, Related, Severity};
+pub use diagnostic::{Category, Diagnostic, Related, RuleMeta, Severity};
 pub use diff::unified_diff;
 pub use edit::{Applicability, Applied, Edit, Fix, apply};
 pub use error::{Error, ErrorKind};

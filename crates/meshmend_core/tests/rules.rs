@@ -7,7 +7,10 @@
 //! Invariants, checked here as well:
 //! - every folder is named `<code>-<name>` of a registered rule;
 //! - every registered rule has a folder with at least one `invalid*.yaml`
-//!   that makes it fire and at least one `valid*.yaml` where it stays silent.
+//!   that makes it fire and at least one `valid*.yaml` where it stays silent;
+//! - every YAML example in a rule's docs sits under `### Invalid` or
+//!   `### Valid`; an invalid one yields that rule's findings and no other
+//!   rule's, a valid one no finding at all (biome's executed docs).
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -39,8 +42,14 @@ fn display_name(path: &Path) -> String {
 /// of that name (repository layouts: kustomize trees, copies across files).
 fn load(path: &Path) -> Bundle {
     let text = std::fs::read_to_string(path).expect("fixture is readable UTF-8");
+    load_text(&display_name(path), &text)
+}
+
+/// [`load`] on text: one file named `name`, or the files its `# file:`
+/// lines start.
+fn load_text(name: &str, text: &str) -> Bundle {
     if !text.starts_with(FILE_MARKER) {
-        return Bundle::from_text(&display_name(path), &text).expect("fixture is within limits");
+        return Bundle::from_text(name, text).expect("fixture is within limits");
     }
     let mut files: Vec<SourceFile> = Vec::new();
     for line in text.split_inclusive('\n') {
@@ -200,7 +209,7 @@ fn folders() -> BTreeMap<String, Vec<String>> {
 fn every_folder_names_a_registered_rule() {
     let registered: Vec<String> = all_rules()
         .iter()
-        .map(|r| format!("{}-{}", r.code(), r.name()))
+        .map(|r| format!("{}-{}", r.meta.code, r.meta.name))
         .collect();
     for folder in folders().keys() {
         assert!(
@@ -214,11 +223,11 @@ fn every_folder_names_a_registered_rule() {
 fn every_registered_rule_has_fixtures_that_exercise_it() {
     let folders = folders();
     for rule in all_rules() {
-        let folder = format!("{}-{}", rule.code(), rule.name());
+        let folder = format!("{}-{}", rule.meta.code, rule.meta.name);
         let files = folders.get(&folder).unwrap_or_else(|| {
             panic!(
                 "rule {} has no fixture folder tests/rules/{folder}",
-                rule.code()
+                rule.meta.code
             )
         });
         let invalid: Vec<_> = files.iter().filter(|f| f.starts_with("invalid")).collect();
@@ -232,21 +241,85 @@ fn every_registered_rule_has_fixtures_that_exercise_it() {
             let bundle = load(&fixtures_root().join(&folder).join(file));
             let fired = analyze(&bundle, &options(&bundle))
                 .iter()
-                .any(|d| d.code == rule.code());
-            assert!(fired, "{folder}/{file}: {} does not fire", rule.code());
+                .any(|d| d.code == rule.meta.code);
+            assert!(fired, "{folder}/{file}: {} does not fire", rule.meta.code);
         }
         for file in valid {
             let bundle = load(&fixtures_root().join(&folder).join(file));
             let findings: Vec<_> = analyze(&bundle, &options(&bundle))
                 .into_iter()
-                .filter(|d| d.code == rule.code())
+                .filter(|d| d.code == rule.meta.code)
                 .map(|d| d.message)
                 .collect();
             assert!(
                 findings.is_empty(),
                 "{folder}/{file}: {} fires: {findings:?}",
-                rule.code()
+                rule.meta.code
             );
+        }
+    }
+}
+
+/// The YAML examples of a rule's docs: (`### Invalid` or `### Valid` heading
+/// above it, text).
+fn doc_examples(code: &str, docs: &str) -> Vec<(bool, String)> {
+    let mut out = Vec::new();
+    let mut marked = None;
+    let mut lines = docs.lines();
+    while let Some(line) = lines.next() {
+        if line.starts_with('#') {
+            marked = match line {
+                "### Invalid" => Some(true),
+                "### Valid" => Some(false),
+                _ => None,
+            };
+        } else if let Some(lang) = line.strip_prefix("```") {
+            let mut text = String::new();
+            for line in lines.by_ref().take_while(|l| !l.starts_with("```")) {
+                text.push_str(line);
+                text.push('\n');
+            }
+            if lang == "yaml" {
+                let invalid = marked.unwrap_or_else(|| {
+                    panic!("{code}: a YAML example outside `### Invalid`/`### Valid`")
+                });
+                out.push((invalid, text));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn every_doc_example_does_what_it_says() {
+    for rule in all_rules() {
+        let meta = &rule.meta;
+        let examples = doc_examples(meta.code, meta.docs);
+        assert!(
+            examples.iter().any(|(invalid, _)| *invalid) && examples.iter().any(|(i, _)| !i),
+            "{}: docs need an invalid and a valid example",
+            meta.code
+        );
+        for (n, (invalid, text)) in examples.iter().enumerate() {
+            let bundle = load_text(&format!("{}-example-{n}.yaml", meta.code), text);
+            let codes: Vec<&str> = analyze(&bundle, &options(&bundle))
+                .iter()
+                .map(|d| d.code)
+                .collect();
+            if *invalid {
+                assert!(
+                    !codes.is_empty() && codes.iter().all(|c| *c == meta.code),
+                    "{} invalid example {n} must yield only {} findings, got {codes:?}:\n{text}",
+                    meta.code,
+                    meta.code
+                );
+            } else {
+                assert!(
+                    codes.is_empty(),
+                    "{} valid example {n} must yield no finding, got {codes:?}:\n{text}",
+                    meta.code
+                );
+            }
         }
     }
 }

@@ -284,13 +284,13 @@ pub fn rule_docs() -> Vec<RuleDoc> {
     meshmend_core::all_rules()
         .iter()
         .map(|rule| RuleDoc {
-            code: rule.code(),
-            name: rule.name(),
-            severity: rule.severity(),
-            istio_code: rule.istio_code(),
-            summary: rule.summary(),
-            docs: rule.docs(),
-            has_fix: rule.has_fix(),
+            code: rule.meta.code,
+            name: rule.meta.name,
+            severity: rule.meta.severity,
+            istio_code: rule.meta.istio_code,
+            summary: rule.meta.summary,
+            docs: rule.meta.docs,
+            has_fix: rule.meta.fixable,
         })
         .collect()
 }

@@ -30,11 +30,11 @@ pub(crate) fn write(
     let mut rules: Vec<Rule> = meshmend_core::all_rules()
         .iter()
         .map(|rule| Rule {
-            id: rule.code(),
-            name: rule.name(),
-            severity: rule.severity(),
-            summary: rule.summary(),
-            docs: rule.docs(),
+            id: rule.meta.code,
+            name: rule.meta.name,
+            severity: rule.meta.severity,
+            summary: rule.meta.summary,
+            docs: rule.meta.docs,
         })
         .collect();
     let mut results = Vec::with_capacity(diagnostics.len());
@@ -49,8 +49,8 @@ pub(crate) fn write(
                 id: d.code,
                 name: d.name,
                 severity: d.severity,
-                summary: known.map_or("", |r| r.summary()),
-                docs: known.map_or("", |r| r.docs()),
+                summary: known.map_or("", |r| r.meta.summary),
+                docs: known.map_or("", |r| r.meta.docs),
             });
             rules.len() - 1
         };

@@ -71,8 +71,7 @@ pub(crate) fn write(
         {
             let about = format!(
                 "rule `{}`; `meshmend explain {}` documents it",
-                rule.name(),
-                rule.code()
+                rule.meta.name, rule.meta.code
             );
             group = group.element(Level::NOTE.message(about));
         }

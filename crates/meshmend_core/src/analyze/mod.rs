@@ -8,7 +8,7 @@ pub mod istio_version;
 pub mod rules;
 pub mod topology;
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, RuleMeta};
 use crate::model::{Bundle, Resource};
 use crate::sort;
 use crate::span::Span;
@@ -70,41 +70,31 @@ impl<'a> Context<'a> {
     /// A diagnostic of `rule` on resource `index` at `span`, naming the resource.
     pub fn diagnostic(
         &self,
-        rule: &dyn Rule,
+        rule: &Rule,
         resource: usize,
         span: Span,
         message: impl Into<String>,
     ) -> Diagnostic {
         let resource = self.resource(resource);
-        Diagnostic::new(rule, resource.file, span, message).resource(resource.reference())
+        Diagnostic::new(&rule.meta, resource.file, span, message).resource(resource.reference())
     }
 }
 
-/// One analyzer rule. Implementations live one per file in [`rules`].
-pub trait Rule: Sync {
-    /// Stable code, `MM` + 3 digits; never reused once retired.
-    fn code(&self) -> &'static str;
-    /// Stable kebab-case name (part of the public contract).
-    fn name(&self) -> &'static str;
-    /// Default severity.
-    fn severity(&self) -> Severity;
-    /// The `istioctl analyze` code with the same intent, if any.
-    fn istio_code(&self) -> Option<&'static str> {
-        None
-    }
-    /// One line for `meshmend rules` and the page.
-    fn summary(&self) -> &'static str;
-    /// Full documentation in Markdown: *What it does*, *Why is this bad?*, *Example*.
-    /// Rules return a `static DOCS`, not a literal or `const`: this tiny
-    /// method is inlined across crates, and each copy carried its own copy
-    /// of the text into the wasm (17 KB raw).
-    fn docs(&self) -> &'static str;
-    /// True when `meshmend fix` has a mechanical fix for this rule's findings.
-    fn has_fix(&self) -> bool {
-        false
-    }
+/// One analyzer rule: its metadata and its check, declared as one `static`
+/// per file in [`rules`] (see `DESIGN.md`, "Adding a rule").
+#[derive(Debug)]
+pub struct Rule {
+    /// Code, name, severity, category, docs.
+    pub meta: RuleMeta,
+    /// Appends the rule's findings.
+    pub(crate) check: fn(&Context<'_>, &mut Vec<Diagnostic>),
+}
+
+impl Rule {
     /// Appends findings.
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>);
+    pub fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        (self.check)(cx, out);
+    }
 }
 
 /// Runs every rule and returns findings sorted by file, position and code.
@@ -130,14 +120,14 @@ pub fn analyze(bundle: &Bundle, options: &AnalyzeOptions) -> Vec<Diagnostic> {
 }
 
 /// Every registered rule, in documentation order.
-pub fn all_rules() -> &'static [&'static dyn Rule] {
+pub fn all_rules() -> &'static [&'static Rule] {
     rules::RULES
 }
 
 /// Finds a rule by name (`protocol-conflict`) or code (`MM101`, case-insensitive).
-pub fn find_rule(key: &str) -> Option<&'static dyn Rule> {
+pub fn find_rule(key: &str) -> Option<&'static Rule> {
     rules::RULES
         .iter()
         .copied()
-        .find(|r| r.name() == key || r.code().eq_ignore_ascii_case(key))
+        .find(|r| r.meta.name == key || r.meta.code.eq_ignore_ascii_case(key))
 }

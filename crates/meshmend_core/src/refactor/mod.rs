@@ -195,10 +195,13 @@ impl FixOutcome {
     }
 }
 
-/// True for findings a fix strategy exists to remove: Gateway merging
-/// (`MM1xx`) and nodePort (`MM2xx`) rules.
+/// True for findings a fix strategy exists to remove: those of rules whose
+/// category is a conflict (Gateway merging, node ports).
 pub fn is_conflict(diagnostic: &Diagnostic) -> bool {
-    diagnostic.code.starts_with("MM1") || diagnostic.code.starts_with("MM2")
+    crate::analyze::all_rules()
+        .iter()
+        .find(|rule| rule.meta.code == diagnostic.code)
+        .is_some_and(|rule| rule.meta.category.is_conflict())
 }
 
 /// One independently verifiable piece of a plan: one conflict group, or one

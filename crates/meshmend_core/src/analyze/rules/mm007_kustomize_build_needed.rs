@@ -2,83 +2,22 @@
 //! from the files alone.
 
 use crate::analyze::{Context, Rule};
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Category, Diagnostic, RuleMeta, Severity};
 use crate::model::kustomize::{Kustomization, display_dir};
 
-/// User documentation: What / Why / Example.
-static DOCS: &str = r"## What it does
-meshmend reads kustomizations statically: `namespace:` is applied to the
-resources a kustomization lists (bases included; the outermost one wins),
-files listed as patches and documents with `$patch:` are not resources, and
-a strategic-merge `$patch: delete` removes its target. This rule reports,
-once per kustomization, what it does that meshmend does not model, so the
-analysis of its files may differ from what `kustomize build` produces:
-
-- `namePrefix`/`nameSuffix` (kustomize does not rewrite Istio references),
-  `components`, `replacements`, `vars`, `helmCharts`, generator and
-  transformer plugins;
-- resources that are remote (`github.com/…`) or not in the input;
-- patches that change Gateways, VirtualServices, IstioOperators, or the
-  labels, selectors and ports of Services and workloads;
-- a base that two overlays build into different namespaces (it is analyzed
-  once, as built by the first overlay in input order).
-
-## Why is this bad?
-Nothing is wrong with the kustomization; the finding says where meshmend's
-view of the files is not the cluster's. Render the overlay and analyze the
-result for an exact answer:
-
-```sh
-kustomize build overlays/prod | meshmend analyze -
-```
-
-## Example
-```yaml
-# overlays/prod/kustomization.yaml
-resources: [../../base]
-namePrefix: prod-
-```
-";
-
-/// See [`DOCS`].
-#[derive(Debug)]
-pub(crate) struct KustomizeBuildNeeded;
-
-impl Rule for KustomizeBuildNeeded {
-    fn code(&self) -> &'static str {
-        "MM007"
-    }
-
-    fn name(&self) -> &'static str {
-        "kustomize-build-needed"
-    }
-
-    fn severity(&self) -> Severity {
-        Severity::Info
-    }
-
-    fn summary(&self) -> &'static str {
-        "A kustomization does something meshmend cannot model statically; analyze `kustomize build` output."
-    }
-
-    fn docs(&self) -> &'static str {
-        DOCS
-    }
-
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        for kustomization in &cx.bundle.layout.kustomizations {
-            if let Some(diagnostic) = report(self, kustomization) {
-                out.push(diagnostic);
-            }
+fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    for kustomization in &cx.bundle.layout.kustomizations {
+        if let Some(diagnostic) = report(kustomization) {
+            out.push(diagnostic);
         }
     }
 }
 
-fn report(rule: &KustomizeBuildNeeded, k: &Kustomization) -> Option<Diagnostic> {
+fn report(k: &Kustomization) -> Option<Diagnostic> {
     let (first, rest) = k.unknown.split_first()?;
     let dir = display_dir(&k.dir);
     let mut diagnostic = Diagnostic::new(
-        rule,
+        &RULE.meta,
         k.file,
         first.span,
         format!(
@@ -116,3 +55,18 @@ fn report(rule: &KustomizeBuildNeeded, k: &Kustomization) -> Option<Diagnostic> 
             )),
     )
 }
+
+/// See `mm007_kustomize_build_needed.md`.
+pub(crate) static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "MM007",
+        name: "kustomize-build-needed",
+        severity: Severity::Info,
+        istio_code: None,
+        category: Category::Input,
+        summary: "A kustomization does something meshmend cannot model statically; analyze `kustomize build` output.",
+        docs: include_str!("mm007_kustomize_build_needed.md"),
+        fixable: false,
+    },
+    check,
+};

@@ -5,171 +5,109 @@ use std::collections::HashSet;
 
 use crate::analyze::topology::{Outcome, Reject, describe};
 use crate::analyze::{Context, Rule};
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Category, Diagnostic, RuleMeta, Severity};
 
-/// User documentation: What / Why / Example.
-static DOCS: &str = r"## What it does
-Reports a server with a `tls` block — `HTTPS`, `TLS`, and also plain `HTTP`
-servers that only set `tls.httpsRedirect` — that lists a host another TLS
-server on the same listener (same workload, resolved port and `bind`)
-already lists. Hosts are compared as istiod does: exact strings after
-`./host` → `<gateway namespace>/host` and `*/host` → `host`, so
-`*.example.com` and `a.example.com` do not clash (they become separate
-SNI chains) while `prod.example.com` twice does.
-
-## Why is this bad?
-istiod keeps the older server and drops the newer one **as a whole**:
-every other host of that server stops being served on that port too.
-The only trace is a Warn log `skipping server on gateway <ns>/<name>,
-duplicate host names: [...]` and the `pilot_total_rejected_configs`
-counter; the Gateway is admitted and shows no status. Which server wins
-follows `creationTimestamp`, so re-creating the older Gateway flips it.
-
-## Example
-```yaml
-kind: Gateway
-metadata: {name: prod-gateway, namespace: istio-system}
-spec:
-  selector: {istio: ingressgateway}
-  servers:
-  - port: {number: 443, name: https, protocol: HTTPS}
-    hosts: [prod.example.com]
-    tls: {mode: SIMPLE, credentialName: prod-example-tls}
----
-kind: Gateway
-metadata: {name: staging-gateway, namespace: istio-system}   # newer
-spec:
-  selector: {istio: ingressgateway}
-  servers:
-  - port: {number: 443, name: https-staging, protocol: HTTPS}
-    hosts: [staging.example.com, prod.example.com]   # whole server dropped
-    tls: {mode: SIMPLE, credentialName: staging-example-tls}
-```
-
-Istio equivalent: IST0145 `ConflictingGateways` (live cluster only; it
-ignores Service port translation and selectors that differ textually).
-";
-
-/// See [`DOCS`].
-#[derive(Debug)]
-pub(crate) struct DuplicateTlsHost;
-
-impl Rule for DuplicateTlsHost {
-    fn code(&self) -> &'static str {
-        "MM102"
-    }
-
-    fn name(&self) -> &'static str {
-        "duplicate-tls-host"
-    }
-
-    fn severity(&self) -> Severity {
-        Severity::Error
-    }
-
-    fn istio_code(&self) -> Option<&'static str> {
-        Some("IST0145")
-    }
-
-    fn summary(&self) -> &'static str {
-        "Two TLS servers on one gateway listener list the same host; the newer server is dropped."
-    }
-
-    fn docs(&self) -> &'static str {
-        DOCS
-    }
-
-    fn has_fix(&self) -> bool {
-        true
-    }
-
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let bundle = cx.bundle;
-        let topology = cx.topology();
-        let mut seen = HashSet::new();
-        for (listener, placed) in topology.problems() {
-            let Outcome::Rejected {
-                reason: Reject::DuplicateTlsHost { hosts },
-                by,
-            } = &placed.outcome
-            else {
-                continue;
-            };
-            if !seen.insert((placed.server, *by)) {
-                continue; // same pair on another workload
-            }
-            let by = *by;
-            let workload = topology.workload_of(listener);
-            let servers: Vec<_> = std::iter::once(placed)
-                .chain(topology.placement(listener, by))
-                .collect();
-            let gateway = placed.server.gateway(bundle);
-            let spec = placed.server.resolve(bundle);
-            let first = hosts[0].as_str();
-            let span = describe::host_span(bundle, placed.server, |h| h == first);
-            let duplicated: HashSet<&str> = hosts.iter().map(String::as_str).collect();
-            let collateral: Vec<&str> = placed
-                .hosts
-                .iter()
-                .map(String::as_str)
-                .filter(|h| !duplicated.contains(h))
-                .collect();
-            let mut message = format!(
-                "{} {} {} already served over TLS by {} on {}; istiod drops this entire server",
-                if hosts.len() == 1 { "host" } else { "hosts" },
-                describe::list(hosts),
-                if hosts.len() == 1 { "is" } else { "are" },
-                describe::server(bundle, by),
-                describe::listener(bundle, workload, listener, &servers),
-            );
-            if collateral.is_empty() {
-                message.push('.');
+fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let bundle = cx.bundle;
+    let topology = cx.topology();
+    let mut seen = HashSet::new();
+    for (listener, placed) in topology.problems() {
+        let Outcome::Rejected {
+            reason: Reject::DuplicateTlsHost { hosts },
+            by,
+        } = &placed.outcome
+        else {
+            continue;
+        };
+        if !seen.insert((placed.server, *by)) {
+            continue; // same pair on another workload
+        }
+        let by = *by;
+        let workload = topology.workload_of(listener);
+        let servers: Vec<_> = std::iter::once(placed)
+            .chain(topology.placement(listener, by))
+            .collect();
+        let gateway = placed.server.gateway(bundle);
+        let spec = placed.server.resolve(bundle);
+        let first = hosts[0].as_str();
+        let span = describe::host_span(bundle, placed.server, |h| h == first);
+        let duplicated: HashSet<&str> = hosts.iter().map(String::as_str).collect();
+        let collateral: Vec<&str> = placed
+            .hosts
+            .iter()
+            .map(String::as_str)
+            .filter(|h| !duplicated.contains(h))
+            .collect();
+        let mut message = format!(
+            "{} {} {} already served over TLS by {} on {}; istiod drops this entire server",
+            if hosts.len() == 1 { "host" } else { "hosts" },
+            describe::list(hosts),
+            if hosts.len() == 1 { "is" } else { "are" },
+            describe::server(bundle, by),
+            describe::listener(bundle, workload, listener, &servers),
+        );
+        if collateral.is_empty() {
+            message.push('.');
+        } else {
+            message.push_str(&format!(
+                ", so {} {} not served on port {} either.",
+                describe::list(&collateral),
+                if collateral.len() == 1 { "is" } else { "are" },
+                placed.port
+            ));
+        }
+        let redirect = spec.tls.as_ref().is_some_and(|t| t.https_redirect)
+            && !crate::analyze::topology::is_tls_server(spec);
+        let mut note = format!(
+            "istiod logs `skipping server on gateway {}, duplicate host names: [{}]` \
+             (Warn) and counts it in `pilot_total_rejected_configs`; the Gateway itself \
+             is admitted and shows no error.",
+            gateway.full_name(),
+            if hosts.len() > 5 {
+                format!("{} …", hosts[..5].join(" "))
             } else {
-                message.push_str(&format!(
-                    ", so {} {} not served on port {} either.",
-                    describe::list(&collateral),
-                    if collateral.len() == 1 { "is" } else { "are" },
-                    placed.port
-                ));
+                hosts.join(" ")
             }
-            let redirect = spec.tls.as_ref().is_some_and(|t| t.https_redirect)
-                && !crate::analyze::topology::is_tls_server(spec);
-            let mut note = format!(
-                "istiod logs `skipping server on gateway {}, duplicate host names: [{}]` \
-                 (Warn) and counts it in `pilot_total_rejected_configs`; the Gateway itself \
-                 is admitted and shows no error.",
-                gateway.full_name(),
-                if hosts.len() > 5 {
-                    format!("{} …", hosts[..5].join(" "))
-                } else {
-                    hosts.join(" ")
-                }
-            );
-            if redirect {
-                note.push_str(
-                    " A plain-HTTP server with `tls.httpsRedirect` counts as a TLS server \
-                     for this check.",
-                );
-            }
-            let winner_span = describe::host_span(bundle, by, |h| h == first);
-            out.push(
-                cx.diagnostic(self, gateway.resource, span, message)
-                    .related(
-                        by.gateway(bundle).file,
-                        winner_span,
-                        format!(
-                            "`{first}` is kept here: {}",
-                            describe::precedence(bundle, by, placed.server)
-                        ),
-                    )
-                    .note(note)
-                    .help(format!(
-                        "remove {} from this server (it is already served by Gateway {}), or \
-                         serve the two Gateways from separate gateway workloads",
-                        describe::list(hosts),
-                        by.gateway(bundle).full_name()
-                    )),
+        );
+        if redirect {
+            note.push_str(
+                " A plain-HTTP server with `tls.httpsRedirect` counts as a TLS server \
+                 for this check.",
             );
         }
+        let winner_span = describe::host_span(bundle, by, |h| h == first);
+        out.push(
+            cx.diagnostic(&RULE, gateway.resource, span, message)
+                .related(
+                    by.gateway(bundle).file,
+                    winner_span,
+                    format!(
+                        "`{first}` is kept here: {}",
+                        describe::precedence(bundle, by, placed.server)
+                    ),
+                )
+                .note(note)
+                .help(format!(
+                    "remove {} from this server (it is already served by Gateway {}), or \
+                     serve the two Gateways from separate gateway workloads",
+                    describe::list(hosts),
+                    by.gateway(bundle).full_name()
+                )),
+        );
     }
 }
+
+/// See `mm102_duplicate_tls_host.md`.
+pub(crate) static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "MM102",
+        name: "duplicate-tls-host",
+        severity: Severity::Error,
+        istio_code: Some("IST0145"),
+        category: Category::Merge,
+        summary: "Two TLS servers on one gateway listener list the same host; the newer server is dropped.",
+        docs: include_str!("mm102_duplicate_tls_host.md"),
+        fixable: true,
+    },
+    check,
+};

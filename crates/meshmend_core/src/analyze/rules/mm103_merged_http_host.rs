@@ -5,163 +5,90 @@ use std::collections::{HashMap, HashSet};
 
 use crate::analyze::topology::{Outcome, ServerRef, describe, sni_name};
 use crate::analyze::{Context, Rule, hosts};
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Category, Diagnostic, RuleMeta, Severity};
 use crate::model::istio::resolve_gateway_reference;
 
-/// User documentation: What / Why / Example.
-static DOCS: &str = r"## What it does
-Reports a plain-HTTP server (`HTTP`, `HTTP2`, `GRPC`, `GRPC-WEB`) that lists
-a host another Gateway's plain-HTTP server on the same listener (same
-workload, resolved port and `bind`) already lists, and names the
-VirtualServices bound to each side for that host.
-
-## Why is this bad?
-Nothing is rejected: istiod merges both servers into one route table
-(`http.<port>`) and, for a hostname contributed twice, concatenates the
-routes of both Gateways' VirtualServices into one virtual host — the
-older Gateway's first. Envoy takes the first matching route, so the older
-side's rules shadow every overlapping rule of the newer side (catch-all
-routes sink to the end, and the first catch-all wins). Deleting and
-re-creating the older Gateway flips who wins.
-
-## Example
-```yaml
-kind: Gateway
-metadata: {name: shop, namespace: shop}
-spec:
-  selector: {istio: ingressgateway}
-  servers:
-  - port: {number: 80, name: http, protocol: HTTP}
-    hosts: [www.example.com]
----
-kind: Gateway
-metadata: {name: blog, namespace: blog}   # newer
-spec:
-  selector: {istio: ingressgateway}
-  servers:
-  - port: {number: 80, name: http, protocol: HTTP}
-    hosts: [www.example.com]   # its `/` route is shadowed by shop's `/`
-```
-
-Istio equivalent: IST0145 `ConflictingGateways` (which calls it an error;
-istiod merges the routes, so this is a warning here).
-";
-
-/// See [`DOCS`].
-#[derive(Debug)]
-pub(crate) struct MergedHttpHost;
-
-impl Rule for MergedHttpHost {
-    fn code(&self) -> &'static str {
-        "MM103"
-    }
-
-    fn name(&self) -> &'static str {
-        "merged-http-host"
-    }
-
-    fn severity(&self) -> Severity {
-        Severity::Warning
-    }
-
-    fn istio_code(&self) -> Option<&'static str> {
-        Some("IST0145")
-    }
-
-    fn summary(&self) -> &'static str {
-        "Two Gateways serve the same plain-HTTP host on one listener; their routes are concatenated."
-    }
-
-    fn docs(&self) -> &'static str {
-        DOCS
-    }
-
-    fn has_fix(&self) -> bool {
-        true
-    }
-
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let bundle = cx.bundle;
-        let topology = cx.topology();
-        let mut seen = HashSet::new();
-        let bound = VirtualServicesByGateway::new(cx);
-        for listener in &topology.listeners {
-            // Effective hostname → first plain-HTTP server that serves it.
-            let mut first: HashMap<String, ServerRef> = HashMap::new();
-            for placed in &listener.servers {
-                if !matches!(placed.outcome, Outcome::Kept | Outcome::Merged { .. })
-                    || !placed.protocol.is_http()
+fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let bundle = cx.bundle;
+    let topology = cx.topology();
+    let mut seen = HashSet::new();
+    let bound = VirtualServicesByGateway::new(cx);
+    for listener in &topology.listeners {
+        // Effective hostname → first plain-HTTP server that serves it.
+        let mut first: HashMap<String, ServerRef> = HashMap::new();
+        for placed in &listener.servers {
+            if !matches!(placed.outcome, Outcome::Kept | Outcome::Merged { .. })
+                || !placed.protocol.is_http()
+            {
+                continue;
+            }
+            for (host, written) in placed
+                .hosts
+                .iter()
+                .zip(&placed.server.resolve(bundle).hosts)
+            {
+                let name = sni_name(host).to_ascii_lowercase();
+                let earlier = *first.entry(name.clone()).or_insert(placed.server);
+                if earlier.gateway == placed.server.gateway
+                    || !seen.insert((placed.server, earlier, name.clone()))
                 {
                     continue;
                 }
-                for (host, written) in placed
-                    .hosts
-                    .iter()
-                    .zip(&placed.server.resolve(bundle).hosts)
-                {
-                    let name = sni_name(host).to_ascii_lowercase();
-                    let earlier = *first.entry(name.clone()).or_insert(placed.server);
-                    if earlier.gateway == placed.server.gateway
-                        || !seen.insert((placed.server, earlier, name.clone()))
-                    {
-                        continue;
+                let workload = topology.workload_of(listener);
+                let servers: Vec<_> = std::iter::once(placed)
+                    .chain(topology.placement(listener, earlier))
+                    .collect();
+                let older = bound.describe(bundle, earlier.gateway, &name);
+                let newer = bound.describe(bundle, placed.server.gateway, &name);
+                let mut message = format!(
+                    "host `{}` is also served by {} on {}; istiod merges both into route \
+                     table `http.{}`",
+                    written.value,
+                    describe::server(bundle, earlier),
+                    describe::listener(bundle, workload, listener, &servers),
+                    listener.port,
+                );
+                message.push_str(&match (&older, &newer) {
+                    (Some(a), Some(b)) => format!(
+                        " and concatenates the routes for this host: those of {a} (older \
+                         Gateway) come first and shadow overlapping routes of {b}"
+                    ),
+                    (Some(a), None) => {
+                        format!(" and the routes of {a} (older Gateway) come first for this host")
                     }
-                    let workload = topology.workload_of(listener);
-                    let servers: Vec<_> = std::iter::once(placed)
-                        .chain(topology.placement(listener, earlier))
-                        .collect();
-                    let older = bound.describe(bundle, earlier.gateway, &name);
-                    let newer = bound.describe(bundle, placed.server.gateway, &name);
-                    let mut message = format!(
-                        "host `{}` is also served by {} on {}; istiod merges both into route \
-                         table `http.{}`",
-                        written.value,
-                        describe::server(bundle, earlier),
-                        describe::listener(bundle, workload, listener, &servers),
-                        listener.port,
-                    );
-                    message.push_str(&match (&older, &newer) {
-                        (Some(a), Some(b)) => format!(
-                            " and concatenates the routes for this host: those of {a} (older \
-                             Gateway) come first and shadow overlapping routes of {b}"
-                        ),
-                        (Some(a), None) => format!(
-                            " and the routes of {a} (older Gateway) come first for this host"
-                        ),
-                        (None, Some(b)) => format!(
-                            " and the older Gateway's VirtualServices for this host would shadow \
-                             overlapping routes of {b}"
-                        ),
-                        (None, None) => " and concatenates both Gateways' VirtualService routes \
-                                         for this host, the older Gateway's first"
-                            .to_string(),
-                    });
-                    let earlier_span = describe::host_span(bundle, earlier, |h| {
-                        sni_name(h).eq_ignore_ascii_case(&name)
-                    });
-                    let gateway = placed.server.gateway(bundle);
-                    out.push(
-                        cx.diagnostic(self, gateway.resource, written.span, message)
-                            .related(
-                                earlier.gateway(bundle).file,
-                                earlier_span,
-                                format!(
-                                    "its routes come first: {}",
-                                    describe::precedence(bundle, earlier, placed.server)
-                                ),
-                            )
-                            .note(
-                                "nothing is rejected: Envoy takes the first matching route, and \
-                                 catch-all routes (`/`) sink to the end where the first one wins; \
-                                 the order follows creationTimestamp, so re-creating the older \
-                                 Gateway flips it",
-                            )
-                            .help(
-                                "serve the host from one Gateway and merge the VirtualServices \
-                                 for it, so the route order is explicit",
+                    (None, Some(b)) => format!(
+                        " and the older Gateway's VirtualServices for this host would shadow \
+                         overlapping routes of {b}"
+                    ),
+                    (None, None) => " and concatenates both Gateways' VirtualService routes \
+                                     for this host, the older Gateway's first"
+                        .to_string(),
+                });
+                let earlier_span = describe::host_span(bundle, earlier, |h| {
+                    sni_name(h).eq_ignore_ascii_case(&name)
+                });
+                let gateway = placed.server.gateway(bundle);
+                out.push(
+                    cx.diagnostic(&RULE, gateway.resource, written.span, message)
+                        .related(
+                            earlier.gateway(bundle).file,
+                            earlier_span,
+                            format!(
+                                "its routes come first: {}",
+                                describe::precedence(bundle, earlier, placed.server)
                             ),
-                    );
-                }
+                        )
+                        .note(
+                            "nothing is rejected: Envoy takes the first matching route, and \
+                             catch-all routes (`/`) sink to the end where the first one wins; \
+                             the order follows creationTimestamp, so re-creating the older \
+                             Gateway flips it",
+                        )
+                        .help(
+                            "serve the host from one Gateway and merge the VirtualServices \
+                             for it, so the route order is explicit",
+                        ),
+                );
             }
         }
     }
@@ -207,3 +134,18 @@ impl<'a> VirtualServicesByGateway<'a> {
         }
     }
 }
+
+/// See `mm103_merged_http_host.md`.
+pub(crate) static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "MM103",
+        name: "merged-http-host",
+        severity: Severity::Warning,
+        istio_code: Some("IST0145"),
+        category: Category::Merge,
+        summary: "Two Gateways serve the same plain-HTTP host on one listener; their routes are concatenated.",
+        docs: include_str!("mm103_merged_http_host.md"),
+        fixable: true,
+    },
+    check,
+};

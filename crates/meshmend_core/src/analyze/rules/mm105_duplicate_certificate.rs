@@ -5,137 +5,62 @@ use std::collections::{HashMap, HashSet};
 
 use crate::analyze::topology::{Match, ServerRef, describe};
 use crate::analyze::{Context, Rule};
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Category, Diagnostic, RuleMeta, Severity};
 use crate::span::Span;
 
-/// User documentation: What / Why / Example.
-static DOCS: &str = r"## What it does
-Reports a TLS server whose certificate — the same `tls.credentialName`, or
-with no `credentialName` the same `serverCertificate` *and* `privateKey`
-files — is already used by a server of *another* Gateway that applies to
-the same gateway workload (any port).
-
-## Why is this bad?
-Each Gateway server becomes its own filter chain with its own route table.
-A browser that opened an HTTP/2 connection for `a.example.com` reuses it
-for `b.example.com` when the certificate covers both names and the address
-is the same. The request then lands on the first server's chain, whose
-routes do not know `b.example.com`, and the client gets a `404` that
-appears and disappears with connection reuse.
-
-## Example
-```yaml
-kind: Gateway
-metadata: {name: shop, namespace: istio-system}
-spec:
-  selector: {istio: ingressgateway}
-  servers:
-  - port: {number: 443, name: https, protocol: HTTPS}
-    hosts: [shop.example.com]
-    tls: {mode: SIMPLE, credentialName: wildcard-example-com}
----
-kind: Gateway
-metadata: {name: blog, namespace: istio-system}
-spec:
-  selector: {istio: ingressgateway}
-  servers:
-  - port: {number: 443, name: https, protocol: HTTPS}
-    hosts: [blog.example.com]
-    tls: {mode: SIMPLE, credentialName: wildcard-example-com}   # same certificate
-```
-Serve both hosts from one server instead (`hosts: [shop.example.com,
-blog.example.com]`).
-
-Istio equivalent: IST0138 `GatewayDuplicateCertificate`.
-";
-
-/// See [`DOCS`].
-#[derive(Debug)]
-pub(crate) struct DuplicateCertificate;
-
-impl Rule for DuplicateCertificate {
-    fn code(&self) -> &'static str {
-        "MM105"
-    }
-
-    fn name(&self) -> &'static str {
-        "duplicate-certificate"
-    }
-
-    fn severity(&self) -> Severity {
-        Severity::Warning
-    }
-
-    fn istio_code(&self) -> Option<&'static str> {
-        Some("IST0138")
-    }
-
-    fn summary(&self) -> &'static str {
-        "Two Gateways on one workload use the same certificate; HTTP/2 connection reuse can 404."
-    }
-
-    fn docs(&self) -> &'static str {
-        DOCS
-    }
-
-    fn has_fix(&self) -> bool {
-        true
-    }
-
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let bundle = cx.bundle;
-        let topology = cx.topology();
-        let mut seen = HashSet::new();
-        for workload in &topology.workloads {
-            let mut first: HashMap<Certificate<'_>, (ServerRef, Match)> = HashMap::new();
-            for &(g, membership) in &workload.gateways {
-                let gateway = &bundle.model.gateways[g];
-                for (s, spec) in gateway.servers.iter().enumerate() {
-                    let Some(certificate) = Certificate::of(spec) else {
-                        continue;
-                    };
-                    let this = ServerRef {
-                        gateway: g,
-                        server: s,
-                    };
-                    let (earlier, earlier_membership) =
-                        *first.entry(certificate).or_insert((this, membership));
-                    if earlier.gateway == g || !seen.insert((this, earlier)) {
-                        continue;
-                    }
-                    let probable = membership.is_probable() || earlier_membership.is_probable();
-                    let message = format!(
-                        "{} is also used by {} on {}{}; clients that reuse an HTTP/2 connection \
-                         across the hosts of both servers get 404s",
-                        certificate.describe(),
-                        describe::server(bundle, earlier),
-                        workload.describe(bundle),
-                        if probable {
-                            " (probably the same workload: no workload in the input, and one \
-                             selector is a subset of the other)"
-                        } else {
-                            ""
-                        },
-                    );
-                    let diagnostic = cx
-                        .diagnostic(self, gateway.resource, certificate.span(spec), message)
-                        .related(
-                            earlier.gateway(bundle).file,
-                            certificate.span(earlier.resolve(bundle)),
-                            "the same certificate here",
-                        )
-                        .note(
-                            "each server is its own filter chain with its own routes; a \
-                             connection opened for a host of one server, reused for a host of \
-                             the other (same certificate, same address), lands on the wrong \
-                             routes",
-                        )
-                        .help(
-                            "serve all hosts of this certificate from one server (`meshmend fix` \
-                             consolidates them), or give each Gateway its own certificate",
-                        );
-                    out.push(diagnostic);
+fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let bundle = cx.bundle;
+    let topology = cx.topology();
+    let mut seen = HashSet::new();
+    for workload in &topology.workloads {
+        let mut first: HashMap<Certificate<'_>, (ServerRef, Match)> = HashMap::new();
+        for &(g, membership) in &workload.gateways {
+            let gateway = &bundle.model.gateways[g];
+            for (s, spec) in gateway.servers.iter().enumerate() {
+                let Some(certificate) = Certificate::of(spec) else {
+                    continue;
+                };
+                let this = ServerRef {
+                    gateway: g,
+                    server: s,
+                };
+                let (earlier, earlier_membership) =
+                    *first.entry(certificate).or_insert((this, membership));
+                if earlier.gateway == g || !seen.insert((this, earlier)) {
+                    continue;
                 }
+                let probable = membership.is_probable() || earlier_membership.is_probable();
+                let message = format!(
+                    "{} is also used by {} on {}{}; clients that reuse an HTTP/2 connection \
+                     across the hosts of both servers get 404s",
+                    certificate.describe(),
+                    describe::server(bundle, earlier),
+                    workload.describe(bundle),
+                    if probable {
+                        " (probably the same workload: no workload in the input, and one \
+                         selector is a subset of the other)"
+                    } else {
+                        ""
+                    },
+                );
+                let diagnostic = cx
+                    .diagnostic(&RULE, gateway.resource, certificate.span(spec), message)
+                    .related(
+                        earlier.gateway(bundle).file,
+                        certificate.span(earlier.resolve(bundle)),
+                        "the same certificate here",
+                    )
+                    .note(
+                        "each server is its own filter chain with its own routes; a \
+                         connection opened for a host of one server, reused for a host of \
+                         the other (same certificate, same address), lands on the wrong \
+                         routes",
+                    )
+                    .help(
+                        "serve all hosts of this certificate from one server (`meshmend fix` \
+                         consolidates them), or give each Gateway its own certificate",
+                    );
+                out.push(diagnostic);
             }
         }
     }
@@ -180,3 +105,18 @@ impl<'a> Certificate<'a> {
         field.map_or_else(|| server.anchor_span(), |f| f.span)
     }
 }
+
+/// See `mm105_duplicate_certificate.md`.
+pub(crate) static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "MM105",
+        name: "duplicate-certificate",
+        severity: Severity::Warning,
+        istio_code: Some("IST0138"),
+        category: Category::Merge,
+        summary: "Two Gateways on one workload use the same certificate; HTTP/2 connection reuse can 404.",
+        docs: include_str!("mm105_duplicate_certificate.md"),
+        fixable: true,
+    },
+    check,
+};

@@ -4,128 +4,58 @@ use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 
 use crate::analyze::{Context, Rule};
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Category, Diagnostic, RuleMeta, Severity};
 use crate::model::{Service, ServiceOrigin, ServicePort};
 use crate::span::Spanned;
 
-/// User documentation: What / Why / Example.
-static DOCS: &str = r"## What it does
-Finds the same `nodePort` on two Services (any namespace, any protocol),
-including the Services that Helm values (`istio/gateway`, legacy
-`gateways.*`) and `IstioOperator` `ingressGateways[]` render, and the same
-`nodePort` twice inside one Service (except TCP and UDP of one service
-port, which Kubernetes allows to share it). A `healthCheckNodePort` (set on
-a `LoadBalancer` Service with `externalTrafficPolicy: Local`, or in
-`istio/gateway` values' `service:`) comes from the same range and counts too.
-
-## Why is this bad?
-Node ports come from one cluster-wide allocator. The API server refuses the
-second Service with `provided port is already allocated` (or `Duplicate
-value` inside one Service): it is never created, and the Helm release or
-`istioctl install` that carries it fails. The classic case is a second
-ingress gateway copied from the default one, with `31380`/`31390` still in
-its ports.
-
-Only `NodePort` Services and `LoadBalancer` Services (unless
-`allocateLoadBalancerNodePorts: false`) take node ports; out-of-range
-values are left to `nodeport-out-of-range`.
-
-## Example
-```yaml
-kind: Service
-metadata: {name: istio-ingressgateway, namespace: istio-system}
-spec:
-  type: NodePort
-  ports: [{name: http2, port: 80, nodePort: 31380}]
----
-kind: Service
-metadata: {name: ingress-internal, namespace: istio-internal}
-spec:
-  type: NodePort
-  ports: [{name: http2, port: 80, nodePort: 31380}]  # already allocated
-```
-
-Istio equivalent: none (`istioctl analyze` does not look at node ports).
-";
-
-/// See [`DOCS`].
-#[derive(Debug)]
-pub(crate) struct NodeportCollision;
-
-impl Rule for NodeportCollision {
-    fn code(&self) -> &'static str {
-        "MM201"
-    }
-
-    fn name(&self) -> &'static str {
-        "nodeport-collision"
-    }
-
-    fn severity(&self) -> Severity {
-        Severity::Error
-    }
-
-    fn summary(&self) -> &'static str {
-        "The same nodePort on two Services (or twice in one): the API server refuses the later one."
-    }
-
-    fn docs(&self) -> &'static str {
-        DOCS
-    }
-
-    fn has_fix(&self) -> bool {
-        true
-    }
-
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let (low, high) = cx.options.nodeport_range;
-        // nodePort → (service index, claim) of the first claim.
-        let mut owners: HashMap<i64, (usize, Claim)> = HashMap::new();
-        let services = &cx.bundle.model.services;
-        for (s, service) in services.iter().enumerate() {
-            let ports = service
-                .ports
-                .iter()
-                .enumerate()
-                .filter(|_| service.takes_node_ports())
-                .filter_map(|(p, port)| Some((port.node_port.as_ref()?.value, Claim::Port(p))));
-            let health = health_check_node_port(cx, service).map(|h| (h.value, Claim::Health));
-            for (value, claim) in ports.chain(health) {
-                if value == 0 || value < low || value > high {
+fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let (low, high) = cx.options.nodeport_range;
+    // nodePort → (service index, claim) of the first claim.
+    let mut owners: HashMap<i64, (usize, Claim)> = HashMap::new();
+    let services = &cx.bundle.model.services;
+    for (s, service) in services.iter().enumerate() {
+        let ports = service
+            .ports
+            .iter()
+            .enumerate()
+            .filter(|_| service.takes_node_ports())
+            .filter_map(|(p, port)| Some((port.node_port.as_ref()?.value, Claim::Port(p))));
+        let health = health_check_node_port(cx, service).map(|h| (h.value, Claim::Health));
+        for (value, claim) in ports.chain(health) {
+            if value == 0 || value < low || value > high {
+                continue;
+            }
+            let (first_s, first_claim) = match owners.entry(value) {
+                Entry::Vacant(slot) => {
+                    slot.insert((s, claim));
                     continue;
                 }
-                let (first_s, first_claim) = match owners.entry(value) {
-                    Entry::Vacant(slot) => {
-                        slot.insert((s, claim));
-                        continue;
+                Entry::Occupied(slot) => *slot.get(),
+            };
+            let first = &services[first_s];
+            match (claim, first_claim) {
+                (Claim::Port(p), Claim::Port(f)) if first_s == s => {
+                    let (port, first_port) = (&service.ports[p], &first.ports[f]);
+                    if let Some(d) = within_service(cx, service, p, port, first_port) {
+                        out.push(d);
                     }
-                    Entry::Occupied(slot) => *slot.get(),
-                };
-                let first = &services[first_s];
-                match (claim, first_claim) {
-                    (Claim::Port(p), Claim::Port(f)) if first_s == s => {
-                        let (port, first_port) = (&service.ports[p], &first.ports[f]);
-                        if let Some(d) = self.within_service(cx, service, p, port, first_port) {
-                            out.push(d);
-                        }
-                    }
-                    _ if first_s != s
-                        && first.namespace == service.namespace
-                        && first.name.value == service.name.value =>
-                    {
-                        // The same object declared twice: the second apply updates it.
-                    }
-                    (Claim::Port(p), Claim::Port(f)) => {
-                        let (port, first_port) = (&service.ports[p], &first.ports[f]);
-                        out.push(self.across_services(cx, service, p, port, first, first_port));
-                    }
-                    _ => out.push(self.health_check(
-                        cx,
-                        value,
-                        (service, claim),
-                        (first, first_claim),
-                    )),
                 }
+                _ if first_s != s
+                    && first.namespace == service.namespace
+                    && first.name.value == service.name.value =>
+                {
+                    // The same object declared twice: the second apply updates it.
+                }
+                (Claim::Port(p), Claim::Port(f)) => {
+                    let (port, first_port) = (&service.ports[p], &first.ports[f]);
+                    out.push(across_services(cx, service, p, port, first, first_port));
+                }
+                _ => out.push(health_check(
+                    cx,
+                    value,
+                    (service, claim),
+                    (first, first_claim),
+                )),
             }
         }
     }
@@ -155,170 +85,161 @@ fn health_check_node_port(cx: &Context<'_>, service: &Service) -> Option<Spanned
     Some(Spanned::new(value.as_i64()?, value.span()))
 }
 
-impl NodeportCollision {
-    fn across_services(
-        &self,
-        cx: &Context<'_>,
-        service: &Service,
-        index: usize,
-        port: &ServicePort,
-        first: &Service,
-        first_port: &ServicePort,
-    ) -> Diagnostic {
-        let value = port.node_port.as_ref().map_or(0, |n| n.value);
-        let span = port.node_port.as_ref().map_or(port.span, |n| n.span);
-        let first_span = first_port
-            .node_port
-            .as_ref()
-            .map_or(first_port.span, |n| n.span);
+fn across_services(
+    cx: &Context<'_>,
+    service: &Service,
+    index: usize,
+    port: &ServicePort,
+    first: &Service,
+    first_port: &ServicePort,
+) -> Diagnostic {
+    let value = port.node_port.as_ref().map_or(0, |n| n.value);
+    let span = port.node_port.as_ref().map_or(port.span, |n| n.span);
+    let first_span = first_port
+        .node_port
+        .as_ref()
+        .map_or(first_port.span, |n| n.span);
+    cx.diagnostic(
+        &RULE,
+        service.resource,
+        span,
+        format!(
+            "nodePort {value} of {} `{}/{}` is already taken by {} `{}/{}`",
+            describe(service),
+            service.namespace,
+            service.name.value,
+            describe(first),
+            first.namespace,
+            first.name.value,
+        ),
+    )
+    .related(
+        first.file,
+        first_span,
+        format!("nodePort {value} first allocated here"),
+    )
+    .note(format!(
+        "node ports are allocated from one cluster-wide range, whatever the namespace or \
+         protocol; the API server refuses the later Service with `spec.ports[{index}].nodePort: \
+         Invalid value: {value}: provided port is already allocated`, so it is never created"
+    ))
+    .help(help())
+}
+
+fn within_service(
+    cx: &Context<'_>,
+    service: &Service,
+    index: usize,
+    port: &ServicePort,
+    first_port: &ServicePort,
+) -> Option<Diagnostic> {
+    let same_service_port =
+        port.port.as_ref().map(|p| p.value) == first_port.port.as_ref().map(|p| p.value);
+    let same_protocol = port.protocol().eq_ignore_ascii_case(first_port.protocol());
+    if same_service_port && !same_protocol {
+        return None; // TCP and UDP of one service port share a node port.
+    }
+    let value = port.node_port.as_ref().map_or(0, |n| n.value);
+    let span = port.node_port.as_ref().map_or(port.span, |n| n.span);
+    let first_span = first_port
+        .node_port
+        .as_ref()
+        .map_or(first_port.span, |n| n.span);
+    let runtime = if same_protocol {
+        format!("`spec.ports[{index}].nodePort: Duplicate value: {value}`")
+    } else {
+        format!(
+            "`spec.ports[{index}].nodePort: Invalid value: {value}: provided port is already \
+             allocated`"
+        )
+    };
+    Some(
         cx.diagnostic(
-            self,
+            &RULE,
             service.resource,
             span,
             format!(
-                "nodePort {value} of {} `{}/{}` is already taken by {} `{}/{}`",
+                "nodePort {value} is used twice in {} `{}/{}`",
                 describe(service),
                 service.namespace,
-                service.name.value,
-                describe(first),
-                first.namespace,
-                first.name.value,
+                service.name.value
             ),
         )
         .related(
-            first.file,
+            service.file,
             first_span,
-            format!("nodePort {value} first allocated here"),
+            format!("nodePort {value} first used here"),
         )
         .note(format!(
-            "node ports are allocated from one cluster-wide range, whatever the namespace or \
-             protocol; the API server refuses the later Service with `spec.ports[{index}].nodePort: \
-             Invalid value: {value}: provided port is already allocated`, so it is never created"
+            "only TCP and UDP of the same service port may share a node port; the API server \
+             refuses the whole Service with {runtime}"
         ))
-        .help(help())
-    }
-
-    fn within_service(
-        &self,
-        cx: &Context<'_>,
-        service: &Service,
-        index: usize,
-        port: &ServicePort,
-        first_port: &ServicePort,
-    ) -> Option<Diagnostic> {
-        let same_service_port =
-            port.port.as_ref().map(|p| p.value) == first_port.port.as_ref().map(|p| p.value);
-        let same_protocol = port.protocol().eq_ignore_ascii_case(first_port.protocol());
-        if same_service_port && !same_protocol {
-            return None; // TCP and UDP of one service port share a node port.
-        }
-        let value = port.node_port.as_ref().map_or(0, |n| n.value);
-        let span = port.node_port.as_ref().map_or(port.span, |n| n.span);
-        let first_span = first_port
-            .node_port
-            .as_ref()
-            .map_or(first_port.span, |n| n.span);
-        let runtime = if same_protocol {
-            format!("`spec.ports[{index}].nodePort: Duplicate value: {value}`")
-        } else {
-            format!(
-                "`spec.ports[{index}].nodePort: Invalid value: {value}: provided port is already \
-                 allocated`"
-            )
-        };
-        Some(
-            cx.diagnostic(
-                self,
-                service.resource,
-                span,
-                format!(
-                    "nodePort {value} is used twice in {} `{}/{}`",
-                    describe(service),
-                    service.namespace,
-                    service.name.value
-                ),
-            )
-            .related(
-                service.file,
-                first_span,
-                format!("nodePort {value} first used here"),
-            )
-            .note(format!(
-                "only TCP and UDP of the same service port may share a node port; the API server \
-                 refuses the whole Service with {runtime}"
-            ))
-            .help(help()),
-        )
-    }
+        .help(help()),
+    )
 }
 
-impl NodeportCollision {
-    fn health_check(
-        &self,
-        cx: &Context<'_>,
-        value: i64,
-        (service, claim): (&Service, Claim),
-        (first, first_claim): (&Service, Claim),
-    ) -> Diagnostic {
-        let span = |service: &Service, claim: Claim| match claim {
-            Claim::Port(p) => {
-                let port = &service.ports[p];
-                port.node_port.as_ref().map_or(port.span, |n| n.span)
-            }
-            Claim::Health => {
-                health_check_node_port(cx, service).map_or(service.name.span, |h| h.span)
-            }
-        };
-        let what = |claim: Claim| match claim {
-            Claim::Port(_) => "nodePort",
-            Claim::Health => "healthCheckNodePort",
-        };
-        let runtime = match claim {
-            Claim::Health => format!(
-                "`failed to allocate requested HealthCheck NodePort {value}: provided port is \
-                 already allocated`"
-            ),
-            Claim::Port(p) => format!(
-                "`spec.ports[{p}].nodePort: Invalid value: {value}: provided port is already \
-                 allocated`"
-            ),
-        };
-        let owner = if std::ptr::eq(service, first) {
-            "the same Service".to_string()
-        } else {
-            format!(
-                "{} `{}/{}`",
-                describe(first),
-                first.namespace,
-                first.name.value
-            )
-        };
-        cx.diagnostic(
-            self,
-            service.resource,
-            span(service, claim),
-            format!(
-                "{} {value} of {} `{}/{}` is already taken by the {} of {owner}",
-                what(claim),
-                describe(service),
-                service.namespace,
-                service.name.value,
-                what(first_claim),
-            ),
+fn health_check(
+    cx: &Context<'_>,
+    value: i64,
+    (service, claim): (&Service, Claim),
+    (first, first_claim): (&Service, Claim),
+) -> Diagnostic {
+    let span = |service: &Service, claim: Claim| match claim {
+        Claim::Port(p) => {
+            let port = &service.ports[p];
+            port.node_port.as_ref().map_or(port.span, |n| n.span)
+        }
+        Claim::Health => health_check_node_port(cx, service).map_or(service.name.span, |h| h.span),
+    };
+    let what = |claim: Claim| match claim {
+        Claim::Port(_) => "nodePort",
+        Claim::Health => "healthCheckNodePort",
+    };
+    let runtime = match claim {
+        Claim::Health => format!(
+            "`failed to allocate requested HealthCheck NodePort {value}: provided port is \
+             already allocated`"
+        ),
+        Claim::Port(p) => format!(
+            "`spec.ports[{p}].nodePort: Invalid value: {value}: provided port is already \
+             allocated`"
+        ),
+    };
+    let owner = if std::ptr::eq(service, first) {
+        "the same Service".to_string()
+    } else {
+        format!(
+            "{} `{}/{}`",
+            describe(first),
+            first.namespace,
+            first.name.value
         )
-        .related(
-            first.file,
-            span(first, first_claim),
-            format!("{} {value} first allocated here", what(first_claim)),
-        )
-        .note(format!(
-            "health-check node ports come from the same cluster-wide range as node ports; the \
-             API server refuses the Service with {runtime}, so it is never created"
-        ))
-        .help(help())
-        // `meshmend fix` renumbers `nodePort`s only.
-        .fix_available(matches!(claim, Claim::Port(_)))
-    }
+    };
+    cx.diagnostic(
+        &RULE,
+        service.resource,
+        span(service, claim),
+        format!(
+            "{} {value} of {} `{}/{}` is already taken by the {} of {owner}",
+            what(claim),
+            describe(service),
+            service.namespace,
+            service.name.value,
+            what(first_claim),
+        ),
+    )
+    .related(
+        first.file,
+        span(first, first_claim),
+        format!("{} {value} first allocated here", what(first_claim)),
+    )
+    .note(format!(
+        "health-check node ports come from the same cluster-wide range as node ports; the \
+         API server refuses the Service with {runtime}, so it is never created"
+    ))
+    .help(help())
+    // `meshmend fix` renumbers `nodePort`s only.
+    .fix_available(matches!(claim, Claim::Port(_)))
 }
 
 fn describe(service: &Service) -> &'static str {
@@ -334,6 +255,21 @@ fn help() -> &'static str {
     "remove `nodePort` to let Kubernetes pick a free one, or choose an unused port from the \
      static band (30000-30085 for the default range), which automatic allocation avoids"
 }
+
+/// See `mm201_nodeport_collision.md`.
+pub(crate) static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "MM201",
+        name: "nodeport-collision",
+        severity: Severity::Error,
+        istio_code: None,
+        category: Category::NodePort,
+        summary: "The same nodePort on two Services (or twice in one): the API server refuses the later one.",
+        docs: include_str!("mm201_nodeport_collision.md"),
+        fixable: true,
+    },
+    check,
+};
 
 #[cfg(test)]
 mod tests {

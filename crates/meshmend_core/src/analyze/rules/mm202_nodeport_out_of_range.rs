@@ -1,106 +1,63 @@
 //! MM202 `nodeport-out-of-range`: a nodePort outside the cluster's node-port range.
 
 use crate::analyze::{Context, Rule};
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Category, Diagnostic, RuleMeta, Severity};
 
-/// User documentation: What / Why / Example.
-static DOCS: &str = r"## What it does
-Finds a `nodePort` outside the API server's `--service-node-port-range`
-(30000-32767 unless `--nodeport-range` says otherwise) on a Service that
-takes node ports: `NodePort`, or `LoadBalancer` unless
-`allocateLoadBalancerNodePorts: false`. Services rendered from
-`istio/gateway` or legacy `gateways.*` Helm values and from `IstioOperator`
-`ingressGateways[]` are checked too.
-
-## Why is this bad?
-The API server refuses the Service with `provided port is not in the valid
-range`: it is never created, and the Helm release or `istioctl install`
-carrying it fails. A common cause is writing the container port (`8080`)
-or the service port (`80`) into `nodePort`.
-
-## Example
-```yaml
-kind: Service
-metadata: {name: istio-ingressgateway, namespace: istio-system}
-spec:
-  type: NodePort
-  ports:
-  - {name: http2, port: 80, targetPort: 8080, nodePort: 8080}  # not in 30000-32767
-```
-
-Istio equivalent: none.
-";
-
-/// See [`DOCS`].
-#[derive(Debug)]
-pub(crate) struct NodeportOutOfRange;
-
-impl Rule for NodeportOutOfRange {
-    fn code(&self) -> &'static str {
-        "MM202"
-    }
-
-    fn name(&self) -> &'static str {
-        "nodeport-out-of-range"
-    }
-
-    fn severity(&self) -> Severity {
-        Severity::Error
-    }
-
-    fn summary(&self) -> &'static str {
-        "A nodePort outside the node-port range: the API server refuses the Service."
-    }
-
-    fn docs(&self) -> &'static str {
-        DOCS
-    }
-
-    fn has_fix(&self) -> bool {
-        true
-    }
-
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let (low, high) = cx.options.nodeport_range;
-        for service in &cx.bundle.model.services {
-            if !service.takes_node_ports() {
+fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let (low, high) = cx.options.nodeport_range;
+    for service in &cx.bundle.model.services {
+        if !service.takes_node_ports() {
+            continue;
+        }
+        for (index, port) in service.ports.iter().enumerate() {
+            let Some(node_port) = &port.node_port else {
+                continue;
+            };
+            let value = node_port.value;
+            if value == 0 || (low..=high).contains(&value) {
                 continue;
             }
-            for (index, port) in service.ports.iter().enumerate() {
-                let Some(node_port) = &port.node_port else {
-                    continue;
-                };
-                let value = node_port.value;
-                if value == 0 || (low..=high).contains(&value) {
-                    continue;
-                }
-                out.push(
-                    cx.diagnostic(
-                        self,
-                        service.resource,
-                        node_port.span,
-                        format!(
-                            "nodePort {value} of Service `{}/{}` is outside the node-port range \
-                             {low}-{high}",
-                            service.namespace, service.name.value
-                        ),
-                    )
-                    .note(format!(
-                        "the API server refuses the Service with `spec.ports[{index}].nodePort: \
-                         Invalid value: {value}: provided port is not in the valid range. The \
-                         range of valid ports is {low}-{high}`, so it is never created"
-                    ))
-                    .help(format!(
-                        "remove `nodePort` to let Kubernetes pick one, or choose a port in \
-                         {low}-{high} (hand-picked ports belong in the static band at the bottom \
-                         of the range); if your cluster uses another range, pass \
-                         `--nodeport-range`"
-                    )),
-                );
-            }
+            out.push(
+                cx.diagnostic(
+                    &RULE,
+                    service.resource,
+                    node_port.span,
+                    format!(
+                        "nodePort {value} of Service `{}/{}` is outside the node-port range \
+                         {low}-{high}",
+                        service.namespace, service.name.value
+                    ),
+                )
+                .note(format!(
+                    "the API server refuses the Service with `spec.ports[{index}].nodePort: \
+                     Invalid value: {value}: provided port is not in the valid range. The \
+                     range of valid ports is {low}-{high}`, so it is never created"
+                ))
+                .help(format!(
+                    "remove `nodePort` to let Kubernetes pick one, or choose a port in \
+                     {low}-{high} (hand-picked ports belong in the static band at the bottom \
+                     of the range); if your cluster uses another range, pass \
+                     `--nodeport-range`"
+                )),
+            );
         }
     }
 }
+
+/// See `mm202_nodeport_out_of_range.md`.
+pub(crate) static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "MM202",
+        name: "nodeport-out-of-range",
+        severity: Severity::Error,
+        istio_code: None,
+        category: Category::NodePort,
+        summary: "A nodePort outside the node-port range: the API server refuses the Service.",
+        docs: include_str!("mm202_nodeport_out_of_range.md"),
+        fixable: true,
+    },
+    check,
+};
 
 #[cfg(test)]
 mod tests {

@@ -4,146 +4,77 @@
 use std::collections::BTreeSet;
 
 use crate::analyze::{Context, Rule};
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Category, Diagnostic, RuleMeta, Severity};
 use crate::model::{Gateway, Service, TargetPort};
 
-/// User documentation: What / Why / Example.
-static DOCS: &str = r"## What it does
-For each Gateway, finds the workloads its selector picks (Deployments, Pods,
-… and the gateways that Helm values or `IstioOperator` render), then the
-Services in each workload's namespace whose selector picks the workload. A
-server port is reachable when one of those Services has a TCP port whose
-`port` or numeric `targetPort` equals it (istiod translates a Service
-`port` to its `targetPort`; Service ports without `protocol` are TCP, as
-Kubernetes defaults them). Other server ports are reported.
-
-When the input holds no Service for the workload the rule says nothing: the
-Service may be installed separately.
-
-## Why is this bad?
-istiod still opens the listener on the gateway pods, but no Service port
-forwards to it, so clients cannot reach it through the Service or its load
-balancer: connections are refused or time out while every pod is `Running`.
-
-## Example
-```yaml
-kind: Gateway
-metadata: {name: grpc, namespace: istio-system}
-spec:
-  selector: {istio: ingressgateway}
-  servers:
-  - port: {number: 9090, name: grpc, protocol: GRPC}   # not on the Service
-    hosts: [grpc.example.com]
----
-kind: Service
-metadata: {name: istio-ingressgateway, namespace: istio-system}
-spec:
-  selector: {istio: ingressgateway}
-  ports: [{name: http2, port: 80, targetPort: 8080}]
-```
-
-Istio equivalent: IST0162 `GatewayPortNotDefinedOnService` (live cluster
-only; on raw files it also ignores Service ports that omit `protocol`).
-";
-
-/// See [`DOCS`].
-#[derive(Debug)]
-pub(crate) struct GatewayPortNotOnService;
-
-impl Rule for GatewayPortNotOnService {
-    fn code(&self) -> &'static str {
-        "MM301"
-    }
-
-    fn name(&self) -> &'static str {
-        "gateway-port-not-on-service"
-    }
-
-    fn severity(&self) -> Severity {
-        Severity::Warning
-    }
-
-    fn istio_code(&self) -> Option<&'static str> {
-        Some("IST0162")
-    }
-
-    fn summary(&self) -> &'static str {
-        "A Gateway server port that no Service of its workload exposes: unreachable."
-    }
-
-    fn docs(&self) -> &'static str {
-        DOCS
-    }
-
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let model = &cx.bundle.model;
-        for gateway in &model.gateways {
-            let services = selecting_services(cx, gateway);
-            let Some(first) = services.first() else {
-                continue;
-            };
-            let mut accepted = BTreeSet::new();
-            let mut exposed = Vec::new();
-            for service in &services {
-                for port in service.ports.iter().filter(|p| p.protocol() == "TCP") {
-                    let Some(number) = port.port.as_ref().map(|p| p.value) else {
-                        continue;
-                    };
-                    accepted.insert(number);
-                    match port.target_port.as_ref().map(|t| &t.value) {
-                        Some(TargetPort::Number(target)) if *target != 0 => {
-                            accepted.insert(*target);
-                            exposed.push(format!("{number}→{target}"));
-                        }
-                        _ => exposed.push(number.to_string()),
-                    }
-                }
-            }
-            let names = services
-                .iter()
-                .map(|s| format!("`{}/{}`", s.namespace, s.name.value))
-                .collect::<Vec<_>>()
-                .join(", ");
-            for server in &gateway.servers {
-                let Some(number) = server.port_number() else {
+fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let model = &cx.bundle.model;
+    for gateway in &model.gateways {
+        let services = selecting_services(cx, gateway);
+        let Some(first) = services.first() else {
+            continue;
+        };
+        let mut accepted = BTreeSet::new();
+        let mut exposed = Vec::new();
+        for service in &services {
+            for port in service.ports.iter().filter(|p| p.protocol() == "TCP") {
+                let Some(number) = port.port.as_ref().map(|p| p.value) else {
                     continue;
                 };
-                if accepted.contains(&number) {
-                    continue;
+                accepted.insert(number);
+                match port.target_port.as_ref().map(|t| &t.value) {
+                    Some(TargetPort::Number(target)) if *target != 0 => {
+                        accepted.insert(*target);
+                        exposed.push(format!("{number}→{target}"));
+                    }
+                    _ => exposed.push(number.to_string()),
                 }
-                out.push(
-                    cx.diagnostic(
-                        self,
-                        gateway.resource,
-                        server.anchor_span(),
-                        format!(
-                            "Gateway `{}` listens on port {number}, but no Service of its \
-                             workload forwards to it (Service {names} exposes {})",
-                            gateway.full_name(),
-                            if exposed.is_empty() {
-                                "no TCP port".to_string()
-                            } else {
-                                exposed.join(", ")
-                            }
-                        ),
-                    )
-                    .related(
-                        first.file,
-                        first.ports_span.unwrap_or(first.name.span),
-                        "the workload's Service ports",
-                    )
-                    .note(format!(
-                        "istiod still opens port {number} on the gateway pods, but no Service \
-                         port (`port` or `targetPort`) leads there, so clients cannot reach it \
-                         through the Service or its load balancer"
-                    ))
-                    .help(format!(
-                        "add a port to the Service (`port: {number}`, `targetPort: {number}`; in \
-                         Helm values under `service.ports`), or move the server to a port the \
-                         Service exposes"
-                    )),
-                );
             }
+        }
+        let names = services
+            .iter()
+            .map(|s| format!("`{}/{}`", s.namespace, s.name.value))
+            .collect::<Vec<_>>()
+            .join(", ");
+        for server in &gateway.servers {
+            let Some(number) = server.port_number() else {
+                continue;
+            };
+            if accepted.contains(&number) {
+                continue;
+            }
+            out.push(
+                cx.diagnostic(
+                    &RULE,
+                    gateway.resource,
+                    server.anchor_span(),
+                    format!(
+                        "Gateway `{}` listens on port {number}, but no Service of its \
+                         workload forwards to it (Service {names} exposes {})",
+                        gateway.full_name(),
+                        if exposed.is_empty() {
+                            "no TCP port".to_string()
+                        } else {
+                            exposed.join(", ")
+                        }
+                    ),
+                )
+                .related(
+                    first.file,
+                    first.ports_span.unwrap_or(first.name.span),
+                    "the workload's Service ports",
+                )
+                .note(format!(
+                    "istiod still opens port {number} on the gateway pods, but no Service \
+                     port (`port` or `targetPort`) leads there, so clients cannot reach it \
+                     through the Service or its load balancer"
+                ))
+                .help(format!(
+                    "add a port to the Service (`port: {number}`, `targetPort: {number}`; in \
+                     Helm values under `service.ports`), or move the server to a port the \
+                     Service exposes"
+                )),
+            );
         }
     }
 }
@@ -166,17 +97,25 @@ fn selecting_services<'a>(cx: &Context<'a>, gateway: &Gateway) -> Vec<&'a Servic
     out
 }
 
+/// See `mm301_gateway_port_not_on_service.md`.
+pub(crate) static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "MM301",
+        name: "gateway-port-not-on-service",
+        severity: Severity::Warning,
+        istio_code: Some("IST0162"),
+        category: Category::Wiring,
+        summary: "A Gateway server port that no Service of its workload exposes: unreachable.",
+        docs: include_str!("mm301_gateway_port_not_on_service.md"),
+        fixable: false,
+    },
+    check,
+};
+
 #[cfg(test)]
 mod tests {
-    use crate::{AnalyzeOptions, Bundle, analyze};
-
     fn messages(yaml: &str) -> Vec<String> {
-        let bundle = Bundle::from_text("t.yaml", yaml).unwrap();
-        analyze(&bundle, &AnalyzeOptions::default())
-            .into_iter()
-            .filter(|d| d.code == "MM301")
-            .map(|d| d.message)
-            .collect()
+        super::super::tests::messages("MM301", yaml)
     }
 
     const POD: &str = "apiVersion: v1\nkind: Pod\nmetadata: {name: gw, namespace: istio-system, labels: {istio: ingressgateway}}\n---\n";

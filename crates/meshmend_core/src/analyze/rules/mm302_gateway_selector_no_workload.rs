@@ -2,154 +2,102 @@
 //! the gateway workloads in the input.
 
 use crate::analyze::{Context, Rule};
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Category, Diagnostic, RuleMeta, Severity};
 use crate::model::{Workload, labels_to_string};
 
-/// User documentation: What / Why / Example.
-static DOCS: &str = r"## What it does
-Reports a Gateway whose `selector` matches the pod labels of no workload in
-the input (Pods, Deployments, StatefulSets, DaemonSets, ReplicaSets, and the
-gateways Helm values or `IstioOperator` render).
-
-It only speaks when the input actually describes gateway workloads: a
-rendered gateway install, a workload labelled `istio: …` (the label both
-Istio charts put on gateway pods), or a workload that another Gateway in the
-input selects. An application repository that only holds its own
-Deployments next to a Gateway for a centrally installed ingress is not
-flagged.
-
-## Why is this bad?
-istiod applies a Gateway only to gateway proxies whose pod labels include
-every selector label. With no such pod the Gateway's servers are never
-configured and its VirtualServices never receive traffic, silently.
-
-## Example
-```yaml
-kind: Gateway
-metadata: {name: public, namespace: istio-system}
-spec:
-  selector: {istio: ingresgateway}     # typo: the pods say ingressgateway
-```
-
-Istio equivalent: IST0101 `ReferencedResourceNotFound` (`selector`), live
-cluster only.
-";
-
-/// See [`DOCS`].
-#[derive(Debug)]
-pub(crate) struct GatewaySelectorNoWorkload;
-
-impl Rule for GatewaySelectorNoWorkload {
-    fn code(&self) -> &'static str {
-        "MM302"
+fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let model = &cx.bundle.model;
+    let selected_set: std::collections::HashSet<*const Workload> = model
+        .gateways
+        .iter()
+        .filter_map(|g| g.selector.as_ref())
+        .flat_map(|s| model.workloads_selected_by(s))
+        .map(std::ptr::from_ref)
+        .collect();
+    let selected = |w: &Workload| selected_set.contains(&std::ptr::from_ref(w));
+    let candidates: Vec<&Workload> = model
+        .workloads
+        .iter()
+        .filter(|w| {
+            matches!(w.kind.as_str(), "HelmValues" | "IstioOperator")
+                || w.labels.contains_key("istio")
+                || selected(w)
+        })
+        .collect();
+    if candidates.is_empty() {
+        return;
     }
-
-    fn name(&self) -> &'static str {
-        "gateway-selector-no-workload"
-    }
-
-    fn severity(&self) -> Severity {
-        Severity::Warning
-    }
-
-    fn istio_code(&self) -> Option<&'static str> {
-        Some("IST0101")
-    }
-
-    fn summary(&self) -> &'static str {
-        "A Gateway selector matches none of the gateway workloads in the input."
-    }
-
-    fn docs(&self) -> &'static str {
-        DOCS
-    }
-
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let model = &cx.bundle.model;
-        let selected_set: std::collections::HashSet<*const Workload> = model
-            .gateways
+    for gateway in &model.gateways {
+        let Some(selector) = gateway.selector.as_ref().filter(|s| !s.is_empty()) else {
+            continue;
+        };
+        if model.workloads_selected_by(selector).next().is_some() {
+            continue;
+        }
+        let nearest = candidates
             .iter()
-            .filter_map(|g| g.selector.as_ref())
-            .flat_map(|s| model.workloads_selected_by(s))
-            .map(std::ptr::from_ref)
-            .collect();
-        let selected = |w: &Workload| selected_set.contains(&std::ptr::from_ref(w));
-        let candidates: Vec<&Workload> = model
-            .workloads
-            .iter()
-            .filter(|w| {
-                matches!(w.kind.as_str(), "HelmValues" | "IstioOperator")
-                    || w.labels.contains_key("istio")
-                    || selected(w)
+            .max_by_key(|w| {
+                selector
+                    .iter()
+                    .filter(|(k, v)| w.labels.get(*k) == Some(v))
+                    .count()
             })
-            .collect();
-        if candidates.is_empty() {
-            return;
-        }
-        for gateway in &model.gateways {
-            let Some(selector) = gateway.selector.as_ref().filter(|s| !s.is_empty()) else {
-                continue;
-            };
-            if model.workloads_selected_by(selector).next().is_some() {
-                continue;
-            }
-            let nearest = candidates
-                .iter()
-                .max_by_key(|w| {
-                    selector
-                        .iter()
-                        .filter(|(k, v)| w.labels.get(*k) == Some(v))
-                        .count()
-                })
-                .expect("candidates is not empty");
-            let span = gateway.selector_span.unwrap_or(gateway.name.span);
-            out.push(
-                cx.diagnostic(
-                    self,
-                    gateway.resource,
-                    span,
-                    format!(
-                        "selector `{}` of Gateway `{}` matches no gateway workload in the input",
-                        labels_to_string(selector),
-                        gateway.full_name(),
-                    ),
-                )
-                .related(
-                    nearest.file,
-                    nearest.labels_span.unwrap_or(nearest.name.span),
-                    format!(
-                        "{} `{}/{}` is labelled `{}`",
-                        nearest.kind,
-                        nearest.namespace,
-                        nearest.name.value,
-                        labels_to_string(&nearest.labels)
-                    ),
-                )
-                .note(
-                    "istiod applies a Gateway only to gateway pods whose labels include every \
-                     selector label; with none, its servers are never configured and its \
-                     VirtualServices get no traffic",
-                )
-                .help(
-                    "make the selector a subset of the gateway pods' labels (usually \
-                     `istio: ingressgateway`), or add the missing gateway deployment",
+            .expect("candidates is not empty");
+        let span = gateway.selector_span.unwrap_or(gateway.name.span);
+        out.push(
+            cx.diagnostic(
+                &RULE,
+                gateway.resource,
+                span,
+                format!(
+                    "selector `{}` of Gateway `{}` matches no gateway workload in the input",
+                    labels_to_string(selector),
+                    gateway.full_name(),
                 ),
-            );
-        }
+            )
+            .related(
+                nearest.file,
+                nearest.labels_span.unwrap_or(nearest.name.span),
+                format!(
+                    "{} `{}/{}` is labelled `{}`",
+                    nearest.kind,
+                    nearest.namespace,
+                    nearest.name.value,
+                    labels_to_string(&nearest.labels)
+                ),
+            )
+            .note(
+                "istiod applies a Gateway only to gateway pods whose labels include every \
+                 selector label; with none, its servers are never configured and its \
+                 VirtualServices get no traffic",
+            )
+            .help(
+                "make the selector a subset of the gateway pods' labels (usually \
+                 `istio: ingressgateway`), or add the missing gateway deployment",
+            ),
+        );
     }
 }
 
+/// See `mm302_gateway_selector_no_workload.md`.
+pub(crate) static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "MM302",
+        name: "gateway-selector-no-workload",
+        severity: Severity::Warning,
+        istio_code: Some("IST0101"),
+        category: Category::Wiring,
+        summary: "A Gateway selector matches none of the gateway workloads in the input.",
+        docs: include_str!("mm302_gateway_selector_no_workload.md"),
+        fixable: false,
+    },
+    check,
+};
+
 #[cfg(test)]
 mod tests {
-    use crate::{AnalyzeOptions, Bundle, analyze};
-
     fn messages(yaml: &str) -> Vec<String> {
-        let bundle = Bundle::from_text("t.yaml", yaml).unwrap();
-        analyze(&bundle, &AnalyzeOptions::default())
-            .into_iter()
-            .filter(|d| d.code == "MM302")
-            .map(|d| d.message)
-            .collect()
+        super::super::tests::messages("MM302", yaml)
     }
 
     fn gateway(selector: &str) -> String {

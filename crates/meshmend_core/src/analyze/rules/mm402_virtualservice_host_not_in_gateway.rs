@@ -4,213 +4,138 @@
 use std::collections::{BTreeSet, HashMap};
 
 use crate::analyze::hosts;
-use crate::analyze::rules::mm401_virtualservice_gateway_not_found::INTERNAL_GATEWAY_MARKER;
 use crate::analyze::{Context, Rule};
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Category, Diagnostic, RuleMeta, Severity};
 use crate::model::istio::resolve_gateway_reference;
 use crate::model::{Gateway, VirtualService};
 
-/// User documentation: What / Why / Example.
-static DOCS: &str = r"## What it does
-For every Gateway a VirtualService is bound to (see
-`virtualservice-gateway-not-found` for how references resolve), checks that
-at least one VirtualService host overlaps at least one host of the Gateway's
-servers, with istiod's semantics:
-- wildcards overlap both ways (`*.example.com` ~ `shop.example.com`, `*` ~
-  anything; `*.example.com` does not cover `example.com`);
-- a server host `ns/host` only admits VirtualServices in `ns`; `./host`
-  means the Gateway's namespace; `*/host` is any namespace;
-- the VirtualService must be exported (`exportTo`) to the namespace of the
-  gateway proxy: the namespace of the workloads the Gateway selects, or
-  the Gateway's own namespace when the input has none.
-
-## Why is this bad?
-istiod only attaches a VirtualService's routes to a gateway server for the
-hosts both list, and only if the VirtualService is visible in the gateway
-proxy's namespace. Otherwise the routes are silently left out and clients
-get the gateway's `404`; `istioctl` and the cluster show no error.
-
-## Example
-```yaml
-kind: Gateway
-metadata: {name: public, namespace: istio-system}
-spec:
-  servers:
-  - port: {number: 80, name: http, protocol: HTTP}
-    hosts: [./shop.example.com]     # only VirtualServices in istio-system
----
-kind: VirtualService
-metadata: {name: shop, namespace: shop}
-spec:
-  hosts: [shop.example.com]
-  gateways: [istio-system/public]
-```
-
-Istio equivalent: IST0132 `VirtualServiceHostNotFoundInGateway` (which does
-not check `exportTo`).
-";
-
-/// See [`DOCS`].
-#[derive(Debug)]
-pub(crate) struct VirtualServiceHostNotInGateway;
-
-impl Rule for VirtualServiceHostNotInGateway {
-    fn code(&self) -> &'static str {
-        "MM402"
+fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let model = &cx.bundle.model;
+    let mut gateways: HashMap<(&str, &str), &Gateway> = HashMap::new();
+    for gateway in &model.gateways {
+        gateways
+            .entry((gateway.namespace.as_str(), gateway.name.value.as_str()))
+            .or_insert(gateway);
     }
-
-    fn name(&self) -> &'static str {
-        "virtualservice-host-not-in-gateway"
-    }
-
-    fn severity(&self) -> Severity {
-        Severity::Warning
-    }
-
-    fn istio_code(&self) -> Option<&'static str> {
-        Some("IST0132")
-    }
-
-    fn summary(&self) -> &'static str {
-        "A VirtualService shares no host with (or is not exported to) a Gateway it binds to."
-    }
-
-    fn docs(&self) -> &'static str {
-        DOCS
-    }
-
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let model = &cx.bundle.model;
-        let mut gateways: HashMap<(&str, &str), &Gateway> = HashMap::new();
-        for gateway in &model.gateways {
-            gateways
-                .entry((gateway.namespace.as_str(), gateway.name.value.as_str()))
-                .or_insert(gateway);
+    for vs in &model.virtual_services {
+        if vs.hosts.is_empty() {
+            continue; // schema error, not ours
         }
-        for vs in &model.virtual_services {
-            if vs.hosts.is_empty() {
-                continue; // schema error, not ours
+        for entry in &vs.gateways {
+            if entry.value.contains(super::INTERNAL_GATEWAY_MARKER) {
+                continue;
             }
-            for entry in &vs.gateways {
-                if entry.value.contains(INTERNAL_GATEWAY_MARKER) {
-                    continue;
-                }
-                let Some((ns, name)) = resolve_gateway_reference(&entry.value, &vs.namespace)
-                else {
-                    continue;
-                };
-                let Some(gateway) = gateways.get(&(ns.as_str(), name.as_str())) else {
-                    continue; // virtualservice-gateway-not-found
-                };
-                if let Some(d) = self.check_pair(cx, vs, entry.span, gateway) {
-                    out.push(d);
-                }
+            let Some((ns, name)) = resolve_gateway_reference(&entry.value, &vs.namespace) else {
+                continue;
+            };
+            let Some(gateway) = gateways.get(&(ns.as_str(), name.as_str())) else {
+                continue; // virtualservice-gateway-not-found
+            };
+            if let Some(d) = check_pair(cx, vs, entry.span, gateway) {
+                out.push(d);
             }
         }
     }
 }
 
-impl VirtualServiceHostNotInGateway {
-    fn check_pair(
-        &self,
-        cx: &Context<'_>,
-        vs: &VirtualService,
-        entry: crate::span::Span,
-        gateway: &Gateway,
-    ) -> Option<Diagnostic> {
-        let mut visible = Vec::new();
-        let mut hidden = BTreeSet::new();
-        for host in gateway.servers.iter().flat_map(|s| &s.hosts) {
-            let sanitized = hosts::sanitize_gateway_host(&host.value, &gateway.namespace);
-            match hosts::for_namespace(&sanitized, &vs.namespace) {
-                Some(h) => visible.push(h.to_string()),
-                None => {
-                    hidden.insert(sanitized.clone());
-                }
+fn check_pair(
+    cx: &Context<'_>,
+    vs: &VirtualService,
+    entry: crate::span::Span,
+    gateway: &Gateway,
+) -> Option<Diagnostic> {
+    let mut visible = Vec::new();
+    let mut hidden = BTreeSet::new();
+    for host in gateway.servers.iter().flat_map(|s| &s.hosts) {
+        let sanitized = hosts::sanitize_gateway_host(&host.value, &gateway.namespace);
+        match hosts::for_namespace(&sanitized, &vs.namespace) {
+            Some(h) => visible.push(h.to_string()),
+            None => {
+                hidden.insert(sanitized.clone());
             }
         }
-        let overlaps = visible
-            .iter()
-            .any(|g| vs.hosts.iter().any(|h| hosts::matches(g, &h.value)));
-        let hosts_span = gateway
-            .servers
-            .iter()
-            .find_map(|s| s.hosts_span)
-            .or(gateway.servers_span)
-            .unwrap_or(gateway.name.span);
-        let vs_hosts = vs
-            .hosts
-            .iter()
-            .map(|h| h.value.as_str())
-            .collect::<Vec<_>>()
-            .join(", ");
-        if !overlaps {
-            let mut note = String::from(
-                "istiod attaches a VirtualService's routes to a gateway server only for hosts \
-                 both list, so none of these routes is served by this Gateway; clients get a 404",
-            );
-            if !hidden.is_empty() {
-                note += &format!(
-                    "; the Gateway's hosts {} admit only VirtualServices of the named namespace, \
-                     not `{}`",
-                    hidden.into_iter().collect::<Vec<_>>().join(", "),
-                    vs.namespace
-                );
-            }
-            let visible_list = if visible.is_empty() {
-                "none".to_string()
-            } else {
-                visible.join(", ")
-            };
-            return Some(
-                cx.diagnostic(
-                    self,
-                    vs.resource,
-                    entry,
-                    format!(
-                        "no host of VirtualService `{}` ({vs_hosts}) matches a host Gateway `{}` \
-                         accepts from namespace `{}` ({visible_list})",
-                        vs.full_name(),
-                        gateway.full_name(),
-                        vs.namespace
-                    ),
-                )
-                .related(gateway.file, hosts_span, "the Gateway's hosts")
-                .note(note)
-                .help(
-                    "add the host to the Gateway server (as `host`, `*/host` or `<vs-namespace>/host`), \
-                     or fix the VirtualService's `hosts`",
-                ),
+    }
+    let overlaps = visible
+        .iter()
+        .any(|g| vs.hosts.iter().any(|h| hosts::matches(g, &h.value)));
+    let hosts_span = gateway
+        .servers
+        .iter()
+        .find_map(|s| s.hosts_span)
+        .or(gateway.servers_span)
+        .unwrap_or(gateway.name.span);
+    let vs_hosts = vs
+        .hosts
+        .iter()
+        .map(|h| h.value.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
+    if !overlaps {
+        let mut note = String::from(
+            "istiod attaches a VirtualService's routes to a gateway server only for hosts \
+             both list, so none of these routes is served by this Gateway; clients get a 404",
+        );
+        if !hidden.is_empty() {
+            note += &format!(
+                "; the Gateway's hosts {} admit only VirtualServices of the named namespace, \
+                 not `{}`",
+                hidden.into_iter().collect::<Vec<_>>().join(", "),
+                vs.namespace
             );
         }
-        let proxy_namespaces = proxy_namespaces(cx, gateway);
-        if proxy_namespaces.iter().any(|ns| exported_to(vs, ns)) {
-            return None;
-        }
-        let export = vs.export_to.join(", ");
-        let namespaces = proxy_namespaces.into_iter().collect::<Vec<_>>().join(", ");
-        Some(
+        let visible_list = if visible.is_empty() {
+            "none".to_string()
+        } else {
+            visible.join(", ")
+        };
+        return Some(
             cx.diagnostic(
-                self,
+                &RULE,
                 vs.resource,
                 entry,
                 format!(
-                    "VirtualService `{}` (exportTo: {export}) is not visible in namespace \
-                     `{namespaces}` of the proxies behind Gateway `{}`",
+                    "no host of VirtualService `{}` ({vs_hosts}) matches a host Gateway `{}` \
+                     accepts from namespace `{}` ({visible_list})",
                     vs.full_name(),
-                    gateway.full_name()
+                    gateway.full_name(),
+                    vs.namespace
                 ),
             )
-            .related(gateway.file, gateway.name.span, "the Gateway")
-            .note(
-                "istiod binds to a gateway only VirtualServices exported to the gateway proxy's \
-                 namespace, so these routes are never served; clients get a 404",
-            )
-            .help(format!(
-                "add `{namespaces}` (or `*`) to `exportTo`, or remove `exportTo`"
-            )),
-        )
+            .related(gateway.file, hosts_span, "the Gateway's hosts")
+            .note(note)
+            .help(
+                "add the host to the Gateway server (as `host`, `*/host` or `<vs-namespace>/host`), \
+                 or fix the VirtualService's `hosts`",
+            ),
+        );
     }
+    let proxy_namespaces = proxy_namespaces(cx, gateway);
+    if proxy_namespaces.iter().any(|ns| exported_to(vs, ns)) {
+        return None;
+    }
+    let export = vs.export_to.join(", ");
+    let namespaces = proxy_namespaces.into_iter().collect::<Vec<_>>().join(", ");
+    Some(
+        cx.diagnostic(
+            &RULE,
+            vs.resource,
+            entry,
+            format!(
+                "VirtualService `{}` (exportTo: {export}) is not visible in namespace \
+                 `{namespaces}` of the proxies behind Gateway `{}`",
+                vs.full_name(),
+                gateway.full_name()
+            ),
+        )
+        .related(gateway.file, gateway.name.span, "the Gateway")
+        .note(
+            "istiod binds to a gateway only VirtualServices exported to the gateway proxy's \
+             namespace, so these routes are never served; clients get a 404",
+        )
+        .help(format!(
+            "add `{namespaces}` (or `*`) to `exportTo`, or remove `exportTo`"
+        )),
+    )
 }
 
 /// Namespaces of the gateway proxies: of the selected workloads, else the Gateway's.
@@ -236,17 +161,25 @@ fn exported_to(vs: &VirtualService, namespace: &str) -> bool {
             .any(|e| e == "*" || e == namespace || (e == "." && vs.namespace == namespace))
 }
 
+/// See `mm402_virtualservice_host_not_in_gateway.md`.
+pub(crate) static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "MM402",
+        name: "virtualservice-host-not-in-gateway",
+        severity: Severity::Warning,
+        istio_code: Some("IST0132"),
+        category: Category::Binding,
+        summary: "A VirtualService shares no host with (or is not exported to) a Gateway it binds to.",
+        docs: include_str!("mm402_virtualservice_host_not_in_gateway.md"),
+        fixable: false,
+    },
+    check,
+};
+
 #[cfg(test)]
 mod tests {
-    use crate::{AnalyzeOptions, Bundle, analyze};
-
     fn messages(yaml: &str) -> Vec<String> {
-        let bundle = Bundle::from_text("t.yaml", yaml).unwrap();
-        analyze(&bundle, &AnalyzeOptions::default())
-            .into_iter()
-            .filter(|d| d.code == "MM402")
-            .map(|d| d.message)
-            .collect()
+        super::super::tests::messages("MM402", yaml)
     }
 
     fn case(gateway_hosts: &str, vs_ns: &str, vs_hosts: &str, extra: &str) -> String {
