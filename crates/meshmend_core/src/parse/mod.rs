@@ -11,11 +11,11 @@ use std::collections::HashMap;
 
 use granit_parser::{Event, Options, Parser};
 
+pub mod tree;
+
 use crate::error::{Error, ErrorKind};
-use crate::model::tree::{
-    CollectionStyle, Document, DuplicateKey, Node, NodeId, NodeKind, ScalarStyle,
-};
 use crate::span::Span;
+use tree::{CollectionStyle, Document, DuplicateKey, Node, NodeId, NodeKind, ScalarStyle};
 
 /// Hard limits on hostile or accidental input.
 #[derive(Clone, Debug, PartialEq, Eq)]
