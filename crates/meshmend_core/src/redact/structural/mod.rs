@@ -36,7 +36,7 @@ pub(crate) use shape::check_structure;
 use super::Candidate;
 use crate::parse::Stream;
 use crate::sort;
-use crate::span::Span;
+use crate::span::{Span, floor_char_boundary as floor};
 use lines::LineScanner;
 use walker::Walker;
 
@@ -108,12 +108,4 @@ pub(crate) fn worth_parsing(text: &str) -> bool {
     lines.scan(Span::new(0, text.len()));
     let needs_tree = lines.needs_tree;
     needs_tree || !scratch.is_empty()
-}
-
-fn floor(text: &str, mut at: usize) -> usize {
-    at = at.min(text.len());
-    while !text.is_char_boundary(at) {
-        at -= 1;
-    }
-    at
 }

@@ -3,10 +3,9 @@
 
 use super::super::vault::Existing;
 use super::super::{Encoding, Planned, Vault};
-use super::floor;
 use crate::model::tree::{Document, NodeKind, NodeRef};
 use crate::parse::{Limits, parse};
-use crate::span::Span;
+use crate::span::{Span, floor_char_boundary as floor};
 
 /// The shape of a document: collection kinds, sizes and keys, scalar count.
 /// Redaction must leave it unchanged.
