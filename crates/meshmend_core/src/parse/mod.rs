@@ -531,16 +531,14 @@ mod tests {
     }
 
     #[test]
-    fn billion_laughs_is_refused_fast() {
+    fn billion_laughs_is_refused_by_its_budget() {
         let mut text = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
         for i in 1..10 {
             let prev = format!("*a{}", i - 1);
             let items = [prev.as_str(); 10].join(", ");
             text += &format!("a{i}: &a{i} [{items}]\n");
         }
-        let started = std::time::Instant::now();
         let stream = parse_ok(&text);
-        assert!(started.elapsed().as_millis() < 500);
         assert!(matches!(
             stream.errors[0].kind,
             ErrorKind::AliasBudget { .. }
