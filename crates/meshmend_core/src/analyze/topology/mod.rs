@@ -2,7 +2,7 @@
 //!
 //! The conflict rules (`MM1xx`) and the fix engine read this instead of
 //! comparing Gateways pairwise. The model follows istiod, not `istioctl
-//! analyze` (research §3):
+//! analyze` ([`pilot/pkg/model/gateway.go`](https://github.com/istio/istio/blob/master/pilot/pkg/model/gateway.go)):
 //!
 //! 1. **Workloads.** A Gateway applies to a gateway workload when its
 //!    `selector` is a subset of the workload's pod labels; a Gateway without
@@ -29,7 +29,7 @@
 //!    order (`sortConfigByCreationTime`); within a Gateway, in server order.
 //!    The older server wins every conflict.
 //! 4. **Merge.** Per (workload, resolved port) the servers go through
-//!    istiod's `mergeGateways` decision list (research §3.3), with its
+//!    istiod's `mergeGateways` decision list (same file), with its
 //!    quirks: the TLS host-duplicate check (exact strings after `./h` →
 //!    `<ns>/h` and `*/h` → `h`, same `bind`; also for plain-HTTP servers
 //!    with a `tls` block such as `httpsRedirect`) runs first; the first
