@@ -112,7 +112,14 @@ fn grouped_relative_and_super_paths_are_edges_and_test_code_is_not() {
              const Q: char = '\"'; fn g<'a>(s: &'a str) { let _ = \"crate::refactor::x\"; }"
                 .to_string(),
         ),
-        ("model/mod.rs".to_string(), String::new()),
+        (
+            "model/mod.rs".to_string(),
+            "#[cfg(test)]\nmod tests;".to_string(),
+        ),
+        (
+            "model/tests.rs".to_string(),
+            "use crate::refactor::fix;".to_string(),
+        ),
         ("redact/mod.rs".to_string(), String::new()),
         ("refactor/mod.rs".to_string(), String::new()),
         ("span.rs".to_string(), String::new()),
@@ -294,11 +301,29 @@ fn edges(files: &[(String, String)]) -> Result<Vec<Edge>, String> {
             }
         }
     }
+    // Files of `#[cfg(test)] mod name;` are test code too.
+    let mut test_modules: Vec<Vec<String>> = Vec::new();
+    for (file, text) in files {
+        let tokens = tokens(text)?;
+        for i in 0..tokens.len() {
+            if is_cfg_test(&tokens, i)
+                && let [Tok::Ident(m), Tok::Ident(name), Tok::Punct(';'), ..] = &tokens[i + 7..]
+                && m == "mod"
+            {
+                let mut path = module_of(file);
+                path.push(name.clone());
+                test_modules.push(path);
+            }
+        }
+    }
     let mut out = BTreeSet::new();
     for (file, text) in files {
         let module = module_of(file);
         if module.is_empty() {
             continue; // lib.rs is the facade: it re-exports every layer
+        }
+        if test_modules.iter().any(|t| module.starts_with(t)) {
+            continue;
         }
         let from = unit(&module);
         for mut path in paths(&tokens(text)?, &module, &modules) {
