@@ -13,7 +13,7 @@
 use std::hint::black_box;
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
-use meshmend_core::{AnalyzeOptions, Bundle, Limits, LoadOptions, SourceFile, analyze, redact};
+use meshmend_core::{AnalyzeOptions, Bundle, LoadOptions, SourceFile, analyze, redact};
 
 fn billion_laughs() -> String {
     let mut text = String::from("a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
@@ -34,13 +34,8 @@ fn bench(c: &mut Criterion) {
         });
     });
     let dump = "#".repeat(60 * 1000 * 1000);
-    let options = LoadOptions {
-        limits: Limits {
-            max_input_bytes: 50 * 1000 * 1000,
-            ..Limits::default()
-        },
-        ..LoadOptions::default()
-    };
+    let mut options = LoadOptions::default();
+    options.limits.max_input_bytes = 50 * 1000 * 1000;
     group.bench_function("oversized_60mb", |b| {
         b.iter_batched(
             || vec![SourceFile::new("dump.yaml", dump.clone())],

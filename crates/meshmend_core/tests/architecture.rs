@@ -608,43 +608,30 @@ fn is_cfg_test(tokens: &[Tok], i: usize) -> bool {
 fn skip_item(tokens: &[Tok], mut i: usize) -> usize {
     // The attribute itself and any that follow it.
     while tokens.get(i) == Some(&Tok::Punct('#')) {
-        let mut depth = 0;
-        i += 1;
-        while let Some(t) = tokens.get(i) {
-            i += 1;
-            match t {
-                Tok::Punct('[') => depth += 1,
-                Tok::Punct(']') => {
-                    depth -= 1;
-                    if depth == 0 {
-                        break;
-                    }
-                }
-                _ => {}
-            }
-        }
+        i = past_group(tokens, i + 1, '[', ']');
     }
     while let Some(t) = tokens.get(i) {
-        i += 1;
         match t {
-            Tok::Punct(';') => return i,
-            Tok::Punct('{') => {
-                let mut depth = 1;
-                while let Some(t) = tokens.get(i) {
-                    i += 1;
-                    match t {
-                        Tok::Punct('{') => depth += 1,
-                        Tok::Punct('}') => {
-                            depth -= 1;
-                            if depth == 0 {
-                                return i;
-                            }
-                        }
-                        _ => {}
-                    }
-                }
+            Tok::Punct(';') => return i + 1,
+            Tok::Punct('{') => return past_group(tokens, i, '{', '}'),
+            _ => i += 1,
+        }
+    }
+    i
+}
+
+/// At an `open` token: the index past its matching `close`.
+fn past_group(tokens: &[Tok], mut i: usize, open: char, close: char) -> usize {
+    let mut depth = 0usize;
+    while let Some(t) = tokens.get(i) {
+        i += 1;
+        if *t == Tok::Punct(open) {
+            depth += 1;
+        } else if *t == Tok::Punct(close) {
+            depth -= 1;
+            if depth == 0 {
+                break;
             }
-            _ => {}
         }
     }
     i

@@ -446,20 +446,16 @@ mod tests {
         let mut seen = std::collections::HashSet::new();
         for rule in RULES {
             assert!(seen.insert(rule.id), "duplicate id {}", rule.id);
+            let only = |s: &str, ok: fn(&u8) -> bool| s.bytes().all(|b| ok(&b));
             assert!(
-                rule.id
-                    .bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
+                only(rule.id, |b| b.is_ascii_lowercase()
+                    || b.is_ascii_digit()
+                    || *b == b'-'),
                 "{}",
                 rule.id
             );
-            assert!(
-                rule.family
-                    .bytes()
-                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_'),
-                "{}",
-                rule.family
-            );
+            let family_ok = |b: &u8| b.is_ascii_uppercase() || b.is_ascii_digit() || *b == b'_';
+            assert!(only(rule.family, family_ok), "{}", rule.family);
             assert!(!rule.keywords.is_empty());
             for keyword in rule.keywords {
                 assert_eq!(*keyword, keyword.to_ascii_lowercase(), "{}", rule.id);
