@@ -17,7 +17,7 @@ for component in rustfmt clippy; do
   fi
 done
 
-# --- browser product (web issue): wasm target, wasm-bindgen CLI, Node tooling, Chromium
+# --- browser product: wasm target, wasm-bindgen CLI, Node tooling, Chromium
 apt_install() {
   # Root on this machine; refresh the package lists only when an install fails.
   apt-get install -y "$@" || { apt-get update && apt-get install -y "$@"; }

@@ -15,7 +15,7 @@ CI=true cargo test --workspace
 log "cargo doc (warnings are errors)"
 RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --workspace
 
-# --- browser product (web issue)
+# --- browser product
 log "cargo clippy -p meshmend_wasm --target wasm32-unknown-unknown -- -D warnings"
 cargo clippy -p meshmend_wasm --all-targets --target wasm32-unknown-unknown -- -D warnings
 # The wasm API under Node (wasm-bindgen-test). No -q: the runner rejects --quiet.

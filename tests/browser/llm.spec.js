@@ -1,4 +1,4 @@
-// Browser tests for "Explain with your LLM" (web/llm.js), issue 6.
+// Browser tests for "Explain with your LLM" (web/llm.js).
 //
 // No internet: every provider origin is fulfilled by Playwright context
 // routing (context-level, so worker traffic counts too), or rewritten to a

@@ -1,6 +1,6 @@
 // Size gate for the optimised wasm (what the page downloads).
 //
-// Budget (issue 5): 350 KB gzipped, aiming for 250 KB. The test fails past
+// Budget: 350 KB gzipped, aiming for 250 KB. The test fails past
 // the budget and logs the size; README "Wasm size" says what each part costs.
 import { readFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";

@@ -144,29 +144,28 @@ impl LineIndex {
 
     /// 1-based line and character column of `offset`.
     pub fn line_col(&self, text: &str, offset: usize) -> LineCol {
-        let offset = clamp_to_char_boundary(text, offset);
-        let line = self.line_of(offset);
-        let column = text[self.starts[line]..offset].chars().count() + 1;
-        LineCol {
-            line: line + 1,
-            column,
-        }
+        self.position(text, offset, |before| before.chars().count())
     }
 
     /// 1-based line and UTF-16 column of `offset`: what JS editors and
     /// `<textarea>.setSelectionRange` count in.
     pub fn line_col_utf16(&self, text: &str, offset: usize) -> LineCol {
-        let offset = clamp_to_char_boundary(text, offset);
+        self.position(text, offset, |before| before.encode_utf16().count())
+    }
+
+    /// 1-based line of `offset`, and 1 + `columns` of the text before it on its line.
+    fn position(&self, text: &str, offset: usize, columns: fn(&str) -> usize) -> LineCol {
+        let offset = floor_char_boundary(text, offset);
         let line = self.line_of(offset);
-        let column = text[self.starts[line]..offset].encode_utf16().count() + 1;
         LineCol {
             line: line + 1,
-            column,
+            column: columns(&text[self.starts[line]..offset]) + 1,
         }
     }
 }
 
-fn clamp_to_char_boundary(text: &str, offset: usize) -> usize {
+/// The largest char boundary of `text` at or before `offset` (clamped to its length).
+pub(crate) fn floor_char_boundary(text: &str, offset: usize) -> usize {
     let mut offset = offset.min(text.len());
     while !text.is_char_boundary(offset) {
         offset -= 1;
@@ -183,7 +182,7 @@ fn memchr_newlines(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
 
 /// UTF-16 code-unit offset of a byte offset from the start of `text`, for JS.
 pub fn utf16_offset(text: &str, offset: usize) -> usize {
-    text[..clamp_to_char_boundary(text, offset)]
+    text[..floor_char_boundary(text, offset)]
         .encode_utf16()
         .count()
 }

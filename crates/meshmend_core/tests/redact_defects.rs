@@ -1,4 +1,4 @@
-//! Exact captures for the shapes issue 14 lists: each case names what must
+//! Exact captures for shapes that were once redacted wrongly: each case names what must
 //! be redacted (and only that) or what must stay.
 
 use meshmend_core::{SourceFile, redact};

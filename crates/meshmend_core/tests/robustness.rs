@@ -10,7 +10,6 @@
 //! --release -p meshmend_core --test robustness` for a longer hunt.
 
 use std::path::Path;
-use std::time::{Duration, Instant};
 
 use meshmend_core::{
     AnalyzeOptions, Bundle, Diagnostic, ErrorKind, Limits, LineIndex, LoadOptions, SourceFile,
@@ -212,7 +211,8 @@ fn syntax_kinds(bundle: &Bundle) -> Vec<ErrorKind> {
 }
 
 #[test]
-fn one_kilobyte_billion_laughs_is_refused_in_milliseconds() {
+/// Priced from node weights, never expanded (its speed: `cargo bench --bench hostile`).
+fn one_kilobyte_billion_laughs_is_refused_by_the_alias_budget() {
     let mut text = String::from("a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
     for i in 1..10 {
         let items = vec![format!("*a{}", i - 1); 9].join(", ");
@@ -220,15 +220,8 @@ fn one_kilobyte_billion_laughs_is_refused_in_milliseconds() {
     }
     text += "kind: ConfigMap\n";
     assert!(text.len() <= 1024, "{} bytes", text.len());
-    let started = Instant::now();
     let bundle = Bundle::from_text("lol.yaml", &text).unwrap();
     let diagnostics = analyze(&bundle, &AnalyzeOptions::default());
-    // Generous for unoptimised CI builds; it takes microseconds in release.
-    assert!(
-        started.elapsed() < Duration::from_millis(200),
-        "{:?}",
-        started.elapsed()
-    );
     assert!(matches!(
         syntax_kinds(&bundle)[..],
         [ErrorKind::AliasBudget { .. }]
@@ -275,6 +268,7 @@ fn nul_bytes_and_control_characters_are_syntax_findings() {
 }
 
 #[test]
+/// The size check comes before the parser (its speed: `cargo bench --bench hostile`).
 fn oversized_input_is_refused_before_parsing() {
     let text = "#".repeat(60 * 1000 * 1000);
     let options = LoadOptions {
@@ -284,13 +278,7 @@ fn oversized_input_is_refused_before_parsing() {
         },
         ..LoadOptions::default()
     };
-    let started = Instant::now();
     let error = Bundle::load(vec![SourceFile::new("dump.yaml", text)], options).unwrap_err();
-    assert!(
-        started.elapsed() < Duration::from_millis(100),
-        "{:?}",
-        started.elapsed()
-    );
     assert!(matches!(
         error.kind(),
         ErrorKind::TooLarge {

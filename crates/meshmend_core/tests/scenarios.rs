@@ -1,4 +1,5 @@
-//! The istiod scenario matrix (research `istio-gateway-semantics.md` §4):
+//! The istiod scenario matrix (`mergeGateways` in Istio's
+//! [`pilot/pkg/model/gateway.go`](https://github.com/istio/istio/blob/master/pilot/pkg/model/gateway.go)):
 //! one test per row, on realistic manifests, asserting exactly which rules
 //! fire on which resource — or that nothing does.
 //!

@@ -10,8 +10,10 @@ pub mod istio;
 pub mod k8s;
 pub mod kustomize;
 pub mod layout;
-pub mod tree;
 pub mod validate;
+
+/// The parse tree, which the model reads (it lives in [`parse`], the layer below).
+pub use crate::parse::tree;
 
 use std::collections::{BTreeMap, HashMap};
 

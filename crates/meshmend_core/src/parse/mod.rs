@@ -11,11 +11,11 @@ use std::collections::HashMap;
 
 use granit_parser::{Event, Options, Parser};
 
+pub mod tree;
+
 use crate::error::{Error, ErrorKind};
-use crate::model::tree::{
-    CollectionStyle, Document, DuplicateKey, Node, NodeId, NodeKind, ScalarStyle,
-};
 use crate::span::Span;
+use tree::{CollectionStyle, Document, DuplicateKey, Node, NodeId, NodeKind, ScalarStyle};
 
 /// Hard limits on hostile or accidental input.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -531,16 +531,14 @@ mod tests {
     }
 
     #[test]
-    fn billion_laughs_is_refused_fast() {
+    fn billion_laughs_is_refused_by_its_budget() {
         let mut text = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
         for i in 1..10 {
             let prev = format!("*a{}", i - 1);
             let items = [prev.as_str(); 10].join(", ");
             text += &format!("a{i}: &a{i} [{items}]\n");
         }
-        let started = std::time::Instant::now();
         let stream = parse_ok(&text);
-        assert!(started.elapsed().as_millis() < 500);
         assert!(matches!(
             stream.errors[0].kind,
             ErrorKind::AliasBudget { .. }

@@ -1,5 +1,5 @@
 //! `isolate`: give each newer Gateway of a conflict group its own gateway
-//! deployment (research §8 "Split").
+//! deployment (DESIGN.md, "Fix").
 //!
 //! The oldest Gateway stays where it is. Each other Gateway gets a new
 //! `istio/gateway` Helm release, written as a new values file next to it:

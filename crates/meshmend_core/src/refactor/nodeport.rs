@@ -3,9 +3,9 @@
 //! The API server allocates nodePorts from one cluster-wide bitmap, so the
 //! Service created first keeps a contested port and the later one is
 //! rejected ("provided port is already allocated"). The later one gets a
-//! port no input uses, from the static band first (research §6: automatic
-//! allocation prefers the dynamic band, so hand-picked static ports stay
-//! free), or loses its pinned `nodePort` (`--nodeport auto`).
+//! port no input uses, from the static band first (automatic allocation
+//! prefers the dynamic band, so hand-picked static ports stay free:
+//! <https://github.com/kubernetes/enhancements/tree/master/keps/sig-network/3668-reserved-service-nodeport-range>), or loses its pinned `nodePort` (`--nodeport auto`).
 
 use std::collections::{BTreeSet, HashSet};
 
