@@ -70,7 +70,7 @@ use std::sync::OnceLock;
 use aho_corasick::automaton::Automaton;
 use aho_corasick::{Input, MatchKind, dfa::DFA};
 
-use crate::edit::{Applicability, Edit, Fix, apply};
+use crate::edit::{Edit, Fix, apply};
 use crate::model::SourceFile;
 use crate::parse::{Limits, parse};
 use crate::sort;
@@ -311,7 +311,7 @@ pub struct RedactFinding {
 #[derive(Debug)]
 pub struct Redaction {
     /// For each input file (same order), one [`Fix`] per redacted secret.
-    /// Apply with [`apply`] at [`Applicability::Safe`].
+    /// Apply with [`apply`].
     pub fixes: Vec<Vec<Fix>>,
     /// Every redacted secret, in file and text order.
     pub findings: Vec<RedactFinding>,
@@ -325,7 +325,7 @@ impl Redaction {
         files
             .iter()
             .zip(&self.fixes)
-            .map(|(file, fixes)| apply(&file.text, fixes, Applicability::Safe).text)
+            .map(|(file, fixes)| apply(&file.text, fixes).text)
             .collect()
     }
 }
@@ -398,11 +398,7 @@ pub fn redact_with(mut vault: Vault, files: &[SourceFile]) -> Redaction {
                 placeholder: p.placeholder,
                 note: p.note,
             });
-            file_fixes.push(Fix::new(
-                format!("redact {}", p.candidate.family),
-                Applicability::Safe,
-                vec![Edit::replace(p.candidate.span, p.content)],
-            ));
+            file_fixes.push(Fix::single(Edit::replace(p.candidate.span, p.content)));
         }
         all_fixes.push(file_fixes);
     }

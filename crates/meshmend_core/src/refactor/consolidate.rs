@@ -24,7 +24,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::groups::{self, Group};
-use super::yaml::{self, ItemText, Override};
+use super::yaml::{self, Encoded, ItemText, Override, Scalar, style_of};
 use super::{Change, Rejected, Unit};
 use crate::analyze::hosts;
 use crate::analyze::topology::{Outcome, Reject, ServerRef, Topology, normalize_host, sni_name};
@@ -892,11 +892,11 @@ impl<'a> Merge<'a> {
             } else if slot.existing {
                 if let Some(new) = &slot.rename_port {
                     let name = node.path(&["port", "name"])?;
-                    edits.push((target.file, yaml::replace_scalar(name, new)));
+                    edits.push((target.file, yaml::replace_scalar(name, Scalar::Str(new))));
                 }
                 if let Some(new) = &slot.rename_server {
                     let name = node.get("name")?;
-                    edits.push((target.file, yaml::replace_scalar(name, new)));
+                    edits.push((target.file, yaml::replace_scalar(name, Scalar::Str(new))));
                 }
                 let hosts = node.get("hosts")?;
                 let flow_hosts = hosts.collection_style() == Some(CollectionStyle::Flow);
@@ -909,15 +909,9 @@ impl<'a> Merge<'a> {
                         .map(|(_, h)| h.span())
                         .collect();
                     let with = |span: Span| dropped.contains(&span).then_some(Override::Drop);
-                    let mut list = yaml::flow_with(target_text, hosts, &with);
-                    list.pop();
-                    for added in &slot.added_hosts {
-                        if !list.ends_with('[') {
-                            list.push_str(", ");
-                        }
-                        list.push_str(&yaml::render_scalar(added, ScalarStyle::Plain));
-                    }
-                    list.push(']');
+                    let added: Vec<Encoded> =
+                        slot.added_hosts.iter().map(|h| Encoded::str(h)).collect();
+                    let list = yaml::flow_list_with(target_text, hosts, &with, &added);
                     edits.push((target.file, Edit::replace(hosts.span(), list)));
                     continue;
                 }
@@ -925,15 +919,11 @@ impl<'a> Merge<'a> {
                     edits.push((target.file, yaml::delete_item(target_text, hosts, i)?));
                 }
                 if !slot.added_hosts.is_empty() {
-                    let style = hosts
-                        .items()
-                        .last()
-                        .and_then(NodeRef::as_scalar)
-                        .map_or(ScalarStyle::Plain, |(_, s)| s);
+                    let style = hosts.items().last().map_or(ScalarStyle::Plain, style_of);
                     let items: Vec<ItemText> = slot
                         .added_hosts
                         .iter()
-                        .map(|h| ItemText::scalar(yaml::render_scalar(h, style)))
+                        .map(|h| ItemText::scalar(Encoded::scalar(Scalar::Str(h), style)))
                         .collect();
                     edits.push((target.file, yaml::append_items(target_text, hosts, &items)?));
                 }
@@ -960,7 +950,7 @@ impl<'a> Merge<'a> {
             let selector_note = if probable && g.selector != target.selector {
                 moved_to.push((
                     g.full_name(),
-                    super::verify::workload_key(None, &target.selector.clone().unwrap_or_default()),
+                    super::unit::workload_key(None, &target.selector.clone().unwrap_or_default()),
                 ));
                 format!(
                     " Its selector `{}` differs from the target's `{}`; with no gateway workload in the input meshmend takes them to select the same pods (istiod merges both onto any pod carrying both label sets). If other pods carry only the target's labels, these hosts are served there too.",
@@ -1056,17 +1046,17 @@ fn moved_item(
         let name = node.path(&["port", "name"])?;
         overrides.push((
             name.span(),
-            Override::Text(yaml::render_scalar(new, scalar_style(name))),
+            Override::Text(Encoded::scalar(Scalar::Str(new), style_of(name))),
         ));
-        edits.push(yaml::replace_scalar(name, new));
+        edits.push(yaml::replace_scalar(name, Scalar::Str(new)));
     }
     if let Some(new) = &slot.rename_server {
         let name = node.get("name")?;
         overrides.push((
             name.span(),
-            Override::Text(yaml::render_scalar(new, scalar_style(name))),
+            Override::Text(Encoded::scalar(Scalar::Str(new), style_of(name))),
         ));
-        edits.push(yaml::replace_scalar(name, new));
+        edits.push(yaml::replace_scalar(name, Scalar::Str(new)));
     }
     for (i, new) in &slot.rewrite_hosts {
         let host = host_nodes.get(*i)?;
@@ -1075,7 +1065,7 @@ fn moved_item(
         }
         overrides.push((
             host.span(),
-            Override::Text(yaml::render_scalar(new, scalar_style(*host))),
+            Override::Text(Encoded::scalar(Scalar::Str(new), style_of(*host))),
         ));
     }
     for i in &slot.drop_hosts {
@@ -1086,24 +1076,15 @@ fn moved_item(
     // Hosts merged into this moved server from later ones.
     let style = host_nodes
         .last()
-        .map_or(ScalarStyle::Plain, |h| scalar_style(*h));
-    let added: Vec<String> = slot
+        .map_or(ScalarStyle::Plain, |h| style_of(*h));
+    let added: Vec<Encoded> = slot
         .added_hosts
         .iter()
-        .map(|h| yaml::render_scalar(h, style))
+        .map(|h| Encoded::scalar(Scalar::Str(h), style))
         .collect();
     let list = {
         let with = |span: Span| lookup(&overrides, span);
-        let mut list = yaml::flow_with(text, hosts, &with);
-        list.pop();
-        for host in &added {
-            if !list.ends_with('[') {
-                list.push_str(", ");
-            }
-            list.push_str(host);
-        }
-        list.push(']');
-        list
+        yaml::flow_list_with(text, hosts, &with, &added)
     };
     let changed =
         !slot.drop_hosts.is_empty() || !slot.rewrite_hosts.is_empty() || !added.is_empty();
@@ -1112,7 +1093,7 @@ fn moved_item(
     } else {
         for (i, new) in &slot.rewrite_hosts {
             if !slot.drop_hosts.contains(i) {
-                edits.push(yaml::replace_scalar(host_nodes[*i], new));
+                edits.push(yaml::replace_scalar(host_nodes[*i], Scalar::Str(new)));
             }
         }
         for i in &slot.drop_hosts {
@@ -1123,7 +1104,7 @@ fn moved_item(
             edits.push(yaml::append_items(text, hosts, &items)?);
         }
     }
-    overrides.push((hosts.span(), Override::Text(list)));
+    overrides.push((hosts.span(), Override::Text(Encoded::verbatim(&list))));
     let with = |span: Span| lookup(&overrides, span);
     let flow = yaml::flow_with(text, node, &with);
     let block = if yaml::contains_alias(node) {
@@ -1145,10 +1126,6 @@ fn lookup(overrides: &[(Span, Override)], span: Span) -> Option<Override> {
             Override::Text(t) => Override::Text(t.clone()),
             Override::Drop => Override::Drop,
         })
-}
-
-fn scalar_style(node: NodeRef<'_>) -> ScalarStyle {
-    node.as_scalar().map_or(ScalarStyle::Plain, |(_, s)| s)
 }
 
 /// A host as written once its server sits in `target`: `./h` keeps meaning

@@ -1,92 +1,18 @@
-//! Text-level YAML editing: the few shapes of edit refactors need, each
-//! matching the style already in the file (indentation, sequence-dash
-//! placement, block vs flow, quoting, line endings).
-//!
-//! Everything here returns [`Edit`]s against the original text; nothing
-//! re-serialises YAML that is not being changed.
+//! Structural edits: append, delete and insert sequence items, mapping
+//! entries and documents, and replace scalars, each in the style already in
+//! the file (indentation, dash placement, block vs flow, line ends). Values
+//! come in as [`Encoded`] text, so quoting is decided in one place
+//! (`scalar.rs`).
 
+use super::lines::{
+    ItemLayout, after_node_line, column, item_layout, line_start, newline, next_line_start,
+    starts_line,
+};
+use super::scalar::{Encoded, Scalar};
 use crate::edit::Edit;
 use crate::model::tree::{CollectionStyle, NodeKind, NodeRef, ScalarStyle};
 use crate::parse::Stream;
-use crate::sort;
 use crate::span::Span;
-
-/// `"\r\n"` when the text's first line ends in CRLF, else `"\n"`.
-pub(crate) fn newline(text: &str) -> &'static str {
-    match text.find('\n') {
-        Some(i) if i > 0 && text.as_bytes()[i - 1] == b'\r' => "\r\n",
-        _ => "\n",
-    }
-}
-
-/// Start of the line containing `at`.
-pub(crate) fn line_start(text: &str, at: usize) -> usize {
-    text[..at].rfind('\n').map_or(0, |i| i + 1)
-}
-
-/// Start of the line after the one containing `at` (or the end of the text).
-pub(crate) fn next_line_start(text: &str, at: usize) -> usize {
-    text[at..].find('\n').map_or(text.len(), |i| at + i + 1)
-}
-
-/// Byte column of `at` in its line (indentation is ASCII, so bytes = columns).
-pub(crate) fn column(text: &str, at: usize) -> usize {
-    at - line_start(text, at)
-}
-
-/// True when only spaces precede `at` on its line.
-fn starts_line(text: &str, at: usize) -> bool {
-    text[line_start(text, at)..at].bytes().all(|b| b == b' ')
-}
-
-/// Where a line-oriented edit after `span` goes: just past the newline that
-/// ends the span's last line (block scalars already include it).
-pub(crate) fn after_node_line(text: &str, span: Span) -> usize {
-    if span.end > span.start && text.as_bytes()[span.end - 1] == b'\n' {
-        span.end
-    } else {
-        next_line_start(text, span.end)
-    }
-}
-
-/// How a block sequence writes its items.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct ItemLayout {
-    /// Column of the `-`.
-    pub dash: usize,
-    /// Column the item's content starts at.
-    pub content: usize,
-    /// Content starts on the line after the dash (`-\n  port: …`).
-    pub own_line: bool,
-    /// Offset of the `-`.
-    pub dash_at: usize,
-}
-
-/// The layout of one block sequence item, found by scanning back from its
-/// content to the `-`.
-pub(crate) fn item_layout(text: &str, item: Span) -> Option<ItemLayout> {
-    let bytes = text.as_bytes();
-    let mut i = item.start;
-    let mut crossed_line = false;
-    while i > 0 {
-        i -= 1;
-        match bytes[i] {
-            b' ' | b'\t' | b'\r' => {}
-            b'\n' => crossed_line = true,
-            b'-' => {
-                let dash_at = i;
-                return Some(ItemLayout {
-                    dash: column(text, dash_at),
-                    content: column(text, item.start),
-                    own_line: crossed_line,
-                    dash_at,
-                });
-            }
-            _ => return None,
-        }
-    }
-    None
-}
 
 /// Text to insert as a sequence item: a block form (first line at the item's
 /// content column, later lines indented relative to it, `\n` line ends) and
@@ -101,7 +27,8 @@ pub(crate) struct ItemText {
 
 impl ItemText {
     /// An item that reads the same in block and flow context.
-    pub(crate) fn scalar(rendered: String) -> Self {
+    pub(crate) fn scalar(encoded: Encoded) -> Self {
+        let rendered = encoded.into_string();
         Self {
             block: rendered.clone(),
             flow: rendered,
@@ -272,12 +199,14 @@ pub(crate) fn insert_entry(
     text: &str,
     mapping: NodeRef<'_>,
     key: &str,
-    value: &str,
+    value: &Encoded,
 ) -> Option<Edit> {
     let NodeKind::Mapping { entries, style } = mapping.kind() else {
         return None;
     };
     let doc = mapping.document();
+    let key = Encoded::str(key);
+    let (key, value) = (key.as_str(), value.as_str());
     if *style == CollectionStyle::Flow {
         return Some(match entries.last() {
             Some(&(_, v)) => Edit::insert(doc.node(v).span().end, format!(", {key}: {value}")),
@@ -301,207 +230,26 @@ pub(crate) fn insert_entry(
 }
 
 /// Replaces a scalar with `value`, keeping its quoting where it can.
-pub(crate) fn replace_scalar(scalar: NodeRef<'_>, value: &str) -> Edit {
-    let style = scalar.as_scalar().map_or(ScalarStyle::Plain, |(_, s)| s);
-    Edit::replace(scalar.span(), render_scalar(value, style))
-}
-
-/// Renders a string in `style` (plain only when that reads back as the same
-/// string; block styles become double-quoted).
-pub(crate) fn render_scalar(value: &str, style: ScalarStyle) -> String {
-    match style {
-        ScalarStyle::Plain if plain_safe(value) => value.to_string(),
-        ScalarStyle::SingleQuoted if !value.contains(['\n', '\r']) => {
-            format!("'{}'", value.replace('\'', "''"))
-        }
-        _ => double_quoted(value),
-    }
-}
-
-/// A YAML double-quoted string.
-pub(crate) fn double_quoted(value: &str) -> String {
-    let mut out = String::with_capacity(value.len() + 2);
-    out.push('"');
-    for c in value.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if u32::from(c) < 0x20 || c == '\u{7f}' => {
-                out.push_str(&format!("\\x{:02x}", u32::from(c)));
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
-/// True when `value` written plain (in block or flow context) reads back as
-/// the same string.
-pub(crate) fn plain_safe(value: &str) -> bool {
-    let Some(first) = value.chars().next() else {
-        return false;
-    };
-    if value != value.trim()
-        || "-?:,[]{}#&*!|>'\"%@`".contains(first)
-        || value.contains(": ")
-        || value.contains(" #")
-        || value.ends_with(':')
-        || value.contains(['\n', '\r', '\t', ',', '[', ']', '{', '}'])
-    {
-        return false;
-    }
-    let lower = value.to_ascii_lowercase();
-    let reserved = matches!(
-        lower.as_str(),
-        "true" | "false" | "yes" | "no" | "on" | "off" | "y" | "n" | "null" | "~"
-    );
-    let numeric = crate::numeric::is_float(value)
-        || lower.starts_with("0x")
-        || lower.starts_with("0o")
-        || matches!(lower.as_str(), ".inf" | "-.inf" | "+.inf" | ".nan");
-    !reserved && !numeric
-}
-
-/// Renders a node on one line in flow style (aliases expanded, block
-/// scalars double-quoted, other scalars as written).
-pub(crate) fn flow(text: &str, node: NodeRef<'_>) -> String {
-    flow_with(text, node, &|_| None)
-}
-
-/// What [`flow_with`] does with one node instead of rendering it.
-pub(crate) enum Override {
-    /// Write this text.
-    Text(String),
-    /// Leave the node out (sequence items only).
-    Drop,
-}
-
-/// [`flow`], with some nodes (found by span) replaced or dropped.
-pub(crate) fn flow_with(
-    text: &str,
-    node: NodeRef<'_>,
-    with: &dyn Fn(crate::span::Span) -> Option<Override>,
-) -> String {
-    if let Some(Override::Text(replacement)) = with(node.span()) {
-        return replacement;
-    }
-    let node = node.resolve();
-    match node.kind() {
-        NodeKind::Scalar { value, style, .. } => {
-            let written = node.span().slice(text);
-            match style {
-                ScalarStyle::Plain if plain_safe(value) => value.clone(),
-                ScalarStyle::Plain | ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted
-                    if !written.contains('\n') =>
-                {
-                    written.to_string()
-                }
-                _ => double_quoted(value),
-            }
-        }
-        NodeKind::Sequence { .. } => {
-            let items: Vec<String> = node
-                .items()
-                .filter(|i| !matches!(with(i.span()), Some(Override::Drop)))
-                .map(|i| flow_with(text, i, with))
-                .collect();
-            format!("[{}]", items.join(", "))
-        }
-        NodeKind::Mapping { .. } => {
-            let entries: Vec<String> = node
-                .entries()
-                .map(|(k, v)| format!("{}: {}", flow_with(text, k, with), flow_with(text, v, with)))
-                .collect();
-            format!("{{{}}}", entries.join(", "))
-        }
-        NodeKind::Alias(_) => String::new(),
-    }
-}
-
-/// True when `node` or anything under it is an alias.
-pub(crate) fn contains_alias(node: NodeRef<'_>) -> bool {
-    if node.is_alias() {
-        return true;
-    }
-    match node.kind() {
-        NodeKind::Sequence { .. } => node.items().any(contains_alias),
-        NodeKind::Mapping { entries, .. } => {
-            let doc = node.document();
-            entries
-                .iter()
-                .any(|&(k, v)| contains_alias(doc.node(k)) || contains_alias(doc.node(v)))
-        }
-        _ => false,
-    }
-}
-
-/// Copies a block sequence item as relative block text (see [`ItemText`]),
-/// after applying `edits` (spans in `text`, inside the item). Line ends
-/// become `\n`. `None` when the item is not a block item on its own line.
-pub(crate) fn copy_block_item(text: &str, item: Span, edits: &[Edit]) -> Option<String> {
-    let layout = item_layout(text, item)?;
-    if !starts_line(text, layout.dash_at) {
-        return None;
-    }
-    let end = after_node_line(text, item);
-    let mut local: Vec<Edit> = edits
-        .iter()
-        .filter(|e| item.start <= e.span.start && e.span.end <= end)
-        .map(|e| {
-            Edit::replace(
-                Span::new(e.span.start - item.start, e.span.end - item.start),
-                e.content.clone(),
-            )
-        })
-        .collect();
-    sort::by_key(&mut local, |e| (e.span.start, e.span.end));
-    // Overlapping edits would not compose: refuse rather than guess.
-    if local.windows(2).any(|w| w[1].span.start < w[0].span.end) {
-        return None;
-    }
-    let fix = crate::edit::Fix::new("copy", crate::edit::Applicability::Safe, local);
-    let body = crate::edit::apply(
-        &text[item.start..end],
-        [&fix],
-        crate::edit::Applicability::Safe,
+pub(crate) fn replace_scalar(scalar: NodeRef<'_>, value: Scalar<'_>) -> Edit {
+    Edit::replace(
+        scalar.span(),
+        Encoded::scalar(value, style_of(scalar)).into_string(),
     )
-    .text
-    .replace("\r\n", "\n");
-    let body = body.strip_suffix('\n').unwrap_or(&body);
-    let mut out = String::new();
-    for (i, line) in body.split('\n').enumerate() {
-        if i > 0 {
-            out.push('\n');
-            let indent = line.len() - line.trim_start_matches(' ').len();
-            out.push_str(&line[indent.min(layout.content)..]);
-        } else {
-            out.push_str(line);
-        }
-    }
-    Some(out)
 }
 
-/// Indentation step of a block mapping: its entries' column minus its parent
-/// key's column, or 2.
-pub(crate) fn indent_step(text: &str, parent_key: Span, mapping: NodeRef<'_>) -> usize {
-    let child = column(text, mapping.span().start);
-    let parent = column(text, parent_key.start);
-    if child > parent { child - parent } else { 2 }
+/// How `node` is written (plain for anything but a scalar).
+pub(crate) fn style_of(node: NodeRef<'_>) -> ScalarStyle {
+    node.as_scalar().map_or(ScalarStyle::Plain, |(_, s)| s)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::edit::{Applicability, Fix, apply};
+    use crate::edit::{Fix, apply};
     use crate::parse::{Limits, parse};
 
     fn run(text: &str, edit: Option<Edit>) -> String {
-        let fix = Fix::new("t", Applicability::Safe, vec![edit.expect("an edit")]);
-        apply(text, [&fix], Applicability::Safe).text
+        apply(text, [&Fix::single(edit.expect("an edit"))]).text
     }
 
     fn root(stream: &Stream) -> NodeRef<'_> {
@@ -515,7 +263,7 @@ mod tests {
         let seq = root(&stream).get("hosts").unwrap();
         let out = run(
             text,
-            append_items(text, seq, &[ItemText::scalar("c".into())]),
+            append_items(text, seq, &[ItemText::scalar(Encoded::str("c"))]),
         );
         assert_eq!(
             out,
@@ -533,7 +281,7 @@ mod tests {
             append_items(
                 text,
                 r.get("hosts").unwrap(),
-                &[ItemText::scalar("c".into())],
+                &[ItemText::scalar(Encoded::str("c"))],
             ),
         );
         assert_eq!(out, "hosts: [a, \"b\", c]\r\nlist:\r\n- x\r\n");
@@ -563,7 +311,7 @@ mod tests {
             append_items(
                 text,
                 root(&stream).get("l").unwrap(),
-                &[ItemText::scalar("b".into())],
+                &[ItemText::scalar(Encoded::str("b"))],
             ),
         );
         assert_eq!(out, "l:\n- a\n- b\n");
@@ -624,60 +372,15 @@ mod tests {
         let r = root(&stream);
         let item = r.get("a").unwrap().items().next().unwrap();
         assert_eq!(
-            run(text, insert_entry(text, item, "istio", "gw")),
+            run(text, insert_entry(text, item, "istio", &Encoded::str("gw"))),
             "a:\n  - k: 1\n    j: 2 # c\n    istio: gw\nb: {x: 1}\n"
         );
         assert_eq!(
-            run(text, insert_entry(text, r.get("b").unwrap(), "istio", "gw")),
-            "a:\n  - k: 1\n    j: 2 # c\nb: {x: 1, istio: gw}\n"
+            run(
+                text,
+                insert_entry(text, r.get("b").unwrap(), "istio", &Encoded::str("on"))
+            ),
+            "a:\n  - k: 1\n    j: 2 # c\nb: {x: 1, istio: \"on\"}\n"
         );
-    }
-
-    #[test]
-    fn scalars_keep_their_quoting() {
-        assert_eq!(render_scalar("gw", ScalarStyle::Plain), "gw");
-        assert_eq!(render_scalar("*.x.com", ScalarStyle::Plain), "\"*.x.com\"");
-        assert_eq!(render_scalar("it's", ScalarStyle::SingleQuoted), "'it''s'");
-        assert_eq!(render_scalar("8080", ScalarStyle::Plain), "\"8080\"");
-        assert_eq!(
-            render_scalar("a\"b", ScalarStyle::DoubleQuoted),
-            "\"a\\\"b\""
-        );
-    }
-
-    #[test]
-    fn copies_items_relative_to_their_content_column() {
-        let text = "servers:\n      -   port: 443 # tls\n          hosts:\n            - a\n        # trailing\nx: 1\n";
-        let stream = parse(text, &Limits::default()).unwrap();
-        let item = root(&stream)
-            .get("servers")
-            .unwrap()
-            .items()
-            .next()
-            .unwrap();
-        let copied = copy_block_item(text, item.span(), &[]).unwrap();
-        assert_eq!(copied, "port: 443 # tls\nhosts:\n  - a");
-        let layout = ItemLayout {
-            dash: 2,
-            content: 4,
-            own_line: false,
-            dash_at: 0,
-        };
-        assert_eq!(
-            render_block_item(&copied, layout, "\n"),
-            "  - port: 443 # tls\n    hosts:\n      - a\n"
-        );
-    }
-
-    #[test]
-    fn flow_rendering_expands_aliases_and_quotes_blocks() {
-        let text = "a: &p {number: 443}\nb:\n  port: *p\n  note: |\n    x\n  hosts: ['*.a', b]\n";
-        let stream = parse(text, &Limits::default()).unwrap();
-        let b = root(&stream).get("b").unwrap();
-        assert_eq!(
-            flow(text, b),
-            "{port: {number: 443}, note: \"x\\n\", hosts: ['*.a', b]}"
-        );
-        assert!(contains_alias(b));
     }
 }
