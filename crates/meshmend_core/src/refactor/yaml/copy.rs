@@ -141,11 +141,9 @@ mod tests {
     use super::super::edits::render_block_item;
     use super::super::lines::ItemLayout;
     use super::*;
-    use crate::parse::{Limits, Stream, parse};
+    use crate::parse::{Limits, parse};
 
-    fn root(stream: &Stream) -> NodeRef<'_> {
-        stream.documents[0].root().unwrap()
-    }
+    use super::super::test_util::root;
 
     #[test]
     fn copies_items_relative_to_their_content_column() {

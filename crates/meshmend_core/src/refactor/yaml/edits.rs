@@ -245,76 +245,52 @@ pub(crate) fn style_of(node: NodeRef<'_>) -> ScalarStyle {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::edit::{Fix, apply};
     use crate::parse::{Limits, parse};
 
-    fn run(text: &str, edit: Option<Edit>) -> String {
-        apply(text, [&Fix::single(edit.expect("an edit"))]).text
-    }
+    use super::super::test_util::{root, run};
 
-    fn root(stream: &Stream) -> NodeRef<'_> {
-        stream.documents[0].root().unwrap()
+    /// `text` with `items` appended to the sequence at `key`.
+    fn append(text: &str, key: &str, items: &[ItemText]) -> String {
+        let stream = parse(text, &Limits::default()).unwrap();
+        let seq = root(&stream).get(key).unwrap();
+        run(text, append_items(text, seq, items))
     }
 
     #[test]
-    fn appends_block_items_with_the_lists_dash_style() {
-        let text = "hosts:\n    -   a.example.com   # first\n    -   b\nnext: 1\n";
-        let stream = parse(text, &Limits::default()).unwrap();
-        let seq = root(&stream).get("hosts").unwrap();
-        let out = run(
-            text,
-            append_items(text, seq, &[ItemText::scalar(Encoded::str("c"))]),
-        );
-        assert_eq!(
-            out,
-            "hosts:\n    -   a.example.com   # first\n    -   b\n    -   c\nnext: 1\n"
-        );
-    }
-
-    #[test]
-    fn appends_to_flow_sequences_and_keeps_crlf() {
-        let text = "hosts: [a, \"b\"]\r\nlist:\r\n- x\r\n";
-        let stream = parse(text, &Limits::default()).unwrap();
-        let r = root(&stream);
-        let out = run(
-            text,
-            append_items(
-                text,
-                r.get("hosts").unwrap(),
-                &[ItemText::scalar(Encoded::str("c"))],
+    fn appends_items_in_the_sequences_own_style() {
+        let scalar = |s| ItemText::scalar(Encoded::str(s));
+        let block = ItemText {
+            block: "k: 1\nj: 2".into(),
+            flow: String::new(),
+        };
+        let crlf = "hosts: [a, \"b\"]\r\nlist:\r\n- x\r\n";
+        let cases = [
+            // The list's dash column and spacing; comments stay.
+            (
+                "hosts:\n    -   a.example.com   # first\n    -   b\nnext: 1\n",
+                "hosts",
+                scalar("c"),
+                "hosts:\n    -   a.example.com   # first\n    -   b\n    -   c\nnext: 1\n",
             ),
-        );
-        assert_eq!(out, "hosts: [a, \"b\", c]\r\nlist:\r\n- x\r\n");
-        let out = run(
-            text,
-            append_items(
-                text,
-                r.get("list").unwrap(),
-                &[ItemText {
-                    block: "k: 1\nj: 2".into(),
-                    flow: String::new(),
-                }],
+            // Flow lists get `, item`, encoded; CRLF files keep CRLF.
+            (
+                crlf,
+                "hosts",
+                scalar("on"),
+                "hosts: [a, \"b\", \"on\"]\r\nlist:\r\n- x\r\n",
             ),
-        );
-        assert_eq!(
-            out,
-            "hosts: [a, \"b\"]\r\nlist:\r\n- x\r\n- k: 1\r\n  j: 2\r\n"
-        );
-    }
-
-    #[test]
-    fn appends_at_end_of_file_without_newline() {
-        let text = "l:\n- a";
-        let stream = parse(text, &Limits::default()).unwrap();
-        let out = run(
-            text,
-            append_items(
-                text,
-                root(&stream).get("l").unwrap(),
-                &[ItemText::scalar(Encoded::str("b"))],
+            (
+                crlf,
+                "list",
+                block,
+                "hosts: [a, \"b\"]\r\nlist:\r\n- x\r\n- k: 1\r\n  j: 2\r\n",
             ),
-        );
-        assert_eq!(out, "l:\n- a\n- b\n");
+            // A file without a final newline gets one before the item.
+            ("l:\n- a", "l", scalar("b"), "l:\n- a\n- b\n"),
+        ];
+        for (text, key, item, expected) in cases {
+            assert_eq!(append(text, key, &[item]), expected, "{text:?}");
+        }
     }
 
     #[test]

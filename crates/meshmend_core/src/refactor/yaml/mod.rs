@@ -25,3 +25,21 @@ pub(crate) use edits::{
     replace_scalar, style_of,
 };
 pub(crate) use scalar::{Encoded, Scalar};
+
+/// Helpers shared by the tests of this module's files.
+#[cfg(test)]
+mod test_util {
+    use crate::edit::{Edit, Fix, apply};
+    use crate::model::tree::NodeRef;
+    use crate::parse::Stream;
+
+    /// `text` with `edit` applied.
+    pub(super) fn run(text: &str, edit: Option<Edit>) -> String {
+        apply(text, [&Fix::single(edit.expect("an edit"))]).text
+    }
+
+    /// The first document's root.
+    pub(super) fn root(stream: &Stream) -> NodeRef<'_> {
+        stream.documents[0].root().unwrap()
+    }
+}
