@@ -45,7 +45,7 @@ impl Block {
     }
 
     fn key(&mut self, indent: usize, dash: &str, key: &str) {
-        self.out.extend(std::iter::repeat_n(' ', indent));
+        self.out.push_str(&" ".repeat(indent));
         self.out.push_str(dash);
         self.out.push_str(Encoded::str(key).as_str());
         self.out.push(':');

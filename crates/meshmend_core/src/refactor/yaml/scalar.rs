@@ -41,12 +41,15 @@ impl Encoded {
             // Helm values get here with one (a manifest's quoted port is
             // refused, MM003), and the chart prints it bare.
             Scalar::Int(n) => {
-                let digits = n.to_string();
-                return Self(match like {
-                    ScalarStyle::SingleQuoted => format!("'{digits}'"),
-                    ScalarStyle::DoubleQuoted => format!("\"{digits}\""),
-                    _ => digits,
-                });
+                let quote = match like {
+                    ScalarStyle::SingleQuoted => "'",
+                    ScalarStyle::DoubleQuoted => "\"",
+                    _ => "",
+                };
+                let mut out = String::from(quote);
+                out.push_str(&n.to_string());
+                out.push_str(quote);
+                return Self(out);
             }
             Scalar::Str(value) => value,
         };
