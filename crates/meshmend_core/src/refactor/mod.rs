@@ -2,7 +2,7 @@
 //! once, shown as one diff, and verified before they are offered.
 //!
 //! A strategy turns the findings of [`analyze`](crate::analyze()) into
-//! *units*: one conflict group (or one nodePort) each, a set of [`Edit`]s on
+//! *units*: one conflict group (or one nodePort) each, a set of [`Edit`](crate::Edit)s on
 //! the original texts plus new and deleted files. Units never re-serialise
 //! YAML they do not change, so comments, key order, quoting and indentation
 //! survive by construction, and what they write is encoded in one place
