@@ -39,7 +39,7 @@ pub use analyze::istio_version::IstioVersion;
 pub use analyze::{AnalyzeOptions, Context, Rule, all_rules, analyze, find_rule};
 pub use diagnostic::{Category, Diagnostic, Related, RuleMeta, Severity};
 pub use diff::unified_diff;
-pub use edit::{Applicability, Applied, Edit, Fix, apply};
+pub use edit::{Applied, Edit, Fix, Overlap, apply};
 pub use error::{Error, ErrorKind};
 pub use model::{Bundle, LoadOptions, Model, ResourceRef, SourceFile};
 pub use parse::{Limits, Stream, parse};

@@ -67,7 +67,7 @@ pub mod leak;
 mod structural;
 mod vault;
 
-use crate::edit::{Applicability, Edit, Fix, apply};
+use crate::edit::{Edit, Fix, apply};
 use crate::model::SourceFile;
 use crate::parse::{Limits, parse};
 use crate::sort;
@@ -145,7 +145,7 @@ pub struct RedactFinding {
 #[derive(Debug)]
 pub struct Redaction {
     /// For each input file (same order), one [`Fix`] per redacted secret.
-    /// Apply with [`apply`] at [`Applicability::Safe`].
+    /// Apply with [`apply`].
     pub fixes: Vec<Vec<Fix>>,
     /// Every redacted secret, in file and text order.
     pub findings: Vec<RedactFinding>,
@@ -159,7 +159,7 @@ impl Redaction {
         files
             .iter()
             .zip(&self.fixes)
-            .map(|(file, fixes)| apply(&file.text, fixes, Applicability::Safe).text)
+            .map(|(file, fixes)| apply(&file.text, fixes).text)
             .collect()
     }
 }
@@ -232,11 +232,7 @@ pub fn redact_with(mut vault: Vault, files: &[SourceFile]) -> Redaction {
                 placeholder: p.placeholder,
                 note: p.note,
             });
-            file_fixes.push(Fix::new(
-                format!("redact {}", p.candidate.family),
-                Applicability::Safe,
-                vec![Edit::replace(p.candidate.span, p.content)],
-            ));
+            file_fixes.push(Fix::single(Edit::replace(p.candidate.span, p.content)));
         }
         all_fixes.push(file_fixes);
     }

@@ -445,7 +445,7 @@ pub(crate) fn rewrite_references(
                     has_target = true;
                     out.push((
                         resource.file,
-                        yaml::replace_scalar(*item, &written),
+                        yaml::replace_scalar(*item, yaml::Scalar::Str(&written)),
                         vs.resource,
                         before,
                         written.clone(),

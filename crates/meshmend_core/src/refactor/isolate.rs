@@ -15,8 +15,8 @@
 
 use super::groups::{self, Group};
 use super::nodeport::Pool;
-use super::verify::workload_key;
-use super::yaml;
+use super::unit::workload_key;
+use super::yaml::{self, Block, Encoded, Scalar};
 use super::{Change, FixOptions, NodePortMode, Rejected, Unit};
 use crate::analyze::topology::{GatewayWorkload, Topology, WorkloadSource};
 use crate::diagnostic::Diagnostic;
@@ -312,38 +312,34 @@ fn split(
     let spec = bundle
         .node(&bundle.resources[gateway.resource])
         .get("spec")?;
+    let new_selector = Encoded::flow_map(&[("istio", Scalar::Str(&label))]);
     let edits: Vec<Edit> = match spec.get("selector") {
         Some(sel) if sel.is_mapping() && sel.entries().next().is_some() => {
             let mut edits = Vec::new();
             if let Some(value) = sel.get("istio") {
-                edits.push(yaml::replace_scalar(value, &label));
+                edits.push(yaml::replace_scalar(value, Scalar::Str(&label)));
             } else {
                 edits.push(yaml::insert_entry(
                     text,
                     sel,
                     "istio",
-                    &yaml::render_scalar(&label, crate::model::tree::ScalarStyle::Plain),
+                    &Encoded::str(&label),
                 )?);
             }
             if let Some(value) = sel.get("app") {
-                edits.push(yaml::replace_scalar(value, &name));
+                edits.push(yaml::replace_scalar(value, Scalar::Str(&name)));
             }
             edits
         }
         Some(sel) if sel.is_mapping() => {
-            vec![Edit::replace(sel.span(), format!("{{istio: {label}}}"))]
+            vec![Edit::replace(sel.span(), new_selector.into_string())]
         }
-        Some(sel) if sel.is_null() => vec![Edit::replace(
-            crate::span::Span::empty(sel.span().end),
-            format!(" {{istio: {label}}}"),
+        Some(sel) if sel.is_null() => vec![Edit::insert(
+            sel.span().end,
+            format!(" {}", new_selector.as_str()),
         )],
         Some(_) => return None,
-        None => vec![yaml::insert_entry(
-            text,
-            spec,
-            "selector",
-            &format!("{{istio: {label}}}"),
-        )?],
+        None => vec![yaml::insert_entry(text, spec, "selector", &new_selector)?],
     };
     let old = labels_to_string(&selector);
     let mut new_selector = selector.clone();
@@ -436,41 +432,35 @@ fn values_file(
     file_name: &str,
     credentials: &[&str],
 ) -> String {
-    let q = |s: &str| yaml::render_scalar(s, crate::model::tree::ScalarStyle::Plain);
-    let mut out = format!(
-        "# Dedicated ingress gateway for Gateway {}, split off the gateway\n# deployment selected by `{}` by `meshmend fix --strategy isolate`.\n# Install it next to the existing one:\n#   helm install {name} istio/gateway -n {namespace} -f {file_name}\n",
+    let mut out = Block::default();
+    out.comment(&format!(
+        "Dedicated ingress gateway for Gateway {}, split off the gateway\ndeployment selected by `{}` by `meshmend fix --strategy isolate`.\nInstall it next to the existing one:\n  helm install {name} istio/gateway -n {namespace} -f {file_name}",
         gateway.full_name(),
         labels_to_string(&workload.labels)
-    );
+    ));
     if !credentials.is_empty() {
-        out.push_str(&format!(
-            "# TLS Secret(s) that must exist in namespace {namespace}: {}\n",
+        out.comment(&format!(
+            "TLS Secret(s) that must exist in namespace {namespace}: {}",
             credentials.join(", ")
         ));
     }
-    out.push_str(&format!(
-        "name: {}\nlabels:\n  istio: {}\n",
-        q(name),
-        q(label)
-    ));
+    out.entry(0, "name", Scalar::Str(name))
+        .open(0, "labels")
+        .entry(2, "istio", Scalar::Str(label));
     for (k, v) in extra {
-        out.push_str(&format!("  {}: {}\n", q(k), q(v)));
+        out.entry(2, k, Scalar::Str(v));
     }
-    out.push_str(&format!(
-        "service:\n  type: {}\n  ports:\n",
-        q(service_type)
-    ));
+    out.open(0, "service")
+        .entry(2, "type", Scalar::Str(service_type))
+        .open(2, "ports");
     for port in ports {
-        out.push_str(&format!(
-            "  - name: {}\n    port: {}\n    protocol: {}\n    targetPort: {}\n",
-            q(&port.name),
-            port.port,
-            q(&port.protocol),
-            port.target
-        ));
+        out.item(2, "name", Scalar::Str(&port.name))
+            .entry(4, "port", Scalar::Int(port.port.into()))
+            .entry(4, "protocol", Scalar::Str(&port.protocol))
+            .entry(4, "targetPort", Scalar::Int(port.target.into()));
         if let Some(node_port) = port.node_port {
-            out.push_str(&format!("    nodePort: {node_port}\n"));
+            out.entry(4, "nodePort", Scalar::Int(node_port));
         }
     }
-    out
+    out.finish()
 }

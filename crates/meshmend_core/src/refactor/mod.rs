@@ -2,10 +2,11 @@
 //! once, shown as one diff, and verified before they are offered.
 //!
 //! A strategy turns the findings of [`analyze`](crate::analyze()) into
-//! *units*: one conflict group (or one nodePort) each, a set of [`Edit`]s on
+//! *units*: one conflict group (or one nodePort) each, a set of [`Edit`](crate::Edit)s on
 //! the original texts plus new and deleted files. Units never re-serialise
 //! YAML they do not change, so comments, key order, quoting and indentation
-//! survive by construction (see `yaml.rs` for the insertion rules).
+//! survive by construction, and what they write is encoded in one place
+//! (see `yaml/` for the editing API and its quoting rules).
 //!
 //! Every result is verified (`verify.rs`): the output is re-parsed and
 //! re-analyzed, no conflict may remain that a unit claimed to fix, nothing
@@ -29,21 +30,18 @@ mod kustomize;
 mod nodeport;
 mod patch;
 mod plan;
+mod unit;
 mod verify;
-#[expect(
-    dead_code,
-    reason = "insertion helpers for consolidate/isolate, which land next"
-)]
 mod yaml;
 
 use crate::analyze::AnalyzeOptions;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::edit::Edit;
 use crate::model::{Bundle, ResourceRef, SourceFile};
 use crate::redact::Vault;
 use crate::sort;
 
 pub use plan::{FileOutcome, FileStatus};
+pub(crate) use unit::Unit;
 
 /// How Gateway conflicts are resolved.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -202,44 +200,6 @@ pub fn is_conflict(diagnostic: &Diagnostic) -> bool {
         .iter()
         .find(|rule| rule.meta.code == diagnostic.code)
         .is_some_and(|rule| rule.meta.category.is_conflict())
-}
-
-/// One independently verifiable piece of a plan: one conflict group, or one
-/// nodePort.
-#[derive(Clone, Debug, Default)]
-pub(crate) struct Unit {
-    /// Summary, used when the unit is rejected.
-    pub title: String,
-    /// What it changes.
-    pub changes: Vec<Change>,
-    /// Edits as (file index, edit) on the original texts.
-    pub edits: Vec<(usize, Edit)>,
-    /// New files as (path, text).
-    pub added: Vec<(String, String)>,
-    /// Resources (indices into [`Bundle::resources`]) this unit is about; a
-    /// verification failure on one of them withdraws the unit.
-    pub resources: Vec<usize>,
-    /// For verification: Gateways (`namespace/name`) this unit deliberately
-    /// moves to another gateway workload, with that workload's key.
-    pub moved: Vec<(String, verify::WorkloadKey)>,
-    /// For verification: Gateways (`namespace/name`) merged into another
-    /// (`namespace/name`).
-    pub merged: Vec<(String, String)>,
-    /// A more invasive unit for the same conflict, tried when this one does
-    /// not verify (dropping a repeated host first, merging Gateways next).
-    pub fallback: Option<Box<Unit>>,
-    /// Rules whose findings this unit sets out to remove (empty: every
-    /// conflict rule on its resources). Another finding left on them is
-    /// not this unit's failure.
-    pub rules: Vec<&'static str>,
-}
-
-impl Unit {
-    /// True when a finding of rule `name` left on this unit's resources
-    /// means the unit failed.
-    pub(crate) fn claims(&self, name: &str) -> bool {
-        self.rules.is_empty() || self.rules.contains(&name)
-    }
 }
 
 /// Plans, applies and verifies a fix for every conflict the strategy can

@@ -14,7 +14,7 @@ use super::{Change, FixOptions, NodePortMode, Unit};
 use crate::analyze::AnalyzeOptions;
 use crate::diagnostic::Diagnostic;
 use crate::edit::Edit;
-use crate::model::tree::NodeRef;
+use crate::model::tree::{NodeRef, ScalarStyle};
 use crate::model::{Bundle, Service, ServiceOrigin};
 use crate::span::Span;
 
@@ -141,14 +141,14 @@ fn unit(
             } else {
                 "the first free nodePort (the static band is full)".to_string()
             };
-            let written = node_port.span.slice(text);
-            let quote = written.chars().next().filter(|c| *c == '"' || *c == '\'');
-            let content = match quote {
-                Some(q) => format!("{q}{new}{q}"),
-                None => new.to_string(),
+            let like = match node_port.span.slice(text).as_bytes().first() {
+                Some(b'"') => ScalarStyle::DoubleQuoted,
+                Some(b'\'') => ScalarStyle::SingleQuoted,
+                _ => ScalarStyle::Plain,
             };
+            let content = yaml::Encoded::scalar(yaml::Scalar::Int(new), like);
             (
-                Edit::replace(node_port.span, content),
+                Edit::replace(node_port.span, content.into_string()),
                 format!(
                     "{}: {label} nodePort {} → {new}",
                     describe(service),

@@ -6,7 +6,7 @@ use std::ops::Range;
 
 use super::Unit;
 use crate::diff::unified_diff;
-use crate::edit::{Applicability, Edit, Fix, apply as apply_fixes};
+use crate::edit::{Edit, Fix, apply as apply_fixes};
 use crate::model::Bundle;
 use crate::sort;
 
@@ -95,12 +95,20 @@ pub(crate) fn apply(bundle: &Bundle, units: &[Unit]) -> Result<Vec<FileOutcome>,
             });
             continue;
         }
-        let edits: Vec<Edit> = edits.into_iter().map(|(_, e)| e).collect();
-        let fix = Fix::new("plan", Applicability::Safe, edits.clone());
-        let patched = if clashing.is_empty() {
-            apply_fixes(text, [&fix], Applicability::Safe).text
-        } else {
-            original.clone()
+        let units_here: Vec<usize> = edits.iter().map(|(unit, _)| *unit).collect();
+        // The merge above already withdrew the later edit of each clash (a
+        // `Fix` names spans, not units); should one slip through, the fix
+        // refuses it and every unit editing this file is withdrawn.
+        let fix = Fix::new(edits.into_iter().map(|(_, e)| e).collect());
+        if fix.is_err() {
+            clashing.extend(units_here);
+        }
+        let (patched, edits) = match fix {
+            Ok(fix) if clashing.is_empty() => {
+                (apply_fixes(text, [&fix]).text, fix.edits().to_vec())
+            }
+            Ok(fix) => (original.clone(), fix.edits().to_vec()),
+            Err(_) => (original.clone(), Vec::new()),
         };
         let status = if patched == original {
             FileStatus::Unchanged

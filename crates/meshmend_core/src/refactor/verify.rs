@@ -14,13 +14,14 @@
 use std::collections::{BTreeSet, HashMap};
 
 use super::plan::FileOutcome;
+use super::unit::{WorkloadKey, workload_key};
 use super::{FixOptions, Unit, is_conflict};
 use crate::analyze::analyze;
 use crate::analyze::hosts;
 use crate::analyze::topology::{Outcome, Topology, WorkloadSource};
 use crate::diagnostic::Diagnostic;
 use crate::model::istio::resolve_gateway_reference;
-use crate::model::{Bundle, ResourceRef, SourceFile, labels_to_string};
+use crate::model::{Bundle, ResourceRef, SourceFile};
 use crate::sort;
 
 /// A reason the output cannot be offered, attributed to a unit when possible.
@@ -314,9 +315,6 @@ fn collapse(map: HashMap<ServedKey, Served>) -> HashMap<ServedKey, Served> {
     out
 }
 
-/// A gateway workload, comparable across two bundles: pod namespace and labels.
-pub(crate) type WorkloadKey = (Option<String>, String);
-
 /// (workload, bind, resolved port, host as istiod normalises it, Gateway
 /// `namespace/name`).
 type ServedKey = (WorkloadKey, String, u32, String, String);
@@ -342,11 +340,6 @@ impl Served {
             self.credential.as_deref().unwrap_or("none")
         )
     }
-}
-
-/// The key of a topology workload.
-pub(crate) fn workload_key(namespace: Option<&str>, labels: &crate::model::Labels) -> WorkloadKey {
-    (namespace.map(str::to_string), labels_to_string(labels))
 }
 
 /// Every host istiod serves, per workload and listener: servers it keeps or
