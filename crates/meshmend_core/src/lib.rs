@@ -31,6 +31,7 @@ mod numeric;
 pub mod parse;
 pub mod redact;
 pub mod refactor;
+pub mod report;
 pub mod sort;
 pub mod span;
 
@@ -43,4 +44,4 @@ pub use error::{Error, ErrorKind};
 pub use model::{Bundle, LoadOptions, Model, ResourceRef, SourceFile};
 pub use parse::{Limits, Stream, parse};
 pub use redact::{RedactFinding, Redaction, Vault, redact, redact_with};
-pub use span::{LineCol, LineIndex, Span, Spanned};
+pub use span::{Columns, LineCol, LineIndex, Span, Spanned};

@@ -29,6 +29,7 @@ mod kustomize;
 mod nodeport;
 mod patch;
 mod plan;
+mod strategy;
 mod verify;
 #[expect(
     dead_code,
@@ -44,21 +45,7 @@ use crate::redact::Vault;
 use crate::sort;
 
 pub use plan::{FileOutcome, FileStatus};
-
-/// How Gateway conflicts are resolved.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum Strategy {
-    /// Merge each conflict group into its oldest Gateway (default). NodePort
-    /// problems are renumbered too.
-    #[default]
-    Consolidate,
-    /// Move each newer Gateway of a conflict group to a dedicated gateway
-    /// deployment (new `istio/gateway` Helm values). NodePort problems are
-    /// renumbered too.
-    Isolate,
-    /// Only fix nodePort collisions and out-of-range nodePorts.
-    Renumber,
-}
+pub use strategy::{About, Strategy, UnknownStrategy};
 
 /// How a nodePort that must change is changed.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
