@@ -130,8 +130,8 @@ mod tests {
         let report = analyze_report(vec![file("x.yaml", text)], &PageOptions::default()).unwrap();
         let finding = &report.findings[0];
         assert_eq!(finding.location.file_index, Some(0));
-        assert!(finding.location.end.is_some());
-        assert!(finding.explanation.is_some());
+        assert!(finding.location.end_column.is_some());
+        assert!(finding.note.is_some() && finding.help.is_some());
         let bundle = Bundle::from_text("x.yaml", text).unwrap();
         let at = text.find('[').unwrap();
         let range = Locator::of_bundle(&bundle, COLUMNS)

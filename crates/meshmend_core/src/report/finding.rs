@@ -27,9 +27,12 @@ pub struct Finding {
     pub resource: Option<ResourceRef>,
     /// Other locations involved.
     pub related: Vec<RelatedLocation>,
-    /// Why and what to do (page only).
-    #[serde(flatten)]
-    pub explanation: Option<Explanation>,
+    /// Why, in more detail (page only: `None` leaves the field out, `Some(None)` is `null`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<Option<String>>,
+    /// What to do (page only, as `note`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help: Option<Option<String>>,
     /// True when a mechanical fix exists.
     pub fix_available: bool,
 }
@@ -42,15 +45,6 @@ pub struct RelatedLocation {
     pub location: Location,
     /// Why it matters.
     pub message: String,
-}
-
-/// A finding's note and help.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Explanation {
-    /// Why, in more detail.
-    pub note: Option<String>,
-    /// What to do.
-    pub help: Option<String>,
 }
 
 impl Locator<'_> {
@@ -71,7 +65,8 @@ impl Locator<'_> {
                 .map(|r| {
                     let mut location = self.location(r.file, r.span, shape);
                     if !page {
-                        location.end = None;
+                        location.end_line = None;
+                        location.end_column = None;
                     }
                     RelatedLocation {
                         location,
@@ -79,10 +74,8 @@ impl Locator<'_> {
                     }
                 })
                 .collect(),
-            explanation: page.then(|| Explanation {
-                note: d.note.clone(),
-                help: d.help.clone(),
-            }),
+            note: page.then(|| d.note.clone()),
+            help: page.then(|| d.help.clone()),
             fix_available: d.fix_available,
         }
     }

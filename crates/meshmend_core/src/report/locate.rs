@@ -35,18 +35,13 @@ pub struct Location {
     pub line: usize,
     /// 1-based column of the start.
     pub column: usize,
-    /// The end (absent from version 1 JSON's related locations).
-    #[serde(flatten)]
-    pub end: Option<End>,
-}
-
-/// The exclusive end of a [`Location`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-pub struct End {
-    /// 1-based line of the end.
-    pub end_line: usize,
-    /// 1-based column of the end (exclusive).
-    pub end_column: usize,
+    /// 1-based line of the end (absent from version 1 JSON's related
+    /// locations).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end_line: Option<usize>,
+    /// 1-based column of the end, exclusive (absent where `end_line` is).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end_column: Option<usize>,
 }
 
 /// Turns spans of a set of texts into positions, building each text's line
@@ -124,10 +119,8 @@ impl<'a> Locator<'a> {
             file_index: (shape == Shape::Page).then_some(file),
             line: range.line,
             column: range.column,
-            end: Some(End {
-                end_line: range.end_line,
-                end_column: range.end_column,
-            }),
+            end_line: Some(range.end_line),
+            end_column: Some(range.end_column),
         }
     }
 }
@@ -159,12 +152,6 @@ mod tests {
         assert_eq!((v1.file.as_str(), v1.file_index), ("b", None));
         let page = locator.location(1, span, Shape::Page);
         assert_eq!(page.file_index, Some(1));
-        assert_eq!(
-            v1.end,
-            Some(End {
-                end_line: 1,
-                end_column: 3
-            })
-        );
+        assert_eq!((v1.end_line, v1.end_column), (Some(1), Some(3)));
     }
 }

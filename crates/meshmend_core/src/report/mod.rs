@@ -19,9 +19,9 @@ mod finding;
 mod fix;
 mod locate;
 
-pub use finding::{Explanation, Finding, RelatedLocation};
+pub use finding::{Finding, RelatedLocation};
 pub use fix::{FixView, PatchedFile, VerificationReport};
-pub use locate::{End, Location, Locator, Range};
+pub use locate::{Location, Locator, Range};
 
 /// Which fields an output carries.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
