@@ -9,6 +9,7 @@ use crate::input::to_js;
 
 /// One rule's documentation: the same text `meshmend explain` prints.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct RuleDoc {
     /// Code.
     pub code: &'static str,
@@ -28,6 +29,7 @@ pub struct RuleDoc {
 
 /// Which core features this build carries (the page shows only those).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Capabilities {
     /// Crate version.
     pub version: &'static str,

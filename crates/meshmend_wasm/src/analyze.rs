@@ -13,6 +13,7 @@ pub(crate) const COLUMNS: Columns = Columns::Utf16;
 
 /// Number of findings per severity.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Counts {
     /// Errors.
     pub error: usize,
@@ -24,6 +25,7 @@ pub struct Counts {
 
 /// What was read from one file.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct FileSummary {
     /// File name.
     pub name: String,
@@ -35,6 +37,7 @@ pub struct FileSummary {
 
 /// Result of [`analyze`].
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct AnalyzeReport {
     /// Findings sorted by file and position.
     pub findings: Vec<Finding>,

@@ -26,6 +26,7 @@ pub struct PageFixOptions {
 
 /// A strategy, for the picker.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct StrategyDoc {
     /// Value passed back in `strategy`.
     pub id: &'static str,
@@ -52,6 +53,7 @@ pub fn strategy_docs() -> Vec<StrategyDoc> {
 
 /// Result of [`fix`].
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct FixReport {
     /// Strategy used.
     pub strategy: &'static str,

@@ -7,6 +7,7 @@ use wasm_bindgen::prelude::*;
 
 /// One input file as the page sends it.
 #[derive(Clone, Debug)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct InputFile {
     /// Display name (the dropped file's name, or `input.yaml` for a paste).
     pub name: String,

@@ -20,6 +20,7 @@ thread_local! {
 
 /// One redacted file.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct RedactedFile {
     /// File name.
     pub name: String,
@@ -29,6 +30,7 @@ pub struct RedactedFile {
 
 /// One secret found (never its value).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct SecretFound {
     /// Rule id.
     pub rule: &'static str,
@@ -45,6 +47,7 @@ pub struct SecretFound {
 
 /// Secrets per family.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct FamilyCount {
     /// Family.
     pub family: &'static str,
@@ -54,6 +57,7 @@ pub struct FamilyCount {
 
 /// Result of [`redact`].
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct RedactReport {
     /// Redacted texts, in input order.
     pub files: Vec<RedactedFile>,

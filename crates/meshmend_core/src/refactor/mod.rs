@@ -84,6 +84,7 @@ impl FixOptions {
 
 /// One thing the fix changes, for humans and JSON.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Change {
     /// Name of the rule whose finding this resolves (`duplicate-tls-host`, …).
     pub rule: &'static str,
@@ -97,6 +98,7 @@ pub struct Change {
 
 /// A planned change that was not applied, and why.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Rejected {
     /// The change, as it would have been titled.
     pub title: String,

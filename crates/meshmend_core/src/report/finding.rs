@@ -9,6 +9,7 @@ use crate::report::Location;
 
 /// One finding, ready for an output.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Finding {
     /// Rule code (`MM101`).
     pub code: &'static str,
@@ -29,9 +30,11 @@ pub struct Finding {
     pub related: Vec<RelatedLocation>,
     /// Why, in more detail (page only: `None` leaves the field out, `Some(None)` is `null`).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub note: Option<Option<String>>,
     /// What to do (page only, as `note`).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub help: Option<Option<String>>,
     /// True when a mechanical fix exists.
     pub fix_available: bool,
@@ -39,6 +42,7 @@ pub struct Finding {
 
 /// A secondary location of a finding.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RelatedLocation {
     /// Where (no end in version 1 JSON).
     #[serde(flatten)]

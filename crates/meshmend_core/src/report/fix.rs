@@ -8,6 +8,7 @@ use crate::span::Columns;
 
 /// A file after the fix.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PatchedFile {
     /// Path (input name, or a new file's name).
     pub path: String,
@@ -30,6 +31,7 @@ impl PatchedFile {
 
 /// One side of a fix (real values, or redacted): its diff and files.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct FixView {
     /// Unified diff over all files.
     pub diff: String,
@@ -54,20 +56,24 @@ impl FixView {
 
 /// The check of a fix's output.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct VerificationReport {
     /// Every planned change verified and was applied, and no conflict the
     /// fix targets remains (both facts).
     pub ok: bool,
     /// Every planned change verified and was applied (version 1 JSON only).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub changes_verified: Option<bool>,
     /// No conflict the fix targets remains; untargeted warnings may.
     pub conflict_free: bool,
     /// At least one file changes (page only).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub has_edits: Option<bool>,
     /// One sentence for humans (page only; the page words it).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub message: Option<String>,
     /// Conflicts left in the output, positioned in the patched text.
     pub remaining: Vec<Finding>,

@@ -25,11 +25,13 @@ pub struct Range {
 
 /// Where a finding is, as an output prints it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Location {
     /// File name.
     pub file: String,
     /// Index of the file in the input list (page only).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub file_index: Option<usize>,
     /// 1-based line of the start.
     pub line: usize,
@@ -38,9 +40,11 @@ pub struct Location {
     /// 1-based line of the end (absent from version 1 JSON's related
     /// locations).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub end_line: Option<usize>,
     /// 1-based column of the end, exclusive (absent where `end_line` is).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub end_column: Option<usize>,
 }
 
