@@ -111,9 +111,12 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
             summary,
             output::text::stdout_wants_colour(),
         ),
-        Format::Json => {
-            output::json::write(&mut stdout, &output::locator(&bundle), &diagnostics, summary)
-        }
+        Format::Json => output::json::write(
+            &mut stdout,
+            &output::locator(&bundle),
+            &diagnostics,
+            summary,
+        ),
         Format::Sarif => output::sarif::write(&mut stdout, &output::locator(&bundle), &diagnostics),
     }
     .and_then(|()| stdout.flush());

@@ -182,7 +182,10 @@ mod tests {
         let stream = parse(&out, &Limits::default()).unwrap();
         assert_eq!(stream.documents.len(), 3, "{out}");
         assert!(out.contains("---\n# ==> b.yaml <==\nkind: Secret"), "{out}");
-        assert!(out.contains("name: b\n...\n# ==> c.yaml <==\n# c\n---\n"), "{out}");
+        assert!(
+            out.contains("name: b\n...\n# ==> c.yaml <==\n# c\n---\n"),
+            "{out}"
+        );
     }
 
     #[test]

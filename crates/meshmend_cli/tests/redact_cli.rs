@@ -100,13 +100,25 @@ fn several_files_print_as_one_stream_that_keeps_them_apart() {
     let files = [
         // Ends without a newline, inside a top-level block scalar whose
         // content starts at column 0.
-        ("a.yaml", "\u{feff}apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n---\n|\ntext at column 0"),
+        (
+            "a.yaml",
+            "\u{feff}apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n---\n|\ntext at column 0",
+        ),
         // A mapping with the same keys as a.yaml's first document.
-        ("b.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n"),
+        (
+            "b.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n",
+        ),
         // Starts its own document after a comment, and has a BOM.
-        ("c.yaml", "\u{feff}# c\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n"),
+        (
+            "c.yaml",
+            "\u{feff}# c\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n",
+        ),
         // A directive: only valid after a document end.
-        ("d.yaml", "%YAML 1.2\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: d\n"),
+        (
+            "d.yaml",
+            "%YAML 1.2\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: d\n",
+        ),
     ];
     for (name, text) in files {
         std::fs::write(dir.join(name), text).unwrap();
@@ -134,7 +146,14 @@ fn several_files_print_as_one_stream_that_keeps_them_apart() {
     assert!(stream.contains("text at column 0\n---\n# ==> "), "{stream}");
 
     let mut analyze = meshmend()
-        .args(["analyze", "--format", "json", "--failure-threshold", "none", "-"])
+        .args([
+            "analyze",
+            "--format",
+            "json",
+            "--failure-threshold",
+            "none",
+            "-",
+        ])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()

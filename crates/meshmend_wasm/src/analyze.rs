@@ -137,8 +137,8 @@ mod tests {
         assert!(finding.note.is_some() && finding.help.is_some());
         let bundle = Bundle::from_text("x.yaml", text).unwrap();
         let at = text.find('[').unwrap();
-        let range = Locator::of_bundle(&bundle, COLUMNS)
-            .range(0, meshmend_core::Span::new(at, at + 1));
+        let range =
+            Locator::of_bundle(&bundle, COLUMNS).range(0, meshmend_core::Span::new(at, at + 1));
         assert_eq!((range.line, range.column, range.end_column), (1, 9, 10));
     }
 

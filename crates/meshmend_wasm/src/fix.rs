@@ -1,9 +1,9 @@
 //! `fix` and `strategies`: the fix on the real input and its redacted twin,
 //! and the strategy picker's entries (from `Strategy::ALL`).
 
+use meshmend_core::Bundle;
 use meshmend_core::refactor::{self, Change, FixOptions, FixOutcome, NodePortMode, Strategy};
 use meshmend_core::report::{FixView, Shape, VerificationReport};
-use meshmend_core::Bundle;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -204,7 +204,10 @@ mod tests {
         );
         let report = fix_report(vec![file("m.yaml", &merged)], &PageFixOptions::default()).unwrap();
         let v = &report.verification;
-        assert!(v.ok && v.conflict_free && v.has_edits == Some(false), "{v:?}");
+        assert!(
+            v.ok && v.conflict_free && v.has_edits == Some(false),
+            "{v:?}"
+        );
         assert_eq!(v.remaining.len(), 1, "{v:?}");
         assert!(
             message(v).contains("1 warning(s) are left as they are"),
@@ -279,5 +282,4 @@ mod tests {
         };
         assert!(fix_report(vec![file("a.yaml", "a: 1\n")], &bad).is_err());
     }
-
 }

@@ -12,7 +12,9 @@ const TYPES: &str = include_str!("types.d.ts");
 #[cfg(test)]
 mod tests {
     use meshmend_core::refactor::{Change, FileStatus, Rejected};
-    use meshmend_core::report::{Finding, FixView, Location, PatchedFile, RelatedLocation, VerificationReport};
+    use meshmend_core::report::{
+        Finding, FixView, Location, PatchedFile, RelatedLocation, VerificationReport,
+    };
     use meshmend_core::{ResourceRef, Severity};
     use ts_rs::{Config, TS};
 
