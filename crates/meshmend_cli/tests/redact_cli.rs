@@ -145,27 +145,18 @@ fn several_files_print_as_one_stream_that_keeps_them_apart() {
     // comment, not text of the scalar.
     assert!(stream.contains("text at column 0\n---\n# ==> "), "{stream}");
 
-    let mut analyze = meshmend()
-        .args([
+    let analyzed = run_stdin(
+        &[
             "analyze",
             "--format",
             "json",
             "--failure-threshold",
             "none",
             "-",
-        ])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    analyze
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stream.as_bytes())
-        .unwrap();
-    let report: serde_json::Value =
-        serde_json::from_slice(&analyze.wait_with_output().unwrap().stdout).unwrap();
+        ],
+        stream,
+    );
+    let report: serde_json::Value = serde_json::from_slice(&analyzed.stdout).unwrap();
     let codes: Vec<&str> = report["diagnostics"]
         .as_array()
         .unwrap()
