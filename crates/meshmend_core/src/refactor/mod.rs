@@ -346,23 +346,22 @@ pub(crate) fn plan(bundle: &Bundle, before: &[Diagnostic], options: &FixOptions)
     let mut pool = nodeport::Pool::new(bundle, &options.analyze);
     let mut units = nodeport::plan(bundle, before, options, &mut pool);
     let mut rejected = Vec::new();
-    // One arm per strategy (the match makes a new one a compile error here).
-    let topology =
-        || crate::analyze::topology::Topology::build_for(bundle, options.analyze.istio_version);
-    match options.strategy {
-        Strategy::Renumber => {}
-        Strategy::Consolidate => {
-            consolidate::plan(bundle, &topology(), before, &mut units, &mut rejected);
+    if options.strategy != Strategy::Renumber {
+        let topology =
+            crate::analyze::topology::Topology::build_for(bundle, options.analyze.istio_version);
+        if options.strategy == Strategy::Consolidate {
+            consolidate::plan(bundle, &topology, before, &mut units, &mut rejected);
+        } else {
+            isolate::plan(
+                bundle,
+                &topology,
+                before,
+                options,
+                &mut pool,
+                &mut units,
+                &mut rejected,
+            );
         }
-        Strategy::Isolate => isolate::plan(
-            bundle,
-            &topology(),
-            before,
-            options,
-            &mut pool,
-            &mut units,
-            &mut rejected,
-        ),
     }
     units.retain(|u| !u.edits.is_empty() || !u.added.is_empty());
     sort::by_key(&mut units, |u| u.resources.first().copied());

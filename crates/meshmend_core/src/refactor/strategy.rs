@@ -5,7 +5,7 @@
 //!
 //! Adding a strategy (see DESIGN.md, *Adding a strategy*): its planner in
 //! its own file under `refactor/`, a variant here with its row in
-//! [`Strategy::about`] and its place in [`Strategy::ALL`], and its arm in
+//! [`Strategy::about`] and its place in [`Strategy::ALL`], and its branch in
 //! `refactor::plan`.
 
 use std::fmt;
