@@ -14,7 +14,7 @@ use meshmend_core::analyze::istio_version;
 use meshmend_core::{AnalyzeOptions, Limits, Severity};
 
 use crate::input::{load_bundle, read_inputs};
-use crate::output::{self, Locator, Summary};
+use crate::output::{self, Summary};
 
 /// Output format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -111,10 +111,13 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
             summary,
             output::text::stdout_wants_colour(),
         ),
-        Format::Json => {
-            output::json::write(&mut stdout, &Locator::new(&bundle), &diagnostics, summary)
-        }
-        Format::Sarif => output::sarif::write(&mut stdout, &Locator::new(&bundle), &diagnostics),
+        Format::Json => output::json::write(
+            &mut stdout,
+            &output::locator(&bundle),
+            &diagnostics,
+            summary,
+        ),
+        Format::Sarif => output::sarif::write(&mut stdout, &output::locator(&bundle), &diagnostics),
     }
     .and_then(|()| stdout.flush());
     ignore_broken_pipe(written)?;

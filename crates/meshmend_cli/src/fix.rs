@@ -11,22 +11,13 @@ use std::process::ExitCode;
 
 use anyhow::bail;
 use meshmend_core::refactor::{
-    FileStatus, FixOptions, FixOutcome, NodePortMode, Strategy, fix as plan_fix,
+    Change, FileStatus, FixOptions, FixOutcome, NodePortMode, Strategy, fix as plan_fix,
 };
-use meshmend_core::{AnalyzeOptions, Diagnostic, Limits, LineIndex};
+use meshmend_core::report::{FixView, Locator, Shape, VerificationReport};
+use meshmend_core::{AnalyzeOptions, Limits};
 
 use crate::input::{load_bundle, read_inputs};
-
-/// How conflicts are resolved.
-#[derive(Clone, Copy, Debug, clap::ValueEnum)]
-pub(crate) enum StrategyArg {
-    /// Merge each conflict group into its oldest Gateway.
-    Consolidate,
-    /// Move each newer Gateway to a dedicated gateway deployment.
-    Isolate,
-    /// Only fix nodePort collisions and out-of-range nodePorts.
-    Renumber,
-}
+use crate::output;
 
 /// How a nodePort that must change is changed.
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]
@@ -60,8 +51,8 @@ pub(crate) struct Args {
     /// Files or directories (walked for *.yaml, *.yml, Kubernetes *.json); `-` reads stdin.
     paths: Vec<PathBuf>,
     /// How to resolve Gateway conflicts (nodePort problems are always renumbered).
-    #[arg(long, value_enum, default_value = "consolidate")]
-    strategy: StrategyArg,
+    #[arg(long, default_value = "consolidate", value_parser = strategy_parser())]
+    strategy: Strategy,
     /// Pick free nodePorts, or remove pinned ones and let Kubernetes allocate.
     #[arg(long, value_enum, default_value = "pick")]
     nodeport: NodePortArg,
@@ -86,6 +77,15 @@ pub(crate) struct Args {
     istio_version: meshmend_core::IstioVersion,
 }
 
+/// `--strategy`: the values and their help from [`Strategy::ALL`].
+fn strategy_parser() -> impl clap::builder::TypedValueParser<Value = Strategy> {
+    use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
+    PossibleValuesParser::new(
+        Strategy::ALL.map(|s| PossibleValue::new(s.id()).help(s.about().summary)),
+    )
+    .try_map(|name| name.parse::<Strategy>())
+}
+
 pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let limits = Limits::default();
     let files = read_inputs(&args.paths, limits.max_input_bytes)?;
@@ -100,11 +100,7 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
     }
     let bundle = load_bundle(files, &args.namespace, limits)?;
     let options = FixOptions {
-        strategy: match args.strategy {
-            StrategyArg::Consolidate => Strategy::Consolidate,
-            StrategyArg::Isolate => Strategy::Isolate,
-            StrategyArg::Renumber => Strategy::Renumber,
-        },
+        strategy: args.strategy,
         nodeport: match args.nodeport {
             NodePortArg::Auto => NodePortMode::Auto,
             NodePortArg::Pick => NodePortMode::Pick,
@@ -135,7 +131,7 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
             let patched = outcome.files[0].patched.as_deref().unwrap_or_default();
             stdout.write_all(patched.as_bytes())?;
         }
-        Format::Json => writeln!(stdout, "{}", to_json(&outcome))?,
+        Format::Json => writeln!(stdout, "{}", to_json(&outcome)?)?,
     }
     stdout.flush()?;
     if args.format != Format::Json {
@@ -144,64 +140,24 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::from(u8::from(!outcome.conflict_free())))
 }
 
-/// The JSON (version 1) form of an outcome.
-fn to_json(outcome: &FixOutcome) -> serde_json::Value {
-    serde_json::json!({
-        "version": 1,
-        "files": outcome.files.iter().map(|f| serde_json::json!({
-            "path": f.path,
-            "status": f.status,
-            "patched": f.patched,
-        })).collect::<Vec<_>>(),
-        "diff": outcome.diff,
-        "changes": outcome.changes.iter().map(|c| serde_json::json!({
-            "rule": c.rule,
-            "title": c.title,
-            "detail": c.detail,
-            "resource": c.resource,
-        })).collect::<Vec<_>>(),
-        "verification": {
-            "ok": outcome.verification.ok && outcome.conflict_free(),
-            "changes_verified": outcome.verification.ok,
-            "conflict_free": outcome.conflict_free(),
-            "remaining": outcome.verification.remaining.iter()
-                .map(|d| diagnostic_json(outcome, d)).collect::<Vec<_>>(),
-            "rejected": outcome.verification.rejected,
-        },
-    })
+/// `fix --format json` version 1: the core's report types, printed compact
+/// with sorted keys (through `serde_json::Value`, as version 1 always was).
+#[derive(serde::Serialize)]
+struct Report<'a> {
+    version: u32,
+    #[serde(flatten)]
+    view: FixView,
+    changes: &'a [Change],
+    verification: VerificationReport,
 }
 
-/// A remaining finding as in `meshmend analyze --format json`, positioned
-/// in the patched text.
-fn diagnostic_json(outcome: &FixOutcome, d: &Diagnostic) -> serde_json::Value {
-    let locate = |file: usize, offset: usize| {
-        let text = outcome.files[file].patched.as_deref().unwrap_or_default();
-        LineIndex::new(text).line_col(text, offset)
-    };
-    let start = locate(d.file, d.span.start);
-    let end = locate(d.file, d.span.end);
-    serde_json::json!({
-        "code": d.code,
-        "name": d.name,
-        "istio_code": d.istio_code,
-        "severity": d.severity,
-        "message": d.message,
-        "file": outcome.files[d.file].path,
-        "line": start.line,
-        "column": start.column,
-        "end_line": end.line,
-        "end_column": end.column,
-        "resource": d.resource,
-        "related": d.related.iter().map(|r| {
-            let at = locate(r.file, r.span.start);
-            serde_json::json!({
-                "file": outcome.files[r.file].path,
-                "line": at.line,
-                "column": at.column,
-                "message": r.message,
-            })
-        }).collect::<Vec<_>>(),
-        "fix_available": d.fix_available,
+/// The JSON (version 1) form of an outcome.
+fn to_json(outcome: &FixOutcome) -> serde_json::Result<serde_json::Value> {
+    serde_json::to_value(Report {
+        version: 1,
+        view: FixView::of(outcome),
+        changes: &outcome.changes,
+        verification: VerificationReport::new(outcome, output::COLUMNS, Shape::JsonV1),
     })
 }
 
@@ -216,13 +172,18 @@ fn summary(outcome: &FixOutcome, wrote: bool) {
     for rejected in &outcome.verification.rejected {
         eprintln!("not fixed: {}: {}", rejected.title, rejected.reason);
     }
+    let locator = Locator::of_patched(outcome, output::COLUMNS);
     for d in &outcome.verification.remaining {
-        let file = &outcome.files[d.file];
-        let text = file.patched.as_deref().unwrap_or_default();
-        let at = LineIndex::new(text).line_col(text, d.span.start);
+        let at = locator.point(d.file, d.span.start);
         eprintln!(
             "remains: {}:{}:{}: {} [{}] {}: {}",
-            file.path, at.line, at.column, d.severity, d.code, d.name, d.message
+            locator.name(d.file),
+            at.line,
+            at.column,
+            d.severity,
+            d.code,
+            d.name,
+            d.message
         );
     }
     let verdict = if !outcome.has_edits() && outcome.verification.ok {

@@ -1,13 +1,17 @@
 //! `meshmend redact`: print the input with every secret replaced by a
 //! placeholder. The placeholder map stays in this process and is dropped.
+//! Several files print as one YAML stream that keeps them apart (see
+//! [`concatenate`]); `--format json` also has each file's text alone.
 
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use meshmend_core::{LineIndex, redact};
+use meshmend_core::redact;
+use meshmend_core::report::Locator;
 
 use crate::input::read_inputs;
+use crate::output;
 
 /// Output format.
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]
@@ -65,17 +69,19 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
     match args.format {
         Format::Text => stdout.write_all(combined.as_bytes())?,
         Format::Json => {
-            let indexes: Vec<LineIndex> = files.iter().map(|f| LineIndex::new(&f.text)).collect();
+            let locator = Locator::new(
+                files.iter().map(|f| (f.name.as_str(), f.text.as_str())),
+                output::COLUMNS,
+            );
             let findings = redaction
                 .findings
                 .iter()
                 .map(|f| {
-                    let file = &files[f.file];
-                    let at = indexes[f.file].line_col(&file.text, f.span.start);
+                    let at = locator.point(f.file, f.span.start);
                     Finding {
                         rule: f.rule,
                         family: f.family,
-                        file: &file.name,
+                        file: locator.name(f.file),
                         line: at.line,
                         column: at.column,
                         placeholder: &f.placeholder,
@@ -103,23 +109,42 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// One input prints as itself; several are concatenated, each after a YAML
-/// comment naming it, and each starting a new document: without a `---`
-/// between them, the last document of one file and the first of the next
-/// would read as one document (keys of two files merged).
+/// One input prints as itself. Several print as one YAML stream that
+/// `kubectl apply -f -` and other tools read document by document, each file
+/// introduced by a comment naming it (`# ==> name <==`, as `head` does):
+///
+/// - a file that does not start a document itself gets a `---` before its
+///   comment, so the last document of one file and the first of the next
+///   never merge into one (keys of two files in one mapping);
+/// - a file that starts with its own `---` or a `%` directive gets `...`
+///   (document end) instead: the previous document ends there (a directive
+///   is only valid after one), and no empty document is added;
+/// - a byte order mark is an encoding signature, valid only at the start of
+///   the stream: the first file's is kept there, the others' are left out
+///   (inside a stream a BOM would be content).
 fn concatenate(files: &[meshmend_core::SourceFile], texts: &[String]) -> String {
     if texts.len() == 1 {
         return texts[0].clone();
     }
     let mut out = String::new();
-    for (file, text) in files.iter().zip(texts) {
-        if !out.is_empty() {
+    for (index, (file, text)) in files.iter().zip(texts).enumerate() {
+        let text = match text.strip_prefix('\u{feff}') {
+            Some(rest) if index == 0 => {
+                out.push('\u{feff}');
+                rest
+            }
+            Some(rest) => rest,
+            None => text,
+        };
+        if index > 0 {
             if !out.ends_with('\n') {
                 out.push('\n');
             }
-            if !starts_with_document_marker(text) {
-                out.push_str("---\n");
-            }
+            out.push_str(if starts_document(text) {
+                "...\n"
+            } else {
+                "---\n"
+            });
         }
         out.push_str(&format!("# ==> {} <==\n", file.name));
         out.push_str(text);
@@ -127,12 +152,17 @@ fn concatenate(files: &[meshmend_core::SourceFile], texts: &[String]) -> String 
     out
 }
 
-/// Whether the first line that is not blank or a comment is `---`.
-fn starts_with_document_marker(text: &str) -> bool {
+/// Whether the first line that is not blank or a comment is a `---`
+/// document marker or a `%` directive.
+fn starts_document(text: &str) -> bool {
     text.lines()
         .map(str::trim_end)
         .find(|l| !l.is_empty() && !l.starts_with('#'))
-        .is_some_and(|l| l == "---" || l.starts_with("--- "))
+        .is_some_and(|l| {
+            l.starts_with('%')
+                || l.strip_prefix("---")
+                    .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t']))
+        })
 }
 
 #[cfg(test)]
@@ -151,6 +181,20 @@ mod tests {
         let out = concatenate(&files, &texts);
         let stream = parse(&out, &Limits::default()).unwrap();
         assert_eq!(stream.documents.len(), 3, "{out}");
-        assert!(out.contains("# ==> b.yaml <==\nkind: Secret"), "{out}");
+        assert!(out.contains("---\n# ==> b.yaml <==\nkind: Secret"), "{out}");
+        assert!(
+            out.contains("name: b\n...\n# ==> c.yaml <==\n# c\n---\n"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn document_starts_are_markers_and_directives_only() {
+        assert!(starts_document("# x\n\n--- \na: 1\n"));
+        assert!(starts_document("---\r\na: 1\r\n"));
+        assert!(starts_document("%YAML 1.2\n---\n"));
+        assert!(!starts_document("----\n"));
+        assert!(!starts_document("a: 1\n---\n"));
+        assert!(!starts_document(""));
     }
 }

@@ -223,22 +223,24 @@ fn hunks(old: &[&str], new: &[&str], ops: Vec<DiffOp>) -> String {
 /// One file of a diff, read back into the parts a viewer shows (the page's
 /// unified and side-by-side views), so no viewer parses diff text.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
-pub struct FileDiff<'a> {
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct FileDiff {
     /// The old side as the `---` header names it: `a/PATH` or `/dev/null`.
-    pub old: &'a str,
+    pub old: String,
     /// The new side as the `+++` header names it: `b/PATH` or `/dev/null`.
-    pub new: &'a str,
+    pub new: String,
     /// `modified`, `added` (old side `/dev/null`) or `deleted`.
     pub status: &'static str,
     /// The hunks, in order.
-    pub hunks: Vec<Hunk<'a>>,
+    pub hunks: Vec<Hunk>,
 }
 
 /// One hunk: its `@@` header, the ranges it states, and its lines.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
-pub struct Hunk<'a> {
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Hunk {
     /// The `@@ -a,b +c,d @@` line.
-    pub header: &'a str,
+    pub header: String,
     /// First old line (1-based; the line before an empty range).
     pub old_start: usize,
     /// Old lines in the hunk.
@@ -248,18 +250,19 @@ pub struct Hunk<'a> {
     /// New lines in the hunk.
     pub new_len: usize,
     /// Context, removed and added lines, in diff order.
-    pub lines: Vec<HunkLine<'a>>,
+    pub lines: Vec<HunkLine>,
 }
 
 /// One line of a hunk.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
-pub struct HunkLine<'a> {
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct HunkLine {
     /// `ctx`, `del` or `add`.
     pub kind: &'static str,
     /// The line without its sign and its `\n`. Its numbers follow from the
     /// hunk's starts: context and removed lines count on the old side,
     /// context and added lines on the new side.
-    pub text: &'a str,
+    pub text: String,
     /// True when the line has no `\n` (the diff says `\ No newline at end of file`).
     pub no_newline: bool,
 }
@@ -268,7 +271,7 @@ pub struct HunkLine<'a> {
 /// (any concatenation of them). A hunk's body
 /// is read by its header's counts, so a removed `---` stays a removed
 /// line. `None` when `diff` is not in that form.
-pub fn files(diff: &str) -> Option<Vec<FileDiff<'_>>> {
+pub fn files(diff: &str) -> Option<Vec<FileDiff>> {
     let mut lines = diff.split('\n');
     if diff.ends_with('\n') || diff.is_empty() {
         // `split` yields one empty piece after the last `\n`.
@@ -287,8 +290,8 @@ pub fn files(diff: &str) -> Option<Vec<FileDiff<'_>>> {
             "modified"
         };
         let mut file = FileDiff {
-            old,
-            new,
+            old: old.to_string(),
+            new: new.to_string(),
             status,
             hunks: Vec::new(),
         };
@@ -306,7 +309,7 @@ pub fn files(diff: &str) -> Option<Vec<FileDiff<'_>>> {
                 let no_newline = lines.next_if(|l| l.starts_with('\\')).is_some();
                 hunk.lines.push(HunkLine {
                     kind,
-                    text: &body[1..],
+                    text: body[1..].to_string(),
                     no_newline,
                 });
                 old_left -= usize::from(old_line);
@@ -320,7 +323,7 @@ pub fn files(diff: &str) -> Option<Vec<FileDiff<'_>>> {
 }
 
 /// `@@ -a[,b] +c[,d] @@` (what [`range_header`] writes) as an empty hunk.
-fn hunk_header(line: &str) -> Option<Hunk<'_>> {
+fn hunk_header(line: &str) -> Option<Hunk> {
     let ranges = line.strip_prefix("@@ -")?.strip_suffix(" @@")?;
     let (old, new) = ranges.split_once(" +")?;
     let range = |r: &str| -> Option<(usize, usize)> {
@@ -331,7 +334,7 @@ fn hunk_header(line: &str) -> Option<Hunk<'_>> {
     };
     let ((old_start, old_len), (new_start, new_len)) = (range(old)?, range(new)?);
     Some(Hunk {
-        header: line,
+        header: line.to_string(),
         old_start,
         old_len,
         new_start,
@@ -416,12 +419,12 @@ mod tests {
     }
 
     /// Writes `files` back as unified diff text: must give the diff read.
-    fn write_back(files: &[FileDiff<'_>]) -> String {
+    fn write_back(files: &[FileDiff]) -> String {
         let mut out = String::new();
         for file in files {
             out += &format!("--- {}\n+++ {}\n", file.old, file.new);
             for hunk in &file.hunks {
-                out += hunk.header;
+                out += &hunk.header;
                 out.push('\n');
                 for line in &hunk.lines {
                     let sign = match line.kind {
@@ -465,7 +468,7 @@ mod tests {
             (hunk.old_start, hunk.old_len, hunk.new_start, hunk.new_len),
             (1, 3, 1, 3)
         );
-        let lines: Vec<_> = hunk.lines.iter().map(|l| (l.kind, l.text)).collect();
+        let lines: Vec<_> = hunk.lines.iter().map(|l| (l.kind, l.text.as_str())).collect();
         assert_eq!(
             lines,
             [("ctx", "a"), ("del", "b"), ("add", "B"), ("ctx", "c")]

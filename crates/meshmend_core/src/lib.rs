@@ -32,6 +32,7 @@ pub mod parse;
 pub mod policy;
 pub mod redact;
 pub mod refactor;
+pub mod report;
 pub mod sort;
 pub mod span;
 
@@ -44,4 +45,4 @@ pub use error::{Error, ErrorKind};
 pub use model::{Bundle, LoadOptions, Model, ResourceRef, SourceFile};
 pub use parse::{Limits, Stream, parse};
 pub use redact::{RedactFinding, Redaction, Vault, redact, redact_with};
-pub use span::{LineCol, LineIndex, Span, Spanned};
+pub use span::{Columns, LineCol, LineIndex, Span, Spanned};

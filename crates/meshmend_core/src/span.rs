@@ -94,7 +94,8 @@ impl<T> Spanned<T> {
 pub struct LineCol {
     /// 1-based line number.
     pub line: usize,
-    /// 1-based column, counted in Unicode scalar values (characters).
+    /// 1-based column, in the [`Columns`] asked for (characters for
+    /// [`LineIndex::line_col`]).
     pub column: usize,
 }
 
@@ -142,26 +143,46 @@ impl LineIndex {
         Span::new(start, end.max(start))
     }
 
+    /// 1-based line and column of `offset`, the column counted in `columns`.
+    pub fn position(&self, text: &str, offset: usize, columns: Columns) -> LineCol {
+        let offset = floor_char_boundary(text, offset);
+        let line = self.line_of(offset);
+        let before = &text[self.starts[line]..offset];
+        let column = match columns {
+            Columns::Utf8Bytes => before.len(),
+            Columns::Utf16 => before.encode_utf16().count(),
+            Columns::Chars => before.chars().count(),
+        } + 1;
+        LineCol {
+            line: line + 1,
+            column,
+        }
+    }
+
     /// 1-based line and character column of `offset`.
     pub fn line_col(&self, text: &str, offset: usize) -> LineCol {
-        self.position(text, offset, |before| before.chars().count())
+        self.position(text, offset, Columns::Chars)
     }
 
     /// 1-based line and UTF-16 column of `offset`: what JS editors and
     /// `<textarea>.setSelectionRange` count in.
     pub fn line_col_utf16(&self, text: &str, offset: usize) -> LineCol {
-        self.position(text, offset, |before| before.encode_utf16().count())
+        self.position(text, offset, Columns::Utf16)
     }
+}
 
-    /// 1-based line of `offset`, and 1 + `columns` of the text before it on its line.
-    fn position(&self, text: &str, offset: usize, columns: fn(&str) -> usize) -> LineCol {
-        let offset = floor_char_boundary(text, offset);
-        let line = self.line_of(offset);
-        LineCol {
-            line: line + 1,
-            column: columns(&text[self.starts[line]..offset]) + 1,
-        }
-    }
+/// What a column counts. Each output names its own: the CLI's JSON, SARIF
+/// (`columnKind: unicodeCodePoints`) and messages count characters; the page
+/// counts UTF-16 code units (what JS strings and `setSelectionRange` use);
+/// byte columns are for tools that slice the UTF-8 text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Columns {
+    /// UTF-8 bytes.
+    Utf8Bytes,
+    /// UTF-16 code units.
+    Utf16,
+    /// Unicode scalar values (characters).
+    Chars,
 }
 
 /// The largest char boundary of `text` at or before `offset` (clamped to its length).

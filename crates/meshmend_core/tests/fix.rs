@@ -20,14 +20,16 @@ fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests")
 }
 
-fn options(strategy: &str) -> FixOptions {
-    let (strategy, nodeport) = match strategy {
-        "consolidate" => (Strategy::Consolidate, NodePortMode::Pick),
-        "isolate" => (Strategy::Isolate, NodePortMode::Pick),
-        "renumber" => (Strategy::Renumber, NodePortMode::Pick),
-        "renumber-auto" => (Strategy::Renumber, NodePortMode::Auto),
-        other => panic!("tests/fix/{other}: unknown strategy folder"),
+/// A folder is named after its strategy (`Strategy::ALL`), with `-auto`
+/// for `--nodeport auto`.
+fn options(folder: &str) -> FixOptions {
+    let (name, nodeport) = match folder.strip_suffix("-auto") {
+        Some(name) => (name, NodePortMode::Auto),
+        None => (folder, NodePortMode::Pick),
     };
+    let strategy: Strategy = name
+        .parse()
+        .unwrap_or_else(|e| panic!("tests/fix/{folder}: {e}"));
     // The corpus covers warning rules too (`merged-http-host`).
     FixOptions {
         strategy,

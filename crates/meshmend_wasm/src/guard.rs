@@ -5,7 +5,7 @@
 use meshmend_core::redact::leak;
 use wasm_bindgen::prelude::*;
 
-use crate::VAULT;
+use crate::redact::VAULT;
 
 /// The placeholders of the session's secrets that occur in `body` (raw,
 /// JSON-escaped or `\u`-escaped, or in a decoded JSON string), among the

@@ -1,55 +1,22 @@
-//! Output formats. Findings stay spans until here; this module turns them
-//! into 1-based line/character-column positions, once per file.
+//! Output formats. Findings stay spans until here; the core's report layer
+//! (`meshmend_core::report`) turns them into 1-based line/character-column
+//! positions, once per file. Each format is one module with one `write`.
 
 pub(crate) mod json;
 pub(crate) mod sarif;
 pub(crate) mod text;
 
-use std::cell::OnceCell;
+use meshmend_core::{Bundle, Columns, Diagnostic, Severity};
 
-use meshmend_core::{Bundle, Diagnostic, LineIndex, Severity, Span};
+pub(crate) use meshmend_core::report::{Locator, Range};
 
-/// A 1-based range in characters; the end is exclusive (the position just
-/// after the last character), as in LSP and SARIF.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct Range {
-    pub(crate) line: usize,
-    pub(crate) column: usize,
-    pub(crate) end_line: usize,
-    pub(crate) end_column: usize,
-}
+/// Every CLI output counts columns in characters (SARIF says so with
+/// `columnKind: unicodeCodePoints`).
+pub(crate) const COLUMNS: Columns = Columns::Chars;
 
-/// Turns spans into positions, building each file's line index at most once.
-pub(crate) struct Locator<'a> {
-    bundle: &'a Bundle,
-    indexes: Vec<OnceCell<LineIndex>>,
-}
-
-impl<'a> Locator<'a> {
-    pub(crate) fn new(bundle: &'a Bundle) -> Self {
-        Self {
-            bundle,
-            indexes: (0..bundle.files.len()).map(|_| OnceCell::new()).collect(),
-        }
-    }
-
-    /// Display name of a file (`-` for stdin).
-    pub(crate) fn name(&self, file: usize) -> &'a str {
-        &self.bundle.files[file].name
-    }
-
-    pub(crate) fn range(&self, file: usize, span: Span) -> Range {
-        let text = self.bundle.text(file);
-        let index = self.indexes[file].get_or_init(|| LineIndex::new(text));
-        let start = index.line_col(text, span.start);
-        let end = index.line_col(text, span.end.max(span.start));
-        Range {
-            line: start.line,
-            column: start.column,
-            end_line: end.line,
-            end_column: end.column,
-        }
-    }
+/// The locator of the bundle's files, in [`COLUMNS`].
+pub(crate) fn locator(bundle: &Bundle) -> Locator<'_> {
+    Locator::of_bundle(bundle, COLUMNS)
 }
 
 /// Counts for the summary line and the JSON `summary` object.
@@ -102,7 +69,7 @@ mod tests {
             };
             let diagnostics = analyze(&bundle, &options);
             let summary = Summary::new(&bundle, &diagnostics);
-            let locator = Locator::new(&bundle);
+            let locator = locator(&bundle);
             let mut out = Vec::new();
             for colour in [false, true] {
                 text::write(&mut out, &bundle, &diagnostics, summary, colour).unwrap();

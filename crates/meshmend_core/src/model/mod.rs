@@ -68,6 +68,7 @@ pub type Labels = BTreeMap<String, String>;
 
 /// Kind, namespace and name: how findings name a resource.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ResourceRef {
     /// `Gateway`, `Service`, …
     pub kind: String,

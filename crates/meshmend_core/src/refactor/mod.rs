@@ -30,6 +30,7 @@ mod kustomize;
 mod nodeport;
 mod patch;
 mod plan;
+mod strategy;
 mod unit;
 mod verify;
 mod yaml;
@@ -41,22 +42,8 @@ use crate::redact::Vault;
 use crate::sort;
 
 pub use plan::{FileOutcome, FileStatus};
+pub use strategy::{About, Strategy, UnknownStrategy};
 pub(crate) use unit::Unit;
-
-/// How Gateway conflicts are resolved.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum Strategy {
-    /// Merge each conflict group into its oldest Gateway (default). NodePort
-    /// problems are renumbered too.
-    #[default]
-    Consolidate,
-    /// Move each newer Gateway of a conflict group to a dedicated gateway
-    /// deployment (new `istio/gateway` Helm values). NodePort problems are
-    /// renumbered too.
-    Isolate,
-    /// Only fix nodePort collisions and out-of-range nodePorts.
-    Renumber,
-}
 
 /// How a nodePort that must change is changed.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -95,6 +82,7 @@ impl FixOptions {
 
 /// One thing the fix changes, for humans and JSON.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Change {
     /// Name of the rule whose finding this resolves (`duplicate-tls-host`, …).
     pub rule: &'static str,
@@ -108,6 +96,7 @@ pub struct Change {
 
 /// A planned change that was not applied, and why.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Rejected {
     /// The change, as it would have been titled.
     pub title: String,
