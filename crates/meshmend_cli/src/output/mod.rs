@@ -1,7 +1,10 @@
 //! Output formats. Findings stay spans until here; this module turns them
 //! into 1-based line/character-column positions, once per file.
 
+pub(crate) mod github;
+pub(crate) mod gitlab;
 pub(crate) mod json;
+pub(crate) mod junit;
 pub(crate) mod sarif;
 pub(crate) mod text;
 
@@ -109,6 +112,16 @@ mod tests {
             }
             json::write(&mut out, &locator, &diagnostics, summary).unwrap();
             sarif::write(&mut out, &locator, &diagnostics).unwrap();
+            github::write(&mut out, &locator, &diagnostics, summary).unwrap();
+            gitlab::write(&mut out, &locator, &diagnostics).unwrap();
+            junit::write(
+                &mut out,
+                &locator,
+                bundle.files.len(),
+                &diagnostics,
+                Some(Severity::Warning),
+            )
+            .unwrap();
             assert!(String::from_utf8(out).is_ok());
         }
     }
