@@ -3,6 +3,7 @@
 //! Exit codes: 0 clean, 1 findings at or above the threshold, 2 usage or I/O error.
 
 mod analyze;
+mod explain_log;
 mod fix;
 mod input;
 mod output;
@@ -36,6 +37,8 @@ enum Command {
         /// Rule name (`protocol-conflict`) or code (`MM101`).
         rule: String,
     },
+    /// Explain istiod/Envoy/kubectl log lines and find their cause in manifests.
+    ExplainLog(explain_log::Args),
 }
 
 fn main() -> ExitCode {
@@ -53,6 +56,7 @@ fn main() -> ExitCode {
         Command::Fix(args) => fix::run(&args),
         Command::Redact(args) => redact::run(&args),
         Command::Explain { rule } => analyze::explain(&rule),
+        Command::ExplainLog(args) => explain_log::run(&args),
     };
     match result {
         Ok(code) => code,
