@@ -24,6 +24,8 @@ use meshmend_core::{
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
+mod explain_log;
+
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &'static str = r#"
 export interface InputFile { name: string; text: string }
