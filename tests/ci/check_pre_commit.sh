@@ -9,6 +9,8 @@ root="$(cd "$(dirname "$0")/../.." && pwd)"
 pre_commit="$1"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$root/target}"
 case "$CARGO_TARGET_DIR" in /*) ;; *) CARGO_TARGET_DIR="$root/$CARGO_TARGET_DIR" ;; esac
+# The hook builds in release mode; LTO off keeps the test build quick.
+export CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16
 export PRE_COMMIT_HOME="$CARGO_TARGET_DIR/pre-commit-home"
 scratch="$(mktemp -d)"
 trap 'rm -rf "$scratch"' EXIT

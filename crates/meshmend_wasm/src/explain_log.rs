@@ -10,7 +10,10 @@ use meshmend_core::{Bundle, SourceFile};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-use super::{Finding, InputFile, PageOptions, Positions, input_files, page_options, redact_report, source_files, to_js};
+use super::{
+    Finding, InputFile, PageOptions, Positions, input_files, page_options, redact_report,
+    source_files, to_js,
+};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_LOG_LINE: &str = r#"
@@ -91,7 +94,10 @@ mod tests {
     #[test]
     fn pasted_lines_are_redacted_and_linked() {
         let (name, text) = super::super::EXAMPLE;
-        let files = vec![InputFile { name: name.to_string(), text: text.to_string() }];
+        let files = vec![InputFile {
+            name: name.to_string(),
+            text: text.to_string(),
+        }];
         let log = "skipping server on gateway istio-system/staging-gateway, duplicate host names: [prod.example.com]\n\
                    curl https://admin:Sup3rS3cret-Pg@prod.example.com/ failed\n";
         let lines = explain_log_report(log, files, &PageOptions::default()).unwrap();

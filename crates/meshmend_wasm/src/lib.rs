@@ -24,7 +24,7 @@ use meshmend_core::{
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-mod explain_log;
+pub mod explain_log;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &'static str = r#"

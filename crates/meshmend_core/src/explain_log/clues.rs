@@ -145,13 +145,12 @@ fn hosts(line: &str) -> Vec<String> {
             .filter(|(_, t)| address_port(t).is_some())
             .map(|(i, _)| i)
             .collect();
-        if let Some(&remote) = addresses.get(1) {
-            if let Some(sni) = tokens
-                .get(remote + 1)
-                .filter(|t| t.contains('.') && **t != "-")
-            {
-                return vec![(*sni).to_string()];
-            }
+        if let Some(sni) = addresses
+            .get(1)
+            .and_then(|&remote| tokens.get(remote + 1))
+            .filter(|t| t.contains('.') && **t != "-")
+        {
+            return vec![(*sni).to_string()];
         }
     }
     Vec::new()
