@@ -20,6 +20,10 @@ export function mountExplain({ call, state }) {
       output.replaceChildren(el("li", { class: "explain-error" }, `Could not explain: ${error.message}`));
     }
   };
+  // A build without the `explain-log` feature has no such export: hide the box.
+  call("explain_log", "", [], {}).catch(() => {
+    $("explain-panel").hidden = true;
+  });
   $("explain-run").addEventListener("click", run);
   input.addEventListener("keydown", (event) => {
     if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) run();

@@ -24,6 +24,7 @@ use meshmend_core::{
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
+#[cfg(feature = "explain-log")]
 pub mod explain_log;
 
 #[wasm_bindgen(typescript_custom_section)]

@@ -21,11 +21,11 @@ impl Clues {
         let mut clues = Clues::default();
         // istiod: `skipping server on gateway ns/name, …` or `… gateway name port …`.
         if let Some(rest) = after(line, "skipping server on gateway ") {
-            clues.gateway = Some(word(rest, &[',', ' ']).to_string());
+            clues.gateway = Some(word(rest, b", ").to_string());
         }
         // istioctl: `Error [IST0145] (Gateway ns/name) …`, `(VirtualService ns/vs) …`.
         if let Some(rest) = after(line, "] (") {
-            let inside = word(rest, &[')']);
+            let inside = word(rest, b")");
             if let Some((kind, name)) = inside.split_once(' ') {
                 if kind == "Gateway" {
                     clues.gateway = Some(name.to_string());
@@ -36,11 +36,11 @@ impl Clues {
         }
         // `Referenced gateway not found: "name"`.
         if let Some(rest) = after(line, "Referenced gateway not found: \"") {
-            clues.gateway = Some(word(rest, &['"']).to_string());
+            clues.gateway = Some(word(rest, b"\"").to_string());
         }
         // API server: `Service "name" is invalid: …`.
         if let Some(rest) = after(line, "Service \"") {
-            clues.resource = Some(("Service".to_string(), word(rest, &['"']).to_string()));
+            clues.resource = Some(("Service".to_string(), word(rest, b"\"").to_string()));
         }
         clues.port = port(line);
         clues.hosts = hosts(line);
@@ -73,27 +73,58 @@ fn after<'a>(line: &'a str, marker: &str) -> Option<&'a str> {
     line.find(marker).map(|i| &line[i + marker.len()..])
 }
 
-/// The text up to the first of `stops`.
-fn word<'a>(text: &'a str, stops: &[char]) -> &'a str {
-    text.split(|c| stops.contains(&c))
-        .next()
-        .unwrap_or_default()
+// The helpers below work on ASCII bytes, each written once: every distinct
+// `split(closure)` would be another copy of the searcher in the page's wasm.
+
+/// The text up to the first byte in `stops` (ASCII, so a char boundary).
+fn word<'a>(text: &'a str, stops: &[u8]) -> &'a str {
+    let end = text
+        .bytes()
+        .position(|b| stops.contains(&b))
+        .unwrap_or(text.len());
+    &text[..end]
 }
 
+/// `text` cut at every byte in `stops`, empty pieces dropped.
+fn pieces<'a>(mut text: &'a str, stops: &[u8]) -> Vec<&'a str> {
+    let mut out = Vec::new();
+    while !text.is_empty() {
+        let piece = word(text, stops);
+        if !piece.is_empty() {
+            out.push(piece);
+        }
+        text = text.get(piece.len() + 1..).unwrap_or_default();
+    }
+    out
+}
+
+/// The value of the digits `text` starts with.
+fn digits(text: &str) -> Option<u32> {
+    let mut value: Option<u32> = None;
+    for b in text.bytes().take_while(u8::is_ascii_digit) {
+        value = Some(
+            value
+                .unwrap_or(0)
+                .saturating_mul(10)
+                .saturating_add(u32::from(b - b'0')),
+        );
+    }
+    value
+}
+
+/// A port number at the start of `text`.
 fn leading_number(text: &str) -> Option<u32> {
-    let digits = text.split(|c: char| !c.is_ascii_digit()).next()?;
-    digits.parse().ok().filter(|&n| (1..=65_535).contains(&n))
+    digits(text).filter(|&n| (1..=65_535).contains(&n))
 }
 
 /// The port a line is about, by message shape.
 fn port(line: &str) -> Option<u32> {
     // istiod Info: `… port https.443.HTTPS: conflict with existing server 443.HTTPS`.
-    if let Some(n) = after(line, "existing server ").and_then(leading_number) {
-        return Some(n);
-    }
     // API server: `spec.ports[0].nodePort: Invalid value: 31390: …`.
-    if let Some(n) = after(line, "Invalid value: ").and_then(leading_number) {
-        return Some(n);
+    for marker in ["existing server ", "Invalid value: "] {
+        if let Some(n) = after(line, marker).and_then(leading_number) {
+            return Some(n);
+        }
     }
     // istioctl: `(… port 80, hosts …)`, IST0162 `target port (port 8080)`.
     if let Some(n) = line
@@ -103,51 +134,56 @@ fn port(line: &str) -> Option<u32> {
         return Some(n);
     }
     // Envoy: listener `0.0.0.0_443`, `cannot bind '0.0.0.0:443'`, access log `10.1.2.3:8443`.
-    line.split(|c: char| c.is_whitespace() || c == '\'' || c == '"')
-        .find_map(address_port)
+    pieces(line, WORD_STOPS).into_iter().find_map(address_port)
 }
+
+const WORD_STOPS: &[u8] = b" \t'\"";
 
 /// The port of `1.2.3.4:443` or a listener name `0.0.0.0_443`.
 fn address_port(token: &str) -> Option<u32> {
     let token = token.trim_end_matches([':', ',', ';', '.', ')']);
-    let (address, number) = token.rsplit_once(['_', ':'])?;
-    let ipv4 =
-        address.split('.').count() == 4 && address.chars().all(|c| c.is_ascii_digit() || c == '.');
-    if ipv4 { leading_number(number) } else { None }
+    let at = token.bytes().rposition(|b| b == b'_' || b == b':')?;
+    let address = &token[..at];
+    let ipv4 = address.bytes().filter(|&b| b == b'.').count() == 3
+        && address.bytes().all(|b| b.is_ascii_digit() || b == b'.');
+    let number = &token[at + 1..];
+    if ipv4 && number.bytes().all(|b| b.is_ascii_digit()) {
+        leading_number(number)
+    } else {
+        None
+    }
 }
 
 /// Host names, by message shape.
 fn hosts(line: &str) -> Vec<String> {
-    let list = |text: &str, separators: &[char]| -> Vec<String> {
-        text.split(|c| separators.contains(&c))
-            .map(str::trim)
-            .filter(|h| !h.is_empty())
-            .map(str::to_string)
+    let list = |text: &str, separator: u8| -> Vec<String> {
+        pieces(text, &[separator])
+            .into_iter()
+            .map(|h| h.trim().to_string())
             .collect()
     };
     // istiod and IST0132: Go slices `[a b]`.
     for marker in ["duplicate host names: [", "host ["] {
         if let Some(rest) = after(line, marker) {
-            return list(word(rest, &[']']), &[' ']);
+            return list(word(rest, b"]"), b' ');
         }
     }
     // IST0145: `(workload selector …, port 80, hosts a,b).`
     if let Some(rest) = after(line, ", hosts ") {
-        return list(word(rest, &[')']), &[',']);
+        return list(word(rest, b")"), b',');
     }
     // Envoy access log (Istio's default format): the requested server name
     // follows the downstream local and remote addresses.
     if line.contains("filter_chain_not_found") {
-        let tokens: Vec<&str> = line.split_whitespace().collect();
-        let addresses: Vec<usize> = tokens
+        let tokens = pieces(line, b" \t");
+        let mut addresses = tokens
             .iter()
             .enumerate()
             .filter(|(_, t)| address_port(t).is_some())
-            .map(|(i, _)| i)
-            .collect();
+            .map(|(i, _)| i);
         if let Some(sni) = addresses
-            .get(1)
-            .and_then(|&remote| tokens.get(remote + 1))
+            .nth(1)
+            .and_then(|remote| tokens.get(remote + 1))
             .filter(|t| t.contains('.') && **t != "-")
         {
             return vec![(*sni).to_string()];
@@ -158,8 +194,9 @@ fn hosts(line: &str) -> Vec<String> {
 
 /// `number` occurs in `text` as a whole number.
 fn has_number(text: &str, number: u32) -> bool {
-    text.split(|c: char| !c.is_ascii_digit())
-        .any(|digits| digits.parse() == Ok(number))
+    let bytes = text.as_bytes();
+    (0..bytes.len())
+        .any(|i| (i == 0 || !bytes[i - 1].is_ascii_digit()) && digits(&text[i..]) == Some(number))
 }
 
 #[cfg(test)]
