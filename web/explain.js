@@ -38,7 +38,7 @@ function renderLine(line) {
   const rules = line.rules.length ? `Covered by ${line.rules.join(", ")}.` : "No manifest check finds this cause.";
   const findings = line.findings.map((f) =>
     el("li", { class: `explain-finding ${f.severity}` },
-      `${f.location.file}:${f.location.line}:${f.location.column} ${f.code} ${f.name}: ${f.message}`,
+      `${f.file}:${f.line}:${f.column} ${f.code} ${f.name}: ${f.message}`,
       f.help ? el("div", { class: "explain-help" }, `Fix: ${f.help}`) : null));
   const cause = line.rules.length && !findings.length
     ? el("p", { class: "explain-nocause" }, "No finding on the current manifests matches this line.")
