@@ -46,3 +46,12 @@ if [ ! -x /usr/bin/chromium ]; then
   log "apt-get install chromium (browser tests)"
   apt_install chromium
 fi
+
+# --- CI integrations (issue 13): jsonschema, junitparser, pre-commit, PyYAML
+# for tests/ci, in a virtualenv; rebuilt when tests/ci/requirements.txt changes.
+if [ ! -x .venv-ci/bin/python ] || ! cmp -s tests/ci/requirements.txt .venv-ci/requirements.txt; then
+  log "python3 -m venv .venv-ci; pip install -r tests/ci/requirements.txt"
+  python3 -m venv .venv-ci || { apt_install python3-venv && python3 -m venv .venv-ci; }
+  .venv-ci/bin/pip install --quiet --disable-pip-version-check -r tests/ci/requirements.txt
+  cp tests/ci/requirements.txt .venv-ci/requirements.txt
+fi

@@ -14,6 +14,8 @@ log "cargo test"
 CI=true cargo test --workspace
 log "cargo doc (warnings are errors)"
 RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --workspace
+log "CI integrations: github/gitlab/junit formats, action.yml, pre-commit hook"
+bash tests/ci/run.sh
 
 # --- browser product
 log "cargo clippy -p meshmend_wasm --target wasm32-unknown-unknown -- -D warnings"

@@ -684,3 +684,4 @@ onRestart((reason) => {
 // The optional "Explain with your LLM" panel (web/llm.js): collapsed and off until the user opts in.
 // Loaded after this module so it never delays the editor.
 import("./llm.js").then(({ mountLlm }) => mountLlm($("llm-slot"), { call, state, subscribe }));
+import("./explain.js").then(({ mountExplain }) => mountExplain({ call, state }));

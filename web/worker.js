@@ -54,6 +54,8 @@ const ops = {
       optionalString(options.nodeport, "nodeport"), ...pageArgs(options),
       optionalBoolean(options.include_warnings, "include_warnings")),
   strategies: () => call("strategies"),
+  explain_log: (log, files, options = {}) =>
+    call("explain_log", optionalString(log, "log") ?? "", ...fileArgs(files), ...pageArgs(options)),
 };
 
 /** `[{name, text}]` → `[names, texts]`; anything else is a clear error. */

@@ -25,6 +25,12 @@ pub(crate) enum Format {
     Json,
     /// SARIF 2.1.0 (GitHub code scanning).
     Sarif,
+    /// GitHub Actions workflow commands (annotations on the pull request).
+    Github,
+    /// GitLab Code Quality report JSON.
+    Gitlab,
+    /// JUnit XML (Jenkins, Azure DevOps, CircleCI).
+    Junit,
 }
 
 /// Exit non-zero at or above this severity.
@@ -118,6 +124,17 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
             summary,
         ),
         Format::Sarif => output::sarif::write(&mut stdout, &output::locator(&bundle), &diagnostics),
+        Format::Github => {
+            output::github::write(&mut stdout, &output::locator(&bundle), &diagnostics, summary)
+        }
+        Format::Gitlab => output::gitlab::write(&mut stdout, &output::locator(&bundle), &diagnostics),
+        Format::Junit => output::junit::write(
+            &mut stdout,
+            &output::locator(&bundle),
+            bundle.files.len(),
+            &diagnostics,
+            args.failure_threshold.severity(),
+        ),
     }
     .and_then(|()| stdout.flush());
     ignore_broken_pipe(written)?;

@@ -3,6 +3,7 @@
 //! Exit codes: 0 clean, 1 findings at or above the threshold, 2 usage or I/O error.
 
 mod analyze;
+mod explain_log;
 mod fix;
 mod input;
 mod output;
@@ -39,6 +40,8 @@ enum Command {
         /// Rule name (`protocol-conflict`) or code (`MM101`).
         rule: String,
     },
+    /// Explain istiod/Envoy/kubectl log lines and find their cause in manifests.
+    ExplainLog(explain_log::Args),
 }
 
 fn main() -> ExitCode {
@@ -57,6 +60,7 @@ fn main() -> ExitCode {
         Command::Redact(args) => redact::run(&args),
         Command::Policy(args) => policy::run(&args),
         Command::Explain { rule } => analyze::explain(&rule),
+        Command::ExplainLog(args) => explain_log::run(&args),
     };
     match result {
         Ok(code) => code,

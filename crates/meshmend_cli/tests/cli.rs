@@ -113,7 +113,7 @@ fn colour_can_be_forced_and_is_off_by_default() {
 
 #[test]
 fn clean_manifests_pass_in_every_format() {
-    for format in ["text", "json", "sarif"] {
+    for format in ["text", "json", "sarif", "github", "gitlab", "junit"] {
         let output = meshmend(&["analyze", CLEAN, "--format", format]);
         assert_eq!(
             code(&output),

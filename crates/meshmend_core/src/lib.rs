@@ -26,6 +26,7 @@ pub mod diagnostic;
 pub mod diff;
 pub mod edit;
 pub mod error;
+pub mod explain_log;
 pub mod model;
 mod numeric;
 pub mod parse;

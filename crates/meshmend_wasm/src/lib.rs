@@ -15,6 +15,8 @@
 
 mod about;
 mod analyze;
+#[cfg(feature = "explain-log")]
+pub mod explain_log;
 mod fix;
 pub mod guard;
 mod input;

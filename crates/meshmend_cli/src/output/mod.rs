@@ -2,7 +2,10 @@
 //! (`meshmend_core::report`) turns them into 1-based line/character-column
 //! positions, once per file. Each format is one module with one `write`.
 
+pub(crate) mod github;
+pub(crate) mod gitlab;
 pub(crate) mod json;
+pub(crate) mod junit;
 pub(crate) mod sarif;
 pub(crate) mod text;
 
@@ -76,6 +79,16 @@ mod tests {
             }
             json::write(&mut out, &locator, &diagnostics, summary).unwrap();
             sarif::write(&mut out, &locator, &diagnostics).unwrap();
+            github::write(&mut out, &locator, &diagnostics, summary).unwrap();
+            gitlab::write(&mut out, &locator, &diagnostics).unwrap();
+            junit::write(
+                &mut out,
+                &locator,
+                bundle.files.len(),
+                &diagnostics,
+                Some(Severity::Warning),
+            )
+            .unwrap();
             assert!(String::from_utf8(out).is_ok());
         }
     }

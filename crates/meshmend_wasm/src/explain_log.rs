@@ -1,0 +1,111 @@
+//! The page's "Paste an error" box: `explain_log` over the core's table.
+//!
+//! Log text can hold secrets (tokens in URLs, headers), so it goes through
+//! the session's redaction first: the lines the page shows, and anything it
+//! may later hand to an LLM, are the redacted ones. The lines are linked to
+//! findings on the page's (real) manifests, as `meshmend explain-log` does.
+
+use meshmend_core::explain_log::{explain, link};
+use meshmend_core::{Bundle, SourceFile};
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+use meshmend_core::report::{Finding, Locator, Shape};
+
+use crate::analyze::COLUMNS;
+use crate::input::{InputFile, PageOptions, input_files, page_options, source_files, to_js};
+use crate::redact::redact_report;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_LOG_LINE: &str = r#"
+export interface LogLine { number: number; text: string; pattern: string | null; source: string;
+  meaning: string; rules: string[]; findings: Finding[] }
+"#;
+
+/// One non-blank line of the pasted log.
+#[derive(Debug, Serialize)]
+pub struct LogLine {
+    /// 1-based line number in the paste.
+    pub number: usize,
+    /// The line, redacted.
+    pub text: String,
+    /// Pattern id; `None`: not recognised.
+    pub pattern: Option<&'static str>,
+    /// Who writes such a line.
+    pub source: &'static str,
+    /// What it means.
+    pub meaning: &'static str,
+    /// The meshmend rules that find its cause.
+    pub rules: &'static [&'static str],
+    /// The findings on the manifests that explain it.
+    pub findings: Vec<Finding>,
+}
+
+/// Explains `log` against `files`. Native twin of [`explain_log`].
+pub fn explain_log_report(
+    log: &str,
+    files: Vec<InputFile>,
+    options: &PageOptions,
+) -> Result<Vec<LogLine>, meshmend_core::Error> {
+    let redacted = redact_report(&[SourceFile::new("log", log)]);
+    let text = redacted.files.first().map_or("", |f| f.redacted.as_str());
+    let (load, analyze_options) = options.resolve();
+    let bundle = Bundle::load(source_files(files), load)?;
+    let diagnostics = meshmend_core::analyze(&bundle, &analyze_options);
+    let locator = Locator::of_bundle(&bundle, COLUMNS);
+    Ok(explain(text)
+        .into_iter()
+        .map(|line| LogLine {
+            findings: link(&line, &diagnostics)
+                .into_iter()
+                .map(|i| locator.finding(&diagnostics[i], Shape::Page))
+                .collect(),
+            number: line.number,
+            text: line.text.to_string(),
+            pattern: line.pattern.map(|p| p.id),
+            source: line.pattern.map_or("", |p| p.source),
+            meaning: line.pattern.map_or("", |p| p.meaning),
+            rules: line.pattern.map_or(&[], |p| p.rules),
+        })
+        .collect())
+}
+
+/// Explains pasted log lines (`LogLine[]`): what each means, which rules
+/// cover it, and the findings on the files (`names[i]`, `texts[i]`) that
+/// caused it. The log is redacted first; options as in `analyze`.
+#[wasm_bindgen(js_name = explain_log, unchecked_return_type = "LogLine[]")]
+pub fn explain_log(
+    log: &str,
+    names: Vec<String>,
+    texts: Vec<String>,
+    namespace: Option<String>,
+    nodeport_min: Option<u32>,
+    nodeport_max: Option<u32>,
+    istio_version: Option<String>,
+) -> Result<JsValue, JsError> {
+    let files = input_files(names, texts)?;
+    let options = page_options(namespace, nodeport_min, nodeport_max, istio_version)?;
+    to_js(&explain_log_report(log, files, &options)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pasted_lines_are_redacted_and_linked() {
+        let (name, text) = crate::EXAMPLE;
+        let files = vec![InputFile {
+            name: name.to_string(),
+            text: text.to_string(),
+        }];
+        let log = "skipping server on gateway istio-system/staging-gateway, duplicate host names: [prod.example.com]\n\
+                   curl https://admin:Sup3rS3cret-Pg@prod.example.com/ failed\n";
+        let lines = explain_log_report(log, files, &PageOptions::default()).unwrap();
+        assert_eq!(lines[0].pattern, Some("duplicate-host"));
+        assert_eq!(lines[0].findings.len(), 1);
+        assert_eq!(lines[0].findings[0].code, "MM102");
+        assert_eq!(lines[1].pattern, None);
+        assert!(!lines[1].text.contains("Sup3rS3cret"), "{}", lines[1].text);
+    }
+}
