@@ -25,6 +25,7 @@ pub mod analyze;
 pub mod diagnostic;
 pub mod diff;
 pub mod edit;
+pub mod markdown_report;
 pub mod error;
 pub mod model;
 mod numeric;
