@@ -25,6 +25,8 @@ pub(crate) enum Format {
     Json,
     /// SARIF 2.1.0 (GitHub code scanning).
     Sarif,
+    /// A Markdown incident report for a ticket, secrets redacted.
+    Markdown,
 }
 
 /// Exit non-zero at or above this severity.
@@ -115,6 +117,9 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
             output::json::write(&mut stdout, &Locator::new(&bundle), &diagnostics, summary)
         }
         Format::Sarif => output::sarif::write(&mut stdout, &Locator::new(&bundle), &diagnostics),
+        Format::Markdown => {
+            output::markdown::write(&mut stdout, &bundle, &diagnostics, &options, None)
+        }
     }
     .and_then(|()| stdout.flush());
     ignore_broken_pipe(written)?;

@@ -2,6 +2,7 @@
 //! into 1-based line/character-column positions, once per file.
 
 pub(crate) mod json;
+pub(crate) mod markdown;
 pub(crate) mod sarif;
 pub(crate) mod text;
 
