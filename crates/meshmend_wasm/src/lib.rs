@@ -24,6 +24,8 @@ use meshmend_core::{
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
+pub mod report;
+
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &'static str = r#"
 export interface InputFile { name: string; text: string }
