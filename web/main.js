@@ -7,6 +7,7 @@
 
 import { call, onRestart, ready } from "./core.js";
 import { Editor } from "./editor.js";
+import { Markers } from "./markers.js";
 import { copyText, download, el, inline, renderDiff, renderDocs, renderSplitDiff } from "./render.js";
 import { state, subscribe, update } from "./state.js";
 
@@ -25,6 +26,15 @@ const editor = new Editor({
   barText: $("window-text"),
   previous: $("window-previous"),
   next: $("window-next"),
+});
+const markers = new Markers(editor, {
+  layer: $("marker-layer"),
+  tooltip: $("marker-tooltip"),
+  status: $("marker-status"),
+  reveal: (finding) => {
+    selectFile(finding.file_index);
+    editor.selectSpan(finding);
+  },
 });
 let files = [{ name: "input.yaml", text: "" }];
 let active = 0;
@@ -292,6 +302,7 @@ function reveal(location) {
 function renderMarkers() {
   const findings = state.report?.findings ?? [];
   editor.setMarkers(findings.filter((f) => f.file_index === active).map((f) => [f.line, f.severity]));
+  markers.set(findings, active);
 }
 
 // ---------------------------------------------------------------- rule docs
