@@ -8,6 +8,8 @@
 import { call, onRestart, ready } from "./core.js";
 import { Editor } from "./editor.js";
 import { Markers } from "./markers.js";
+import { dropped, picked, renderTree, walk } from "./folder.js";
+import { mountReport } from "./report.js";
 import { copyText, download, el, inline, renderDiff, renderDocs, renderSplitDiff } from "./render.js";
 import { state, subscribe, update } from "./state.js";
 
@@ -98,6 +100,16 @@ function renderFileTabs() {
     return el("span", { class: selected ? "file-tab-wrap selected" : "file-tab-wrap" }, tab, files.length > 1 ? close : null);
   });
   $("file-tabs").replaceChildren(...tabs);
+  renderFileTree();
+}
+
+/** The folder view: every file with its finding counts (shown for two files or more). */
+function renderFileTree() {
+  const counts = files.map(() => ({ error: 0, warning: 0, info: 0 }));
+  // Counts belong to the files they were computed from: none while a new set waits for analysis.
+  const current = state.files.length === files.length && state.files.every((f, i) => f.name === files[i].name);
+  if (current) for (const f of state.report?.findings ?? []) if (counts[f.file_index]) counts[f.file_index][f.severity] += 1;
+  renderTree($("file-tree"), files, counts, active, selectFile);
 }
 
 function closeFile(index) {
@@ -105,8 +117,9 @@ function closeFile(index) {
   setFiles(list, index <= active ? Math.max(0, active - 1) : active);
 }
 
+/** Adds files: `File`s (named as they are) or `{file, name}` from a folder walk (named by path). */
 async function addFiles(fileList) {
-  const decoded = await Promise.all(Array.from(fileList, readText));
+  const decoded = await Promise.all(Array.from(fileList, (f) => (f instanceof File ? readText(f) : readText(f.file, f.name))));
   const read = decoded.filter((f) => f.text !== undefined);
   const refused = decoded.filter((f) => f.text === undefined).map((f) => `${f.name}: ${f.error}`);
   $("input-error").textContent = refused.length ? `Not opened (the text would have been altered):\n${refused.join("\n")}` : "";
@@ -123,15 +136,15 @@ async function addFiles(fileList) {
  * kept), never with invalid bytes silently replaced. Returns {name, text} or
  * {name, error} naming the line and column of the first invalid byte.
  */
-async function readText(file) {
+async function readText(file, name = file.name) {
   const bytes = new Uint8Array(await file.arrayBuffer());
   try {
-    return { name: file.name, text: new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes) };
+    return { name, text: new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes) };
   } catch {
     const before = validPrefix(bytes);
     const line = before.split("\n").length;
     const column = before.length - before.lastIndexOf("\n");
-    return { name: file.name, error: `not UTF-8 text (invalid byte at line ${line}, column ${column}); save it as UTF-8 and open it again` };
+    return { name, error: `not UTF-8 text (invalid byte at line ${line}, column ${column}); save it as UTF-8 and open it again` };
   }
 }
 
@@ -229,6 +242,7 @@ function renderFindings(report) {
   );
   $("findings").replaceChildren(...groups);
   renderMarkers();
+  renderFileTree();
 }
 
 function renderFinding(finding) {
@@ -537,6 +551,17 @@ $("editor-input").addEventListener("paste", (event) => {
   }
 }, { capture: true });
 
+$("folder-input").addEventListener("change", async (event) => {
+  const found = await walk(picked(event.target.files));
+  event.target.value = "";
+  if (!found.length) {
+    $("input-error").textContent = "That folder holds no *.yaml, *.yml or Kubernetes *.json files.";
+    $("input-error").hidden = false;
+    return;
+  }
+  await addFiles(found);
+});
+
 $("file-input").addEventListener("change", async (event) => {
   await addFiles(event.target.files);
   event.target.value = "";
@@ -549,11 +574,13 @@ drop.addEventListener("dragover", (event) => {
   drop.classList.add("dragging");
 });
 drop.addEventListener("dragleave", () => drop.classList.remove("dragging"));
-drop.addEventListener("drop", (event) => {
+drop.addEventListener("drop", async (event) => {
   if (!event.dataTransfer?.files.length) return;
   event.preventDefault();
   drop.classList.remove("dragging");
-  addFiles(event.dataTransfer.files);
+  // Folders are walked as the CLI walks them; loose files are read as named.
+  const { folders, files: loose } = await dropped(event.dataTransfer);
+  addFiles([...(await walk(folders)), ...loose]);
 });
 
 $("new-file").addEventListener("click", () => {
@@ -639,6 +666,11 @@ document.addEventListener("keydown", (event) => {
 function isTyping(target) {
   return target instanceof HTMLTextAreaElement || (target instanceof HTMLInputElement && !["checkbox", "radio", "button", "file"].includes(target.type)) || target?.isContentEditable;
 }
+
+mountReport(
+  { button: $("report-button"), dialog: $("report-dialog"), text: $("report-text"), copy: $("copy-report"), save: $("download-report") },
+  { call, state, onError: (message) => setStatus("bad", message) },
+);
 
 // ---------------------------------------------------------------- start
 

@@ -52,6 +52,11 @@ const ops = {
       optionalString(options.nodeport, "nodeport"), ...pageArgs(options),
       optionalBoolean(options.include_warnings, "include_warnings")),
   strategies: () => call("strategies"),
+  // The Markdown incident report (web/report.js): fix's arguments, one string back.
+  report: (files, options = {}) =>
+    call("incident_report", ...fileArgs(files), optionalString(options.strategy, "strategy"),
+      optionalString(options.nodeport, "nodeport"), ...pageArgs(options),
+      optionalBoolean(options.include_warnings, "include_warnings")),
 };
 
 /** `[{name, text}]` → `[names, texts]`; anything else is a clear error. */
