@@ -77,10 +77,9 @@ function renderFileTabs() {
       "button",
       {
         type: "button",
-        role: "tab",
         class: "file-tab",
-        "aria-selected": String(selected),
-        tabindex: selected ? "0" : "-1",
+        // Plain buttons in a group: a tablist may hold only tabs, and each file has a close button.
+        "aria-current": selected ? "true" : "false",
         title: file.name,
         onclick: () => selectFile(index),
       },
@@ -301,7 +300,8 @@ function renderFinding(finding) {
     details.length ? el("div", { class: "details" }, details) : null,
     el(
       "button",
-      { type: "button", class: "link docs-link", onclick: () => showRule(finding.code), "aria-label": `Documentation for ${finding.code} ${finding.name}` },
+      // The accessible name starts with the visible text (WCAG 2.5.3, axe label-content-name-mismatch).
+      { type: "button", class: "link docs-link", onclick: () => showRule(finding.code), "aria-label": `${finding.code} docs: documentation for ${finding.name}` },
       `${finding.code} docs`,
     ),
   );

@@ -130,7 +130,7 @@ test("the example's findings are grouped by severity and a click selects the lin
   expect(selected).toBe(broken.split("\n")[line - 1]);
 
   // Rule docs ship with the page.
-  await syntax.getByRole("button", { name: /^Documentation for MM001/ }).click();
+  await syntax.getByRole("button", { name: /^MM001 docs: documentation for/ }).click();
   await expect(page.locator("#rule-dialog")).toBeVisible();
   await expect(page.locator("#rule-docs")).toContainText("What it does");
   await page.keyboard.press("Escape");
