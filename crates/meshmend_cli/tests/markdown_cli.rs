@@ -34,7 +34,14 @@ fn core_report(with_fix: bool) -> String {
         options: &options,
         outcome: &outcome,
     });
-    markdown_report(&bundle, &diagnostics, &AnalyzeOptions::default(), part, Vault::default()).0
+    markdown_report(
+        &bundle,
+        &diagnostics,
+        &AnalyzeOptions::default(),
+        part,
+        Vault::default(),
+    )
+    .0
 }
 
 #[test]
@@ -42,7 +49,10 @@ fn fix_markdown_is_the_core_report_with_the_fix() {
     let (code, out) = meshmend(&["fix", "--format", "markdown", SEED]);
     assert_eq!(code, Some(0), "the seed's fix verifies");
     assert_eq!(out, core_report(true));
-    assert!(out.contains("```diff\n--- a/examples/seed-conflict.yaml"), "{out}");
+    assert!(
+        out.contains("```diff\n--- a/examples/seed-conflict.yaml"),
+        "{out}"
+    );
     assert!(out.contains("## Verification\n\n**Verified.**"), "{out}");
 }
 
@@ -51,5 +61,8 @@ fn analyze_markdown_is_the_core_report_without_the_fix() {
     let (code, out) = meshmend(&["analyze", "--format", "markdown", SEED]);
     assert_eq!(code, Some(1), "errors still fail the run");
     assert_eq!(out, core_report(false));
-    assert!(out.contains("### 1. error MM102 `duplicate-tls-host`"), "{out}");
+    assert!(
+        out.contains("### 1. error MM102 `duplicate-tls-host`"),
+        "{out}"
+    );
 }

@@ -66,7 +66,12 @@ pub fn markdown_report(
 }
 
 fn summary(out: &mut String, bundle: &Bundle, diagnostics: &[Diagnostic]) {
-    let count = |severity| diagnostics.iter().filter(|d| d.severity == severity).count();
+    let count = |severity| {
+        diagnostics
+            .iter()
+            .filter(|d| d.severity == severity)
+            .count()
+    };
     out.push_str("**Summary:** ");
     counted(out, count(Severity::Error), "error", "errors");
     out.push_str(", ");
@@ -233,27 +238,16 @@ fn fix_section(out: &mut String, fix: ReportFix<'_>, diff: &str) {
         out.push('\n');
     }
     if !diff.is_empty() {
-        let fence = fence_for(diff);
-        out.push_str(&fence);
-        out.push_str("diff\n");
+        // Every diff line starts with a marker (` `, `+`, `-`, `@`, `\`) or
+        // a file header, never with a backtick: a plain fence cannot be closed early.
+        out.push_str("```diff\n");
         out.push_str(diff);
         if !diff.ends_with('\n') {
             out.push('\n');
         }
-        out.push_str(&fence);
-        out.push_str("\n\n");
+        out.push_str("```\n\n");
     }
     verification(out, fix);
-}
-
-/// A code fence longer than any backtick run in `text`.
-fn fence_for(text: &str) -> String {
-    let (mut longest, mut run) = (0, 0);
-    for c in text.chars() {
-        run = if c == '`' { run + 1 } else { 0 };
-        longest = longest.max(run);
-    }
-    "`".repeat((longest + 1).max(3))
 }
 
 fn verification(out: &mut String, fix: ReportFix<'_>) {

@@ -27,20 +27,35 @@ fn report(files: Vec<SourceFile>, with_fix: bool, include_warnings: bool) -> Str
         options: &options,
         outcome: &outcome,
     });
-    markdown_report(&bundle, &diagnostics, &analyze_options, part, Vault::default()).0
+    markdown_report(
+        &bundle,
+        &diagnostics,
+        &analyze_options,
+        part,
+        Vault::default(),
+    )
+    .0
 }
 
 #[test]
 fn seed_report_with_the_fix() {
     let seed = repo_file("examples/seed-conflict.yaml");
-    let text = report(vec![SourceFile::new("seed-conflict.yaml", seed)], true, false);
+    let text = report(
+        vec![SourceFile::new("seed-conflict.yaml", seed)],
+        true,
+        false,
+    );
     insta::assert_snapshot!(text);
 }
 
 #[test]
 fn analyze_only_report_says_where_the_fix_is() {
     let seed = repo_file("examples/seed-conflict.yaml");
-    let text = report(vec![SourceFile::new("seed-conflict.yaml", seed)], false, false);
+    let text = report(
+        vec![SourceFile::new("seed-conflict.yaml", seed)],
+        false,
+        false,
+    );
     assert!(text.contains("## What breaks"), "{text}");
     assert!(text.contains("`meshmend fix --format markdown`"), "{text}");
     assert!(!text.contains("```diff"), "{text}");
@@ -49,11 +64,17 @@ fn analyze_only_report_says_where_the_fix_is() {
 #[test]
 fn a_clean_input_says_nothing_breaks() {
     let text = report(
-        vec![SourceFile::new("a.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n")],
+        vec![SourceFile::new(
+            "a.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n",
+        )],
         true,
         false,
     );
-    assert!(text.contains("Nothing: meshmend found no conflict."), "{text}");
+    assert!(
+        text.contains("Nothing: meshmend found no conflict."),
+        "{text}"
+    );
     assert!(text.contains("Nothing to change."), "{text}");
 }
 
@@ -121,7 +142,10 @@ fn the_report_holds_no_secret_of_the_secret_heavy_fixture() {
         }
         for (name, value) in &secrets {
             let value = value.as_str().unwrap();
-            assert!(!text.contains(value), "{name} leaked into the report:\n{text}");
+            assert!(
+                !text.contains(value),
+                "{name} leaked into the report:\n{text}"
+            );
         }
     }
 }
@@ -133,7 +157,8 @@ fn the_scrub_replaces_a_secret_quoted_outside_the_diff() {
         "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\nstringData:\n  password: Hunter2-Very-Secret-77\n",
     )];
     let vault = meshmend_core::redact(&files).vault;
-    let scrubbed = vault.scrub("the message says Hunter2-Very-Secret-77 twice: Hunter2-Very-Secret-77");
+    let scrubbed =
+        vault.scrub("the message says Hunter2-Very-Secret-77 twice: Hunter2-Very-Secret-77");
     assert!(!scrubbed.contains("Hunter2"), "{scrubbed}");
     assert_eq!(scrubbed.matches("__REDACTED_").count(), 2, "{scrubbed}");
 }
