@@ -139,6 +139,27 @@ export class Editor {
     this.schedule();
   }
 
+  /**
+   * Selects a finding's span (1-based line, UTF-16 column; end exclusive),
+   * scrolls it into view and focuses the editor.
+   */
+  selectSpan({ line, column, end_line: endLine, end_column: endColumn }) {
+    this.selectLine(line);
+    const text = this.textarea.value;
+    const offset = (l, c) => {
+      let at = 0;
+      for (let n = this.firstLine; n < l; n++) {
+        const next = text.indexOf("\n", at);
+        if (next < 0) return text.length;
+        at = next + 1;
+      }
+      return Math.min(at + c - 1, text.length);
+    };
+    const start = offset(line, column);
+    const end = Math.max(start, offset(endLine ?? line, endColumn ?? column + 1));
+    this.textarea.setSelectionRange(start, end);
+  }
+
   lineHeight() {
     return parseFloat(getComputedStyle(this.textarea).lineHeight) || 20;
   }
@@ -172,6 +193,7 @@ export class Editor {
     }
     this.inner.replaceChildren(...rows);
     this.inner.style.transform = `translateY(${padding + (first - 1) * height - top}px)`;
+    this.onRender?.(first, last, offset); // the finding markers (markers.js)
   }
 }
 

@@ -7,6 +7,9 @@
 
 import { call, onRestart, ready } from "./core.js";
 import { Editor } from "./editor.js";
+import { Markers } from "./markers.js";
+import { dropped, picked, renderTree, walk } from "./folder.js";
+import { mountReport } from "./report.js";
 import { copyText, download, el, inline, renderDiff, renderDocs, renderSplitDiff } from "./render.js";
 import { state, subscribe, update } from "./state.js";
 
@@ -25,6 +28,15 @@ const editor = new Editor({
   barText: $("window-text"),
   previous: $("window-previous"),
   next: $("window-next"),
+});
+const markers = new Markers(editor, {
+  layer: $("marker-layer"),
+  tooltip: $("marker-tooltip"),
+  status: $("marker-status"),
+  reveal: (finding) => {
+    selectFile(finding.file_index);
+    editor.selectSpan(finding);
+  },
 });
 let files = [{ name: "input.yaml", text: "" }];
 let active = 0;
@@ -65,10 +77,9 @@ function renderFileTabs() {
       "button",
       {
         type: "button",
-        role: "tab",
         class: "file-tab",
-        "aria-selected": String(selected),
-        tabindex: selected ? "0" : "-1",
+        // Plain buttons in a group: a tablist may hold only tabs, and each file has a close button.
+        "aria-current": selected ? "true" : "false",
         title: file.name,
         onclick: () => selectFile(index),
       },
@@ -88,6 +99,16 @@ function renderFileTabs() {
     return el("span", { class: selected ? "file-tab-wrap selected" : "file-tab-wrap" }, tab, files.length > 1 ? close : null);
   });
   $("file-tabs").replaceChildren(...tabs);
+  renderFileTree();
+}
+
+/** The folder view: every file with its finding counts (shown for two files or more). */
+function renderFileTree() {
+  const counts = files.map(() => ({ error: 0, warning: 0, info: 0 }));
+  // Counts belong to the files they were computed from: none while a new set waits for analysis.
+  const current = state.files.length === files.length && state.files.every((f, i) => f.name === files[i].name);
+  if (current) for (const f of state.report?.findings ?? []) if (counts[f.file_index]) counts[f.file_index][f.severity] += 1;
+  renderTree($("file-tree"), files, counts, active, selectFile);
 }
 
 function closeFile(index) {
@@ -95,8 +116,9 @@ function closeFile(index) {
   setFiles(list, index <= active ? Math.max(0, active - 1) : active);
 }
 
+/** Adds files: `File`s (named as they are) or `{file, name}` from a folder walk (named by path). */
 async function addFiles(fileList) {
-  const decoded = await Promise.all(Array.from(fileList, readText));
+  const decoded = await Promise.all(Array.from(fileList, (f) => (f instanceof File ? readText(f) : readText(f.file, f.name))));
   const read = decoded.filter((f) => f.text !== undefined);
   const refused = decoded.filter((f) => f.text === undefined).map((f) => `${f.name}: ${f.error}`);
   $("input-error").textContent = refused.length ? `Not opened (the text would have been altered):\n${refused.join("\n")}` : "";
@@ -113,15 +135,15 @@ async function addFiles(fileList) {
  * kept), never with invalid bytes silently replaced. Returns {name, text} or
  * {name, error} naming the line and column of the first invalid byte.
  */
-async function readText(file) {
+async function readText(file, name = file.name) {
   const bytes = new Uint8Array(await file.arrayBuffer());
   try {
-    return { name: file.name, text: new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes) };
+    return { name, text: new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes) };
   } catch {
     const before = validPrefix(bytes);
     const line = before.split("\n").length;
     const column = before.length - before.lastIndexOf("\n");
-    return { name: file.name, error: `not UTF-8 text (invalid byte at line ${line}, column ${column}); save it as UTF-8 and open it again` };
+    return { name, error: `not UTF-8 text (invalid byte at line ${line}, column ${column}); save it as UTF-8 and open it again` };
   }
 }
 
@@ -219,6 +241,7 @@ function renderFindings(report) {
   );
   $("findings").replaceChildren(...groups);
   renderMarkers();
+  renderFileTree();
 }
 
 function renderFinding(finding) {
@@ -277,7 +300,8 @@ function renderFinding(finding) {
     details.length ? el("div", { class: "details" }, details) : null,
     el(
       "button",
-      { type: "button", class: "link docs-link", onclick: () => showRule(finding.code), "aria-label": `Documentation for ${finding.code} ${finding.name}` },
+      // The accessible name starts with the visible text (WCAG 2.5.3, axe label-content-name-mismatch).
+      { type: "button", class: "link docs-link", onclick: () => showRule(finding.code), "aria-label": `${finding.code} docs: documentation for ${finding.name}` },
       `${finding.code} docs`,
     ),
   );
@@ -292,6 +316,7 @@ function reveal(location) {
 function renderMarkers() {
   const findings = state.report?.findings ?? [];
   editor.setMarkers(findings.filter((f) => f.file_index === active).map((f) => [f.line, f.severity]));
+  markers.set(findings, active);
 }
 
 // ---------------------------------------------------------------- rule docs
@@ -527,6 +552,17 @@ $("editor-input").addEventListener("paste", (event) => {
   }
 }, { capture: true });
 
+$("folder-input").addEventListener("change", async (event) => {
+  const found = await walk(picked(event.target.files));
+  event.target.value = "";
+  if (!found.length) {
+    $("input-error").textContent = "That folder holds no *.yaml, *.yml or Kubernetes *.json files.";
+    $("input-error").hidden = false;
+    return;
+  }
+  await addFiles(found);
+});
+
 $("file-input").addEventListener("change", async (event) => {
   await addFiles(event.target.files);
   event.target.value = "";
@@ -539,11 +575,13 @@ drop.addEventListener("dragover", (event) => {
   drop.classList.add("dragging");
 });
 drop.addEventListener("dragleave", () => drop.classList.remove("dragging"));
-drop.addEventListener("drop", (event) => {
+drop.addEventListener("drop", async (event) => {
   if (!event.dataTransfer?.files.length) return;
   event.preventDefault();
   drop.classList.remove("dragging");
-  addFiles(event.dataTransfer.files);
+  // Folders are walked as the CLI walks them; loose files are read as named.
+  const { folders, files: loose } = await dropped(event.dataTransfer);
+  addFiles([...(await walk(folders)), ...loose]);
 });
 
 $("new-file").addEventListener("click", () => {
@@ -629,6 +667,11 @@ document.addEventListener("keydown", (event) => {
 function isTyping(target) {
   return target instanceof HTMLTextAreaElement || (target instanceof HTMLInputElement && !["checkbox", "radio", "button", "file"].includes(target.type)) || target?.isContentEditable;
 }
+
+mountReport(
+  { button: $("report-button"), dialog: $("report-dialog"), text: $("report-text"), copy: $("copy-report"), save: $("download-report") },
+  { call, state, onError: (message) => setStatus("bad", message) },
+);
 
 // ---------------------------------------------------------------- start
 

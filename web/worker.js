@@ -56,6 +56,11 @@ const ops = {
   strategies: () => call("strategies"),
   explain_log: (log, files, options = {}) =>
     call("explain_log", optionalString(log, "log") ?? "", ...fileArgs(files), ...pageArgs(options)),
+  // The Markdown incident report (web/report.js): fix's arguments, one string back.
+  report: (files, options = {}) =>
+    call("incident_report", ...fileArgs(files), optionalString(options.strategy, "strategy"),
+      optionalString(options.nodeport, "nodeport"), ...pageArgs(options),
+      optionalBoolean(options.include_warnings, "include_warnings")),
 };
 
 /** `[{name, text}]` → `[names, texts]`; anything else is a clear error. */

@@ -123,14 +123,14 @@ test("the example's findings are grouped by severity and a click selects the lin
   const location = await syntax.locator(".location").textContent();
   expect(location).toMatch(/^input\.yaml:\d+:\d+$/);
   const line = Number(location.split(":")[1]);
-  await page.getByRole("tab", { name: "seed-conflict.yaml" }).click();
+  await page.getByRole("button", { name: "seed-conflict.yaml", exact: true }).click();
   await syntax.locator(".finding-main").click();
-  await expect(page.getByRole("tab", { name: "input.yaml" })).toHaveAttribute("aria-selected", "true");
+  await expect(page.getByRole("button", { name: "input.yaml", exact: true })).toHaveAttribute("aria-current", "true");
   const selected = await page.getByTestId("input").evaluate((t) => t.value.slice(t.selectionStart, t.selectionEnd));
   expect(selected).toBe(broken.split("\n")[line - 1]);
 
   // Rule docs ship with the page.
-  await syntax.getByRole("button", { name: /^Documentation for MM001/ }).click();
+  await syntax.getByRole("button", { name: /^MM001 docs: documentation for/ }).click();
   await expect(page.locator("#rule-dialog")).toBeVisible();
   await expect(page.locator("#rule-docs")).toContainText("What it does");
   await page.keyboard.press("Escape");

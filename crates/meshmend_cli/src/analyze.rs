@@ -31,6 +31,8 @@ pub(crate) enum Format {
     Gitlab,
     /// JUnit XML (Jenkins, Azure DevOps, CircleCI).
     Junit,
+    /// A Markdown incident report for a ticket, secrets redacted.
+    Markdown,
 }
 
 /// Exit non-zero at or above this severity.
@@ -135,6 +137,9 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
             &diagnostics,
             args.failure_threshold.severity(),
         ),
+        Format::Markdown => {
+            output::markdown::write(&mut stdout, &bundle, &diagnostics, &options, None)
+        }
     }
     .and_then(|()| stdout.flush());
     ignore_broken_pipe(written)?;

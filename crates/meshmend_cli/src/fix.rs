@@ -44,6 +44,8 @@ pub(crate) enum Format {
     Manifest,
     /// Stable JSON (version 1).
     Json,
+    /// A Markdown incident report (findings, the fix as a redacted diff, its verification).
+    Markdown,
 }
 
 #[derive(clap::Args)]
@@ -132,9 +134,14 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
             stdout.write_all(patched.as_bytes())?;
         }
         Format::Json => writeln!(stdout, "{}", to_json(&outcome)?)?,
+        Format::Markdown => {
+            let found = meshmend_core::analyze(&bundle, &options.analyze);
+            let fixed = Some((&options, &outcome));
+            crate::output::markdown::write(&mut stdout, &bundle, &found, &options.analyze, fixed)?;
+        }
     }
     stdout.flush()?;
-    if args.format != Format::Json {
+    if !matches!(args.format, Format::Json | Format::Markdown) {
         summary(&outcome, args.write);
     }
     Ok(ExitCode::from(u8::from(!outcome.conflict_free())))

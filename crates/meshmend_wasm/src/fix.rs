@@ -1,7 +1,7 @@
 //! `fix` and `strategies`: the fix on the real input and its redacted twin,
 //! and the strategy picker's entries (from `Strategy::ALL`).
 
-use meshmend_core::Bundle;
+use meshmend_core::{Bundle, LoadOptions};
 use meshmend_core::refactor::{self, Change, FixOptions, FixOutcome, NodePortMode, Strategy};
 use meshmend_core::report::{FixView, Shape, VerificationReport};
 use serde::Serialize;
@@ -101,24 +101,34 @@ fn verification_message(outcome: &FixOutcome, options: &FixOptions) -> String {
     verdict + &left
 }
 
+impl PageFixOptions {
+    /// The load and fix options these settings name (shared by `fix` and the
+    /// incident report, so both read the settings one way).
+    pub(crate) fn resolve(&self) -> Result<(LoadOptions, FixOptions), String> {
+        let strategy = match self.strategy.as_deref() {
+            None => Strategy::default(),
+            Some(name) => name.parse().map_err(|e| format!("{e}"))?,
+        };
+        let nodeport = match self.nodeport.as_deref() {
+            None | Some("pick") => NodePortMode::Pick,
+            Some("auto") => NodePortMode::Auto,
+            Some(other) => return Err(format!("unknown nodeport mode `{other}` (pick or auto)")),
+        };
+        let (load, analyze) = self.page.resolve();
+        let fix_options = FixOptions {
+            strategy,
+            nodeport,
+            analyze,
+            include_warnings: self.include_warnings,
+        };
+        Ok((load, fix_options))
+    }
+}
+
 /// Fixes `files` with `options`, and shows the fix redacted too. Native twin of [`fix`].
 pub fn fix_report(files: Vec<InputFile>, options: &PageFixOptions) -> Result<FixReport, String> {
-    let strategy = match options.strategy.as_deref() {
-        None => Strategy::default(),
-        Some(name) => name.parse().map_err(|e| format!("{e}"))?,
-    };
-    let nodeport = match options.nodeport.as_deref() {
-        None | Some("pick") => NodePortMode::Pick,
-        Some("auto") => NodePortMode::Auto,
-        Some(other) => return Err(format!("unknown nodeport mode `{other}` (pick or auto)")),
-    };
-    let (load, analyze) = options.page.resolve();
-    let fix_options = FixOptions {
-        strategy,
-        nodeport,
-        analyze,
-        include_warnings: options.include_warnings,
-    };
+    let (load, fix_options) = options.resolve()?;
+    let strategy = fix_options.strategy;
     let bundle = Bundle::load(source_files(files), load).map_err(|e| e.to_string())?;
     let outcome = refactor::fix(&bundle, &fix_options);
     // The same fix with the session's placeholders (see FixOutcome::redacted).

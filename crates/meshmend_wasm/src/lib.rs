@@ -21,6 +21,7 @@ mod fix;
 pub mod guard;
 mod input;
 mod redact;
+pub mod report;
 mod typescript;
 
 pub use about::{

@@ -115,6 +115,36 @@ impl Vault {
         }
     }
 
+    /// `text` with every secret this vault holds (4 bytes or longer) replaced
+    /// by its placeholder, longest secret first so no tail of a longer one
+    /// survives. The last guard on text written *about* the input (an
+    /// incident report quotes messages and change details), not a redactor:
+    /// it knows only secrets the redaction already found.
+    pub fn scrub(&self, text: &str) -> String {
+        let mut out = text.to_string();
+        let mut done = vec![false; self.entries.len()];
+        // Selection by length instead of a sort: no new sort instantiation
+        // in the wasm, and vaults hold few secrets.
+        loop {
+            let mut longest: Option<usize> = None;
+            for (i, (_, original)) in self.entries.iter().enumerate() {
+                if !done[i]
+                    && original.len() >= 4
+                    && longest.is_none_or(|l| original.len() > self.entries[l].1.len())
+                {
+                    longest = Some(i);
+                }
+            }
+            let Some(i) = longest else { break };
+            done[i] = true;
+            let (placeholder, original) = &self.entries[i];
+            if out.contains(original.as_str()) {
+                out = out.replace(original.as_str(), placeholder);
+            }
+        }
+        out
+    }
+
     /// The placeholder for one occurrence of a secret, and the text to write
     /// in its place.
     pub(crate) fn assign(
