@@ -126,10 +126,15 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
             summary,
         ),
         Format::Sarif => output::sarif::write(&mut stdout, &output::locator(&bundle), &diagnostics),
-        Format::Github => {
-            output::github::write(&mut stdout, &output::locator(&bundle), &diagnostics, summary)
+        Format::Github => output::github::write(
+            &mut stdout,
+            &output::locator(&bundle),
+            &diagnostics,
+            summary,
+        ),
+        Format::Gitlab => {
+            output::gitlab::write(&mut stdout, &output::locator(&bundle), &diagnostics)
         }
-        Format::Gitlab => output::gitlab::write(&mut stdout, &output::locator(&bundle), &diagnostics),
         Format::Junit => output::junit::write(
             &mut stdout,
             &output::locator(&bundle),

@@ -468,7 +468,11 @@ mod tests {
             (hunk.old_start, hunk.old_len, hunk.new_start, hunk.new_len),
             (1, 3, 1, 3)
         );
-        let lines: Vec<_> = hunk.lines.iter().map(|l| (l.kind, l.text.as_str())).collect();
+        let lines: Vec<_> = hunk
+            .lines
+            .iter()
+            .map(|l| (l.kind, l.text.as_str()))
+            .collect();
         assert_eq!(
             lines,
             [("ctx", "a"), ("del", "b"), ("add", "B"), ("ctx", "c")]

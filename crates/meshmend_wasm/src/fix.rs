@@ -1,9 +1,9 @@
 //! `fix` and `strategies`: the fix on the real input and its redacted twin,
 //! and the strategy picker's entries (from `Strategy::ALL`).
 
-use meshmend_core::{Bundle, LoadOptions};
 use meshmend_core::refactor::{self, Change, FixOptions, FixOutcome, NodePortMode, Strategy};
 use meshmend_core::report::{FixView, Shape, VerificationReport};
+use meshmend_core::{Bundle, LoadOptions};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -201,7 +201,10 @@ mod tests {
         let input = file(EXAMPLE.0, EXAMPLE.1);
         let report = fix_report(vec![input], &PageFixOptions::default()).unwrap();
         for view in [&report.real, &report.redacted] {
-            let files = view.diff_files.as_ref().expect("the page's views carry hunks");
+            let files = view
+                .diff_files
+                .as_ref()
+                .expect("the page's views carry hunks");
             assert!(!files.is_empty());
             assert_eq!(files[0].old, "a/seed-conflict.yaml");
             assert_eq!(Some(files), meshmend_core::diff::files(&view.diff).as_ref());

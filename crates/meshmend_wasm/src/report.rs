@@ -7,9 +7,9 @@ use meshmend_core::refactor;
 use meshmend_core::{Bundle, analyze};
 use wasm_bindgen::prelude::*;
 
+use crate::PageFixOptions;
 use crate::input::{InputFile, input_files, page_options, source_files};
 use crate::redact::VAULT;
-use crate::PageFixOptions;
 
 /// The incident report for `files` with `options`. It continues the
 /// session's vault, so its placeholders are the ones the page already shows.
