@@ -17,23 +17,24 @@ use super::groups::{self, Group};
 use super::nodeport::Pool;
 use super::unit::workload_key;
 use super::yaml::{self, Block, Encoded, Scalar};
-use super::{Change, FixOptions, NodePortMode, Rejected, Unit};
+use super::{Change, FixOptions, NodePortMode, Planning, Rejected, Unit};
 use crate::analyze::topology::{GatewayWorkload, Topology, WorkloadSource};
-use crate::diagnostic::Diagnostic;
 use crate::edit::Edit;
 use crate::model::{Bundle, Gateway, Labels, Service, labels_to_string};
 use crate::sort;
 
 /// Plans one unit per conflict group.
-pub(crate) fn plan(
-    bundle: &Bundle,
-    topology: &Topology,
-    findings: &[Diagnostic],
-    options: &FixOptions,
-    pool: &mut Pool,
-    units: &mut Vec<Unit>,
-    rejected: &mut Vec<Rejected>,
-) {
+pub(crate) fn plan(planning: &mut Planning<'_>) {
+    let Planning {
+        bundle,
+        before: findings,
+        options,
+        pool,
+        units,
+        rejected,
+    } = planning;
+    let (bundle, findings, options) = (*bundle, *findings, *options);
+    let topology = &Topology::build_for(bundle, options.analyze.istio_version);
     let mut taken_names: Vec<String> = Vec::new();
     let context = super::consolidate::Context::new(bundle, topology);
     for group in groups::conflict_groups(bundle, topology, findings) {

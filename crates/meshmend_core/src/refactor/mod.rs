@@ -297,6 +297,19 @@ pub(crate) struct Planned {
     pub rejected: Vec<Rejected>,
 }
 
+/// What a strategy's planner (its row in [`Strategy::about`]) reads and adds
+/// to. Every strategy renumbers nodePorts, so `units` already holds those and
+/// `pool` the ports they took when the planner runs.
+pub(crate) struct Planning<'a> {
+    pub bundle: &'a Bundle,
+    /// The targeted findings only.
+    pub before: &'a [Diagnostic],
+    pub options: &'a FixOptions,
+    pub pool: nodeport::Pool,
+    pub units: Vec<Unit>,
+    pub rejected: Vec<Rejected>,
+}
+
 /// Plans units for `options.strategy` (no application, no verification).
 pub(crate) fn plan(bundle: &Bundle, before: &[Diagnostic], options: &FixOptions) -> Planned {
     // Only targeted findings start a unit; the others stay as they are.
@@ -307,25 +320,21 @@ pub(crate) fn plan(bundle: &Bundle, before: &[Diagnostic], options: &FixOptions)
         .collect();
     let before = targeted.as_slice();
     let mut pool = nodeport::Pool::new(bundle, &options.analyze);
-    let mut units = nodeport::plan(bundle, before, options, &mut pool);
-    let mut rejected = Vec::new();
-    if options.strategy != Strategy::Renumber {
-        let topology =
-            crate::analyze::topology::Topology::build_for(bundle, options.analyze.istio_version);
-        if options.strategy == Strategy::Consolidate {
-            consolidate::plan(bundle, &topology, before, &mut units, &mut rejected);
-        } else {
-            isolate::plan(
-                bundle,
-                &topology,
-                before,
-                options,
-                &mut pool,
-                &mut units,
-                &mut rejected,
-            );
-        }
-    }
+    let units = nodeport::plan(bundle, before, options, &mut pool);
+    let mut planning = Planning {
+        bundle,
+        before,
+        options,
+        pool,
+        units,
+        rejected: Vec::new(),
+    };
+    (options.strategy.about().plan)(&mut planning);
+    let Planning {
+        mut units,
+        rejected,
+        ..
+    } = planning;
     units.retain(|u| !u.edits.is_empty() || !u.added.is_empty());
     sort::by_key(&mut units, |u| u.resources.first().copied());
     Planned { units, rejected }

@@ -4,12 +4,14 @@
 //! [`Strategy::about`]; nothing else spells a strategy's name.
 //!
 //! Adding a strategy (see DESIGN.md, *Adding a strategy*): its planner in
-//! its own file under `refactor/`, a variant here with its row in
-//! [`Strategy::about`] and its place in [`Strategy::ALL`], and its branch in
-//! `refactor::plan`.
+//! its own file under `refactor/`, and a variant here with its row in
+//! [`Strategy::about`] (which names the planner) and its place in
+//! [`Strategy::ALL`].
 
 use std::fmt;
 use std::str::FromStr;
+
+use super::{Planning, consolidate, isolate};
 
 /// How Gateway conflicts are resolved.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -26,8 +28,8 @@ pub enum Strategy {
     Renumber,
 }
 
-/// What a strategy is called and what it does, for each place that shows it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// What a strategy is called and does, for each place that shows or runs it.
+#[derive(Clone, Copy, Debug)]
 pub struct About {
     /// Stable name: the CLI's `--strategy` value and the wasm argument.
     pub id: &'static str,
@@ -37,6 +39,8 @@ pub struct About {
     pub title: &'static str,
     /// The page's help under the picker.
     pub description: &'static str,
+    /// Adds the strategy's units to the nodePort units every strategy plans.
+    pub(crate) plan: fn(&mut Planning<'_>),
 }
 
 impl Strategy {
@@ -52,18 +56,21 @@ impl Strategy {
                 summary: "Merge each conflict group into its oldest Gateway",
                 title: "Consolidate (merge into the oldest Gateway)",
                 description: "Moves the servers of each conflicting Gateway into the oldest one, keeps every certificate (one server per credential, SNI picks), drops only duplicate hosts from the losing side, deletes emptied Gateways and rewrites VirtualService references. NodePort collisions are renumbered too.",
+                plan: consolidate::plan,
             },
             Strategy::Isolate => &About {
                 id: "isolate",
                 summary: "Move each newer Gateway to a dedicated gateway deployment",
                 title: "Isolate (dedicated ingress gateway)",
                 description: "Moves each newer conflicting Gateway to its own ingress deployment: adds istio/gateway Helm values with free nodePorts and points the Gateway's selector at it. Its TLS Secret must exist in the new gateway's namespace. NodePort collisions are renumbered too.",
+                plan: isolate::plan,
             },
             Strategy::Renumber => &About {
                 id: "renumber",
                 summary: "Only fix nodePort collisions and out-of-range nodePorts",
                 title: "Renumber nodePorts only",
                 description: "Only fixes nodePort collisions and out-of-range nodePorts, giving the later Service a free port from the static band. Gateway conflicts are left for you.",
+                plan: |_| {},
             },
         }
     }

@@ -30,9 +30,8 @@ use merge::{Merge, server_label};
 
 use super::groups::{self, Group};
 use super::yaml::{self, Override};
-use super::{Change, Rejected, Unit};
+use super::{Change, Planning, Rejected, Unit};
 use crate::analyze::topology::{Outcome, Reject, ServerRef, Topology, normalize_host, sni_name};
-use crate::diagnostic::Diagnostic;
 use crate::edit::Edit;
 use crate::model::Bundle;
 use crate::model::tree::{CollectionStyle, NodeRef};
@@ -40,13 +39,17 @@ use crate::sort;
 use crate::span::Span;
 
 /// Plans one unit per conflict group.
-pub(crate) fn plan(
-    bundle: &Bundle,
-    topology: &Topology,
-    findings: &[Diagnostic],
-    units: &mut Vec<Unit>,
-    rejected: &mut Vec<Rejected>,
-) {
+pub(crate) fn plan(planning: &mut Planning<'_>) {
+    let Planning {
+        bundle,
+        before: findings,
+        options,
+        units,
+        rejected,
+        ..
+    } = planning;
+    let (bundle, findings) = (*bundle, *findings);
+    let topology = &Topology::build_for(bundle, options.analyze.istio_version);
     let context = Context::new(bundle, topology);
     for group in groups::conflict_groups(bundle, topology, findings) {
         if let Some(refusal) = groups::copies_refusal(bundle, &group) {
