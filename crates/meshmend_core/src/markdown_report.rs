@@ -126,12 +126,7 @@ fn findings(out: &mut String, bundle: &Bundle, diagnostics: &[Diagnostic]) {
         out.push_str("### ");
         out.push_str(&(n + 1).to_string());
         out.push_str(". ");
-        out.push_str(d.severity.as_str());
-        out.push(' ');
-        out.push_str(d.code);
-        out.push_str(" `");
-        out.push_str(d.name);
-        out.push('`');
+        push_rule(out, d);
         if let Some(resource) = &d.resource {
             out.push_str(": ");
             resource_name(out, resource);
@@ -170,6 +165,16 @@ fn resource_name(out: &mut String, resource: &ResourceRef) {
     out.push_str(&resource.namespace);
     out.push('/');
     out.push_str(&resource.name);
+    out.push('`');
+}
+
+/// `error MM101 `port-conflict``: how a finding and a remaining one are named.
+fn push_rule(out: &mut String, d: &Diagnostic) {
+    out.push_str(d.severity.as_str());
+    out.push(' ');
+    out.push_str(d.code);
+    out.push_str(" `");
+    out.push_str(d.name);
     out.push('`');
 }
 
@@ -286,12 +291,8 @@ fn verification(out: &mut String, fix: ReportFix<'_>) {
         let line = lines.line(d.file, d.span.start);
         place(out, names.get(d.file).copied().unwrap_or("?"), line);
         out.push_str(", ");
-        out.push_str(d.severity.as_str());
-        out.push(' ');
-        out.push_str(d.code);
-        out.push_str(" `");
-        out.push_str(d.name);
-        out.push_str("`: ");
+        push_rule(out, d);
+        out.push_str(": ");
         push_flat(out, &d.message);
     }
     let deleted = outcome

@@ -57,6 +57,39 @@ fn report_problems(rule: &Rule, cx: &Context<'_>, kind: ProblemKind, out: &mut V
     }
 }
 
+/// The rule of one kind of load problem (`model::validate`): an input
+/// finding with no Istio code and no fix, reported by [`report_problems`].
+/// Its file gives what differs: kind, code, name, severity, summary, docs.
+macro_rules! load_problem_rule {
+    (
+        kind: $kind:ident,
+        code: $code:literal,
+        name: $name:literal,
+        severity: $severity:ident,
+        summary: $summary:literal,
+        docs: $docs:expr $(,)?
+    ) => {
+        /// See the rule's `.md` file.
+        pub(crate) static RULE: $crate::analyze::Rule = $crate::analyze::Rule {
+            meta: $crate::diagnostic::RuleMeta {
+                code: $code,
+                name: $name,
+                severity: $crate::diagnostic::Severity::$severity,
+                istio_code: None,
+                category: $crate::diagnostic::Category::Input,
+                summary: $summary,
+                docs: $docs,
+                fixable: false,
+            },
+            check: |cx, out| {
+                use $crate::model::validate::ProblemKind;
+                $crate::analyze::rules::report_problems(&RULE, cx, ProblemKind::$kind, out)
+            },
+        };
+    };
+}
+use load_problem_rule;
+
 /// All rules, in the order they run and are documented.
 pub(crate) const RULES: &[&Rule] = &[
     &mm001_yaml_syntax::RULE,
