@@ -2,69 +2,84 @@
 //! server `name`).
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 
 use crate::analyze::{Context, Rule};
 use crate::diagnostic::{Category, Diagnostic, RuleMeta, Severity};
+use crate::span::{Span, Spanned};
 
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for gateway in &cx.bundle.model.gateways {
         let mut ports = HashMap::new();
         let mut names = HashMap::new();
+        // A finding at the repeated name, pointing at its first use.
+        let repeated = |name: &Spanned<String>, first: Span, message: String| {
+            cx.diagnostic(&RULE, gateway.resource, name.span, message)
+                .related(gateway.file, first, "first used here")
+        };
         for server in &gateway.servers {
             let port_name = server.port.as_ref().and_then(|p| p.name.as_ref());
-            if let Some(name) = port_name.filter(|n| !n.value.is_empty()) {
-                if let Some(&(index, span)) = ports.get(name.value.as_str()) {
-                    out.push(
-                        cx.diagnostic(
-                            &RULE,
-                            gateway.resource,
-                            name.span,
-                            format!(
-                                "port name `{}` is already used by server {} of Gateway {}; \
-                                 admission rejects the whole Gateway, so none of its servers \
-                                 are applied",
-                                name.value,
-                                index + 1,
-                                gateway.full_name()
-                            ),
-                        )
-                        .related(gateway.file, span, "first used here")
-                        .note(format!(
-                            "Istio's validating webhook answers `port names in servers must \
-                             be unique: duplicate name {}` and `kubectl apply` fails",
+            if let Some(name) = port_name.filter(|n| !n.value.is_empty())
+                && let Some((index, span)) = first_use(&mut ports, name, server.index)
+            {
+                out.push(
+                    repeated(
+                        name,
+                        span,
+                        format!(
+                            "port name `{}` is already used by server {} of Gateway {}; \
+                             admission rejects the whole Gateway, so none of its servers \
+                             are applied",
+                            name.value,
+                            index + 1,
+                            gateway.full_name()
+                        ),
+                    )
+                    .note(format!(
+                        "Istio's validating webhook answers `port names in servers must \
+                         be unique: duplicate name {}` and `kubectl apply` fails",
+                        name.value
+                    ))
+                    .help("give every server of the Gateway its own port name"),
+                );
+            }
+            if let Some(name) = server.name.as_ref().filter(|n| !n.value.is_empty())
+                && let Some((index, span)) = first_use(&mut names, name, server.index)
+            {
+                out.push(
+                    repeated(
+                        name,
+                        span,
+                        format!(
+                            "server name `{}` is already used by server {} of Gateway \
+                             {}; istiod warns `Server name {} is not unique` and the \
+                             servers' listener statistics collide",
+                            name.value,
+                            index + 1,
+                            gateway.full_name(),
                             name.value
-                        ))
-                        .help("give every server of the Gateway its own port name"),
-                    );
-                } else {
-                    ports.insert(name.value.as_str(), (server.index, name.span));
-                }
+                        ),
+                    )
+                    .severity(Severity::Warning)
+                    .help("give every server of the Gateway its own `name`"),
+                );
             }
-            if let Some(name) = server.name.as_ref().filter(|n| !n.value.is_empty()) {
-                if let Some(&(index, span)) = names.get(name.value.as_str()) {
-                    out.push(
-                        cx.diagnostic(
-                            &RULE,
-                            gateway.resource,
-                            name.span,
-                            format!(
-                                "server name `{}` is already used by server {} of Gateway \
-                                 {}; istiod warns `Server name {} is not unique` and the \
-                                 servers' listener statistics collide",
-                                name.value,
-                                index + 1,
-                                gateway.full_name(),
-                                name.value
-                            ),
-                        )
-                        .severity(Severity::Warning)
-                        .related(gateway.file, span, "first used here")
-                        .help("give every server of the Gateway its own `name`"),
-                    );
-                } else {
-                    names.insert(name.value.as_str(), (server.index, name.span));
-                }
-            }
+        }
+    }
+}
+
+/// The server index and span of `name`'s first use, or `None` when this is
+/// the first (then remembered in `seen`).
+fn first_use<'a>(
+    seen: &mut HashMap<&'a str, (usize, Span)>,
+    name: &'a Spanned<String>,
+    server: usize,
+) -> Option<(usize, Span)> {
+    match seen.entry(name.value.as_str()) {
+        Entry::Occupied(first) => Some(*first.get()),
+        Entry::Vacant(slot) => {
+            slot.insert((server, name.span));
+            None
         }
     }
 }

@@ -6,7 +6,7 @@ use std::collections::hash_map::Entry;
 use crate::analyze::{Context, Rule};
 use crate::diagnostic::{Category, Diagnostic, RuleMeta, Severity};
 use crate::model::{Service, ServiceOrigin, ServicePort};
-use crate::span::Spanned;
+use crate::span::{Span, Spanned};
 
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let (low, high) = cx.options.nodeport_range;
@@ -93,12 +93,8 @@ fn across_services(
     first: &Service,
     first_port: &ServicePort,
 ) -> Diagnostic {
-    let value = port.node_port.as_ref().map_or(0, |n| n.value);
-    let span = port.node_port.as_ref().map_or(port.span, |n| n.span);
-    let first_span = first_port
-        .node_port
-        .as_ref()
-        .map_or(first_port.span, |n| n.span);
+    let (value, span) = node_port_site(port);
+    let (_, first_span) = node_port_site(first_port);
     cx.diagnostic(
         &RULE,
         service.resource,
@@ -139,12 +135,8 @@ fn within_service(
     if same_service_port && !same_protocol {
         return None; // TCP and UDP of one service port share a node port.
     }
-    let value = port.node_port.as_ref().map_or(0, |n| n.value);
-    let span = port.node_port.as_ref().map_or(port.span, |n| n.span);
-    let first_span = first_port
-        .node_port
-        .as_ref()
-        .map_or(first_port.span, |n| n.span);
+    let (value, span) = node_port_site(port);
+    let (_, first_span) = node_port_site(first_port);
     let runtime = if same_protocol {
         format!("`spec.ports[{index}].nodePort: Duplicate value: {value}`")
     } else {
@@ -185,10 +177,7 @@ fn health_check(
     (first, first_claim): (&Service, Claim),
 ) -> Diagnostic {
     let span = |service: &Service, claim: Claim| match claim {
-        Claim::Port(p) => {
-            let port = &service.ports[p];
-            port.node_port.as_ref().map_or(port.span, |n| n.span)
-        }
+        Claim::Port(p) => node_port_site(&service.ports[p]).1,
         Claim::Health => health_check_node_port(cx, service).map_or(service.name.span, |h| h.span),
     };
     let what = |claim: Claim| match claim {
@@ -249,6 +238,13 @@ fn describe(service: &Service) -> &'static str {
         ServiceOrigin::LegacyGatewaysChart => "the Service rendered by legacy gateways values",
         ServiceOrigin::IstioOperator => "the Service rendered by IstioOperator ingressGateways",
     }
+}
+
+/// A port's nodePort and where it is written (the port entry without one).
+fn node_port_site(port: &ServicePort) -> (i64, Span) {
+    port.node_port
+        .as_ref()
+        .map_or((0, port.span), |n| (n.value, n.span))
 }
 
 fn help() -> &'static str {
