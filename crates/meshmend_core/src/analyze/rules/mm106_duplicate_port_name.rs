@@ -6,17 +6,13 @@ use std::collections::hash_map::Entry;
 
 use crate::analyze::{Context, Rule};
 use crate::diagnostic::{Category, Diagnostic, RuleMeta, Severity};
+use crate::model::Gateway;
 use crate::span::{Span, Spanned};
 
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for gateway in &cx.bundle.model.gateways {
         let mut ports = HashMap::new();
         let mut names = HashMap::new();
-        // A finding at the repeated name, pointing at its first use.
-        let repeated = |name: &Spanned<String>, first: Span, message: String| {
-            cx.diagnostic(&RULE, gateway.resource, name.span, message)
-                .related(gateway.file, first, "first used here")
-        };
         for server in &gateway.servers {
             let port_name = server.port.as_ref().and_then(|p| p.name.as_ref());
             if let Some(name) = port_name.filter(|n| !n.value.is_empty())
@@ -24,6 +20,8 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             {
                 out.push(
                     repeated(
+                        cx,
+                        gateway,
                         name,
                         span,
                         format!(
@@ -48,6 +46,8 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             {
                 out.push(
                     repeated(
+                        cx,
+                        gateway,
                         name,
                         span,
                         format!(
@@ -66,6 +66,18 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             }
         }
     }
+}
+
+/// A finding at the repeated `name`, pointing at its `first` use.
+fn repeated(
+    cx: &Context<'_>,
+    gateway: &Gateway,
+    name: &Spanned<String>,
+    first: Span,
+    message: String,
+) -> Diagnostic {
+    cx.diagnostic(&RULE, gateway.resource, name.span, message)
+        .related(gateway.file, first, "first used here")
 }
 
 /// The server index and span of `name`'s first use, or `None` when this is
