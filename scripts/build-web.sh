@@ -41,7 +41,10 @@ if [ -n "$wasm_opt" ]; then
   # Rust puts the stack first (1 MB growing down from 1 MB) and its data
   # above it, so addresses below 1024 are reached only by a stack about to
   # overflow, and constant offsets fold into loads and stores. Together -2.0 KB gz.
-  "$wasm_opt" -Oz --converge --zero-filled-memory --low-memory-unused "$out/${crate}_bg.wasm" -o "$out/${crate}_bg.wasm"
+  # --strip-producers --strip-target-features (run last, after the passes
+  # have read the features): two custom sections no browser reads, -0.2 KB gz.
+  "$wasm_opt" -Oz --converge --zero-filled-memory --low-memory-unused --strip-producers --strip-target-features \
+    "$out/${crate}_bg.wasm" -o "$out/${crate}_bg.wasm"
 else
   echo "warning: no usable wasm-opt (run scripts/setup.sh, which runs npm ci); shipping the unoptimised module" >&2
 fi

@@ -12,7 +12,7 @@
 //! Documents carrying a `$patch` directive (`$patch: delete`, `replace`)
 //! are strategic-merge patches, never objects: they are left out here too.
 
-use std::collections::{HashMap, HashSet};
+use crate::hash::{HashMap, HashSet};
 
 use super::tree::NodeRef;
 use super::{Resource, Stream};
@@ -106,7 +106,7 @@ pub(crate) fn dedupe(
     streams: &[Stream],
     renamed_files: &HashSet<usize>,
 ) -> Vec<Duplicate> {
-    let mut groups: HashMap<Identity, Vec<usize>> = HashMap::new();
+    let mut groups: HashMap<Identity, Vec<usize>> = HashMap::default();
     let mut order: Vec<Identity> = Vec::new();
     for (index, resource) in resources.iter().enumerate() {
         if !has_identity(resource) || renamed_files.contains(&resource.file) {

@@ -26,7 +26,7 @@
 //!
 //! Files that no kustomization lists are analyzed as written.
 
-use std::collections::{HashMap, HashSet};
+use crate::hash::{HashMap, HashSet};
 
 use super::tree::NodeRef;
 use super::{Resource, SourceFile};
@@ -151,7 +151,7 @@ pub(crate) fn apply(
     let reach = resolve(files, streams, &mut kustomizations, &modelled);
     keep_relevant(&mut kustomizations, &modelled);
     let mut listed: HashSet<usize> = kustomizations.iter().map(|k| k.file).collect();
-    let mut patch_files = HashSet::new();
+    let mut patch_files = HashSet::default();
     for entry in kustomizations.iter().flat_map(|k| &k.entries) {
         match *entry {
             Entry::File(file) => {
@@ -339,8 +339,8 @@ fn resolve(
             _ => None,
         })
         .collect();
-    let mut reach: HashMap<usize, Reach> = HashMap::new();
-    let mut first_build: HashMap<usize, String> = HashMap::new();
+    let mut reach: HashMap<usize, Reach> = HashMap::default();
+    let mut first_build: HashMap<usize, String> = HashMap::default();
     let count = kustomizations.len();
     for top in 0..kustomizations.len() {
         if listed.contains(&top) {

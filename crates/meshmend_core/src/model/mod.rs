@@ -15,7 +15,8 @@ pub mod validate;
 /// The parse tree, which the model reads (it lives in [`parse`], the layer below).
 pub use crate::parse::tree;
 
-use std::collections::{BTreeMap, HashMap};
+use crate::hash::HashMap;
+use std::collections::BTreeMap;
 
 use crate::error::Error;
 use crate::parse::{self, DocumentError, Limits, Stream};

@@ -7,7 +7,7 @@
 //! so hostile input (alias bombs, deep nesting, huge pastes) gives an error
 //! in microseconds instead of a hang or an OOM.
 
-use std::collections::HashMap;
+use crate::hash::HashMap;
 
 use granit_parser::{Event, Options, Parser};
 
@@ -219,7 +219,7 @@ impl<'l> Builder<'l> {
             items: Vec::new(),
             entries: Vec::new(),
             node_hint: 0,
-            anchors: HashMap::new(),
+            anchors: HashMap::default(),
             weight: Vec::new(),
             expansion: 0,
         }
@@ -420,7 +420,7 @@ impl<'l> Builder<'l> {
                 }
             }
         } else {
-            let mut seen: HashMap<&str, NodeId> = HashMap::with_capacity(entries.len());
+            let mut seen: HashMap<&str, NodeId> = crate::hash::map_with_capacity(entries.len());
             for &(key, _) in entries {
                 let Some(text) = key_text(key) else { continue };
                 if let Some(first) = seen.insert(text, key) {

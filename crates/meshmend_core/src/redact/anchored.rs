@@ -443,7 +443,7 @@ mod tests {
 
     #[test]
     fn ids_are_unique_kebab_case_and_keywords_lower_case() {
-        let mut seen = std::collections::HashSet::new();
+        let mut seen = crate::hash::HashSet::default();
         for rule in RULES {
             assert!(seen.insert(rule.id), "duplicate id {}", rule.id);
             let only = |s: &str, ok: fn(&u8) -> bool| s.bytes().all(|b| ok(&b));

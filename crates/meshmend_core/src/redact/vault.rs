@@ -1,6 +1,6 @@
 //! Placeholders and the vault that maps them back to the original bytes.
 
-use std::collections::HashMap;
+use crate::hash::HashMap;
 
 use aho_corasick::automaton::Automaton;
 use aho_corasick::{MatchKind, nfa::noncontiguous::NFA};

@@ -2,7 +2,7 @@
 //! the shared lookups strategies need (server nodes, deleting a resource,
 //! rewriting VirtualService `gateways:` references).
 
-use std::collections::{HashMap, HashSet};
+use crate::hash::{HashMap, HashSet};
 
 use super::yaml;
 use crate::analyze::topology::{Topology, WorkloadSource};
@@ -63,7 +63,7 @@ pub(crate) fn named_elsewhere(bundle: &Bundle) -> HashMap<usize, String> {
             owner.push(i);
         }
     }
-    let mut found = HashMap::new();
+    let mut found = HashMap::default();
     let Ok(matcher) = NFA::builder()
         .match_kind(MatchKind::LeftmostLongest)
         .build(&needles)
@@ -71,7 +71,7 @@ pub(crate) fn named_elsewhere(bundle: &Bundle) -> HashMap<usize, String> {
         return found;
     };
     // Spans whose mentions a fix takes care of, per file.
-    let mut handled: HashMap<usize, Vec<Span>> = HashMap::new();
+    let mut handled: HashMap<usize, Vec<Span>> = HashMap::default();
     for r in &bundle.resources {
         if r.kind.value == "VirtualService" || r.kind.value == "Gateway" {
             handled.entry(r.file).or_default().push(r.span);
@@ -165,7 +165,7 @@ pub(crate) fn conflict_groups<'a>(
         .enumerate()
         .map(|(i, g)| ((g.namespace.as_str(), g.name.value.as_str()), i))
         .collect();
-    let mut by_file: HashMap<usize, Vec<(Span, usize)>> = HashMap::new();
+    let mut by_file: HashMap<usize, Vec<(Span, usize)>> = HashMap::default();
     for (i, g) in gateways.iter().enumerate() {
         by_file
             .entry(g.file)
@@ -200,7 +200,7 @@ pub(crate) fn conflict_groups<'a>(
     }
     // Gateways whose servers name the same host (or SNI name) on one
     // listener belong together: fixing one changes what the other serves.
-    let mut first_claim: HashMap<(usize, &str), usize> = HashMap::new();
+    let mut first_claim: HashMap<(usize, &str), usize> = HashMap::default();
     for (index, listener) in topology.listeners.iter().enumerate() {
         for placed in &listener.servers {
             for host in &placed.hosts {
@@ -227,8 +227,8 @@ pub(crate) fn conflict_groups<'a>(
         .enumerate()
         .map(|(position, &g)| (g, position))
         .collect();
-    let mut groups: HashMap<usize, Group<'a>> = HashMap::new();
-    let mut members: HashMap<usize, Vec<usize>> = HashMap::new();
+    let mut groups: HashMap<usize, Group<'a>> = HashMap::default();
+    let mut members: HashMap<usize, Vec<usize>> = HashMap::default();
     for (g, d) in involved {
         let r = root(&mut parent, g);
         groups
@@ -345,7 +345,7 @@ pub(crate) type References = HashMap<(String, String), Vec<usize>>;
 
 /// Builds [`References`] once per fix.
 pub(crate) fn references(bundle: &Bundle) -> References {
-    let mut out: References = HashMap::new();
+    let mut out: References = HashMap::default();
     for (index, vs) in bundle.model.virtual_services.iter().enumerate() {
         let node = bundle.node(&bundle.resources[vs.resource]);
         for list in gateway_lists(node) {

@@ -7,7 +7,8 @@
 //! prefers the dynamic band, so hand-picked static ports stay free:
 //! <https://github.com/kubernetes/enhancements/tree/master/keps/sig-network/3668-reserved-service-nodeport-range>), or loses its pinned `nodePort` (`--nodeport auto`).
 
-use std::collections::{BTreeSet, HashSet};
+use crate::hash::HashSet;
+use std::collections::BTreeSet;
 
 use super::yaml;
 use super::{Change, FixOptions, NodePortMode, Unit};
@@ -73,7 +74,7 @@ pub(crate) fn plan(
     options: &FixOptions,
     pool: &mut Pool,
 ) -> Vec<Unit> {
-    let mut done = HashSet::new();
+    let mut done = HashSet::default();
     let mut units = Vec::new();
     for d in before {
         let rule = match d.name {

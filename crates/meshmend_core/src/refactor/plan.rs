@@ -1,7 +1,7 @@
 //! Applying units: all edits of a file merged into one [`Fix`], applied once;
 //! new and deleted files; one diff over the set.
 
-use std::collections::HashSet;
+use crate::hash::HashSet;
 use std::ops::Range;
 
 use super::Unit;
@@ -204,13 +204,13 @@ pub(crate) fn check_diff(
     files: &[FileOutcome],
     diff: &str,
 ) -> Result<(), (Option<String>, String)> {
-    let originals: std::collections::HashMap<String, &str> = files
+    let originals: crate::hash::HashMap<String, &str> = files
         .iter()
         .filter_map(|f| Some((diff_path(&f.path), f.original.as_deref()?)))
         .collect();
     let patched = super::patch::apply(diff, |path| originals.get(path).copied())
         .map_err(|reason| (None, reason))?;
-    let mut expected: std::collections::HashMap<String, &FileOutcome> = files
+    let mut expected: crate::hash::HashMap<String, &FileOutcome> = files
         .iter()
         .filter(|f| f.status != FileStatus::Unchanged)
         .map(|f| (diff_path(&f.path), f))

@@ -4,9 +4,8 @@
 //! [`Strategy::about`]; nothing else spells a strategy's name.
 //!
 //! Adding a strategy (see DESIGN.md, *Adding a strategy*): its planner in
-//! its own file under `refactor/`, and a variant here with its row in
-//! [`Strategy::about`] (which names the planner) and its place in
-//! [`Strategy::ALL`].
+//! its own file under `refactor/`, and a variant here with its row in the
+//! table (which names the planner) and its place in [`Strategy::ALL`].
 
 use std::fmt;
 use std::str::FromStr;
@@ -28,7 +27,7 @@ pub enum Strategy {
     Renumber,
 }
 
-/// What a strategy is called and does, for each place that shows or runs it.
+/// What a strategy is called and what it does, for each place that shows it.
 #[derive(Clone, Copy, Debug)]
 pub struct About {
     /// Stable name: the CLI's `--strategy` value and the wasm argument.
@@ -48,31 +47,9 @@ impl Strategy {
     /// page's picker list them in).
     pub const ALL: [Strategy; 3] = [Strategy::Consolidate, Strategy::Isolate, Strategy::Renumber];
 
-    /// The table: one row per strategy.
+    /// The table row of this strategy.
     pub const fn about(self) -> &'static About {
-        match self {
-            Strategy::Consolidate => &About {
-                id: "consolidate",
-                summary: "Merge each conflict group into its oldest Gateway",
-                title: "Consolidate (merge into the oldest Gateway)",
-                description: "Moves the servers of each conflicting Gateway into the oldest one, keeps every certificate (one server per credential, SNI picks), drops only duplicate hosts from the losing side, deletes emptied Gateways and rewrites VirtualService references. NodePort collisions are renumbered too.",
-                plan: consolidate::plan,
-            },
-            Strategy::Isolate => &About {
-                id: "isolate",
-                summary: "Move each newer Gateway to a dedicated gateway deployment",
-                title: "Isolate (dedicated ingress gateway)",
-                description: "Moves each newer conflicting Gateway to its own ingress deployment: adds istio/gateway Helm values with free nodePorts and points the Gateway's selector at it. Its TLS Secret must exist in the new gateway's namespace. NodePort collisions are renumbered too.",
-                plan: isolate::plan,
-            },
-            Strategy::Renumber => &About {
-                id: "renumber",
-                summary: "Only fix nodePort collisions and out-of-range nodePorts",
-                title: "Renumber nodePorts only",
-                description: "Only fixes nodePort collisions and out-of-range nodePorts, giving the later Service a free port from the static band. Gateway conflicts are left for you.",
-                plan: |_| {},
-            },
-        }
+        &ABOUT[self as usize]
     }
 
     /// The stable name (`consolidate`).
@@ -80,6 +57,34 @@ impl Strategy {
         self.about().id
     }
 }
+
+/// One row per strategy, in declaration order (indexed by the discriminant).
+/// Why one `static` rather than a `&About { .. }` per `match` arm: each arm
+/// was its own promoted constant, and the wasm module carried the texts twice
+/// (once per crate that inlined `about`).
+static ABOUT: [About; 3] = [
+    About {
+        id: "consolidate",
+        summary: "Merge each conflict group into its oldest Gateway",
+        title: "Consolidate (merge into the oldest Gateway)",
+        description: "Moves the servers of each conflicting Gateway into the oldest one, keeps every certificate (one server per credential, SNI picks), drops only duplicate hosts from the losing side, deletes emptied Gateways and rewrites VirtualService references. NodePort collisions are renumbered too.",
+        plan: consolidate::plan,
+    },
+    About {
+        id: "isolate",
+        summary: "Move each newer Gateway to a dedicated gateway deployment",
+        title: "Isolate (dedicated ingress gateway)",
+        description: "Moves each newer conflicting Gateway to its own ingress deployment: adds istio/gateway Helm values with free nodePorts and points the Gateway's selector at it. Its TLS Secret must exist in the new gateway's namespace. NodePort collisions are renumbered too.",
+        plan: isolate::plan,
+    },
+    About {
+        id: "renumber",
+        summary: "Only fix nodePort collisions and out-of-range nodePorts",
+        title: "Renumber nodePorts only",
+        description: "Only fixes nodePort collisions and out-of-range nodePorts, giving the later Service a free port from the static band. Gateway conflicts are left for you.",
+        plan: |_| {},
+    },
+];
 
 impl fmt::Display for Strategy {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

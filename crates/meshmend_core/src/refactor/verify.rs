@@ -11,7 +11,8 @@
 //!    to (istiod answers 404) may gain the one that was meant for it.
 //! 4. Fixing the output again plans nothing (`fix(fix(x))` is a no-op).
 
-use std::collections::{BTreeSet, HashMap};
+use crate::hash::HashMap;
+use std::collections::BTreeSet;
 
 use super::plan::FileOutcome;
 use super::unit::{WorkloadKey, workload_key};
@@ -84,7 +85,7 @@ pub(crate) fn verify(
     let broken_before: HashMap<&str, usize> =
         bundle
             .document_errors()
-            .fold(HashMap::new(), |mut m, (file, _)| {
+            .fold(HashMap::default(), |mut m, (file, _)| {
                 *m.entry(bundle.files[file].name.as_str()).or_default() += 1;
                 m
             });
@@ -105,7 +106,7 @@ pub(crate) fn verify(
     // Keyed without the message: a finding the input already had may name
     // the merged Gateway afterwards.
     let key = |d: &Diagnostic| (d.code, d.resource.clone());
-    let mut old: HashMap<_, usize> = HashMap::new();
+    let mut old: HashMap<_, usize> = HashMap::default();
     for d in before {
         *old.entry(key(d)).or_default() += 1;
     }
@@ -155,7 +156,7 @@ pub(crate) fn verify(
         .iter()
         .flat_map(|u| u.merged.iter().map(|(g, t)| (g.as_str(), t.as_str())))
         .collect();
-    let mut before_map: HashMap<ServedKey, Served> = HashMap::new();
+    let mut before_map: HashMap<ServedKey, Served> = HashMap::default();
     for (mut key, was) in served(
         bundle,
         &Topology::build_for(bundle, options.analyze.istio_version),
@@ -259,7 +260,7 @@ pub(crate) fn verify(
 
 /// Which unit owns each resource it is about.
 fn owners(bundle: &Bundle, units: &[Unit]) -> HashMap<ResourceRef, usize> {
-    let mut owner = HashMap::new();
+    let mut owner = HashMap::default();
     for (index, unit) in units.iter().enumerate() {
         for &resource in &unit.resources {
             owner
@@ -300,7 +301,7 @@ fn protocol_of(server: &crate::model::Server) -> String {
 
 /// Merges each listener's virtual-host entries across Gateways.
 fn collapse(map: HashMap<ServedKey, Served>) -> HashMap<ServedKey, Served> {
-    let mut out: HashMap<ServedKey, Served> = HashMap::with_capacity(map.len());
+    let mut out: HashMap<ServedKey, Served> = crate::hash::map_with_capacity(map.len());
     for (mut key, value) in map {
         if key.3.starts_with(VHOST) {
             key.4 = String::new();
@@ -349,7 +350,7 @@ impl Served {
 /// takes that name (exact SNI / virtual host wins).
 fn served(bundle: &Bundle, topology: &Topology) -> HashMap<ServedKey, Served> {
     let mut by_gateway: HashMap<(String, String), Vec<&crate::model::VirtualService>> =
-        HashMap::new();
+        HashMap::default();
     for vs in &bundle.model.virtual_services {
         for reference in &vs.gateways {
             if let Some(key) = resolve_gateway_reference(&reference.value, &vs.namespace) {
@@ -357,7 +358,7 @@ fn served(bundle: &Bundle, topology: &Topology) -> HashMap<ServedKey, Served> {
             }
         }
     }
-    let mut out = HashMap::new();
+    let mut out = HashMap::default();
     for listener in &topology.listeners {
         if listener
             .servers
@@ -373,7 +374,7 @@ fn served(bundle: &Bundle, topology: &Topology) -> HashMap<ServedKey, Served> {
             .iter()
             .filter(|s| matches!(s.outcome, Outcome::Kept | Outcome::Merged { .. }))
             .collect();
-        let names: std::collections::HashSet<&str> = live
+        let names: crate::hash::HashSet<&str> = live
             .iter()
             .flat_map(|s| {
                 s.hosts

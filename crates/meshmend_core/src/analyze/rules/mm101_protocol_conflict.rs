@@ -1,7 +1,7 @@
 //! MM101 `protocol-conflict`: servers on one listener whose protocols cannot
 //! share it; istiod drops the newer one, or Envoy rejects the listener.
 
-use std::collections::HashSet;
+use crate::hash::HashSet;
 
 use crate::analyze::topology::{Nack, Outcome, Reject, describe};
 use crate::analyze::{Context, Rule};
@@ -10,7 +10,7 @@ use crate::diagnostic::{Category, Diagnostic, RuleMeta, Severity};
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let bundle = cx.bundle;
     let topology = cx.topology();
-    let mut seen = HashSet::new();
+    let mut seen = HashSet::default();
     for (listener, placed) in topology.problems() {
         let (other, dropped) = match &placed.outcome {
             // Duplicate TLS hosts are MM102; a duplicate HTTPS route name

@@ -1,7 +1,7 @@
 //! MM102 `duplicate-tls-host`: two TLS servers of one listener list the same
 //! host string; istiod drops the newer server entirely.
 
-use std::collections::HashSet;
+use crate::hash::HashSet;
 
 use crate::analyze::topology::{Outcome, Reject, describe};
 use crate::analyze::{Context, Rule};
@@ -10,7 +10,7 @@ use crate::diagnostic::{Category, Diagnostic, RuleMeta, Severity};
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let bundle = cx.bundle;
     let topology = cx.topology();
-    let mut seen = HashSet::new();
+    let mut seen = HashSet::default();
     for (listener, placed) in topology.problems() {
         let Outcome::Rejected {
             reason: Reject::DuplicateTlsHost { hosts },

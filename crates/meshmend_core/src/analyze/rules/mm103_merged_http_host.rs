@@ -1,7 +1,7 @@
 //! MM103 `merged-http-host`: plain-HTTP servers of different Gateways on one
 //! listener list the same host; their routes are silently concatenated.
 
-use std::collections::{HashMap, HashSet};
+use crate::hash::{HashMap, HashSet};
 
 use crate::analyze::topology::{Outcome, ServerRef, describe, sni_name};
 use crate::analyze::{Context, Rule, hosts};
@@ -11,11 +11,11 @@ use crate::model::istio::resolve_gateway_reference;
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let bundle = cx.bundle;
     let topology = cx.topology();
-    let mut seen = HashSet::new();
+    let mut seen = HashSet::default();
     let bound = VirtualServicesByGateway::new(cx);
     for listener in &topology.listeners {
         // Effective hostname → first plain-HTTP server that serves it.
-        let mut first: HashMap<String, ServerRef> = HashMap::new();
+        let mut first: HashMap<String, ServerRef> = HashMap::default();
         for placed in &listener.servers {
             if !matches!(placed.outcome, Outcome::Kept | Outcome::Merged { .. })
                 || !placed.protocol.is_http()
@@ -102,7 +102,7 @@ struct VirtualServicesByGateway<'a> {
 
 impl<'a> VirtualServicesByGateway<'a> {
     fn new(cx: &'a Context<'a>) -> Self {
-        let mut by_gateway: HashMap<(String, String), Vec<usize>> = HashMap::new();
+        let mut by_gateway: HashMap<(String, String), Vec<usize>> = HashMap::default();
         for (index, vs) in cx.bundle.model.virtual_services.iter().enumerate() {
             for entry in &vs.gateways {
                 if let Some(key) = resolve_gateway_reference(&entry.value, &vs.namespace) {

@@ -1,7 +1,7 @@
 //! MM104 `sni-chain-clash`: different host strings on TLS servers of one
 //! listener that become the same SNI match; Envoy rejects the listener.
 
-use std::collections::HashSet;
+use crate::hash::HashSet;
 
 use crate::analyze::topology::{Nack, Outcome, describe, sni_name};
 use crate::analyze::{Context, Rule};
@@ -10,7 +10,7 @@ use crate::diagnostic::{Category, Diagnostic, RuleMeta, Severity};
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let bundle = cx.bundle;
     let topology = cx.topology();
-    let mut seen = HashSet::new();
+    let mut seen = HashSet::default();
     for (listener, placed) in topology.problems() {
         let Outcome::NackRisk {
             reason: Nack::DuplicateSni { sni },

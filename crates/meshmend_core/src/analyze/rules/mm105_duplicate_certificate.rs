@@ -1,7 +1,7 @@
 //! MM105 `duplicate-certificate`: two Gateways of one workload use the same
 //! certificate; HTTP/2 connection reuse then sends requests to the wrong server.
 
-use std::collections::{HashMap, HashSet};
+use crate::hash::{HashMap, HashSet};
 
 use crate::analyze::topology::{Match, ServerRef, describe};
 use crate::analyze::{Context, Rule};
@@ -11,9 +11,9 @@ use crate::span::Span;
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let bundle = cx.bundle;
     let topology = cx.topology();
-    let mut seen = HashSet::new();
+    let mut seen = HashSet::default();
     for workload in &topology.workloads {
-        let mut first: HashMap<Certificate<'_>, (ServerRef, Match)> = HashMap::new();
+        let mut first: HashMap<Certificate<'_>, (ServerRef, Match)> = HashMap::default();
         for &(g, membership) in &workload.gateways {
             let gateway = &bundle.model.gateways[g];
             for (s, spec) in gateway.servers.iter().enumerate() {

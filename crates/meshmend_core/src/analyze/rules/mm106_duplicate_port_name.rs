@@ -1,8 +1,9 @@
 //! MM106 `duplicate-port-name`: a Gateway reuses a server port name (or a
 //! server `name`).
 
-use std::collections::HashMap;
 use std::collections::hash_map::Entry;
+
+use crate::hash::HashMap;
 
 use crate::analyze::{Context, Rule};
 use crate::diagnostic::{Category, Diagnostic, RuleMeta, Severity};
@@ -11,8 +12,8 @@ use crate::span::{Span, Spanned};
 
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for gateway in &cx.bundle.model.gateways {
-        let mut ports = HashMap::new();
-        let mut names = HashMap::new();
+        let mut ports = HashMap::default();
+        let mut names = HashMap::default();
         for server in &gateway.servers {
             let port_name = server.port.as_ref().and_then(|p| p.name.as_ref());
             if let Some(name) = port_name.filter(|n| !n.value.is_empty())

@@ -1,6 +1,6 @@
 //! MM201 `nodeport-collision`: the same nodePort on two Services, or twice in one.
 
-use std::collections::HashMap;
+use crate::hash::HashMap;
 use std::collections::hash_map::Entry;
 
 use crate::analyze::{Context, Rule};
@@ -11,7 +11,7 @@ use crate::span::{Span, Spanned};
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let (low, high) = cx.options.nodeport_range;
     // nodePort → (service index, claim) of the first claim.
-    let mut owners: HashMap<i64, (usize, Claim)> = HashMap::new();
+    let mut owners: HashMap<i64, (usize, Claim)> = HashMap::default();
     let services = &cx.bundle.model.services;
     for (s, service) in services.iter().enumerate() {
         let ports = service

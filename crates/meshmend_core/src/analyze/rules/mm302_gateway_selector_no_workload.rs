@@ -7,7 +7,7 @@ use crate::model::{Workload, labels_to_string};
 
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let model = &cx.bundle.model;
-    let selected_set: std::collections::HashSet<*const Workload> = model
+    let selected_set: crate::hash::HashSet<*const Workload> = model
         .gateways
         .iter()
         .filter_map(|g| g.selector.as_ref())

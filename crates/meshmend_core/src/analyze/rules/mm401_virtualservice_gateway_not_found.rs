@@ -1,6 +1,6 @@
 //! MM401 `virtualservice-gateway-not-found`: a `gateways:` entry names no Gateway.
 
-use std::collections::{HashMap, HashSet};
+use crate::hash::{HashMap, HashSet};
 
 use crate::analyze::{Context, Rule};
 use crate::diagnostic::{Category, Diagnostic, RuleMeta, Severity};
@@ -95,9 +95,9 @@ pub(crate) struct GatewayIndex<'a> {
 impl<'a> GatewayIndex<'a> {
     pub(crate) fn new(cx: &Context<'a>) -> Self {
         let mut index = GatewayIndex {
-            full: HashSet::new(),
-            namespaces: HashSet::new(),
-            by_name: HashMap::new(),
+            full: HashSet::default(),
+            namespaces: HashSet::default(),
+            by_name: HashMap::default(),
         };
         for resource in &cx.bundle.resources {
             let is_gateway = resource.kind.value == "Gateway"

@@ -1,7 +1,8 @@
 //! MM402 `virtualservice-host-not-in-gateway`: a VirtualService shares no host
 //! with a Gateway it is bound to, or is not visible to that Gateway's proxies.
 
-use std::collections::{BTreeSet, HashMap};
+use crate::hash::HashMap;
+use std::collections::BTreeSet;
 
 use crate::analyze::hosts;
 use crate::analyze::{Context, Rule};
@@ -11,7 +12,7 @@ use crate::model::{Gateway, VirtualService};
 
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let model = &cx.bundle.model;
-    let mut gateways: HashMap<(&str, &str), &Gateway> = HashMap::new();
+    let mut gateways: HashMap<(&str, &str), &Gateway> = HashMap::default();
     for gateway in &model.gateways {
         gateways
             .entry((gateway.namespace.as_str(), gateway.name.value.as_str()))

@@ -133,8 +133,8 @@ pub(super) mod tests {
 
     #[test]
     fn codes_and_names_are_unique_and_well_formed() {
-        let mut codes = std::collections::HashSet::new();
-        let mut names = std::collections::HashSet::new();
+        let mut codes = crate::hash::HashSet::default();
+        let mut names = crate::hash::HashSet::default();
         for rule in RULES {
             let meta = &rule.meta;
             let code = meta.code;

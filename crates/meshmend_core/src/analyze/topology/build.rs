@@ -1,7 +1,7 @@
 //! Building the topology: workloads and their stand-ins, the Gateways that
 //! apply to each, ports resolved through Services, then the merge per port.
 
-use std::collections::{HashMap, HashSet};
+use crate::hash::{HashMap, HashSet};
 
 use super::envoy::check_envoy;
 use super::merge::{Candidate, merge_port};
@@ -44,7 +44,7 @@ impl Topology {
         let mut selected = vec![false; gateways.len()];
 
         // 1. Workloads of the input, one group per (namespace, labels).
-        let mut by_identity: HashMap<(&str, &Labels), usize> = HashMap::new();
+        let mut by_identity: HashMap<(&str, &Labels), usize> = HashMap::default();
         for (index, workload) in model.workloads.iter().enumerate() {
             if let Some(&group) = by_identity.get(&(workload.namespace.as_str(), &workload.labels))
             {
@@ -89,7 +89,7 @@ impl Topology {
             keys
         };
         let unmatched_set: HashSet<&Pairs<'_>> = unmatched.iter().copied().collect();
-        let mut not_maximal: HashSet<&Pairs<'_>> = HashSet::new();
+        let mut not_maximal: HashSet<&Pairs<'_>> = HashSet::default();
         for key in &unmatched {
             selectors.subsets_of(key, true, |subset, _| {
                 if unmatched_set.contains(subset) {
@@ -166,7 +166,7 @@ impl Topology {
         gateways: &[Gateway],
         version: IstioVersion,
     ) {
-        let mut by_port: HashMap<u32, Vec<Candidate<'_>>> = HashMap::new();
+        let mut by_port: HashMap<u32, Vec<Candidate<'_>>> = HashMap::default();
         for &(g, membership) in &workload.gateways {
             let gateway = &gateways[g];
             for (s, spec) in gateway.servers.iter().enumerate() {
@@ -201,7 +201,7 @@ impl Topology {
             let candidates = by_port.remove(&port).expect("key listed above");
             let outcomes = merge_port(port, &candidates, version);
             let first_listener = self.listeners.len();
-            let mut by_bind: HashMap<&str, usize> = HashMap::new();
+            let mut by_bind: HashMap<&str, usize> = HashMap::default();
             for (candidate, outcome) in candidates.iter().zip(outcomes) {
                 let listener = *by_bind.entry(candidate.bind()).or_insert_with(|| {
                     self.listeners.push(Listener {

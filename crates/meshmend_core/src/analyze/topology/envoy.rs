@@ -1,7 +1,7 @@
 //! The two checks that stand in for Envoy: filter chains that make it
 //! reject a whole listener.
 
-use std::collections::HashMap;
+use crate::hash::HashMap;
 
 use super::server::{is_passthrough, is_tls_server, sni_name};
 use super::{Listener, Nack, Outcome, ServerRef};
@@ -13,7 +13,7 @@ use crate::sort;
 /// plaintext chain. Passthrough servers are skipped: their chains come from
 /// VirtualService `sniHosts`, and istiod drops duplicates there itself.
 pub(super) fn check_envoy(listener: &mut Listener, gateways: &[Gateway]) {
-    let mut sni: HashMap<String, ServerRef> = HashMap::new();
+    let mut sni: HashMap<String, ServerRef> = HashMap::default();
     let mut catch_all: Option<ServerRef> = None;
     let mut plain: Option<ServerRef> = None;
     for placed in &mut listener.servers {

@@ -1,6 +1,6 @@
 //! istiod's `mergeGateways` decision list for the servers of one resolved port.
 
-use std::collections::HashMap;
+use crate::hash::HashMap;
 
 use super::server::{is_http_server, is_tls_server, route_name};
 use super::{Match, Outcome, Reject, ServerRef};
@@ -41,13 +41,13 @@ pub(super) fn merge_port(
     let plaintext_takes_port = version.has(PLAINTEXT_AFTER_TLS_TAKES_PORT);
     let mut outcomes = vec![Outcome::Kept; candidates.len()];
     // host → (bind, who registered it); CheckDuplicates overwrites the bind.
-    let mut tls_hosts: HashMap<&str, (&str, usize)> = HashMap::new();
+    let mut tls_hosts: HashMap<&str, (&str, usize)> = HashMap::default();
     let mut first: Option<usize> = None;
     let mut plaintext: Option<usize> = None;
-    let mut routes: HashMap<String, usize> = HashMap::new();
-    let mut non_plain_binds: HashMap<&str, usize> = HashMap::new();
+    let mut routes: HashMap<String, usize> = HashMap::default();
+    let mut non_plain_binds: HashMap<&str, usize> = HashMap::default();
     // (bind, protocol) → first server of that ServerPort (plaintext ports).
-    let mut server_ports: HashMap<(&str, Protocol), usize> = HashMap::new();
+    let mut server_ports: HashMap<(&str, Protocol), usize> = HashMap::default();
     let refer = |i: usize| candidates[i].server;
     for (i, c) in candidates.iter().enumerate() {
         if c.spec.tls.is_some() {

@@ -1,7 +1,7 @@
 //! Port translation: a server port resolved through the Services that
 //! select the workload (istiod's `resolvePorts`).
 
-use std::collections::HashMap;
+use crate::hash::HashMap;
 
 use super::workload::WorkloadSource;
 use crate::model::{Bundle, Labels};
@@ -15,7 +15,7 @@ pub(super) struct ServiceIndex<'a> {
 
 impl<'a> ServiceIndex<'a> {
     pub(super) fn new(bundle: &'a Bundle) -> Self {
-        let mut by_pair: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
+        let mut by_pair: HashMap<(&str, &str), Vec<usize>> = HashMap::default();
         for (index, service) in bundle.model.services.iter().enumerate() {
             for (k, v) in &service.selector {
                 by_pair.entry((k, v)).or_default().push(index);
@@ -57,7 +57,7 @@ impl<'a> ServiceIndex<'a> {
             .map(|s| (services[s].precedence_key(), s))
             .collect();
         sort::ascending(&mut keyed);
-        let mut map = HashMap::new();
+        let mut map = HashMap::default();
         for (_, index) in keyed {
             let service = &services[index];
             let applies = match source {

@@ -1,7 +1,7 @@
 //! Gateways indexed by selector, so the Gateways that select a workload are
 //! found from its labels without comparing every pair.
 
-use std::collections::{HashMap, HashSet};
+use crate::hash::{HashMap, HashSet};
 
 use crate::model::{Gateway, Labels};
 
@@ -27,8 +27,8 @@ pub(super) struct Selectors<'a> {
 
 impl<'a> Selectors<'a> {
     pub(super) fn new(gateways: &'a [Gateway]) -> Self {
-        let mut by_selector: HashMap<Pairs<'a>, Vec<usize>> = HashMap::new();
-        let mut used_pairs = HashSet::new();
+        let mut by_selector: HashMap<Pairs<'a>, Vec<usize>> = HashMap::default();
+        let mut used_pairs = HashSet::default();
         let mut universal = Vec::new();
         for (index, gateway) in gateways.iter().enumerate() {
             match &gateway.selector {

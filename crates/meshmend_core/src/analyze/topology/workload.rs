@@ -1,7 +1,7 @@
 //! Gateway workloads: the deployments istiod merges Gateways onto, and how
 //! a Gateway comes to apply to one.
 
-use std::collections::HashMap;
+use crate::hash::HashMap;
 
 use crate::model::{Bundle, Gateway, Labels, Server};
 

@@ -3,7 +3,7 @@
 //! earlier server serves, renamed to stay unique; and the changes that say
 //! so. Writing the edits is `write.rs`.
 
-use std::collections::HashSet;
+use crate::hash::HashSet;
 
 use super::Serving;
 use crate::analyze::hosts;
@@ -88,7 +88,7 @@ impl<'a> Merge<'a> {
         // group's host names on the same listener keep serving it: moved
         // servers must not repeat it.
         let members: HashSet<usize> = group.gateways.iter().copied().collect();
-        let mut outside = HashSet::new();
+        let mut outside = HashSet::default();
         for &g in &group.gateways {
             for server in 0..bundle.model.gateways[g].servers.len() {
                 for (listener, placed) in topology.placements(ServerRef { gateway: g, server }) {
@@ -281,7 +281,7 @@ impl<'a> Merge<'a> {
     }
 
     fn unique_names(&mut self, named: Named) {
-        let mut seen = HashSet::new();
+        let mut seen = HashSet::default();
         let stem = stem(&self.target.name.value);
         for i in 0..self.slots.len() {
             let Some(name) = named.get(&self.slots[i]).cloned() else {

@@ -24,7 +24,7 @@
 mod merge;
 mod write;
 
-use std::collections::{HashMap, HashSet};
+use crate::hash::{HashMap, HashSet};
 
 use merge::{Merge, server_label};
 
@@ -265,7 +265,7 @@ pub(crate) struct Context<'t> {
 
 impl<'t> Context<'t> {
     pub(crate) fn new(bundle: &Bundle, topology: &'t Topology) -> Self {
-        let mut serving: Serving<'t> = HashMap::new();
+        let mut serving: Serving<'t> = HashMap::default();
         for listener in &topology.listeners {
             for placed in &listener.servers {
                 if !matches!(placed.outcome, Outcome::Kept | Outcome::Merged { .. }) {
