@@ -15,10 +15,19 @@ async function paste(page, text) {
   await page.keyboard.press("ControlOrMeta+V");
 }
 
-/** Moves the mouse onto `locator` (the layer takes no pointer events: the textarea underneath gets them). */
+/**
+ * Moves the mouse onto `locator` (the layer takes no pointer events: the textarea underneath gets them).
+ * The layer redraws its rows after a scroll, so the marker is awaited and the move retried until its
+ * box is stable instead of reading a row that is being replaced.
+ */
 async function pointAt(page, locator) {
-  const box = await locator.boundingBox();
-  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await expect(locator).toBeVisible();
+  await expect(async () => {
+    const box = await locator.boundingBox();
+    expect(box).not.toBeNull();
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await expect(page.getByTestId("marker-tooltip")).toBeVisible({ timeout: 1000 });
+  }).toPass({ timeout: 10_000 });
 }
 
 /** Scrolls the editor so that 1-based `line` is the first one shown. */
@@ -60,6 +69,7 @@ test("each finding's span is underlined in its severity, the winning side marked
 });
 
 test("hovering a related span says whose side it is", async ({ page }) => {
+  await page.setViewportSize({ width: 1366, height: 860 });
   await page.goto("/");
   await waitAnalyzed(page, EXAMPLE.length);
   await scrollTo(page, 14);
