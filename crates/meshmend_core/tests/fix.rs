@@ -535,3 +535,131 @@ fn an_unfixable_conflict_does_not_block_the_others() {
     assert!(!outcome.conflict_free());
     assert_eq!(outcome.verification.rejected.len(), 1);
 }
+
+/// An HTTP and an HTTPS server for one host on port 443 (istiod merges the
+/// two protocols on a port) in two Gateways, and a third Gateway repeating the
+/// TLS host. Consolidating them once depended on hash order in the verifier:
+/// the same input was fixed on some runs and refused on others. The std
+/// hasher is seeded per map, so repeated runs in one process cover it.
+#[test]
+fn the_same_input_gives_the_same_fix_every_time() {
+    let text = "\
+apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: {name: payments, namespace: istio-system}
+spec:
+  selector: {istio: ingressgateway}
+  servers:
+  - port: {number: 443, name: https-payments, protocol: HTTPS}
+    hosts: [pay.example.com]
+    tls: {mode: SIMPLE, credentialName: payments-tls}
+---
+apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: {name: payments-plain, namespace: istio-system}
+spec:
+  selector: {istio: ingressgateway}
+  servers:
+  - port: {number: 443, name: http-payments, protocol: HTTP}
+    hosts: [pay.example.com]
+---
+apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata:
+  name: payments-copy
+  namespace: istio-system
+  creationTimestamp: \"2026-11-30T10:00:00Z\"
+spec:
+  selector: {istio: ingressgateway}
+  servers:
+  - port: {number: 443, name: https-payments, protocol: HTTPS}
+    hosts: [pay.example.com]
+    tls: {mode: SIMPLE, credentialName: payments-tls}
+";
+    let bundle = Bundle::from_text("gateways.yaml", text).unwrap();
+    let first = fix(&bundle, &options("consolidate"));
+    assert!(
+        first.has_edits() && first.verification.ok,
+        "{:?}",
+        first.verification.rejected
+    );
+    for _ in 0..24 {
+        let again = fix(&bundle, &options("consolidate"));
+        assert_eq!(again.diff, first.diff);
+        assert_eq!(again.verification.rejected, first.verification.rejected);
+    }
+}
+
+/// Two files glued without `---` read as one document whose keys repeat: the
+/// API server would see only the second object, but the first one's text is
+/// the user's. No fix may delete or rewrite such a document; the conflict is
+/// reported as not fixed, with the reason.
+#[test]
+fn a_document_with_repeated_keys_is_never_rewritten() {
+    let text = "\
+apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: {name: shop, namespace: istio-system}
+spec:
+  selector: {istio: ingressgateway}
+  servers:
+  - port: {number: 443, name: https-shop, protocol: HTTPS}
+    hosts: [shop.example.com]
+    tls: {mode: SIMPLE, credentialName: shop-tls}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: shop-settings, namespace: shop}
+data:
+  LOG_LEVEL: info
+apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: {name: shop-canary, namespace: istio-system}
+spec:
+  selector: {istio: ingressgateway}
+  servers:
+  - port: {number: 443, name: https-shop, protocol: HTTPS}
+    hosts: [shop.example.com]
+    tls: {mode: SIMPLE, credentialName: shop-tls}
+";
+    let bundle = Bundle::from_text("glued.yaml", text).unwrap();
+    let codes: Vec<&str> = analyze(&bundle, &AnalyzeOptions::default())
+        .iter()
+        .map(|d| d.code)
+        .collect();
+    assert!(
+        codes.contains(&"MM005") && codes.contains(&"MM102"),
+        "{codes:?}"
+    );
+    for strategy in Strategy::ALL {
+        let outcome = fix(
+            &bundle,
+            &FixOptions {
+                strategy,
+                ..options("consolidate")
+            },
+        );
+        let glued = text.find("apiVersion: v1\nkind: ConfigMap").unwrap();
+        for file in &outcome.files {
+            for edit in &file.edits {
+                assert!(
+                    edit.span.end < glued,
+                    "{strategy}: edits the glued document: {edit:?}"
+                );
+            }
+        }
+        // Renumber only moves nodePorts: it plans nothing for a repeated host.
+        if strategy == Strategy::Renumber {
+            continue;
+        }
+        assert!(
+            outcome
+                .verification
+                .rejected
+                .iter()
+                .any(|r| r.reason.contains("duplicate-key [MM005]")),
+            "{strategy}: {:?}",
+            outcome.verification.rejected
+        );
+    }
+}

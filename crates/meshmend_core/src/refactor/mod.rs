@@ -291,6 +291,31 @@ fn unit_writing(bundle: &Bundle, units: &[Unit], path: &str) -> Option<usize> {
     })
 }
 
+/// Why `unit` must not be applied when it edits a document that writes a
+/// key twice (MM005): what the document means depends on the tool that
+/// applies it (`kubectl apply -f` keeps the last value, kustomize refuses
+/// the file), and a two-documents-glued-together paste looks exactly like
+/// that. Deleting or rewriting it would lose text the user may rely on.
+fn edits_ambiguous_document(bundle: &Bundle, unit: &Unit) -> Option<String> {
+    unit.edits.iter().find_map(|(file, edit)| {
+        let document = bundle.streams[*file].documents.iter().find(|doc| {
+            !doc.duplicate_keys.is_empty()
+                && edit.span.start < doc.span.end.max(doc.span.start + 1)
+                && doc.span.start < edit.span.end.max(edit.span.start + 1)
+        })?;
+        let line = bundle.files[*file].text[..document.span.start]
+            .bytes()
+            .filter(|&b| b == b'\n')
+            .count()
+            + 1;
+        Some(format!(
+            "it edits the document at {}:{line}, which writes a key twice \
+             (duplicate-key [MM005]); fix that first, then run `meshmend fix` again",
+            bundle.files[*file].name
+        ))
+    })
+}
+
 /// Units planned for a bundle, and groups that have no mechanical fix.
 pub(crate) struct Planned {
     pub units: Vec<Unit>,
@@ -332,10 +357,20 @@ pub(crate) fn plan(bundle: &Bundle, before: &[Diagnostic], options: &FixOptions)
     (options.strategy.about().plan)(&mut planning);
     let Planning {
         mut units,
-        rejected,
+        mut rejected,
         ..
     } = planning;
     units.retain(|u| !u.edits.is_empty() || !u.added.is_empty());
+    units.retain(|unit| match edits_ambiguous_document(bundle, unit) {
+        None => true,
+        Some(reason) => {
+            rejected.push(Rejected {
+                title: unit.title.clone(),
+                reason,
+            });
+            false
+        }
+    });
     sort::by_key(&mut units, |u| u.resources.first().copied());
     Planned { units, rejected }
 }

@@ -191,7 +191,7 @@ pub(crate) fn verify(
                 name: was.gateway.split('/').nth(1).unwrap_or_default().into(),
             })
             .copied();
-        let (_, bind, port, host, _) = key;
+        let (_, bind, port, host, _, _) = key;
         let listener = format!("{}_{port}", if bind.is_empty() { "0.0.0.0" } else { bind });
         let problem = match after_map.get(&expected) {
             None => Some("is no longer served".to_string()),
@@ -317,8 +317,12 @@ fn collapse(map: HashMap<ServedKey, Served>) -> HashMap<ServedKey, Served> {
 }
 
 /// (workload, bind, resolved port, host as istiod normalises it, Gateway
-/// `namespace/name`).
-type ServedKey = (WorkloadKey, String, u32, String, String);
+/// `namespace/name`, served on the TLS filter chains rather than the
+/// plaintext one). The last part keeps an HTTP and an HTTPS server for one
+/// host on one port apart (istiod merges the two protocols on a port): without
+/// it, merging their Gateways made two entries collide, and which one the
+/// check compared depended on hash order.
+type ServedKey = (WorkloadKey, String, u32, String, String, bool);
 
 /// How one host is served on one listener.
 #[derive(Debug, PartialEq, Eq)]
@@ -414,6 +418,7 @@ fn served(bundle: &Bundle, topology: &Topology) -> HashMap<ServedKey, Served> {
                                 listener.port,
                                 format!("{VHOST}{}", vh.value),
                                 gateway_name.clone(),
+                                false,
                             );
                             out.entry(slot)
                                 .or_insert_with(|| Served {
@@ -437,6 +442,7 @@ fn served(bundle: &Bundle, topology: &Topology) -> HashMap<ServedKey, Served> {
                         listener.port,
                         host.clone(),
                         gateway_name.clone(),
+                        false,
                     ))
                     .or_insert_with(|| Served {
                         gateway: gateway_name.clone(),
@@ -466,6 +472,7 @@ fn served(bundle: &Bundle, topology: &Topology) -> HashMap<ServedKey, Served> {
                     listener.port,
                     host.clone(),
                     gateway.full_name(),
+                    true,
                 );
                 if let Some(existing) = out.get_mut(&slot) {
                     // Two servers of one Gateway on one route table.
