@@ -663,3 +663,52 @@ spec:
         );
     }
 }
+
+/// A nodePort written once with an anchor and reused by alias in another
+/// Service of the same `List`: renumbering the anchored value would move both
+/// Services. The fix refuses and says why, instead of a verifier failure that
+/// names neither the anchor nor the alias.
+#[test]
+fn a_value_shared_through_an_alias_is_not_edited() {
+    let text = "\
+apiVersion: v1
+kind: List
+items:
+- apiVersion: v1
+  kind: Service
+  metadata: {name: shop, namespace: web}
+  spec:
+    type: NodePort
+    selector: {app: shop}
+    ports:
+    - &web {name: http, port: 80, nodePort: 31380}
+- apiVersion: v1
+  kind: Service
+  metadata: {name: blog, namespace: web}
+  spec:
+    type: NodePort
+    selector: {app: blog}
+    ports:
+    - *web
+";
+    let bundle = Bundle::from_text("list.yaml", text).unwrap();
+    let codes: Vec<&str> = analyze(&bundle, &AnalyzeOptions::default())
+        .iter()
+        .map(|d| d.code)
+        .collect();
+    assert_eq!(codes, ["MM201"]);
+    let outcome = fix(&bundle, &options("renumber"));
+    assert!(!outcome.has_edits(), "{}", outcome.diff);
+    let reasons: Vec<&str> = outcome
+        .verification
+        .rejected
+        .iter()
+        .map(|r| r.reason.as_str())
+        .collect();
+    assert!(
+        reasons
+            .iter()
+            .any(|r| r.contains("list.yaml:11") && r.contains("alias at line 19")),
+        "{reasons:?}"
+    );
+}

@@ -291,28 +291,52 @@ fn unit_writing(bundle: &Bundle, units: &[Unit], path: &str) -> Option<usize> {
     })
 }
 
-/// Why `unit` must not be applied when it edits a document that writes a
-/// key twice (MM005): what the document means depends on the tool that
-/// applies it (`kubectl apply -f` keeps the last value, kustomize refuses
-/// the file), and a two-documents-glued-together paste looks exactly like
-/// that. Deleting or rewriting it would lose text the user may rely on.
-fn edits_ambiguous_document(bundle: &Bundle, unit: &Unit) -> Option<String> {
+/// Why `unit` must not be applied, if it edits what it cannot see whole:
+///
+/// - a document that writes a key twice (MM005): what it means depends on
+///   the tool that applies it (`kubectl apply -f` keeps the last value,
+///   kustomize refuses the file), and two files glued together without `---`
+///   look exactly like that; deleting or rewriting it would lose text the
+///   user may rely on;
+/// - a value shared through a YAML anchor with an alias outside the edit:
+///   changing it changes every alias (another Service's nodePort, another
+///   Gateway's server), and deleting it leaves the alias dangling.
+fn unsafe_edit(bundle: &Bundle, unit: &Unit) -> Option<String> {
+    let overlaps = |a: crate::span::Span, b: crate::span::Span| {
+        a.start < b.end.max(b.start + 1) && b.start < a.end.max(a.start + 1)
+    };
     unit.edits.iter().find_map(|(file, edit)| {
-        let document = bundle.streams[*file].documents.iter().find(|doc| {
-            !doc.duplicate_keys.is_empty()
-                && edit.span.start < doc.span.end.max(doc.span.start + 1)
-                && doc.span.start < edit.span.end.max(edit.span.start + 1)
-        })?;
-        let line = bundle.files[*file].text[..document.span.start]
-            .bytes()
-            .filter(|&b| b == b'\n')
-            .count()
-            + 1;
-        Some(format!(
-            "it edits the document at {}:{line}, which writes a key twice \
-             (duplicate-key [MM005]); fix that first, then run `meshmend fix` again",
-            bundle.files[*file].name
-        ))
+        let text = &bundle.files[*file].text;
+        let line = |at: usize| text[..at].bytes().filter(|&b| b == b'\n').count() + 1;
+        let document = bundle.streams[*file]
+            .documents
+            .iter()
+            .find(|doc| overlaps(edit.span, doc.span))?;
+        if !document.duplicate_keys.is_empty() {
+            return Some(format!(
+                "it edits the document at {}:{}, which writes a key twice \
+                 (duplicate-key [MM005]); fix that first, then run `meshmend fix` again",
+                bundle.files[*file].name,
+                line(document.span.start)
+            ));
+        }
+        document.nodes.iter().find_map(|node| {
+            let crate::parse::tree::NodeKind::Alias(target) = node.kind else {
+                return None;
+            };
+            let shared = document.node(target).span();
+            let alias_inside = edit.span.start <= node.span.start && node.span.end <= edit.span.end;
+            (overlaps(edit.span, shared) && !alias_inside).then(|| {
+                format!(
+                    "it edits a value at {}:{} that a YAML alias at line {} shares; \
+                     changing it would change the alias too: write the value out \
+                     in place of the alias, then run `meshmend fix` again",
+                    bundle.files[*file].name,
+                    line(shared.start),
+                    line(node.span.start)
+                )
+            })
+        })
     })
 }
 
@@ -361,7 +385,7 @@ pub(crate) fn plan(bundle: &Bundle, before: &[Diagnostic], options: &FixOptions)
         ..
     } = planning;
     units.retain(|u| !u.edits.is_empty() || !u.added.is_empty());
-    units.retain(|unit| match edits_ambiguous_document(bundle, unit) {
+    units.retain(|unit| match unsafe_edit(bundle, unit) {
         None => true,
         Some(reason) => {
             rejected.push(Rejected {
