@@ -6,11 +6,13 @@
 //! Services) and below the analyze rules that report what the status
 //! means for traffic.
 
+pub mod inventory;
 pub mod model;
 pub mod status;
 
+pub use inventory::Inventory;
 pub use model::{
     Address, AllowedNamespaces, BackendRef, CertSource, ForeignParent, Gateway, GatewayClass,
-    Inventory, LabelSelector, Listener, ListenerSet, ListenerTls, Meta, Namespace, ObjectRef,
-    ParentRef, ReferenceGrant, Route, RouteGroupKind, RouteKind, is_gateway_api,
+    LabelSelector, Listener, ListenerSet, ListenerTls, Meta, Namespace, ObjectRef, ParentRef,
+    ReferenceGrant, Route, RouteGroupKind, RouteKind, is_gateway_api,
 };

@@ -8,7 +8,7 @@
 use crate::model::Bundle;
 use crate::span::Span;
 
-use super::model::Inventory;
+use super::Inventory;
 
 /// One status condition as Kubernetes shows it.
 #[derive(Clone, Debug, PartialEq, Eq)]
