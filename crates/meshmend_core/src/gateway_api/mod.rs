@@ -12,7 +12,7 @@ pub mod status;
 
 pub use inventory::Inventory;
 pub use model::{
-    Address, AllowedNamespaces, BackendRef, CertSource, ForeignParent, Gateway, GatewayClass,
+    Address, AllowedNamespaces, FrontendTls, FrontendValidation, ServiceEntryHosts, BackendRef, CertSource, ForeignParent, Gateway, GatewayClass,
     LabelSelector, Listener, ListenerSet, ListenerTls, Meta, Namespace, ObjectRef, ParentRef,
-    ReferenceGrant, Route, RouteGroupKind, RouteKind, is_gateway_api,
+    ReferenceGrant, Route, RouteGroupKind, RouteKind, GROUP, X_GROUP, is_gateway_api,
 };
