@@ -88,7 +88,10 @@ pub(crate) fn document(object: &ObjectStatus) -> Value {
     if let Some(count) = object.attached_listener_sets {
         status.insert("attachedListenerSets".into(), json!(count));
     }
-    let is_listener_owner = matches!(object.kind.as_str(), "Gateway" | "ListenerSet" | "XListenerSet");
+    let is_listener_owner = matches!(
+        object.kind.as_str(),
+        "Gateway" | "ListenerSet" | "XListenerSet"
+    );
     if is_listener_owner && !object.listeners.is_empty() {
         let listeners: Vec<Value> = object
             .listeners
@@ -106,7 +109,10 @@ pub(crate) fn document(object: &ObjectStatus) -> Value {
             .collect();
         status.insert("listeners".into(), Value::Array(listeners));
     }
-    if !matches!(object.kind.as_str(), "Gateway" | "GatewayClass" | "ListenerSet" | "XListenerSet") {
+    if !matches!(
+        object.kind.as_str(),
+        "Gateway" | "GatewayClass" | "ListenerSet" | "XListenerSet"
+    ) {
         let parents: Vec<Value> = object
             .parents
             .iter()

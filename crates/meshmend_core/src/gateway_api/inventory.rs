@@ -5,9 +5,10 @@ use crate::model::{Bundle, Labels, Resource, read_crd_labels};
 use crate::span::Spanned;
 
 use super::model::{
-    Address, AllowedNamespaces, FrontendTls, FrontendValidation, ServiceEntryHosts, BackendRef, CertSource, ForeignParent, Gateway, GatewayClass,
-    ListenerSet, Meta, Namespace, ObjectRef, ParentRef, ReferenceGrant, Route, RouteKind,
-    is_gateway_api, listeners, spanned, str_or_empty,
+    Address, AllowedNamespaces, BackendRef, CertSource, ForeignParent, FrontendTls,
+    FrontendValidation, Gateway, GatewayClass, ListenerSet, Meta, Namespace, ObjectRef, ParentRef,
+    ReferenceGrant, Route, RouteKind, ServiceEntryHosts, is_gateway_api, listeners, spanned,
+    str_or_empty,
 };
 
 /// Every Gateway API object of a bundle, plus the Namespaces and TLS

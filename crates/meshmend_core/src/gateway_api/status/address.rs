@@ -17,14 +17,20 @@ pub const DOMAIN_SUFFIX: &str = "cluster.local";
 pub fn is_managed(gateway: &Gateway) -> bool {
     match gateway.addresses.as_slice() {
         [] => true,
-        [only] => only.address_type.as_deref().is_none_or(|t| t == "IPAddress"),
+        [only] => only
+            .address_type
+            .as_deref()
+            .is_none_or(|t| t == "IPAddress"),
         _ => false,
     }
 }
 
 /// The Service host names the Gateway's listeners are served by, and the
 /// soft error Istio reports (`UnsupportedAddress`) for addresses it skips.
-pub fn gateway_services(gateway: &Gateway, controller: Controller) -> (Vec<String>, Option<(&'static str, String)>) {
+pub fn gateway_services(
+    gateway: &Gateway,
+    controller: Controller,
+) -> (Vec<String>, Option<(&'static str, String)>) {
     let ns = &gateway.meta.namespace;
     if is_managed(gateway) {
         let name = gateway
@@ -43,7 +49,11 @@ pub fn gateway_services(gateway: &Gateway, controller: Controller) -> (Vec<Strin
     let mut services = Vec::new();
     let mut skipped = Vec::new();
     for address in &gateway.addresses {
-        if address.address_type.as_deref().is_some_and(|t| t != "Hostname") {
+        if address
+            .address_type
+            .as_deref()
+            .is_some_and(|t| t != "Hostname")
+        {
             skipped.push(address.value.value.clone());
             continue;
         }
@@ -57,7 +67,10 @@ pub fn gateway_services(gateway: &Gateway, controller: Controller) -> (Vec<Strin
     let error = (!skipped.is_empty()).then(|| {
         (
             "UnsupportedAddress",
-            format!("only Hostname is supported, ignoring [{}]", skipped.join(" ")),
+            format!(
+                "only Hostname is supported, ignoring [{}]",
+                skipped.join(" ")
+            ),
         )
     });
     (services, error)
@@ -114,18 +127,30 @@ pub fn programmed(
     crate::sort::ascending(&mut warnings);
     let joined = human_join(&internal);
     if services.is_empty() {
-        return Condition::new("Programmed", false, "UnsupportedAddress", "Failed to assign to any requested addresses");
+        return Condition::new(
+            "Programmed",
+            false,
+            "UnsupportedAddress",
+            "Failed to assign to any requested addresses",
+        );
     }
     if !warnings.is_empty() {
         let message = if internal.is_empty() {
-            format!("Failed to assign to any requested addresses: {}", warnings.join("; "))
+            format!(
+                "Failed to assign to any requested addresses: {}",
+                warnings.join("; ")
+            )
         } else {
             format!(
                 "Assigned to service(s) {joined}, but failed to assign to all requested addresses: {}",
                 warnings.join("; ")
             )
         };
-        let reason = if unusable { "AddressNotUsable" } else { "AddressNotAssigned" };
+        let reason = if unusable {
+            "AddressNotUsable"
+        } else {
+            "AddressNotAssigned"
+        };
         return Condition::new("Programmed", false, reason, message);
     }
     let message = if internal.is_empty() {

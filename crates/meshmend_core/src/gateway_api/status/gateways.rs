@@ -50,7 +50,15 @@ pub fn predict(
     let mut parents = Vec::new();
     for gateway in &inventory.gateways {
         if let Some(controller) = class::resolve(inventory, &gateway.class_name.value) {
-            gateway_status(bundle, inventory, namespaces, gateway, controller, out, &mut parents);
+            gateway_status(
+                bundle,
+                inventory,
+                namespaces,
+                gateway,
+                controller,
+                out,
+                &mut parents,
+            );
         }
     }
     parents
@@ -78,7 +86,11 @@ fn attached_sets<'a>(inventory: &'a Inventory, gateway: &Gateway) -> Vec<&'a Lis
 }
 
 /// Does the Gateway's `allowedListeners` admit a ListenerSet from `namespace`?
-fn listener_set_allowed(namespaces: &[(String, Labels)], gateway: &Gateway, namespace: &str) -> bool {
+fn listener_set_allowed(
+    namespaces: &[(String, Labels)],
+    gateway: &Gateway,
+    namespace: &str,
+) -> bool {
     let Some(allowed) = &gateway.allowed_listeners else {
         return false;
     };
@@ -99,9 +111,9 @@ fn listener_set_allowed(namespaces: &[(String, Labels)], gateway: &Gateway, name
 }
 
 fn is_gateway_parent(set: &ListenerSet) -> bool {
-    set.parent_ref.as_ref().is_some_and(|p| {
-        p.kind() == "Gateway" && p.group() == crate::gateway_api::GROUP
-    })
+    set.parent_ref
+        .as_ref()
+        .is_some_and(|p| p.kind() == "Gateway" && p.group() == crate::gateway_api::GROUP)
 }
 
 fn listener_set_port(set_listener: &crate::gateway_api::Listener) -> (u32, Option<String>) {
@@ -110,7 +122,10 @@ fn listener_set_port(set_listener: &crate::gateway_api::Listener) -> (u32, Optio
         _ => match set_listener.protocol.value.as_str() {
             "HTTP" => (80, None),
             "HTTPS" => (443, None),
-            other => (0, Some(format!("protocol {other} requires a port to be set"))),
+            other => (
+                0,
+                Some(format!("protocol {other} requires a port to be set")),
+            ),
         },
     }
 }
@@ -131,12 +146,22 @@ fn gateway_status(
     if controller == Controller::Unmanaged {
         status.conditions = vec![
             Condition::new("Accepted", true, "Accepted", "Resource accepted"),
-            Condition::new("Programmed", true, "Programmed", "This Gateway is remote; Istio will not program it"),
+            Condition::new(
+                "Programmed",
+                true,
+                "Programmed",
+                "This Gateway is remote; Istio will not program it",
+            ),
         ];
         status.addresses = gateway
             .addresses
             .iter()
-            .map(|a| (a.address_type.clone().unwrap_or_default(), a.value.value.clone()))
+            .map(|a| {
+                (
+                    a.address_type.clone().unwrap_or_default(),
+                    a.value.value.clone(),
+                )
+            })
             .collect();
         out.push(status);
         return;
@@ -156,11 +181,19 @@ fn gateway_status(
     let mut merged: Vec<Merged<'_>> = gateway
         .listeners
         .iter()
-        .map(|l| Merged { owner: 0, listener: l, port: l.port.as_ref().map_or(0, |p| p.value) })
+        .map(|l| Merged {
+            owner: 0,
+            listener: l,
+            port: l.port.as_ref().map_or(0, |p| p.value),
+        })
         .collect();
     for (i, set) in eligible.iter().enumerate() {
         for l in &set.listeners {
-            merged.push(Merged { owner: i + 1, listener: l, port: listener_set_port(l).0 });
+            merged.push(Merged {
+                owner: i + 1,
+                listener: l,
+                port: listener_set_port(l).0,
+            });
         }
     }
     let conflicts = listeners::conflicts(&merged);
@@ -178,21 +211,45 @@ fn gateway_status(
         if gateway_error.is_none() {
             gateway_error = parameters_error(inventory, gateway);
         }
-        let owner = Owner { kind: "Gateway", namespace: ns };
+        let owner = Owner {
+            kind: "Gateway",
+            namespace: ns,
+        };
         for listener in &gateway.listeners {
             let port = listener.port.as_ref().map_or(0, |p| p.value);
             if let Some(reason) = conflict(0, listener.index) {
-                status.listeners.push(listeners::conflicted(listener, reason));
+                status
+                    .listeners
+                    .push(listeners::conflicted(listener, reason));
                 continue;
             }
-            let built = listeners::build(inventory, namespaces, &owner, listener, port, None, frontend(port), controller);
+            let built = listeners::build(
+                inventory,
+                namespaces,
+                &owner,
+                listener,
+                port,
+                None,
+                frontend(port),
+                controller,
+            );
             if built.ok {
                 valid += 1;
             }
             if built.has_server {
                 ports.push(port);
-                if controller == Controller::Gateway || (controller == Controller::EastWest && port != 15008) {
-                    parents.push(parent("Gateway", &gateway.meta, listener, port, built.hosts, &built.status, gateway_index));
+                if controller == Controller::Gateway
+                    || (controller == Controller::EastWest && port != 15008)
+                {
+                    parents.push(parent(
+                        "Gateway",
+                        &gateway.meta,
+                        listener,
+                        port,
+                        built.hosts,
+                        &built.status,
+                        gateway_index,
+                    ));
                 }
             }
             status.listeners.push(built.status);
@@ -208,11 +265,17 @@ fn gateway_status(
         }
         let set_index = out.len();
         let mut set_status = ObjectStatus::new(&set.meta, Some(&set.meta.namespace));
-        if !controller.supports_listener_sets() || !listener_set_allowed(namespaces, gateway, &set.meta.namespace) {
+        if !controller.supports_listener_sets()
+            || !listener_set_allowed(namespaces, gateway, &set.meta.namespace)
+        {
             let message = if controller.supports_listener_sets() {
-                "The parent Gateway does not allow this reference; check the 'spec.allowedRoutes'".to_string()
+                "The parent Gateway does not allow this reference; check the 'spec.allowedRoutes'"
+                    .to_string()
             } else {
-                format!("The {:?} GatewayClass does not support ListenerSet", gateway.class_name.value)
+                format!(
+                    "The {:?} GatewayClass does not support ListenerSet",
+                    gateway.class_name.value
+                )
             };
             set_status.conditions = vec![
                 Condition::new("Accepted", false, "NotAllowed", message.clone()),
@@ -221,24 +284,49 @@ fn gateway_status(
             out.push(set_status);
             continue;
         }
-        let owner_number = 1 + eligible.iter().position(|s| std::ptr::eq(*s, *set)).unwrap_or(0);
+        let owner_number = 1 + eligible
+            .iter()
+            .position(|s| std::ptr::eq(*s, *set))
+            .unwrap_or(0);
         let mut set_ports = Vec::new();
         let mut set_valid = 0;
         let parent_error = soft_address_error(gateway, controller);
         if !(services.is_empty() && gateway_error.is_some()) {
-            let owner = Owner { kind: "ListenerSet", namespace: &set.meta.namespace };
+            let owner = Owner {
+                kind: "ListenerSet",
+                namespace: &set.meta.namespace,
+            };
             for listener in &set.listeners {
                 let (port, port_error) = listener_set_port(listener);
                 if let Some(reason) = conflict(owner_number, listener.index) {
-                    set_status.listeners.push(listeners::conflicted(listener, reason));
+                    set_status
+                        .listeners
+                        .push(listeners::conflicted(listener, reason));
                     continue;
                 }
-                let built = listeners::build(inventory, namespaces, &owner, listener, port, port_error, frontend(port), controller);
+                let built = listeners::build(
+                    inventory,
+                    namespaces,
+                    &owner,
+                    listener,
+                    port,
+                    port_error,
+                    frontend(port),
+                    controller,
+                );
                 if built.has_server {
                     if built.ok {
                         set_valid += 1;
                         set_ports.push(port);
-                        parents.push(parent("ListenerSet", &set.meta, listener, port, built.hosts, &built.status, set_index));
+                        parents.push(parent(
+                            "ListenerSet",
+                            &set.meta,
+                            listener,
+                            port,
+                            built.hosts,
+                            &built.status,
+                            set_index,
+                        ));
                     }
                 }
                 set_status.listeners.push(built.status);
@@ -247,13 +335,28 @@ fn gateway_status(
         let valid_set = set_valid > 0 || (services.is_empty() && gateway_error.is_some());
         let mut accepted = Condition::new("Accepted", true, "Accepted", "Resource accepted");
         if let Some((reason, message)) = &parent_error {
-            accepted = Condition::new("Accepted", false, reason, format!("Parent not accepted: {message}"));
+            accepted = Condition::new(
+                "Accepted",
+                false,
+                reason,
+                format!("Parent not accepted: {message}"),
+            );
         } else if !valid_set {
-            accepted = Condition::new("Accepted", false, "ListenersNotValid", "None of the ListenerSet's listeners are valid");
+            accepted = Condition::new(
+                "Accepted",
+                false,
+                "ListenersNotValid",
+                "None of the ListenerSet's listeners are valid",
+            );
         }
         let mut programmed = address::programmed(bundle, inventory, ns, &services, &set_ports);
         if !valid_set {
-            programmed = Condition::new("Programmed", false, "ListenersNotValid", "None of the ListenerSet's listeners are valid");
+            programmed = Condition::new(
+                "Programmed",
+                false,
+                "ListenersNotValid",
+                "None of the ListenerSet's listeners are valid",
+            );
         }
         set_status.conditions = vec![accepted, programmed];
         if set_valid > 0 {
@@ -269,16 +372,31 @@ fn gateway_status(
         accepted = Condition::new("Accepted", false, reason, message.clone());
     } else if !gateway.listeners.is_empty() && valid < gateway.listeners.len() {
         accepted = if valid == 0 {
-            Condition::new("Accepted", false, "ListenersNotValid", "None of the Gateway's listeners are valid")
+            Condition::new(
+                "Accepted",
+                false,
+                "ListenersNotValid",
+                "None of the Gateway's listeners are valid",
+            )
         } else {
-            Condition::new("Accepted", true, "ListenersNotValid", "One or more of the Gateway's listeners are invalid")
+            Condition::new(
+                "Accepted",
+                true,
+                "ListenersNotValid",
+                "One or more of the Gateway's listeners are invalid",
+            )
         };
     }
     let programmed = address::programmed(bundle, inventory, ns, &services, &ports);
     status.conditions = vec![
         accepted,
         programmed,
-        Condition::new("ResolvedRefs", true, "ResolvedRefs", "All references resolved"),
+        Condition::new(
+            "ResolvedRefs",
+            true,
+            "ResolvedRefs",
+            "All references resolved",
+        ),
     ];
     if attached_sets_count > 0 {
         status.attached_listener_sets = Some(attached_sets_count);
@@ -297,14 +415,22 @@ fn parameters_error(inventory: &Inventory, gateway: &Gateway) -> Option<(&'stati
     if kind != "ConfigMap" || !group.is_empty() {
         return Some((
             "InvalidParameters",
-            format!("Unsupported parametersRef group/kind {group}/{kind}, only ConfigMap is supported"),
+            format!(
+                "Unsupported parametersRef group/kind {group}/{kind}, only ConfigMap is supported"
+            ),
         ));
     }
     let ns = &gateway.meta.namespace;
-    if inventory.cert_source("ConfigMap", ns, &params.name.value).is_none() {
+    if inventory
+        .cert_source("ConfigMap", ns, &params.name.value)
+        .is_none()
+    {
         return Some((
             "InvalidParameters",
-            format!("parametersRef ConfigMap {ns}/{} does not exist", params.name.value),
+            format!(
+                "parametersRef ConfigMap {ns}/{} does not exist",
+                params.name.value
+            ),
         ));
     }
     None
@@ -327,7 +453,11 @@ fn parent(
         port,
         protocol: listener.protocol.value.clone(),
         hosts,
-        hostname: listener.hostname.as_ref().map(|h| h.value.clone()).unwrap_or_default(),
+        hostname: listener
+            .hostname
+            .as_ref()
+            .map(|h| h.value.clone())
+            .unwrap_or_default(),
         allowed_kinds: status.supported_kinds.clone(),
         file: meta.file,
         span: listener.span,

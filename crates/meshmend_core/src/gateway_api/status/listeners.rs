@@ -79,7 +79,9 @@ pub fn build(
     let conflicted = Condition::new("Conflicted", false, "NoConflicts", "No errors found");
     let mut resolved = Condition::new("ResolvedRefs", true, "ResolvedRefs", "No errors found");
     let mut ok = true;
-    if let Err(e) = refs::check_listener_tls(inventory, owner.kind, owner.namespace, listener, frontend) {
+    if let Err(e) =
+        refs::check_listener_tls(inventory, owner.kind, owner.namespace, listener, frontend)
+    {
         resolved = Condition::new("ResolvedRefs", false, e.reason, e.message.clone());
         programmed = Condition::new("Programmed", false, "Invalid", "Bad TLS configuration");
         if matches!(
@@ -124,7 +126,12 @@ pub fn build(
     }
     let (supported, kinds_valid) = supported_kinds(listener);
     if !kinds_valid {
-        resolved = Condition::new("ResolvedRefs", false, "InvalidRouteKinds", "Invalid route kinds");
+        resolved = Condition::new(
+            "ResolvedRefs",
+            false,
+            "InvalidRouteKinds",
+            "Invalid route kinds",
+        );
     }
     Built {
         status: ListenerStatus {
@@ -150,7 +157,12 @@ pub fn conflicted(listener: &Listener, reason: &str) -> ListenerStatus {
     ];
     let (supported, valid) = supported_kinds(listener);
     if !valid {
-        conditions.push(Condition::new("ResolvedRefs", false, "InvalidRouteKinds", "Invalid route kinds"));
+        conditions.push(Condition::new(
+            "ResolvedRefs",
+            false,
+            "InvalidRouteKinds",
+            "Invalid route kinds",
+        ));
     }
     ListenerStatus {
         name: listener.name.value.clone(),
@@ -181,13 +193,20 @@ fn protocol_error(controller: Controller, protocol: &str) -> Option<String> {
 
 /// `namespace/hostname` entries for the namespaces whose routes may
 /// attach; `~/hostname` (nobody) when a selector matches none.
-pub fn hostname_match(namespaces: &[(String, Labels)], local: &str, listener: &Listener) -> Vec<String> {
+pub fn hostname_match(
+    namespaces: &[(String, Labels)],
+    local: &str,
+    listener: &Listener,
+) -> Vec<String> {
     let hostname = listener.hostname.as_ref().map_or("*", |h| h.value.as_str());
     let allowed = allowed_route_namespaces(namespaces, local, &listener.allowed_namespaces);
     if allowed.is_empty() {
         return vec![format!("~/{hostname}")];
     }
-    allowed.into_iter().map(|ns| format!("{ns}/{hostname}")).collect()
+    allowed
+        .into_iter()
+        .map(|ns| format!("{ns}/{hostname}"))
+        .collect()
 }
 
 /// Istio's `namespacesFromSelector`: `Same` (or nothing) → the local
@@ -268,8 +287,14 @@ fn distinct(a: &Merged<'_>, b: &Merged<'_>) -> bool {
     if a.port != b.port {
         return true;
     }
-    let (pa, pb) = (a.listener.protocol.value.as_str(), b.listener.protocol.value.as_str());
-    if (tcp_udp(pa) && http_like(pb)) || (http_like(pa) && tcp_udp(pb)) || (tcp_udp(pa) && tcp_udp(pb)) {
+    let (pa, pb) = (
+        a.listener.protocol.value.as_str(),
+        b.listener.protocol.value.as_str(),
+    );
+    if (tcp_udp(pa) && http_like(pb))
+        || (http_like(pa) && tcp_udp(pb))
+        || (tcp_udp(pa) && tcp_udp(pb))
+    {
         return false;
     }
     if http_like(pa) && http_like(pb) {
@@ -279,7 +304,10 @@ fn distinct(a: &Merged<'_>, b: &Merged<'_>) -> bool {
 }
 
 fn reason(a: &Merged<'_>, b: &Merged<'_>) -> &'static str {
-    let (pa, pb) = (a.listener.protocol.value.as_str(), b.listener.protocol.value.as_str());
+    let (pa, pb) = (
+        a.listener.protocol.value.as_str(),
+        b.listener.protocol.value.as_str(),
+    );
     if (tcp_udp(pa) && tcp_udp(pb)) || pa != pb {
         "ProtocolConflict"
     } else {

@@ -224,7 +224,11 @@ pub struct BackendProblem {
 
 /// The error Istio reports in a route's `ResolvedRefs`: the last backend
 /// problem, in rule order, as `convertHTTPRoute` keeps it.
-pub fn route_backend_error(bundle: &Bundle, inventory: &Inventory, route: &Route) -> Option<BackendProblem> {
+pub fn route_backend_error(
+    bundle: &Bundle,
+    inventory: &Inventory,
+    route: &Route,
+) -> Option<BackendProblem> {
     let mut last = None;
     for (index, backend) in route.backend_refs.iter().enumerate() {
         if backend.weight == 0 && !backend.mirror {
@@ -271,13 +275,15 @@ pub fn backend_error(
         ));
     }
     let namespace = target.namespace_or(route_ns);
-    let not_found = |host: String| Some(err("BackendNotFound", format!("backend({host}) not found")));
+    let not_found =
+        |host: String| Some(err("BackendNotFound", format!("backend({host}) not found")));
     let soft = match (group, kind) {
         ("", "Service") | ("multicluster.x-k8s.io", "ServiceImport") => {
             if name.contains('.') {
                 return Some(err(
                     "InvalidDestination",
-                    "service name invalid; the name of the Service must be used, not the hostname.".into(),
+                    "service name invalid; the name of the Service must be used, not the hostname."
+                        .into(),
                 ));
             }
             let exists = bundle
@@ -285,7 +291,11 @@ pub fn backend_error(
                 .services
                 .iter()
                 .any(|s| s.name.value == name && s.namespace == namespace);
-            if exists { None } else { not_found(format!("{name}.{namespace}.svc.cluster.local")) }
+            if exists {
+                None
+            } else {
+                not_found(format!("{name}.{namespace}.svc.cluster.local"))
+            }
         }
         ("networking.istio.io", "Hostname") => {
             if target.namespace.is_some() {
@@ -294,7 +304,27 @@ pub fn backend_error(
                     "namespace may not be set with Hostname type".into(),
                 ));
             }
-            if host_known(bundle, inventory, name, namespace) { None } else { not_found(name.to_string()) }
+            if host_known(bundle, inventory, name, namespace) {
+                None
+            } else {
+                not_found(name.to_string())
+            }
+        }
+        ("inference.networking.k8s.io", "InferencePool") => {
+            // Istio creates the pool's shadow Service itself: the pool is enough.
+            if name.contains('.') {
+                return Some(err(
+                    "InvalidDestination",
+                    "InferencePool.Name invalid; the name of the InferencePool must be used, not the hostname.".into(),
+                ));
+            }
+            let exists = bundle.resources.iter().any(|r| {
+                r.kind.value == "InferencePool"
+                    && r.api_version.starts_with("inference.networking.")
+                    && r.name.value == name
+                    && r.namespace == namespace
+            });
+            return (!exists).then(|| err("BackendNotFound", format!("backend({name}) not found")));
         }
         _ => {
             return Some(err(
@@ -304,7 +334,10 @@ pub fn backend_error(
         }
     };
     if backend.port.is_none() {
-        return Some(err("InvalidDestination", "port is required in backendRef".into()));
+        return Some(err(
+            "InvalidDestination",
+            "port is required in backendRef".into(),
+        ));
     }
     soft
 }

@@ -24,7 +24,9 @@ enum ParentKind {
 fn parent_kind(p: &ParentRef) -> Option<ParentKind> {
     match (p.group(), p.kind()) {
         (GROUP, "Gateway") => Some(ParentKind::Gateway),
-        (GROUP, "ListenerSet") | (crate::gateway_api::X_GROUP, "XListenerSet") => Some(ParentKind::ListenerSet),
+        (GROUP, "ListenerSet") | (crate::gateway_api::X_GROUP, "XListenerSet") => {
+            Some(ParentKind::ListenerSet)
+        }
         ("" | "core", "Service") => Some(ParentKind::Service),
         ("networking.istio.io", "ServiceEntry") => Some(ParentKind::ServiceEntry),
         _ => None,
@@ -51,7 +53,12 @@ fn rank(denied: &Option<(&'static str, String)>) -> u8 {
 
 /// Route statuses, appended to `out`; attached routes are added to the
 /// listener statuses of `out` (Gateways and ListenerSets).
-pub fn predict(bundle: &Bundle, inventory: &Inventory, parents: &[Parent], out: &mut Vec<ObjectStatus>) {
+pub fn predict(
+    bundle: &Bundle,
+    inventory: &Inventory,
+    parents: &[Parent],
+    out: &mut Vec<ObjectStatus>,
+) {
     let mut attachments: Vec<(usize, String, String, String)> = Vec::new();
     for route in &inventory.routes {
         let ns = route.meta.namespace.as_str();
@@ -65,21 +72,43 @@ pub fn predict(bundle: &Bundle, inventory: &Inventory, parents: &[Parent], out: 
             let outcomes: Vec<Outcome<'_>> = match kind {
                 ParentKind::Service | ParentKind::ServiceEntry => {
                     let exists = if kind == ParentKind::Service {
-                        bundle.model.services.iter().any(|s| s.name.value == parent_ref.name.value && s.namespace == target_ns)
+                        bundle.model.services.iter().any(|s| {
+                            s.name.value == parent_ref.name.value && s.namespace == target_ns
+                        })
                     } else {
-                        inventory.service_entries.iter().any(|e| e.name == parent_ref.name.value && e.namespace == target_ns)
+                        inventory
+                            .service_entries
+                            .iter()
+                            .any(|e| e.name == parent_ref.name.value && e.namespace == target_ns)
                     };
                     let denied = (!exists).then(|| {
-                        ("NoMatchingParent", format!("parent service: {:?} not found", parent_ref.name.value))
+                        (
+                            "NoMatchingParent",
+                            format!("parent service: {:?} not found", parent_ref.name.value),
+                        )
                     });
-                    vec![Outcome { denied, parent: None }]
+                    vec![Outcome {
+                        denied,
+                        parent: None,
+                    }]
                 }
                 ParentKind::Gateway | ParentKind::ListenerSet => {
-                    let owner_kind = if kind == ParentKind::Gateway { "Gateway" } else { "ListenerSet" };
+                    let owner_kind = if kind == ParentKind::Gateway {
+                        "Gateway"
+                    } else {
+                        "ListenerSet"
+                    };
                     parents
                         .iter()
-                        .filter(|p| p.kind == owner_kind && p.namespace == target_ns && p.name == parent_ref.name.value)
-                        .map(|p| Outcome { denied: reference_allowed(p, parent_ref, route), parent: Some(p) })
+                        .filter(|p| {
+                            p.kind == owner_kind
+                                && p.namespace == target_ns
+                                && p.name == parent_ref.name.value
+                        })
+                        .map(|p| Outcome {
+                            denied: reference_allowed(p, parent_ref, route),
+                            parent: Some(p),
+                        })
                         .collect()
                 }
             };
@@ -102,25 +131,49 @@ pub fn predict(bundle: &Bundle, inventory: &Inventory, parents: &[Parent], out: 
             }
             for o in outcomes.iter().filter(|o| o.denied.is_none()) {
                 if let Some(p) = o.parent {
-                    let key = (p.status_index, p.section.clone(), route.kind.as_str().to_string(), route.meta.full_name());
+                    let key = (
+                        p.status_index,
+                        p.section.clone(),
+                        route.kind.as_str().to_string(),
+                        route.meta.full_name(),
+                    );
                     if !attachments.contains(&key) {
                         attachments.push(key);
                     }
                 }
             }
-            if entries.iter().any(|e| same_ref(&e.parent_ref, parent_ref, ns)) {
+            if entries
+                .iter()
+                .any(|e| same_ref(&e.parent_ref, parent_ref, ns))
+            {
                 continue;
             }
             let accepted = match &joined {
-                Some((reason, message)) => Condition::new("Accepted", false, reason, message.clone()),
-                None if successes > 1 => Condition::new("Accepted", true, "Accepted", format!("Route was valid, bound to {successes} parents")),
+                Some((reason, message)) => {
+                    Condition::new("Accepted", false, reason, message.clone())
+                }
+                None if successes > 1 => Condition::new(
+                    "Accepted",
+                    true,
+                    "Accepted",
+                    format!("Route was valid, bound to {successes} parents"),
+                ),
                 None => Condition::new("Accepted", true, "Accepted", "Route was valid"),
             };
             let resolved = match &route_error {
-                Some(RefError { reason, message }) => Condition::new("ResolvedRefs", false, reason, message.clone()),
-                None => Condition::new("ResolvedRefs", true, "ResolvedRefs", "All references resolved"),
+                Some(RefError { reason, message }) => {
+                    Condition::new("ResolvedRefs", false, reason, message.clone())
+                }
+                None => Condition::new(
+                    "ResolvedRefs",
+                    true,
+                    "ResolvedRefs",
+                    "All references resolved",
+                ),
             };
-            let wanted = best.parent.or_else(|| outcomes.iter().find_map(|o| o.parent));
+            let wanted = best
+                .parent
+                .or_else(|| outcomes.iter().find_map(|o| o.parent));
             entries.push(RouteParentStatus {
                 parent_ref: written(parent_ref),
                 controller_name: CONTROLLER_NAME.to_string(),
@@ -129,7 +182,9 @@ pub fn predict(bundle: &Bundle, inventory: &Inventory, parents: &[Parent], out: 
                 listener: wanted.map(|p| (p.file, p.span)),
             });
         }
-        crate::sort::by_key(&mut entries, |e| std::cmp::Reverse(ref_string(&e.parent_ref, ns)));
+        crate::sort::by_key(&mut entries, |e| {
+            std::cmp::Reverse(ref_string(&e.parent_ref, ns))
+        });
         let mut status = ObjectStatus::new(&route.meta, Some(ns));
         status.parents = route
             .foreign_parents
@@ -156,7 +211,11 @@ pub fn predict(bundle: &Bundle, inventory: &Inventory, parents: &[Parent], out: 
         out.push(status);
     }
     for (index, section, _, _) in &attachments {
-        if let Some(l) = out[*index].listeners.iter_mut().find(|l| &l.name == section) {
+        if let Some(l) = out[*index]
+            .listeners
+            .iter_mut()
+            .find(|l| &l.name == section)
+        {
             l.attached_routes += 1;
         }
     }
@@ -172,17 +231,27 @@ fn known_type(t: &str) -> &'static str {
 }
 
 /// Istio's `referenceAllowed` for a Gateway or ListenerSet listener.
-fn reference_allowed(parent: &Parent, parent_ref: &ParentRef, route: &Route) -> Option<(&'static str, String)> {
+fn reference_allowed(
+    parent: &Parent,
+    parent_ref: &ParentRef,
+    route: &Route,
+) -> Option<(&'static str, String)> {
     if let Some(port) = parent_ref.port.as_ref().map(|p| p.value)
         && port != 0
         && port != parent.port
     {
         return Some(("NoMatchingParent", format!("port {port} not found")));
     }
-    if let Some(section) = parent_ref.section_name.as_ref().filter(|s| !s.value.is_empty())
+    if let Some(section) = parent_ref
+        .section_name
+        .as_ref()
+        .filter(|s| !s.value.is_empty())
         && section.value != parent.section
     {
-        return Some(("NoMatchingParent", format!("sectionName {:?} not found", section.value)));
+        return Some((
+            "NoMatchingParent",
+            format!("sectionName {:?} not found", section.value),
+        ));
     }
     let local = route.meta.namespace.as_str();
     let hostnames: Vec<&str> = if route.hostnames.is_empty() {
@@ -215,13 +284,23 @@ fn reference_allowed(parent: &Parent, parent_ref: &ParentRef, route: &Route) -> 
                     ),
                 )
             } else {
-                ("NoMatchingListenerHostname", format!("no hostnames matched parent hostname {:?}", parent.hostname))
+                (
+                    "NoMatchingListenerHostname",
+                    format!("no hostnames matched parent hostname {:?}", parent.hostname),
+                )
             });
         }
     }
     let kind = route.kind.as_str();
-    if !parent.allowed_kinds.iter().any(|(g, k)| g == GROUP && k == kind) {
-        return Some(("NotAllowedByListeners", format!("kind {GROUP}/v1, Kind={kind} is not allowed")));
+    if !parent
+        .allowed_kinds
+        .iter()
+        .any(|(g, k)| g == GROUP && k == kind)
+    {
+        return Some((
+            "NotAllowedByListeners",
+            format!("kind {GROUP}/v1, Kind={kind} is not allowed"),
+        ));
     }
     None
 }
