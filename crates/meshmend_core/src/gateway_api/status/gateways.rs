@@ -388,16 +388,20 @@ fn gateway_status(
         };
     }
     let programmed = address::programmed(bundle, inventory, ns, &services, &ports);
-    status.conditions = vec![
-        accepted,
-        programmed,
-        Condition::new(
+    let resolved = match gateway
+        .backend_client_certificate
+        .as_ref()
+        .map(|r| super::refs::check_client_certificate(inventory, ns, r))
+    {
+        Some(Err(e)) => Condition::new("ResolvedRefs", false, e.reason, e.message),
+        _ => Condition::new(
             "ResolvedRefs",
             true,
             "ResolvedRefs",
             "All references resolved",
         ),
-    ];
+    };
+    status.conditions = vec![accepted, programmed, resolved];
     if attached_sets_count > 0 {
         status.attached_listener_sets = Some(attached_sets_count);
     }

@@ -110,6 +110,14 @@ pub fn build(
             "Expected a single listener on port 15008 with protocol \"HBONE\"",
         );
     }
+    if controller == Controller::EastWest && !east_west_listener_ok(listener, port) {
+        accepted = Condition::new(
+            "Accepted",
+            false,
+            "UnsupportedProtocol",
+            "East-west gateway listeners must be either port 15008 with protocol \"HBONE\" and TLS.Mode == Terminate, or TLS with TLS.Mode == Passthrough",
+        );
+    }
     let mut has_server = true;
     if listener.tls.is_none() && matches!(protocol, "HTTPS" | "TLS") {
         has_server = false;
@@ -171,6 +179,22 @@ pub fn conflicted(listener: &Listener, reason: &str) -> ListenerStatus {
         supported_kinds: supported,
         conditions,
     }
+}
+
+/// East-west listeners: HBONE on 15008 terminating TLS, or TLS passthrough.
+fn east_west_listener_ok(listener: &Listener, port: u32) -> bool {
+    let mode = listener.tls.as_ref().map(|t| {
+        if t.is_passthrough() {
+            "Passthrough"
+        } else {
+            "Terminate"
+        }
+    });
+    let protocol = listener.protocol.value.as_str();
+    if port == 15008 {
+        return protocol == "HBONE" && mode == Some("Terminate");
+    }
+    protocol == "TLS" && mode == Some("Passthrough")
 }
 
 fn protocol_error(controller: Controller, protocol: &str) -> Option<String> {

@@ -21,7 +21,7 @@ use super::{Inventory, Meta};
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Condition {
     /// `type` (`Accepted`, `Programmed`, `ResolvedRefs`, `Conflicted`, …).
-    pub kind: &'static str,
+    pub kind: String,
     /// `status`: `"True"` when true.
     pub status: bool,
     /// `reason`.
@@ -32,9 +32,9 @@ pub struct Condition {
 
 impl Condition {
     /// A condition.
-    pub fn new(kind: &'static str, status: bool, reason: &str, message: impl Into<String>) -> Self {
+    pub fn new(kind: &str, status: bool, reason: &str, message: impl Into<String>) -> Self {
         Condition {
-            kind,
+            kind: kind.to_string(),
             status,
             reason: reason.to_string(),
             message: message.into(),
