@@ -2,8 +2,9 @@
 //!
 //! Codes: `MM0xx` input, `MM1xx` Gateway merging on one workload, `MM2xx`
 //! node ports, `MM3xx` Gateway ↔ workload/Service wiring, `MM4xx`
-//! VirtualService ↔ Gateway binding.
+//! VirtualService ↔ Gateway binding, `MM5xx` Kubernetes Gateway API.
 
+mod gateway_api;
 mod mm001_yaml_syntax;
 mod mm002_unrendered_template;
 mod mm003_invalid_field;
@@ -26,6 +27,12 @@ mod mm301_gateway_port_not_on_service;
 mod mm302_gateway_selector_no_workload;
 mod mm401_virtualservice_gateway_not_found;
 mod mm402_virtualservice_host_not_in_gateway;
+mod mm501_listener_protocol_conflict;
+mod mm502_listener_hostname_conflict;
+mod mm503_route_not_accepted;
+mod mm504_reference_not_permitted;
+mod mm505_backend_not_found;
+mod mm506_certificate_ref_invalid;
 
 use super::{Context, Rule};
 use crate::diagnostic::Diagnostic;
@@ -114,6 +121,12 @@ pub(crate) const RULES: &[&Rule] = &[
     &mm302_gateway_selector_no_workload::RULE,
     &mm401_virtualservice_gateway_not_found::RULE,
     &mm402_virtualservice_host_not_in_gateway::RULE,
+    &mm501_listener_protocol_conflict::RULE,
+    &mm502_listener_hostname_conflict::RULE,
+    &mm503_route_not_accepted::RULE,
+    &mm504_reference_not_permitted::RULE,
+    &mm505_backend_not_found::RULE,
+    &mm506_certificate_ref_invalid::RULE,
 ];
 
 #[cfg(test)]
