@@ -45,6 +45,7 @@ pub struct Context<'a> {
     /// Built on first use, shared by the rules that need it.
     topology: std::sync::OnceLock<Topology>,
     /// Gateway API objects and the status Istio writes on them (first use).
+    #[cfg(feature = "gateway-api")]
     gateway_api: std::sync::OnceLock<crate::gateway_api::status::Prediction>,
 }
 
@@ -55,11 +56,13 @@ impl<'a> Context<'a> {
             bundle,
             options,
             topology: std::sync::OnceLock::new(),
+            #[cfg(feature = "gateway-api")]
             gateway_api: std::sync::OnceLock::new(),
         }
     }
 
     /// The Gateway API objects and their predicted status (built once per analysis).
+    #[cfg(feature = "gateway-api")]
     pub fn gateway_api(&self) -> &crate::gateway_api::status::Prediction {
         self.gateway_api
             .get_or_init(|| crate::gateway_api::status::Prediction::new(self.bundle))

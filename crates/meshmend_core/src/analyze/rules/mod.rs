@@ -4,6 +4,7 @@
 //! node ports, `MM3xx` Gateway ↔ workload/Service wiring, `MM4xx`
 //! VirtualService ↔ Gateway binding, `MM5xx` Kubernetes Gateway API.
 
+#[cfg(feature = "gateway-api")]
 mod gateway_api;
 mod mm001_yaml_syntax;
 mod mm002_unrendered_template;
@@ -27,11 +28,17 @@ mod mm301_gateway_port_not_on_service;
 mod mm302_gateway_selector_no_workload;
 mod mm401_virtualservice_gateway_not_found;
 mod mm402_virtualservice_host_not_in_gateway;
+#[cfg(feature = "gateway-api")]
 mod mm501_listener_protocol_conflict;
+#[cfg(feature = "gateway-api")]
 mod mm502_listener_hostname_conflict;
+#[cfg(feature = "gateway-api")]
 mod mm503_route_not_accepted;
+#[cfg(feature = "gateway-api")]
 mod mm504_reference_not_permitted;
+#[cfg(feature = "gateway-api")]
 mod mm505_backend_not_found;
+#[cfg(feature = "gateway-api")]
 mod mm506_certificate_ref_invalid;
 
 use super::{Context, Rule};
@@ -121,11 +128,17 @@ pub(crate) const RULES: &[&Rule] = &[
     &mm302_gateway_selector_no_workload::RULE,
     &mm401_virtualservice_gateway_not_found::RULE,
     &mm402_virtualservice_host_not_in_gateway::RULE,
+    #[cfg(feature = "gateway-api")]
     &mm501_listener_protocol_conflict::RULE,
+    #[cfg(feature = "gateway-api")]
     &mm502_listener_hostname_conflict::RULE,
+    #[cfg(feature = "gateway-api")]
     &mm503_route_not_accepted::RULE,
+    #[cfg(feature = "gateway-api")]
     &mm504_reference_not_permitted::RULE,
+    #[cfg(feature = "gateway-api")]
     &mm505_backend_not_found::RULE,
+    #[cfg(feature = "gateway-api")]
     &mm506_certificate_ref_invalid::RULE,
 ];
 
