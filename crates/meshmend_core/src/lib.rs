@@ -27,6 +27,7 @@ pub mod diff;
 pub mod edit;
 pub mod error;
 pub mod explain_log;
+pub mod gateway_api;
 pub mod hash;
 pub mod markdown_report;
 pub mod model;

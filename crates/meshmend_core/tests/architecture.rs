@@ -24,6 +24,7 @@ const LAYERS: &[&[&str]] = &[
     &["edit", "diff"],
     &["parse"],
     &["model"],
+    &["gateway_api"],
     &["diagnostic", "analyze::hosts", "analyze::istio_version"],
     &["analyze::topology"],
     &["analyze", "redact"],
