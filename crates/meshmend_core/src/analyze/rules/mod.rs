@@ -26,6 +26,7 @@ mod mm301_gateway_port_not_on_service;
 mod mm302_gateway_selector_no_workload;
 mod mm401_virtualservice_gateway_not_found;
 mod mm402_virtualservice_host_not_in_gateway;
+mod mm510_cross_api_port_clash;
 
 use super::{Context, Rule};
 use crate::diagnostic::Diagnostic;
@@ -114,6 +115,7 @@ pub(crate) const RULES: &[&Rule] = &[
     &mm302_gateway_selector_no_workload::RULE,
     &mm401_virtualservice_gateway_not_found::RULE,
     &mm402_virtualservice_host_not_in_gateway::RULE,
+    &mm510_cross_api_port_clash::RULE,
 ];
 
 #[cfg(test)]
