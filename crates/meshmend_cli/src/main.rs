@@ -9,6 +9,7 @@ mod input;
 mod output;
 mod policy;
 mod redact;
+mod status;
 mod write;
 
 use std::process::ExitCode;
@@ -42,6 +43,8 @@ enum Command {
     },
     /// Explain istiod/Envoy/kubectl log lines and find their cause in manifests.
     ExplainLog(explain_log::Args),
+    /// Print the status Istio will write on each Gateway API object (Gateway, ListenerSet, routes).
+    Status(status::Args),
 }
 
 fn main() -> ExitCode {
@@ -61,6 +64,7 @@ fn main() -> ExitCode {
         Command::Policy(args) => policy::run(&args),
         Command::Explain { rule } => analyze::explain(&rule),
         Command::ExplainLog(args) => explain_log::run(&args),
+        Command::Status(args) => status::run(&args),
     };
     match result {
         Ok(code) => code,

@@ -5,9 +5,10 @@ use crate::model::{Bundle, Labels, Resource, read_crd_labels};
 use crate::span::Spanned;
 
 use super::model::{
-    Address, AllowedNamespaces, BackendRef, CertSource, ForeignParent, Gateway, GatewayClass,
-    ListenerSet, Meta, Namespace, ObjectRef, ParentRef, ReferenceGrant, Route, RouteKind,
-    is_gateway_api, listeners, spanned, str_or_empty,
+    Address, AllowedNamespaces, BackendRef, CertSource, ForeignParent, FrontendTls,
+    FrontendValidation, Gateway, GatewayClass, ListenerSet, Meta, Namespace, ObjectRef, ParentRef,
+    ReferenceGrant, Route, RouteKind, ServiceEntryHosts, is_gateway_api, listeners, spanned,
+    str_or_empty,
 };
 
 /// Every Gateway API object of a bundle, plus the Namespaces and TLS
@@ -28,6 +29,8 @@ pub struct Inventory {
     pub namespaces: Vec<Namespace>,
     /// Secrets and ConfigMaps, as TLS material.
     pub cert_sources: Vec<CertSource>,
+    /// Istio `ServiceEntry` hosts.
+    pub service_entries: Vec<ServiceEntryHosts>,
 }
 
 impl Inventory {
@@ -44,6 +47,9 @@ impl Inventory {
                         name: resource.name.value.clone(),
                         labels: read_crd_labels(node.path(&["metadata", "labels"])),
                     }),
+                    "ServiceEntry" if api.starts_with("networking.istio.io/") => {
+                        inv.service_entries.push(read_service_entry(resource, node));
+                    }
                     "Secret" | "ConfigMap" if api == "v1" => {
                         inv.cert_sources.push(read_cert_source(resource, node));
                     }
@@ -108,6 +114,33 @@ fn read_gateway(meta: Meta, node: NodeRef<'_>, spec: Option<NodeRef<'_>>) -> Gat
     let infrastructure = get("infrastructure");
     let frontend = get("tls").and_then(|t| t.resolve().get("frontend"));
     let mut frontend_ca_refs = Vec::new();
+    let read_validation = |node: Option<NodeRef<'_>>| {
+        node.map(NodeRef::resolve).map(|v| FrontendValidation {
+            ca_refs: v
+                .get("caCertificateRefs")
+                .into_iter()
+                .flat_map(NodeRef::items)
+                .map(ObjectRef::read)
+                .collect(),
+            mode: v.get_str("mode").map(str::to_string),
+        })
+    };
+    let frontend_tls = frontend.map(NodeRef::resolve).map(|f| FrontendTls {
+        default: read_validation(f.path(&["default", "validation"])),
+        per_port: f
+            .get("perPort")
+            .into_iter()
+            .flat_map(NodeRef::items)
+            .map(|p| {
+                let p = p.resolve();
+                let port = p.get("port").and_then(NodeRef::as_i64).unwrap_or(0);
+                (
+                    u32::try_from(port).unwrap_or(0),
+                    read_validation(p.path(&["tls", "validation"])),
+                )
+            })
+            .collect(),
+    });
     if let Some(frontend) = frontend.map(NodeRef::resolve) {
         let default = frontend.path(&["default", "validation", "caCertificateRefs"]);
         let per_port = frontend
@@ -148,6 +181,7 @@ fn read_gateway(meta: Meta, node: NodeRef<'_>, spec: Option<NodeRef<'_>>) -> Gat
             infrastructure.and_then(|i| i.resolve().get("labels")),
         ),
         frontend_ca_refs,
+        frontend: frontend_tls,
         annotations: read_crd_labels(node.path(&["metadata", "annotations"])),
         labels: read_crd_labels(node.path(&["metadata", "labels"])),
         meta,
@@ -286,5 +320,26 @@ fn read_cert_source(resource: &Resource, node: NodeRef<'_>) -> CertSource {
         ca_pem: ca
             .as_deref()
             .is_some_and(|t| t.contains("-----BEGIN CERTIFICATE")),
+    }
+}
+
+fn read_service_entry(resource: &Resource, node: NodeRef<'_>) -> ServiceEntryHosts {
+    let spec = node.get("spec").map(NodeRef::resolve);
+    ServiceEntryHosts {
+        namespace: resource.namespace.clone(),
+        name: resource.name.value.clone(),
+        hosts: spec
+            .and_then(|s| s.get("hosts"))
+            .into_iter()
+            .flat_map(NodeRef::items)
+            .filter_map(|h| h.resolve().as_str().map(str::to_string))
+            .collect(),
+        ports: spec
+            .and_then(|s| s.get("ports"))
+            .into_iter()
+            .flat_map(NodeRef::items)
+            .filter_map(|p| p.resolve().get("number").and_then(NodeRef::as_i64))
+            .filter_map(|n| u32::try_from(n).ok())
+            .collect(),
     }
 }

@@ -12,7 +12,8 @@ pub mod status;
 
 pub use inventory::Inventory;
 pub use model::{
-    Address, AllowedNamespaces, BackendRef, CertSource, ForeignParent, Gateway, GatewayClass,
-    LabelSelector, Listener, ListenerSet, ListenerTls, Meta, Namespace, ObjectRef, ParentRef,
-    ReferenceGrant, Route, RouteGroupKind, RouteKind, is_gateway_api,
+    Address, AllowedNamespaces, BackendRef, CertSource, ForeignParent, FrontendTls,
+    FrontendValidation, GROUP, Gateway, GatewayClass, LabelSelector, Listener, ListenerSet,
+    ListenerTls, Meta, Namespace, ObjectRef, ParentRef, ReferenceGrant, Route, RouteGroupKind,
+    RouteKind, ServiceEntryHosts, X_GROUP, is_gateway_api,
 };

@@ -343,10 +343,55 @@ pub struct Gateway {
     /// `spec.tls.frontend.default.validation.caCertificateRefs` and the
     /// per-port ones (frontend mTLS).
     pub frontend_ca_refs: Vec<ObjectRef>,
+    /// `spec.tls.frontend`: the default validation and the per-port ones.
+    pub frontend: Option<FrontendTls>,
     /// `metadata.annotations`.
     pub annotations: Labels,
     /// `metadata.labels`.
     pub labels: Labels,
+}
+
+/// `spec.tls.frontend.*.validation` of a Gateway.
+#[derive(Clone, Debug, Default)]
+pub struct FrontendValidation {
+    /// `caCertificateRefs`.
+    pub ca_refs: Vec<ObjectRef>,
+    /// `mode` (`AllowValidOnly` by default, or `AllowInsecureFallback`).
+    pub mode: Option<String>,
+}
+
+/// `spec.tls.frontend` of a Gateway.
+#[derive(Clone, Debug, Default)]
+pub struct FrontendTls {
+    /// `default.validation`.
+    pub default: Option<FrontendValidation>,
+    /// `perPort[]`: port and its `tls.validation` (`None` when it has none).
+    pub per_port: Vec<(u32, Option<FrontendValidation>)>,
+}
+
+impl FrontendTls {
+    /// The validation that applies to a listener port: its `perPort` entry
+    /// when there is one, else the default (as Istio's `resolveGatewayTLS`).
+    pub fn for_port(&self, port: u32) -> Option<&FrontendValidation> {
+        match self.per_port.iter().find(|(p, _)| *p == port) {
+            Some((_, validation)) => validation.as_ref(),
+            None => self.default.as_ref(),
+        }
+    }
+}
+
+/// An Istio `ServiceEntry`'s hosts and ports, for Gateway addresses and
+/// `Hostname` backends that name a host outside the cluster.
+#[derive(Clone, Debug)]
+pub struct ServiceEntryHosts {
+    /// Namespace.
+    pub namespace: String,
+    /// Name.
+    pub name: String,
+    /// `spec.hosts`.
+    pub hosts: Vec<String>,
+    /// `spec.ports[].number`.
+    pub ports: Vec<u32>,
 }
 
 /// A `ListenerSet` (`gateway.networking.k8s.io`) or `XListenerSet`

@@ -5,10 +5,17 @@
 //! Istio owns get a verdict; each entry keeps the span of the object,
 //! listener or parentRef it is about so rules can point at it.
 
-use crate::model::Bundle;
+pub mod address;
+pub mod class;
+pub mod gateways;
+pub mod listeners;
+pub mod refs;
+pub mod routes;
+
+use crate::model::{Bundle, Labels};
 use crate::span::Span;
 
-use super::Inventory;
+use super::{Inventory, Meta};
 
 /// One status condition as Kubernetes shows it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -119,6 +126,24 @@ pub struct ObjectStatus {
 }
 
 impl ObjectStatus {
+    /// An empty status for an object.
+    pub fn new(meta: &Meta, namespace: Option<&str>) -> ObjectStatus {
+        ObjectStatus {
+            api_version: meta.api_version.clone(),
+            kind: meta.kind.clone(),
+            name: meta.name.value.clone(),
+            namespace: namespace.map(str::to_string),
+            resource: meta.resource,
+            file: meta.file,
+            span: meta.span,
+            conditions: Vec::new(),
+            addresses: Vec::new(),
+            listeners: Vec::new(),
+            attached_listener_sets: None,
+            parents: Vec::new(),
+        }
+    }
+
     /// The condition of this type, if written.
     pub fn condition(&self, kind: &str) -> Option<&Condition> {
         self.conditions.iter().find(|c| c.kind == kind)
@@ -138,6 +163,31 @@ pub fn predict(bundle: &Bundle) -> StatusReport {
 }
 
 /// [`predict`] with an inventory already built.
-pub fn predict_with(_bundle: &Bundle, _inventory: &Inventory) -> StatusReport {
-    StatusReport::default()
+pub fn predict_with(bundle: &Bundle, inventory: &Inventory) -> StatusReport {
+    let mut objects = Vec::new();
+    if inventory.is_empty() {
+        return StatusReport { objects };
+    }
+    let namespaces = known_namespaces(bundle, inventory);
+    class::class_statuses(inventory, &mut objects);
+    let parents = gateways::predict(bundle, inventory, &namespaces, &mut objects);
+    routes::predict(bundle, inventory, &parents, &mut objects);
+    StatusReport { objects }
+}
+
+/// Every namespace with its labels: Namespace objects, and the namespaces
+/// other objects live in (no labels; Istio still implies
+/// `kubernetes.io/metadata.name`).
+fn known_namespaces(bundle: &Bundle, inventory: &Inventory) -> Vec<(String, Labels)> {
+    let mut out: Vec<(String, Labels)> = inventory
+        .namespaces
+        .iter()
+        .map(|n| (n.name.clone(), n.labels.clone()))
+        .collect();
+    for resource in &bundle.resources {
+        if !out.iter().any(|(name, _)| *name == resource.namespace) {
+            out.push((resource.namespace.clone(), Labels::new()));
+        }
+    }
+    out
 }

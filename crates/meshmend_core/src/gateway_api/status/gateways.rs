@@ -1,0 +1,466 @@
+//! Gateway and ListenerSet status (Istio's `GatewayCollection`,
+//! `ListenerSetCollection` and `reportGatewayStatus`), and the listeners
+//! routes may attach to.
+
+use super::address::{self, gateway_services};
+use super::class::{self, Controller};
+use super::listeners::{self, Merged, Owner, with_name_label};
+use super::{Condition, ListenerStatus, ObjectStatus};
+use crate::gateway_api::{Gateway, Inventory, ListenerSet};
+use crate::model::{Bundle, Labels};
+use crate::span::Span;
+
+/// Something a route's parentRef can resolve to: one listener of a
+/// Gateway or ListenerSet that Istio made a server for.
+#[derive(Clone, Debug)]
+pub struct Parent {
+    /// `Gateway` or `ListenerSet`.
+    pub kind: &'static str,
+    /// Owner namespace.
+    pub namespace: String,
+    /// Owner name.
+    pub name: String,
+    /// Listener name (`sectionName`).
+    pub section: String,
+    /// Listener port.
+    pub port: u32,
+    /// Listener protocol.
+    pub protocol: String,
+    /// `namespace/host` entries (`~/host` when no namespace may attach).
+    pub hosts: Vec<String>,
+    /// `hostname` as written (empty when not written).
+    pub hostname: String,
+    /// Route kinds it takes: group, kind.
+    pub allowed_kinds: Vec<(String, String)>,
+    /// Where the listener is: file, span.
+    pub file: usize,
+    /// The listener.
+    pub span: Span,
+    /// Index of the owner's entry in the report.
+    pub status_index: usize,
+}
+
+/// Gateway and ListenerSet statuses, appended to `out`; returns the parents.
+pub fn predict(
+    bundle: &Bundle,
+    inventory: &Inventory,
+    namespaces: &[(String, Labels)],
+    out: &mut Vec<ObjectStatus>,
+) -> Vec<Parent> {
+    let mut parents = Vec::new();
+    for gateway in &inventory.gateways {
+        if let Some(controller) = class::resolve(inventory, &gateway.class_name.value) {
+            gateway_status(
+                bundle,
+                inventory,
+                namespaces,
+                gateway,
+                controller,
+                out,
+                &mut parents,
+            );
+        }
+    }
+    parents
+}
+
+/// ListenerSets whose parentRef names this Gateway (any kind), oldest first.
+fn attached_sets<'a>(inventory: &'a Inventory, gateway: &Gateway) -> Vec<&'a ListenerSet> {
+    let mut sets: Vec<&ListenerSet> = inventory
+        .listener_sets
+        .iter()
+        .filter(|s| {
+            s.parent_ref.as_ref().is_some_and(|p| {
+                p.name.value == gateway.meta.name.value
+                    && p.namespace_or(&s.meta.namespace) == gateway.meta.namespace
+            })
+        })
+        .collect();
+    crate::sort::by_key(&mut sets, |s| {
+        (
+            s.meta.creation_timestamp.clone().unwrap_or_default(),
+            format!("{}/{}", s.meta.namespace, s.meta.name.value),
+        )
+    });
+    sets
+}
+
+/// Does the Gateway's `allowedListeners` admit a ListenerSet from `namespace`?
+fn listener_set_allowed(
+    namespaces: &[(String, Labels)],
+    gateway: &Gateway,
+    namespace: &str,
+) -> bool {
+    let Some(allowed) = &gateway.allowed_listeners else {
+        return false;
+    };
+    match allowed.from.as_ref().map(|f| f.value.as_str()) {
+        Some("All") => true,
+        Some("Same") => namespace == gateway.meta.namespace,
+        Some("Selector") | None => {
+            let Some(selector) = &allowed.selector else {
+                return false;
+            };
+            namespaces
+                .iter()
+                .find(|(name, _)| name == namespace)
+                .is_some_and(|(name, labels)| selector.matches(&with_name_label(name, labels)))
+        }
+        Some(_) => false,
+    }
+}
+
+fn is_gateway_parent(set: &ListenerSet) -> bool {
+    set.parent_ref
+        .as_ref()
+        .is_some_and(|p| p.kind() == "Gateway" && p.group() == crate::gateway_api::GROUP)
+}
+
+fn listener_set_port(set_listener: &crate::gateway_api::Listener) -> (u32, Option<String>) {
+    match set_listener.port.as_ref().map(|p| p.value) {
+        Some(port) if port != 0 => (port, None),
+        _ => match set_listener.protocol.value.as_str() {
+            "HTTP" => (80, None),
+            "HTTPS" => (443, None),
+            other => (
+                0,
+                Some(format!("protocol {other} requires a port to be set")),
+            ),
+        },
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn gateway_status(
+    bundle: &Bundle,
+    inventory: &Inventory,
+    namespaces: &[(String, Labels)],
+    gateway: &Gateway,
+    controller: Controller,
+    out: &mut Vec<ObjectStatus>,
+    parents: &mut Vec<Parent>,
+) {
+    let ns = gateway.meta.namespace.as_str();
+    let gateway_index = out.len();
+    let mut status = ObjectStatus::new(&gateway.meta, Some(ns));
+    if controller == Controller::Unmanaged {
+        status.conditions = vec![
+            Condition::new("Accepted", true, "Accepted", "Resource accepted"),
+            Condition::new(
+                "Programmed",
+                true,
+                "Programmed",
+                "This Gateway is remote; Istio will not program it",
+            ),
+        ];
+        status.addresses = gateway
+            .addresses
+            .iter()
+            .map(|a| {
+                (
+                    a.address_type.clone().unwrap_or_default(),
+                    a.value.value.clone(),
+                )
+            })
+            .collect();
+        out.push(status);
+        return;
+    }
+    let (services, mut gateway_error) = gateway_services(gateway, controller);
+    let frontend = |port: u32| gateway.frontend.as_ref().and_then(|f| f.for_port(port));
+    // ListenerSets that take part: parent kind Gateway, namespace allowed.
+    let sets = attached_sets(inventory, gateway);
+    let eligible: Vec<&ListenerSet> = if controller.supports_listener_sets() {
+        sets.iter()
+            .copied()
+            .filter(|s| listener_set_allowed(namespaces, gateway, &s.meta.namespace))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let mut merged: Vec<Merged<'_>> = gateway
+        .listeners
+        .iter()
+        .map(|l| Merged {
+            owner: 0,
+            listener: l,
+            port: l.port.as_ref().map_or(0, |p| p.value),
+        })
+        .collect();
+    for (i, set) in eligible.iter().enumerate() {
+        for l in &set.listeners {
+            merged.push(Merged {
+                owner: i + 1,
+                listener: l,
+                port: listener_set_port(l).0,
+            });
+        }
+    }
+    let conflicts = listeners::conflicts(&merged);
+    let conflict = |owner: usize, index: usize| {
+        conflicts
+            .iter()
+            .find(|(o, i, _)| *o == owner && *i == index)
+            .map(|(_, _, r)| *r)
+    };
+
+    let hard_failure = services.is_empty() && gateway_error.is_some();
+    let mut ports: Vec<u32> = Vec::new();
+    let mut valid = 0;
+    if !hard_failure {
+        if gateway_error.is_none() {
+            gateway_error = parameters_error(inventory, gateway);
+        }
+        let owner = Owner {
+            kind: "Gateway",
+            namespace: ns,
+        };
+        for listener in &gateway.listeners {
+            let port = listener.port.as_ref().map_or(0, |p| p.value);
+            if let Some(reason) = conflict(0, listener.index) {
+                status
+                    .listeners
+                    .push(listeners::conflicted(listener, reason));
+                continue;
+            }
+            let built = listeners::build(
+                inventory,
+                namespaces,
+                &owner,
+                listener,
+                port,
+                None,
+                frontend(port),
+                controller,
+            );
+            if built.ok {
+                valid += 1;
+            }
+            if built.has_server {
+                ports.push(port);
+                if controller == Controller::Gateway
+                    || (controller == Controller::EastWest && port != 15008)
+                {
+                    parents.push(parent(
+                        "Gateway",
+                        &gateway.meta,
+                        listener,
+                        port,
+                        built.hosts,
+                        &built.status,
+                        gateway_index,
+                    ));
+                }
+            }
+            status.listeners.push(built.status);
+        }
+    }
+    out.push(status);
+
+    // ListenerSets: their own statuses, and their valid listeners' ports.
+    let mut attached_sets_count = 0;
+    for set in &sets {
+        if !is_gateway_parent(set) {
+            continue;
+        }
+        let set_index = out.len();
+        let mut set_status = ObjectStatus::new(&set.meta, Some(&set.meta.namespace));
+        if !controller.supports_listener_sets()
+            || !listener_set_allowed(namespaces, gateway, &set.meta.namespace)
+        {
+            let message = if controller.supports_listener_sets() {
+                "The parent Gateway does not allow this reference; check the 'spec.allowedRoutes'"
+                    .to_string()
+            } else {
+                format!(
+                    "The {:?} GatewayClass does not support ListenerSet",
+                    gateway.class_name.value
+                )
+            };
+            set_status.conditions = vec![
+                Condition::new("Accepted", false, "NotAllowed", message.clone()),
+                Condition::new("Programmed", false, "NotAllowed", message),
+            ];
+            out.push(set_status);
+            continue;
+        }
+        let owner_number = 1 + eligible
+            .iter()
+            .position(|s| std::ptr::eq(*s, *set))
+            .unwrap_or(0);
+        let mut set_ports = Vec::new();
+        let mut set_valid = 0;
+        let parent_error = soft_address_error(gateway, controller);
+        if !(services.is_empty() && gateway_error.is_some()) {
+            let owner = Owner {
+                kind: "ListenerSet",
+                namespace: &set.meta.namespace,
+            };
+            for listener in &set.listeners {
+                let (port, port_error) = listener_set_port(listener);
+                if let Some(reason) = conflict(owner_number, listener.index) {
+                    set_status
+                        .listeners
+                        .push(listeners::conflicted(listener, reason));
+                    continue;
+                }
+                let built = listeners::build(
+                    inventory,
+                    namespaces,
+                    &owner,
+                    listener,
+                    port,
+                    port_error,
+                    frontend(port),
+                    controller,
+                );
+                if built.has_server {
+                    if built.ok {
+                        set_valid += 1;
+                        set_ports.push(port);
+                        parents.push(parent(
+                            "ListenerSet",
+                            &set.meta,
+                            listener,
+                            port,
+                            built.hosts,
+                            &built.status,
+                            set_index,
+                        ));
+                    }
+                }
+                set_status.listeners.push(built.status);
+            }
+        }
+        let valid_set = set_valid > 0 || (services.is_empty() && gateway_error.is_some());
+        let mut accepted = Condition::new("Accepted", true, "Accepted", "Resource accepted");
+        if let Some((reason, message)) = &parent_error {
+            accepted = Condition::new(
+                "Accepted",
+                false,
+                reason,
+                format!("Parent not accepted: {message}"),
+            );
+        } else if !valid_set {
+            accepted = Condition::new(
+                "Accepted",
+                false,
+                "ListenersNotValid",
+                "None of the ListenerSet's listeners are valid",
+            );
+        }
+        let mut programmed = address::programmed(bundle, inventory, ns, &services, &set_ports);
+        if !valid_set {
+            programmed = Condition::new(
+                "Programmed",
+                false,
+                "ListenersNotValid",
+                "None of the ListenerSet's listeners are valid",
+            );
+        }
+        set_status.conditions = vec![accepted, programmed];
+        if set_valid > 0 {
+            attached_sets_count += 1;
+            ports.extend(set_ports);
+        }
+        out.push(set_status);
+    }
+
+    let status = &mut out[gateway_index];
+    let mut accepted = Condition::new("Accepted", true, "Accepted", "Resource accepted");
+    if let Some((reason, message)) = &gateway_error {
+        accepted = Condition::new("Accepted", false, reason, message.clone());
+    } else if !gateway.listeners.is_empty() && valid < gateway.listeners.len() {
+        accepted = if valid == 0 {
+            Condition::new(
+                "Accepted",
+                false,
+                "ListenersNotValid",
+                "None of the Gateway's listeners are valid",
+            )
+        } else {
+            Condition::new(
+                "Accepted",
+                true,
+                "ListenersNotValid",
+                "One or more of the Gateway's listeners are invalid",
+            )
+        };
+    }
+    let programmed = address::programmed(bundle, inventory, ns, &services, &ports);
+    status.conditions = vec![
+        accepted,
+        programmed,
+        Condition::new(
+            "ResolvedRefs",
+            true,
+            "ResolvedRefs",
+            "All references resolved",
+        ),
+    ];
+    if attached_sets_count > 0 {
+        status.attached_listener_sets = Some(attached_sets_count);
+    }
+}
+
+fn soft_address_error(gateway: &Gateway, controller: Controller) -> Option<(&'static str, String)> {
+    gateway_services(gateway, controller).1
+}
+
+/// `spec.infrastructure.parametersRef` must name an existing ConfigMap.
+fn parameters_error(inventory: &Inventory, gateway: &Gateway) -> Option<(&'static str, String)> {
+    let params = gateway.infrastructure_parameters.as_ref()?;
+    let group = params.group.as_deref().unwrap_or("");
+    let kind = params.kind.as_deref().unwrap_or("");
+    if kind != "ConfigMap" || !group.is_empty() {
+        return Some((
+            "InvalidParameters",
+            format!(
+                "Unsupported parametersRef group/kind {group}/{kind}, only ConfigMap is supported"
+            ),
+        ));
+    }
+    let ns = &gateway.meta.namespace;
+    if inventory
+        .cert_source("ConfigMap", ns, &params.name.value)
+        .is_none()
+    {
+        return Some((
+            "InvalidParameters",
+            format!(
+                "parametersRef ConfigMap {ns}/{} does not exist",
+                params.name.value
+            ),
+        ));
+    }
+    None
+}
+
+fn parent(
+    kind: &'static str,
+    meta: &crate::gateway_api::Meta,
+    listener: &crate::gateway_api::Listener,
+    port: u32,
+    hosts: Vec<String>,
+    status: &ListenerStatus,
+    status_index: usize,
+) -> Parent {
+    Parent {
+        kind,
+        namespace: meta.namespace.clone(),
+        name: meta.name.value.clone(),
+        section: listener.name.value.clone(),
+        port,
+        protocol: listener.protocol.value.clone(),
+        hosts,
+        hostname: listener
+            .hostname
+            .as_ref()
+            .map(|h| h.value.clone())
+            .unwrap_or_default(),
+        allowed_kinds: status.supported_kinds.clone(),
+        file: meta.file,
+        span: listener.span,
+        status_index,
+    }
+}
