@@ -30,9 +30,10 @@
 //!   not apply).
 //!
 //! Only valid listeners become servers (`GatewayConfigs` keeps the
-//! programmed ones): listeners with an unsupported protocol, or `HTTPS`/
-//! `TLS` without a `tls` block, are left out here; missing certificate
-//! Secrets are not (the input is usually partial). Automated deployments
+//! programmed ones): the predicted status
+//! ([`gateway_api::status`](crate::gateway_api::status)) must say the
+//! listener is accepted, programmed and not conflicted, and `HTTPS`/`TLS`
+//! without a `tls` block is a placeholder with no server. Automated deployments
 //! (no address, or an IP) get a deployment of their own and share no pod
 //! with an Istio Gateway.
 //!
@@ -54,6 +55,7 @@ use super::{
 use crate::analyze::istio_version::IstioVersion;
 use crate::gateway_api::Inventory;
 use crate::gateway_api::model as api;
+use crate::gateway_api::status::{ListenerStatus, StatusReport, predict_with};
 use crate::model::{Bundle, Gateway, Labels, Server, ServerPort, Service, Tls, selector_matches};
 use crate::sort;
 use crate::span::Spanned;
@@ -333,6 +335,7 @@ fn merge_workload(
 /// ListenerSets such a Gateway admits.
 fn convert(bundle: &Bundle, inventory: &Inventory) -> Vec<Converted> {
     let mut out = Vec::new();
+    let mut status: Option<StatusReport> = None;
     for gateway in &inventory.gateways {
         if !is_istio_class(inventory, &gateway.class_name.value) {
             continue;
@@ -341,34 +344,46 @@ fn convert(bundle: &Bundle, inventory: &Inventory) -> Vec<Converted> {
         if services.is_empty() {
             continue;
         }
+        // Only what istiod programs becomes a server: not a listener it
+        // reports `Conflicted`, refuses or cannot resolve.
+        let status = status.get_or_insert_with(|| predict_with(bundle, inventory));
         let parent = gateway.meta.full_name();
-        for listener in &gateway.listeners {
-            out.extend(server_for(
-                inventory,
-                &gateway.meta,
-                "Gateway",
-                listener,
-                &parent,
-                &services,
-            ));
-        }
-        for set in &inventory.listener_sets {
-            if !attaches(inventory, set, gateway) {
-                continue;
-            }
-            for listener in &set.listeners {
-                out.extend(server_for(
-                    inventory,
-                    &set.meta,
-                    "ListenerSet",
-                    listener,
-                    &parent,
-                    &services,
-                ));
+        let sets = inventory
+            .listener_sets
+            .iter()
+            .filter(|set| attaches(inventory, set, gateway))
+            .map(|set| (&set.meta, "ListenerSet", &set.listeners));
+        for (meta, kind, listeners) in
+            std::iter::once((&gateway.meta, "Gateway", &gateway.listeners)).chain(sets)
+        {
+            for listener in listeners {
+                if programmed(status, meta.resource, &listener.name.value) {
+                    out.extend(server_for(
+                        inventory, meta, kind, listener, &parent, &services,
+                    ));
+                }
             }
         }
     }
     out
+}
+
+/// Does the predicted status say istiod programs listener `name` of the
+/// object at `resource` (accepted, programmed, not conflicted)?
+fn programmed(status: &StatusReport, resource: usize, name: &str) -> bool {
+    let holds = |listener: &ListenerStatus, kind: &str| {
+        listener
+            .conditions
+            .iter()
+            .any(|c| c.kind == kind && c.status)
+    };
+    status
+        .objects
+        .iter()
+        .filter(|o| o.resource == resource)
+        .flat_map(|o| &o.listeners)
+        .find(|l| l.name == name)
+        .is_some_and(|l| holds(l, "Accepted") && holds(l, "Programmed") && !holds(l, "Conflicted"))
 }
 
 fn is_istio_class(inventory: &Inventory, name: &str) -> bool {
