@@ -136,7 +136,7 @@ pub(crate) fn document(object: &ObjectStatus) -> Value {
 
 fn conditions(conditions: &[Condition]) -> Value {
     let mut sorted: Vec<&Condition> = conditions.iter().collect();
-    sorted.sort_by_key(|c| c.kind);
+    sorted.sort_by(|a, b| a.kind.cmp(&b.kind));
     Value::Array(
         sorted
             .into_iter()

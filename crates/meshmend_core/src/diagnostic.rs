@@ -72,6 +72,8 @@ pub enum Category {
     Wiring,
     /// `MM4xx`: VirtualService ↔ Gateway binding.
     Binding,
+    /// `MM5xx`: Kubernetes Gateway API objects Istio handles (the status it writes).
+    GatewayApi,
 }
 
 impl Category {

@@ -44,6 +44,9 @@ pub struct Context<'a> {
     pub options: &'a AnalyzeOptions,
     /// Built on first use, shared by the rules that need it.
     topology: std::sync::OnceLock<Topology>,
+    /// Gateway API objects and the status Istio writes on them (first use).
+    #[cfg(feature = "gateway-api")]
+    gateway_api: std::sync::OnceLock<crate::gateway_api::status::Prediction>,
 }
 
 impl<'a> Context<'a> {
@@ -53,7 +56,16 @@ impl<'a> Context<'a> {
             bundle,
             options,
             topology: std::sync::OnceLock::new(),
+            #[cfg(feature = "gateway-api")]
+            gateway_api: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The Gateway API objects and their predicted status (built once per analysis).
+    #[cfg(feature = "gateway-api")]
+    pub fn gateway_api(&self) -> &crate::gateway_api::status::Prediction {
+        self.gateway_api
+            .get_or_init(|| crate::gateway_api::status::Prediction::new(self.bundle))
     }
 
     /// How istiod merges the bundle's Gateways (built once per analysis).

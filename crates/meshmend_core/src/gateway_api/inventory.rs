@@ -182,6 +182,9 @@ fn read_gateway(meta: Meta, node: NodeRef<'_>, spec: Option<NodeRef<'_>>) -> Gat
         ),
         frontend_ca_refs,
         frontend: frontend_tls,
+        backend_client_certificate: get("tls")
+            .and_then(|t| t.resolve().path(&["backend", "clientCertificateRef"]))
+            .map(ObjectRef::read),
         annotations: read_crd_labels(node.path(&["metadata", "annotations"])),
         labels: read_crd_labels(node.path(&["metadata", "labels"])),
         meta,

@@ -345,6 +345,8 @@ pub struct Gateway {
     pub frontend_ca_refs: Vec<ObjectRef>,
     /// `spec.tls.frontend`: the default validation and the per-port ones.
     pub frontend: Option<FrontendTls>,
+    /// `spec.tls.backend.clientCertificateRef`.
+    pub backend_client_certificate: Option<ObjectRef>,
     /// `metadata.annotations`.
     pub annotations: Labels,
     /// `metadata.labels`.

@@ -2,8 +2,10 @@
 //!
 //! Codes: `MM0xx` input, `MM1xx` Gateway merging on one workload, `MM2xx`
 //! node ports, `MM3xx` Gateway ↔ workload/Service wiring, `MM4xx`
-//! VirtualService ↔ Gateway binding.
+//! VirtualService ↔ Gateway binding, `MM5xx` Kubernetes Gateway API.
 
+#[cfg(feature = "gateway-api")]
+mod gateway_api;
 mod mm001_yaml_syntax;
 mod mm002_unrendered_template;
 mod mm003_invalid_field;
@@ -26,6 +28,19 @@ mod mm301_gateway_port_not_on_service;
 mod mm302_gateway_selector_no_workload;
 mod mm401_virtualservice_gateway_not_found;
 mod mm402_virtualservice_host_not_in_gateway;
+#[cfg(feature = "gateway-api")]
+mod mm501_listener_protocol_conflict;
+#[cfg(feature = "gateway-api")]
+mod mm502_listener_hostname_conflict;
+#[cfg(feature = "gateway-api")]
+mod mm503_route_not_accepted;
+#[cfg(feature = "gateway-api")]
+mod mm504_reference_not_permitted;
+#[cfg(feature = "gateway-api")]
+mod mm505_backend_not_found;
+#[cfg(feature = "gateway-api")]
+mod mm506_certificate_ref_invalid;
+#[cfg(feature = "gateway-api")]
 mod mm510_cross_api_port_clash;
 
 use super::{Context, Rule};
@@ -115,6 +130,19 @@ pub(crate) const RULES: &[&Rule] = &[
     &mm302_gateway_selector_no_workload::RULE,
     &mm401_virtualservice_gateway_not_found::RULE,
     &mm402_virtualservice_host_not_in_gateway::RULE,
+    #[cfg(feature = "gateway-api")]
+    &mm501_listener_protocol_conflict::RULE,
+    #[cfg(feature = "gateway-api")]
+    &mm502_listener_hostname_conflict::RULE,
+    #[cfg(feature = "gateway-api")]
+    &mm503_route_not_accepted::RULE,
+    #[cfg(feature = "gateway-api")]
+    &mm504_reference_not_permitted::RULE,
+    #[cfg(feature = "gateway-api")]
+    &mm505_backend_not_found::RULE,
+    #[cfg(feature = "gateway-api")]
+    &mm506_certificate_ref_invalid::RULE,
+    #[cfg(feature = "gateway-api")]
     &mm510_cross_api_port_clash::RULE,
 ];
 

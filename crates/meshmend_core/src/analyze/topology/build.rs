@@ -157,7 +157,10 @@ impl Topology {
             topology.add_listeners(topology.workloads.len(), &workload, gateways, version);
             topology.workloads.push(workload);
         }
-        topology.gateway_api = super::gateway_api::cross_api(bundle, &topology, version);
+        #[cfg(feature = "gateway-api")]
+        {
+            topology.gateway_api = super::gateway_api::cross_api(bundle, &topology, version);
+        }
         topology
     }
 

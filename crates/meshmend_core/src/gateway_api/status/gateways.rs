@@ -185,6 +185,7 @@ fn gateway_status(
             owner: 0,
             listener: l,
             port: l.port.as_ref().map_or(0, |p| p.value),
+            file: gateway.meta.file,
         })
         .collect();
     for (i, set) in eligible.iter().enumerate() {
@@ -193,6 +194,7 @@ fn gateway_status(
                 owner: i + 1,
                 listener: l,
                 port: listener_set_port(l).0,
+                file: set.meta.file,
             });
         }
     }
@@ -200,8 +202,7 @@ fn gateway_status(
     let conflict = |owner: usize, index: usize| {
         conflicts
             .iter()
-            .find(|(o, i, _)| *o == owner && *i == index)
-            .map(|(_, _, r)| *r)
+            .find(|c| c.owner == owner && c.index == index)
     };
 
     let hard_failure = services.is_empty() && gateway_error.is_some();
@@ -217,10 +218,10 @@ fn gateway_status(
         };
         for listener in &gateway.listeners {
             let port = listener.port.as_ref().map_or(0, |p| p.value);
-            if let Some(reason) = conflict(0, listener.index) {
+            if let Some(c) = conflict(0, listener.index) {
                 status
                     .listeners
-                    .push(listeners::conflicted(listener, reason));
+                    .push(listeners::conflicted(listener, c.reason, c.winner));
                 continue;
             }
             let built = listeners::build(
@@ -298,10 +299,10 @@ fn gateway_status(
             };
             for listener in &set.listeners {
                 let (port, port_error) = listener_set_port(listener);
-                if let Some(reason) = conflict(owner_number, listener.index) {
+                if let Some(c) = conflict(owner_number, listener.index) {
                     set_status
                         .listeners
-                        .push(listeners::conflicted(listener, reason));
+                        .push(listeners::conflicted(listener, c.reason, c.winner));
                     continue;
                 }
                 let built = listeners::build(
@@ -388,16 +389,20 @@ fn gateway_status(
         };
     }
     let programmed = address::programmed(bundle, inventory, ns, &services, &ports);
-    status.conditions = vec![
-        accepted,
-        programmed,
-        Condition::new(
+    let resolved = match gateway
+        .backend_client_certificate
+        .as_ref()
+        .map(|r| super::refs::check_client_certificate(inventory, ns, r))
+    {
+        Some(Err(e)) => Condition::new("ResolvedRefs", false, e.reason, e.message),
+        _ => Condition::new(
             "ResolvedRefs",
             true,
             "ResolvedRefs",
             "All references resolved",
         ),
-    ];
+    };
+    status.conditions = vec![accepted, programmed, resolved];
     if attached_sets_count > 0 {
         status.attached_listener_sets = Some(attached_sets_count);
     }
@@ -460,7 +465,7 @@ fn parent(
             .unwrap_or_default(),
         allowed_kinds: status.supported_kinds.clone(),
         file: meta.file,
-        span: listener.span,
+        span: listener.anchor_span(),
         status_index,
     }
 }

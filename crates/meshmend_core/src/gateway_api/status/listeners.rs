@@ -8,6 +8,7 @@ use super::{Condition, ListenerStatus};
 use crate::gateway_api::model::{AllowedNamespaces, Listener};
 use crate::gateway_api::{FrontendValidation, GROUP, Inventory};
 use crate::model::Labels;
+use crate::span::Span;
 
 /// Route kinds a listener takes (`GenerateGatewaySupportedKinds`), and
 /// whether every kind it names in `allowedRoutes.kinds` is one of them.
@@ -110,6 +111,14 @@ pub fn build(
             "Expected a single listener on port 15008 with protocol \"HBONE\"",
         );
     }
+    if controller == Controller::EastWest && !east_west_listener_ok(listener, port) {
+        accepted = Condition::new(
+            "Accepted",
+            false,
+            "UnsupportedProtocol",
+            "East-west gateway listeners must be either port 15008 with protocol \"HBONE\" and TLS.Mode == Terminate, or TLS with TLS.Mode == Passthrough",
+        );
+    }
     let mut has_server = true;
     if listener.tls.is_none() && matches!(protocol, "HTTPS" | "TLS") {
         has_server = false;
@@ -136,7 +145,8 @@ pub fn build(
     Built {
         status: ListenerStatus {
             name: listener.name.value.clone(),
-            span: listener.span,
+            span: listener.anchor_span(),
+            conflicts_with: None,
             attached_routes: 0,
             supported_kinds: supported,
             conditions: vec![accepted, conflicted, programmed, resolved],
@@ -148,7 +158,7 @@ pub fn build(
 }
 
 /// The status of a listener that lost a conflict (`ReportListenerConflict`).
-pub fn conflicted(listener: &Listener, reason: &str) -> ListenerStatus {
+pub fn conflicted(listener: &Listener, reason: &str, winner: (usize, Span)) -> ListenerStatus {
     let message = "Listener has a conflict with another listener attached to the same Gateway";
     let mut conditions = vec![
         Condition::new("Accepted", false, reason, message),
@@ -166,11 +176,28 @@ pub fn conflicted(listener: &Listener, reason: &str) -> ListenerStatus {
     }
     ListenerStatus {
         name: listener.name.value.clone(),
-        span: listener.span,
+        span: listener.anchor_span(),
+        conflicts_with: Some(winner),
         attached_routes: 0,
         supported_kinds: supported,
         conditions,
     }
+}
+
+/// East-west listeners: HBONE on 15008 terminating TLS, or TLS passthrough.
+fn east_west_listener_ok(listener: &Listener, port: u32) -> bool {
+    let mode = listener.tls.as_ref().map(|t| {
+        if t.is_passthrough() {
+            "Passthrough"
+        } else {
+            "Terminate"
+        }
+    });
+    let protocol = listener.protocol.value.as_str();
+    if port == 15008 {
+        return protocol == "HBONE" && mode == Some("Terminate");
+    }
+    protocol == "TLS" && mode == Some("Passthrough")
 }
 
 fn protocol_error(controller: Controller, protocol: &str) -> Option<String> {
@@ -250,16 +277,35 @@ pub struct Merged<'a> {
     pub listener: &'a Listener,
     /// Port (defaulted for ListenerSet entries).
     pub port: u32,
+    /// File of the owner.
+    pub file: usize,
 }
 
-/// Listeners that lose to an earlier one: (owner, listener index, reason).
-/// The Gateway's listeners come first, then its ListenerSets oldest first.
-pub fn conflicts(merged: &[Merged<'_>]) -> Vec<(usize, usize, &'static str)> {
+/// A listener that loses to an earlier one.
+pub struct Conflict {
+    /// Owner number of the loser (see [`Merged::owner`]).
+    pub owner: usize,
+    /// The loser's index in its owner's listeners.
+    pub index: usize,
+    /// `ProtocolConflict` or `HostnameConflict`.
+    pub reason: &'static str,
+    /// The winner: file and span (its port).
+    pub winner: (usize, Span),
+}
+
+/// Listeners that lose to an earlier one. The Gateway's listeners come
+/// first, then its ListenerSets oldest first.
+pub fn conflicts(merged: &[Merged<'_>]) -> Vec<Conflict> {
     let mut accepted: Vec<&Merged<'_>> = Vec::new();
     let mut out = Vec::new();
     for entry in merged {
         if let Some(prior) = accepted.iter().find(|p| !distinct(entry, p)) {
-            out.push((entry.owner, entry.listener.index, reason(entry, prior)));
+            out.push(Conflict {
+                owner: entry.owner,
+                index: entry.listener.index,
+                reason: reason(entry, prior),
+                winner: (prior.file, prior.listener.anchor_span()),
+            });
             continue;
         }
         accepted.push(entry);

@@ -21,7 +21,7 @@ use super::{Inventory, Meta};
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Condition {
     /// `type` (`Accepted`, `Programmed`, `ResolvedRefs`, `Conflicted`, …).
-    pub kind: &'static str,
+    pub kind: String,
     /// `status`: `"True"` when true.
     pub status: bool,
     /// `reason`.
@@ -32,9 +32,9 @@ pub struct Condition {
 
 impl Condition {
     /// A condition.
-    pub fn new(kind: &'static str, status: bool, reason: &str, message: impl Into<String>) -> Self {
+    pub fn new(kind: &str, status: bool, reason: &str, message: impl Into<String>) -> Self {
         Condition {
-            kind,
+            kind: kind.to_string(),
             status,
             reason: reason.to_string(),
             message: message.into(),
@@ -52,8 +52,10 @@ impl Condition {
 pub struct ListenerStatus {
     /// `name`.
     pub name: String,
-    /// The listener in the input.
+    /// The listener in the input: its `port` value when written, else the listener.
     pub span: Span,
+    /// For a listener that lost a conflict: the listener it lost to (file, span).
+    pub conflicts_with: Option<(usize, Span)>,
     /// `attachedRoutes`.
     pub attached_routes: u32,
     /// `supportedKinds`: group, kind.
@@ -155,6 +157,30 @@ impl ObjectStatus {
 pub struct StatusReport {
     /// One entry per object Istio handles.
     pub objects: Vec<ObjectStatus>,
+}
+
+/// The inventory and the status predicted from it, kept together for the
+/// rules (which need both the objects' spans and the verdicts).
+#[derive(Clone, Debug)]
+pub struct Prediction {
+    /// Every Gateway API object.
+    pub inventory: Inventory,
+    /// The status Istio writes on them.
+    pub status: StatusReport,
+}
+
+impl Prediction {
+    /// Builds the inventory and predicts its status.
+    pub fn new(bundle: &Bundle) -> Prediction {
+        let inventory = Inventory::build(bundle);
+        let status = predict_with(bundle, &inventory);
+        Prediction { inventory, status }
+    }
+
+    /// The status of the object at `resource` (an index in the bundle).
+    pub fn status_of(&self, resource: usize) -> Option<&ObjectStatus> {
+        self.status.objects.iter().find(|o| o.resource == resource)
+    }
 }
 
 /// Predicts the status of every Gateway API object of the bundle.

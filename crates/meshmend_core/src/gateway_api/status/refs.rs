@@ -228,13 +228,14 @@ pub fn route_backend_error(
     bundle: &Bundle,
     inventory: &Inventory,
     route: &Route,
+    enforce_grants: bool,
 ) -> Option<BackendProblem> {
     let mut last = None;
     for (index, backend) in route.backend_refs.iter().enumerate() {
         if backend.weight == 0 && !backend.mirror {
             continue;
         }
-        if let Some(error) = backend_error(bundle, inventory, route, backend) {
+        if let Some(error) = backend_error(bundle, inventory, route, backend, enforce_grants) {
             let hard = error.reason == "InvalidDestination";
             last = Some(BackendProblem { error, index });
             if hard {
@@ -245,12 +246,14 @@ pub fn route_backend_error(
     last
 }
 
-/// Checks one backendRef (Istio's `buildDestination`).
+/// Checks one backendRef (Istio's `buildDestination`). Mesh (GAMMA)
+/// parents do not enforce ReferenceGrants (`enforce_grants: false`).
 pub fn backend_error(
     bundle: &Bundle,
     inventory: &Inventory,
     route: &Route,
     backend: &BackendRef,
+    enforce_grants: bool,
 ) -> Option<RefError> {
     let target = &backend.target;
     let route_ns = route.meta.namespace.as_str();
@@ -258,6 +261,7 @@ pub fn backend_error(
     let kind = target.kind.as_deref().unwrap_or("Service");
     let name = target.name.value.as_str();
     if let Some(to_ns) = target.namespace.as_ref().map(|n| n.value.as_str())
+        && enforce_grants
         && to_ns != route_ns
         && !granted(
             inventory,
@@ -324,7 +328,48 @@ pub fn backend_error(
                     && r.name.value == name
                     && r.namespace == namespace
             });
-            return (!exists).then(|| err("BackendNotFound", format!("backend({name}) not found")));
+            if !exists {
+                return Some(err("BackendNotFound", format!("backend({name}) not found")));
+            }
+            // Its shadow Service, `<pool>-ip-<hash>`, must be known.
+            let prefix = format!("{name}-ip-");
+            let shadow = bundle
+                .model
+                .services
+                .iter()
+                .any(|s| s.namespace == namespace && s.name.value.starts_with(&prefix));
+            return (!shadow).then(|| {
+                err(
+                    "BackendNotFound",
+                    format!("backend({name}-ip.{namespace}.svc.cluster.local) not found"),
+                )
+            });
+        }
+        ("gateway.networking.x-k8s.io", "XBackend") => {
+            let Some(resource) = bundle.resources.iter().find(|r| {
+                r.kind.value == "XBackend" && r.name.value == name && r.namespace == namespace
+            }) else {
+                return Some(err("BackendNotFound", format!("backend({name}) not found")));
+            };
+            let node = bundle.node(resource);
+            if node.path(&["spec", "type"]).and_then(|t| t.as_str()) != Some("ExternalHostname") {
+                return Some(err(
+                    "InvalidKind",
+                    format!("backend({name}) type: expected ExternalHostname"),
+                ));
+            }
+            let port = node
+                .path(&["spec", "port", "port"])
+                .and_then(|p| p.as_i64());
+            if let Some(want) = backend.port.as_ref().map(|p| i64::from(p.value))
+                && Some(want) != port
+            {
+                return Some(err(
+                    "BackendNotFound",
+                    format!("backend({name}) does not expose port {want}"),
+                ));
+            }
+            return None;
         }
         _ => {
             return Some(err(
@@ -365,4 +410,54 @@ pub fn service_host(host: &str) -> Option<(&str, &str)> {
     let name = parts.next()?;
     let ns = parts.next()?;
     (parts.next()? == "svc").then_some((name, ns))
+}
+
+/// `spec.tls.backend.clientCertificateRef` of a Gateway (Istio's
+/// `validateBackendClientCertificateRef`).
+pub fn check_client_certificate(
+    inventory: &Inventory,
+    namespace: &str,
+    reference: &ObjectRef,
+) -> Result<(), RefError> {
+    let group = reference.group.as_deref().unwrap_or("");
+    let kind = reference.kind.as_deref().unwrap_or("Secret");
+    let name = &reference.name.value;
+    if !group.is_empty() || kind != "Secret" {
+        return Err(err(
+            "InvalidClientCertificateRef",
+            format!("invalid clientCertificateRef {group}/{kind}/{name}, only secret is allowed"),
+        ));
+    }
+    let cert_ns = reference.namespace_or(namespace);
+    match inventory.cert_source("Secret", cert_ns, name) {
+        None => {
+            return Err(err(
+                "InvalidClientCertificateRef",
+                format!("invalid clientCertificateRef {name}, secret {cert_ns}/{name} not found"),
+            ));
+        }
+        Some(source) if !source.key_pair => {
+            return Err(err(
+                "InvalidClientCertificateRef",
+                format!("invalid clientCertificateRef {name}, the certificate is malformed"),
+            ));
+        }
+        Some(_) => {}
+    }
+    if cert_ns != namespace
+        && !granted(
+            inventory,
+            (GROUP, "Gateway", namespace),
+            ("", "Secret", name),
+            cert_ns,
+        )
+    {
+        return Err(err(
+            "RefNotPermitted",
+            format!(
+                "clientCertificateRef {name}/{cert_ns} not accessible to a Gateway in namespace {namespace:?} (missing a ReferenceGrant?)"
+            ),
+        ));
+    }
+    Ok(())
 }

@@ -62,13 +62,18 @@ pub fn predict(
     let mut attachments: Vec<(usize, String, String, String)> = Vec::new();
     for route in &inventory.routes {
         let ns = route.meta.namespace.as_str();
-        let route_error = refs::route_backend_error(bundle, inventory, route).map(|p| p.error);
+        let gateway_error =
+            refs::route_backend_error(bundle, inventory, route, true).map(|p| p.error);
+        let mesh_error =
+            refs::route_backend_error(bundle, inventory, route, false).map(|p| p.error);
         let mut entries: Vec<RouteParentStatus> = Vec::new();
         for parent_ref in &route.parent_refs {
             let Some(kind) = parent_kind(parent_ref) else {
                 continue;
             };
             let target_ns = parent_ref.namespace_or(ns);
+            let mesh = matches!(kind, ParentKind::Service | ParentKind::ServiceEntry);
+            let route_error = if mesh { &mesh_error } else { &gateway_error };
             let outcomes: Vec<Outcome<'_>> = match kind {
                 ParentKind::Service | ParentKind::ServiceEntry => {
                     let exists = if kind == ParentKind::Service {
@@ -160,7 +165,7 @@ pub fn predict(
                 ),
                 None => Condition::new("Accepted", true, "Accepted", "Route was valid"),
             };
-            let resolved = match &route_error {
+            let resolved = match route_error {
                 Some(RefError { reason, message }) => {
                     Condition::new("ResolvedRefs", false, reason, message.clone())
                 }
@@ -182,32 +187,8 @@ pub fn predict(
                 listener: wanted.map(|p| (p.file, p.span)),
             });
         }
-        crate::sort::by_key(&mut entries, |e| {
-            std::cmp::Reverse(ref_string(&e.parent_ref, ns))
-        });
         let mut status = ObjectStatus::new(&route.meta, Some(ns));
-        status.parents = route
-            .foreign_parents
-            .iter()
-            .filter(|f| f.controller_name != CONTROLLER_NAME)
-            .map(|f| RouteParentStatus {
-                parent_ref: written(&f.parent_ref),
-                controller_name: f.controller_name.clone(),
-                conditions: f
-                    .conditions
-                    .iter()
-                    .map(|[t, s, r, m]| Condition {
-                        kind: known_type(t),
-                        status: s == "True",
-                        reason: r.clone(),
-                        message: m.clone(),
-                    })
-                    .collect(),
-                span: None,
-                listener: None,
-            })
-            .collect();
-        status.parents.extend(entries);
+        status.parents = merge_parents(route, entries);
         out.push(status);
     }
     for (index, section, _, _) in &attachments {
@@ -219,15 +200,6 @@ pub fn predict(
             l.attached_routes += 1;
         }
     }
-}
-
-/// A condition type from another controller's status: the common ones
-/// keep their name, anything else reads as `Unknown`.
-fn known_type(t: &str) -> &'static str {
-    ["Accepted", "ResolvedRefs", "Programmed", "PartiallyInvalid"]
-        .into_iter()
-        .find(|k| *k == t)
-        .unwrap_or("Unknown")
 }
 
 /// Istio's `referenceAllowed` for a Gateway or ListenerSet listener.
@@ -348,4 +320,66 @@ fn host_matches(a: &str, b: &str) -> bool {
         (None, Some(y)) => a.ends_with(y),
         (None, None) => a == b,
     }
+}
+
+/// Istio's `createRouteStatus` merge with the status already written:
+/// other controllers' entries stay; an entry of ours for the same parentRef
+/// is updated in place (conditions of other types kept); ours that no
+/// longer apply are removed; new ones are appended, sorted by parentRef
+/// string, descending.
+fn merge_parents(route: &Route, entries: Vec<RouteParentStatus>) -> Vec<RouteParentStatus> {
+    let ns = route.meta.namespace.as_str();
+    let mut existing: Vec<Option<RouteParentStatus>> = route
+        .foreign_parents
+        .iter()
+        .map(|f| {
+            Some(RouteParentStatus {
+                parent_ref: written(&f.parent_ref),
+                controller_name: f.controller_name.clone(),
+                conditions: f
+                    .conditions
+                    .iter()
+                    .map(|[t, s, r, m]| Condition::new(t, s == "True", r, m.clone()))
+                    .collect(),
+                span: None,
+                listener: None,
+            })
+        })
+        .collect();
+    let mut updated = vec![false; existing.len()];
+    let mut appended = Vec::new();
+    for entry in entries {
+        let key = ref_string(&entry.parent_ref, ns);
+        let position = existing.iter().position(|p| {
+            p.as_ref().is_some_and(|p| {
+                p.controller_name == CONTROLLER_NAME && ref_string(&p.parent_ref, ns) == key
+            })
+        });
+        let Some(i) = position else {
+            appended.push(entry);
+            continue;
+        };
+        let mut conditions = existing[i].take().map(|p| p.conditions).unwrap_or_default();
+        for c in &entry.conditions {
+            match conditions.iter_mut().find(|o| o.kind == c.kind) {
+                Some(o) => *o = c.clone(),
+                None => conditions.push(c.clone()),
+            }
+        }
+        existing[i] = Some(RouteParentStatus {
+            conditions,
+            ..entry
+        });
+        updated[i] = true;
+    }
+    crate::sort::by_key(&mut appended, |e| {
+        std::cmp::Reverse(ref_string(&e.parent_ref, ns))
+    });
+    let mut result: Vec<RouteParentStatus> = existing
+        .into_iter()
+        .zip(updated)
+        .filter_map(|(p, kept)| p.filter(|p| kept || p.controller_name != CONTROLLER_NAME))
+        .collect();
+    result.extend(appended);
+    result
 }
