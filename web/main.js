@@ -12,6 +12,7 @@ import { dropped, picked, renderTree, walk } from "./folder.js";
 import { mountReport } from "./report.js";
 import { copyText, download, el, inline, renderDiff, renderDocs, renderSplitDiff } from "./render.js";
 import { state, subscribe, update } from "./state.js";
+import { EXAMPLE_MENU, GATEWAY_API_EXAMPLE } from "./examples.js";
 
 const $ = (id) => document.getElementById(id);
 const SEVERITIES = [
@@ -42,7 +43,8 @@ let files = [{ name: "input.yaml", text: "" }];
 let active = 0;
 let capabilities = { analyze: true, redact: false, fix: false };
 let rulesByCode = new Map();
-let example = null;
+let example = null; // the example last loaded (replaced, not kept, when files are added)
+const examples = { "gateway-api": GATEWAY_API_EXAMPLE };
 let coreReady = false;
 
 // ---------------------------------------------------------------- status
@@ -588,7 +590,16 @@ $("new-file").addEventListener("click", () => {
   setFiles([...files, { name: uniqueName("input.yaml"), text: "" }], files.length);
   $("editor-input").focus();
 });
-$("load-example").addEventListener("click", () => example && setFiles([{ ...example }]));
+/** Loads the example the menu names (`EXAMPLE_MENU` ids). */
+function loadExample(id = $("example-menu").value) {
+  const chosen = examples[id];
+  if (!chosen) return;
+  example = chosen;
+  setFiles([{ ...chosen }]);
+}
+$("example-menu").replaceChildren(...EXAMPLE_MENU.map((e) => el("option", { value: e.id }, e.title)));
+$("example-menu").addEventListener("change", () => loadExample());
+$("load-example").addEventListener("click", () => loadExample());
 $("clear-input").addEventListener("click", () => {
   setFiles([{ name: "input.yaml", text: "" }]);
   $("editor-input").focus();
@@ -683,6 +694,7 @@ ready.then(
     verifyInfo = info;
     capabilities = info.capabilities;
     rulesByCode = new Map(info.rules.map((r) => [r.code, r]));
+    examples.istio = info.example;
     example = info.example;
     update({ capabilities, rules: info.rules });
     renderRuleIndex(info.rules);
@@ -728,3 +740,4 @@ onRestart((reason) => {
 // Loaded after this module so it never delays the editor.
 import("./llm.js").then(({ mountLlm }) => mountLlm($("llm-slot"), { call, state, subscribe }));
 import("./explain.js").then(({ mountExplain }) => mountExplain({ call, state }));
+import("./status.js").then(({ mountStatus }) => mountStatus({ call, state, subscribe, reveal }));

@@ -54,6 +54,8 @@ const ops = {
       optionalString(options.nodeport, "nodeport"), ...pageArgs(options),
       optionalBoolean(options.include_warnings, "include_warnings")),
   strategies: () => call("strategies"),
+  // The Gateway API status Istio will write (a build without the `status` feature lacks it).
+  status: (files, options = {}) => call("status", ...fileArgs(files), ...pageArgs(options)),
   explain_log: (log, files, options = {}) =>
     call("explain_log", optionalString(log, "log") ?? "", ...fileArgs(files), ...pageArgs(options)),
   // The Markdown incident report (web/report.js): fix's arguments, one string back.

@@ -22,6 +22,7 @@ pub mod guard;
 mod input;
 mod redact;
 pub mod report;
+mod status;
 mod typescript;
 
 pub use about::{
@@ -34,6 +35,9 @@ pub use redact::{
     FamilyCount, RedactReport, RedactedFile, SecretFound, redact, redact_report, rehydrate,
     rehydrate_text,
 };
+#[cfg(feature = "status")]
+pub use status::status;
+pub use status::{ObjectView, StatusCondition, StatusEntry, status_report};
 
 use wasm_bindgen::prelude::*;
 

@@ -485,3 +485,66 @@ title: string,
  * What it does.
  */
 description: string, };
+export type StatusCondition = { 
+/**
+ * `type` (`Accepted`, `Programmed`, `ResolvedRefs`, `Conflicted`, …).
+ */
+type: string, 
+/**
+ * `"True"` or `"False"`.
+ */
+status: string, 
+/**
+ * `reason`.
+ */
+reason: string, 
+/**
+ * `message`.
+ */
+message: string, };
+export type StatusEntry = { 
+/**
+ * The listener name, or the parentRef (`Gateway ns/name`, `:section`, `:port`).
+ */
+name: string, 
+/**
+ * 1-based line of the listener or parentRef in its file (0: not in the input).
+ */
+line: number, 
+/**
+ * `attachedRoutes` of a listener.
+ */
+attached_routes: number | null, 
+/**
+ * Conditions.
+ */
+conditions: Array<StatusCondition>, };
+export type ObjectView = { 
+/**
+ * `kind`.
+ */
+kind: string, 
+/**
+ * `namespace/name` (just `name` for a GatewayClass).
+ */
+name: string, 
+/**
+ * Index of the file in the input list.
+ */
+file_index: number, 
+/**
+ * 1-based line where the object starts.
+ */
+line: number, 
+/**
+ * `status.conditions`.
+ */
+conditions: Array<StatusCondition>, 
+/**
+ * `status.attachedListenerSets`, for Gateways that allow ListenerSets.
+ */
+attached_listener_sets: number | null, 
+/**
+ * `status.listeners` (Gateways, ListenerSets) or `status.parents` (routes).
+ */
+entries: Array<StatusEntry>, };

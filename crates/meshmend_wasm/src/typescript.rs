@@ -52,6 +52,9 @@ mod tests {
             VerificationReport::decl(&cfg),
             FixReport::decl(&cfg),
             StrategyDoc::decl(&cfg),
+            StatusCondition::decl(&cfg),
+            StatusEntry::decl(&cfg),
+            ObjectView::decl(&cfg),
         ];
         let mut out = String::from(
             "// Generated from the Rust types by `cargo test -p meshmend_wasm typescript`\n// (MESHMEND_UPDATE_TS=1 rewrites it). Do not edit.\n",

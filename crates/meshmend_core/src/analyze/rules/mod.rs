@@ -40,6 +40,8 @@ mod mm504_reference_not_permitted;
 mod mm505_backend_not_found;
 #[cfg(feature = "gateway-api")]
 mod mm506_certificate_ref_invalid;
+#[cfg(feature = "gateway-api")]
+mod mm510_cross_api_port_clash;
 
 use super::{Context, Rule};
 use crate::diagnostic::Diagnostic;
@@ -140,6 +142,8 @@ pub(crate) const RULES: &[&Rule] = &[
     &mm505_backend_not_found::RULE,
     #[cfg(feature = "gateway-api")]
     &mm506_certificate_ref_invalid::RULE,
+    #[cfg(feature = "gateway-api")]
+    &mm510_cross_api_port_clash::RULE,
 ];
 
 #[cfg(test)]

@@ -138,6 +138,7 @@ impl Topology {
                 .map(|g| vec![Vec::new(); g.servers.len()])
                 .collect(),
             order,
+            gateway_api: super::gateway_api::CrossApi::default(),
         };
         for draft in workloads {
             let mut members = draft.members;
@@ -155,6 +156,10 @@ impl Topology {
             };
             topology.add_listeners(topology.workloads.len(), &workload, gateways, version);
             topology.workloads.push(workload);
+        }
+        #[cfg(feature = "gateway-api")]
+        {
+            topology.gateway_api = super::gateway_api::cross_api(bundle, &topology, version);
         }
         topology
     }

@@ -55,9 +55,10 @@
 //! keyed by label pair, and servers are only compared within one
 //! (workload, resolved port) group.
 //!
-//! Not modelled: Gateway API generated Gateways (and the
-//! `internal.istio.io/gateway-service` direct Service reference, for which
-//! the disable label does not apply), `PILOT_SCOPE_GATEWAY_TO_NAMESPACE`,
+//! Gateway API Gateways in manual deployment are merged in a second pass
+//! ([`gateway_api`]), next to these listeners rather than in them.
+//!
+//! Not modelled: `PILOT_SCOPE_GATEWAY_TO_NAMESPACE`,
 //! `ENABLE_STRICT_GATEWAY_MERGING`, named `targetPort`s (resolved through
 //! the pod's container ports by istiod), privileged ports on unprivileged
 //! pods, QUIC listeners.
@@ -71,6 +72,7 @@
 mod build;
 pub mod describe;
 mod envoy;
+pub mod gateway_api;
 mod listener;
 mod merge;
 mod ports;
@@ -95,6 +97,9 @@ pub struct Topology {
     pub order: Vec<usize>,
     /// `placements[gateway][server]`: (listener, position) pairs.
     placements: Vec<Vec<Vec<(usize, usize)>>>,
+    /// The merge again where Gateway API listeners land on the same pods
+    /// (manual deployment); [`Topology::listeners`] stays Istio-only.
+    pub gateway_api: gateway_api::CrossApi,
 }
 
 impl Topology {
