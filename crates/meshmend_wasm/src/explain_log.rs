@@ -12,8 +12,7 @@ use wasm_bindgen::prelude::*;
 
 use meshmend_core::report::{Finding, Locator, Shape};
 
-use crate::analyze::COLUMNS;
-use crate::input::{InputFile, PageOptions, input_files, page_options, source_files, to_js};
+use crate::input::{COLUMNS, InputFile, PageOptions, input_files, source_files, to_js};
 use crate::redact::redact_report;
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -78,14 +77,13 @@ pub fn explain_log(
     log: &str,
     names: Vec<String>,
     texts: Vec<String>,
-    namespace: Option<String>,
-    nodeport_min: Option<u32>,
-    nodeport_max: Option<u32>,
-    istio_version: Option<String>,
+    options: PageOptions,
 ) -> Result<JsValue, JsError> {
-    let files = input_files(names, texts)?;
-    let options = page_options(namespace, nodeport_min, nodeport_max, istio_version)?;
-    to_js(&explain_log_report(log, files, &options)?)
+    to_js(&explain_log_report(
+        log,
+        input_files(names, texts)?,
+        &options,
+    )?)
 }
 
 #[cfg(test)]

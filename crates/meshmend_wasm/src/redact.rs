@@ -7,8 +7,7 @@ use meshmend_core::{SourceFile, Vault, sort};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-use crate::analyze::COLUMNS;
-use crate::input::{input_files, source_files, to_js};
+use crate::input::{COLUMNS, input_files, source_files, to_js};
 
 thread_local! {
     /// Placeholder → secret, for this page session only (wasm memory, never
