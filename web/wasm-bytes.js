@@ -2,10 +2,13 @@
 // scripts/build-web.sh), from web/pkg/ or, in the offline single file, from
 // the base64 that scripts/bundle-single.mjs puts in self.MESHMEND_WASM_BASE64.
 
-/** Resolves with `{bytes, sha256}` (sha256 null outside a secure context). */
+/**
+ * Resolves with `{bytes, sha256}`; `sha256` is a promise (of null outside a
+ * secure context), so hashing overlaps instantiation.
+ */
 export async function wasmBytes(name) {
   const bytes = await load(name);
-  return { bytes, sha256: await sha256(bytes) };
+  return { bytes, sha256: sha256(bytes) };
 }
 
 async function load(name) {

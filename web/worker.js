@@ -8,8 +8,8 @@ import { engines } from "./engines.js";
 import { wasmBytes } from "./wasm-bytes.js";
 
 const ready = (async () => {
-  const { bytes, sha256 } = await wasmBytes("analysis");
-  await init({ module_or_path: bytes });
+  const { bytes, sha256: hashing } = await wasmBytes("analysis");
+  const [sha256] = await Promise.all([hashing, init({ module_or_path: bytes })]);
   return {
     capabilities: analysis.capabilities(),
     example: analysis.example(),

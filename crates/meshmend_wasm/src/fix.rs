@@ -181,6 +181,10 @@ pub fn fix_report(files: Vec<InputFile>, options: &PageFixOptions) -> Result<Fix
 /// Settings cross as a class, not an object to deserialize: serde's
 /// deserializer would cost ~17 KB gz of the module.
 #[wasm_bindgen(unchecked_return_type = "FixReport")]
+#[expect(
+    clippy::needless_pass_by_value,
+    reason = "the export takes the JS settings object over (it is freed here; the worker never frees it)"
+)]
 pub fn fix(
     names: Vec<String>,
     texts: Vec<String>,
@@ -238,8 +242,12 @@ mod tests {
             gateway("a", 80, "HTTP", "2024-01-01T00:00:00Z"),
             gateway("b", 80, "HTTP", "2024-01-02T00:00:00Z")
         );
-        let report = fix_report(vec![file("m.yaml", &merged)], &PageFixOptions::default()).unwrap();
-        let v = &report.verification;
+        let verify = |name: &str, text: &str| {
+            fix_report(vec![file(name, text)], &PageFixOptions::default())
+                .unwrap()
+                .verification
+        };
+        let v = &verify("m.yaml", &merged);
         assert!(
             v.ok && v.conflict_free && v.has_edits == Some(false),
             "{v:?}"
@@ -257,8 +265,7 @@ mod tests {
             gateway("a", 80, "TCP", "2024-01-01T00:00:00Z"),
             gateway("b", 80, "HTTP", "2024-01-02T00:00:00Z")
         );
-        let report = fix_report(vec![file("c.yaml", &clash)], &PageFixOptions::default()).unwrap();
-        let v = &report.verification;
+        let v = &verify("c.yaml", &clash);
         assert!(!v.ok && !v.conflict_free, "{v:?}");
         assert!(
             message(v).starts_with("1 conflict(s) remain"),
