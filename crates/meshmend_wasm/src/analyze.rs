@@ -88,10 +88,7 @@ pub fn analyze_report(
 /// whole-input limit (size); YAML syntax errors are findings
 /// (`yaml-syntax`), not failures.
 #[wasm_bindgen(unchecked_return_type = "AnalyzeReport")]
-#[expect(
-    clippy::needless_pass_by_value,
-    reason = "the export takes the JS settings object over (it is freed here; the worker never frees it)"
-)]
+#[expect(clippy::needless_pass_by_value, reason = "takes the JS settings over")]
 pub fn analyze(
     names: Vec<String>,
     texts: Vec<String>,

@@ -73,10 +73,7 @@ pub fn explain_log_report(
 /// cover it, and the findings on the files (`names[i]`, `texts[i]`) that
 /// caused it. The log is redacted first; options as in `analyze`.
 #[wasm_bindgen(js_name = explain_log, unchecked_return_type = "LogLine[]")]
-#[expect(
-    clippy::needless_pass_by_value,
-    reason = "the export takes the JS settings object over (it is freed here; the worker never frees it)"
-)]
+#[expect(clippy::needless_pass_by_value, reason = "takes the JS settings over")]
 pub fn explain_log(
     log: &str,
     names: Vec<String>,

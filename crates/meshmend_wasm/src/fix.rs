@@ -181,10 +181,7 @@ pub fn fix_report(files: Vec<InputFile>, options: &PageFixOptions) -> Result<Fix
 /// Settings cross as a class, not an object to deserialize: serde's
 /// deserializer would cost ~17 KB gz of the module.
 #[wasm_bindgen(unchecked_return_type = "FixReport")]
-#[expect(
-    clippy::needless_pass_by_value,
-    reason = "the export takes the JS settings object over (it is freed here; the worker never frees it)"
-)]
+#[expect(clippy::needless_pass_by_value, reason = "takes the JS settings over")]
 pub fn fix(
     names: Vec<String>,
     texts: Vec<String>,

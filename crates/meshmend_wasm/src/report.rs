@@ -43,10 +43,7 @@ pub fn incident_report_text(
 /// diff, its verification): the text `meshmend fix --format markdown`
 /// prints. Arguments as in [`fix`](crate::fix).
 #[wasm_bindgen]
-#[expect(
-    clippy::needless_pass_by_value,
-    reason = "the export takes the JS settings object over (it is freed here; the worker never frees it)"
-)]
+#[expect(clippy::needless_pass_by_value, reason = "takes the JS settings over")]
 pub fn incident_report(
     names: Vec<String>,
     texts: Vec<String>,
