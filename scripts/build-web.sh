@@ -1,10 +1,20 @@
 #!/usr/bin/env bash
-# Builds the browser product: the wasm module (web/pkg/) and the offline
-# single file (dist/meshmend.html). Assumes scripts/setup.sh has run.
+# Builds the browser product: the page's two wasm modules (web/pkg/) and the
+# offline single file (dist/meshmend.html). Assumes scripts/setup.sh has run.
 #
+#   for each module, one cargo feature set of crates/meshmend_wasm:
+#     analysis  (features `analysis`): load, analyze, rule docs, the example;
+#               what the first findings need, downloaded with the page
+#     engines   (features `analysis,engines,explain-log,status`): redaction
+#               and its vault, fix, incident report, explain-log, the LLM
+#               guard, and the Gateway API (MM5xx rules, status); fetched by
+#               the worker on the first call that needs it (web/engines.js),
+#               which includes analyzing input that names a Gateway API group
 #   cargo (profile `wasm`: opt z, lto, panic abort) → wasm-bindgen --target web
-#   → wasm-opt -Oz (npm binaryen; Debian's 108 breaks externref) → web/pkg/
-#   → node scripts/bundle-single.mjs → dist/meshmend.html
+#   → wasm-opt -Oz (npm binaryen; Debian's 108 breaks externref)
+#   → web/pkg/meshmend_<module>{.js,_bg.wasm}
+#   → node scripts/bundle-single.mjs → dist/meshmend.html (both inlined)
+# MESHMEND_WASM_FEATURES adds features to both (e.g. panic-hook).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,13 +23,6 @@ log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 target=wasm32-unknown-unknown
 crate=meshmend_wasm
 out=web/pkg
-
-log "cargo build -p $crate --profile wasm --target $target"
-cargo build -p "$crate" --profile wasm --target "$target" ${MESHMEND_WASM_FEATURES:+--features "$MESHMEND_WASM_FEATURES"}
-
-log "wasm-bindgen --target web --out-dir $out"
-rm -rf "$out"
-wasm-bindgen --target web --out-dir "$out" "${CARGO_TARGET_DIR:-target}/$target/wasm/$crate.wasm"
 
 # wasm-opt: npm `binaryen` (pinned in package.json) first. A system wasm-opt
 # is used only when it is version 116 or newer: Debian bookworm's binaryen 108
@@ -33,25 +36,48 @@ elif command -v wasm-opt >/dev/null; then
   version=$(wasm-opt --version | grep -oE '[0-9]+' | head -1)
   if [ "${version:-0}" -ge 116 ]; then wasm_opt=$(command -v wasm-opt); fi
 fi
-if [ -n "$wasm_opt" ]; then
-  log "wasm-opt -Oz ($wasm_opt)"
-  # --converge: repeat until no pass shrinks it further (-1.5 KB gz for ~6 s).
-  # --zero-filled-memory: the module defines its memory, so it starts zeroed
-  # and zero bytes of data segments need not be written; --low-memory-unused:
-  # Rust puts the stack first (1 MB growing down from 1 MB) and its data
-  # above it, so addresses below 1024 are reached only by a stack about to
-  # overflow, and constant offsets fold into loads and stores. Together -2.0 KB gz.
-  # --strip-producers --strip-target-features (run last, after the passes
-  # have read the features): two custom sections no browser reads, -0.2 KB gz.
-  "$wasm_opt" -Oz --converge --zero-filled-memory --low-memory-unused --strip-producers --strip-target-features \
-    "$out/${crate}_bg.wasm" -o "$out/${crate}_bg.wasm"
-else
-  echo "warning: no usable wasm-opt (run scripts/setup.sh, which runs npm ci); shipping the unoptimised module" >&2
+if [ -z "$wasm_opt" ]; then
+  echo "warning: no usable wasm-opt (run scripts/setup.sh, which runs npm ci); shipping unoptimised modules" >&2
 fi
 
-raw=$(stat -c %s "$out/${crate}_bg.wasm")
-gz=$(gzip -9 -c "$out/${crate}_bg.wasm" | wc -c)
-log "wasm: $raw bytes raw, $gz bytes gzip -9"
+rm -rf "$out"
+# build_module NAME FEATURES: web/pkg/meshmend_NAME.js and meshmend_NAME_bg.wasm.
+build_module() {
+  local name=$1 features=$2${MESHMEND_WASM_FEATURES:+,$MESHMEND_WASM_FEATURES}
+  log "cargo build -p $crate --profile wasm --target $target --no-default-features --features $features"
+  cargo build -p "$crate" --profile wasm --target "$target" --no-default-features --features "$features"
+  log "wasm-bindgen --target web --out-dir $out --out-name meshmend_$name"
+  wasm-bindgen --target web --out-dir "$out" --out-name "meshmend_$name" \
+    "${CARGO_TARGET_DIR:-target}/$target/wasm/$crate.wasm"
+  if [ -n "$wasm_opt" ]; then
+    log "wasm-opt -Oz meshmend_${name}_bg.wasm ($wasm_opt)"
+    # --converge: repeat until no pass shrinks it further (-1.5 KB gz for ~6 s).
+    # --zero-filled-memory: the module defines its memory, so it starts zeroed
+    # and zero bytes of data segments need not be written; --low-memory-unused:
+    # Rust puts the stack first (1 MB growing down from 1 MB) and its data
+    # above it, so addresses below 1024 are reached only by a stack about to
+    # overflow, and constant offsets fold into loads and stores. Together -2.0 KB gz.
+    # --strip-producers --strip-target-features (run last, after the passes
+    # have read the features): two custom sections no browser reads, -0.2 KB gz.
+    "$wasm_opt" -Oz --converge --zero-filled-memory --low-memory-unused --strip-producers --strip-target-features \
+      "$out/meshmend_${name}_bg.wasm" -o "$out/meshmend_${name}_bg.wasm"
+  fi
+}
+build_module analysis analysis
+build_module engines analysis,engines,explain-log,status
+
+# The sizes the gate (tests/browser/size.spec.js) checks: gzip -9 of each.
+sizes() {
+  local name=$1 raw gz
+  raw=$(stat -c %s "$out/meshmend_${name}_bg.wasm")
+  gz=$(gzip -9 -c "$out/meshmend_${name}_bg.wasm" | wc -c)
+  printf '%s %s\n' "$raw" "$gz"
+}
+read -r a_raw a_gz < <(sizes analysis)
+read -r e_raw e_gz < <(sizes engines)
+log "wasm analysis (initial): $a_raw bytes raw, $a_gz bytes gzip -9"
+log "wasm engines (lazy):     $e_raw bytes raw, $e_gz bytes gzip -9"
+log "wasm total:              $((a_raw + e_raw)) bytes raw, $((a_gz + e_gz)) bytes gzip -9"
 
 if [ -x node_modules/.bin/esbuild ]; then
   log "dist/meshmend.html (offline single file)"

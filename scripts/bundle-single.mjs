@@ -3,9 +3,11 @@
 //
 // - Every <script type="module" src> of web/index.html is bundled (esbuild)
 //   into one inline module script.
-// - worker.js and the wasm-bindgen glue are bundled into one string that the
-//   page starts as a classic blob: worker; the wasm is inlined as base64 and
-//   handed to the glue as bytes (no fetch).
+// - worker.js, engines.js and both modules' wasm-bindgen glue are bundled
+//   into one string that the page starts as a classic blob: worker (esbuild
+//   inlines engines.js's dynamic import); both wasm modules are inlined as
+//   base64 and handed to their glue as bytes (no fetch). The engines module
+//   is still instantiated only on first use.
 // - style.css is inlined; the favicon becomes a data: URI.
 // - The CSP keeps the hosted page's policy but allows exactly the inline
 //   script and style by their SHA-256 hashes, and the worker from blob:.
@@ -20,7 +22,8 @@ import * as esbuild from "esbuild";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const web = join(root, "web");
-const wasmPath = join(web, "pkg", "meshmend_wasm_bg.wasm");
+const MODULES = ["analysis", "engines"];
+const wasmPath = (name) => join(web, "pkg", `meshmend_${name}_bg.wasm`);
 
 const read = (path) => readFileSync(path, "utf8");
 const sha256 = (text) => `'sha256-${createHash("sha256").update(text, "utf8").digest("base64")}'`;
@@ -43,7 +46,7 @@ const html = read(join(web, "index.html"));
 const entries = [...html.matchAll(/<script type="module" src="([^"]+)"><\/script>/g)].map((m) => m[1]);
 if (!entries.length) throw new Error("no module scripts found in web/index.html");
 
-const wasmBase64 = readFileSync(wasmPath).toString("base64");
+const wasmBase64 = Object.fromEntries(MODULES.map((name) => [name, readFileSync(wasmPath(name)).toString("base64")]));
 const worker = `self.MESHMEND_WASM_BASE64=${JSON.stringify(wasmBase64)};\n${await bundle({
   entryPoints: [join(web, "worker.js")],
   // A classic script: Chromium refuses module workers from blob: URLs on file:// pages.
@@ -88,4 +91,5 @@ out = out.replace("<html lang=\"en\">", "<html lang=\"en\" data-build=\"single-f
 mkdirSync(join(root, "dist"), { recursive: true });
 const target = join(root, "dist", "meshmend.html");
 writeFileSync(target, out);
-console.log(`dist/meshmend.html: ${out.length} bytes (wasm ${readFileSync(wasmPath).length} bytes inlined as base64)`);
+const inlined = MODULES.map((name) => `${name} ${readFileSync(wasmPath(name)).length}`).join(", ");
+console.log(`dist/meshmend.html: ${out.length} bytes (wasm ${inlined} bytes, inlined as base64)`);

@@ -39,7 +39,7 @@ class Handler(http.server.SimpleHTTPRequestHandler):
 
 def main():
     port = int(os.environ.get("PORT", "8080"))
-    if not (ROOT / "pkg" / "meshmend_wasm_bg.wasm").exists():
+    if not (ROOT / "pkg" / "meshmend_analysis_bg.wasm").exists():
         sys.exit("web/pkg is missing: run `bash scripts/build-web.sh` first")
     handler = functools.partial(Handler, directory=str(ROOT))
     with http.server.ThreadingHTTPServer(("127.0.0.1", port), handler) as server:

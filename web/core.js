@@ -18,7 +18,7 @@ let resolveReady;
 let rejectReady;
 const restartListeners = [];
 
-/** Resolves with {capabilities, rules, example, wasm} once the wasm is instantiated. */
+/** Resolves with {capabilities, example, wasm} once the analysis module is instantiated (worker.js). */
 export const ready = new Promise((resolve, reject) => {
   resolveReady = resolve;
   rejectReady = reject;

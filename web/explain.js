@@ -21,9 +21,15 @@ export function mountExplain({ call, state }) {
     }
   };
   // A build without the `explain-log` feature has no such export: hide the box.
-  call("explain_log", "", [], {}).catch(() => {
-    $("explain-panel").hidden = true;
-  });
+  // Asked when the box is first opened, not at start: the export is in the
+  // engines module, which the first findings must not wait for.
+  $("explain-panel").addEventListener(
+    "toggle",
+    () => call("explain_log", "", [], {}).catch(() => {
+      $("explain-panel").hidden = true;
+    }),
+    { once: true },
+  );
   $("explain-run").addEventListener("click", run);
   input.addEventListener("keydown", (event) => {
     if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) run();

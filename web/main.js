@@ -205,6 +205,7 @@ async function runAll() {
     renderFindings(result);
     const { error, warning, info } = result.counts;
     setStatus(error ? "bad" : warning ? "warn" : "good", `${plural(error, "error")} · ${plural(warning, "warning")} · ${plural(info, "info")} · ${ms.toFixed(0)} ms`);
+    // From here on the engines module (loaded by the worker on first use, after the first findings).
     await Promise.all([capabilities.redact ? runRedact(snapshot) : null, capabilities.fix ? runFix(snapshot) : null]);
     // Test hook: how many characters the results on screen were computed from.
     document.documentElement.dataset.analyzed = String(snapshot.reduce((n, f) => n + f.text.length, 0));
@@ -214,6 +215,7 @@ async function runAll() {
     $("findings").replaceChildren();
   } finally {
     running = false;
+    loadEngineData().catch(() => {}); // the rule index, even when the input could not be analyzed
     if (rerun) runAll();
   }
 }
@@ -323,7 +325,8 @@ function renderMarkers() {
 
 // ---------------------------------------------------------------- rule docs
 
-function showRule(code) {
+async function showRule(code) {
+  await loadEngineData().catch(() => {});
   const rule = rulesByCode.get(code);
   if (!rule) return;
   $("rule-title").textContent = `${rule.code} ${rule.name}`;
@@ -374,6 +377,7 @@ function showRedactedFile() {
 // ---------------------------------------------------------------- fix
 
 async function runFix(snapshot) {
+  await loadEngineData(); // the strategy picker, which fixOptions reads
   const options = fixOptions();
   const { result } = await call("fix", snapshot, options);
   update({ fix: result, fixOptions: options });
@@ -507,7 +511,7 @@ function renderVerify(info) {
     }),
   );
   if (info?.wasm) {
-    $("wasm-info").textContent = `WebAssembly module: ${info.wasm.bytes.toLocaleString("en")} bytes${info.wasm.sha256 ? `, SHA-256 ${info.wasm.sha256}` : ""}. Compare it with the build output of scripts/build-web.sh.`;
+    $("wasm-info").textContent = `WebAssembly analysis module (loaded first): ${info.wasm.bytes.toLocaleString("en")} bytes${info.wasm.sha256 ? `, SHA-256 ${info.wasm.sha256}` : ""}; the engines module (redaction, fix) loads on first use. Compare them with the build output of scripts/build-web.sh.`;
   }
 }
 
@@ -684,6 +688,37 @@ mountReport(
   { call, state, onError: (message) => setStatus("bad", message) },
 );
 
+// ---------------------------------------------------------------- engine data
+
+let engineData = null;
+
+/**
+ * The rule documentation and the strategy picker come from the engines
+ * module (web/engines.js), which the worker loads on first use: asked for
+ * once, after the first findings, so they never delay them.
+ */
+function loadEngineData() {
+  engineData ??= (async () => {
+    const [{ result: rules }, strategies] = await Promise.all([
+      call("rules"),
+      capabilities.fix ? call("strategies").then((r) => r.result) : [],
+    ]);
+    rulesByCode = new Map(rules.map((r) => [r.code, r]));
+    update({ rules });
+    renderRuleIndex(rules);
+    if (strategies.length) {
+      $("strategy").replaceChildren(
+        ...strategies.map((s) => el("option", { value: s.id, dataset: { description: s.description } }, s.title)),
+      );
+      $("strategy-help").textContent = strategies[0]?.description ?? "";
+    }
+  })().catch((error) => {
+    engineData = null; // retried on the next run
+    throw error;
+  });
+  return engineData;
+}
+
 // ---------------------------------------------------------------- start
 
 let verifyInfo = null;
@@ -693,11 +728,9 @@ ready.then(
   async (info) => {
     verifyInfo = info;
     capabilities = info.capabilities;
-    rulesByCode = new Map(info.rules.map((r) => [r.code, r]));
     examples.istio = info.example;
     example = info.example;
-    update({ capabilities, rules: info.rules });
-    renderRuleIndex(info.rules);
+    update({ capabilities });
     const versions = capabilities.istio_versions ?? [];
     $("istio-version").replaceChildren(
       ...versions.map((v, i) => el("option", { value: v }, i === 0 ? `${v} (newest)` : /^\d+\.\d+$/.test(v) ? `${v} (newest patch)` : v)),
@@ -706,13 +739,6 @@ ready.then(
     $("redaction-body").hidden = !capabilities.redact;
     $("fix-unavailable").hidden = capabilities.fix;
     $("fix-body").hidden = !capabilities.fix;
-    if (capabilities.fix) {
-      const { result: strategies } = await call("strategies");
-      $("strategy").replaceChildren(
-        ...strategies.map((s) => el("option", { value: s.id, dataset: { description: s.description } }, s.title)),
-      );
-      $("strategy-help").textContent = strategies[0]?.description ?? "";
-    }
     coreReady = true;
     document.documentElement.dataset.capabilities = Object.keys(capabilities)
       .filter((k) => capabilities[k] === true)

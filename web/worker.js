@@ -1,69 +1,60 @@
 // The core, in a module Web Worker: typing never waits for the analyzer.
 // Protocol: {id, op, args} in; {id, ok, result, ms} or {id, ok: false, error, trapped} out.
 // On start it posts {type: "ready", info} (or {type: "fatal", error}).
-import init, * as core from "./pkg/meshmend_wasm.js";
-
-// The offline single file sets self.MESHMEND_WASM_BASE64 before this module runs.
-async function wasmBytes() {
-  if (typeof self.MESHMEND_WASM_BASE64 === "string") {
-    const binary = atob(self.MESHMEND_WASM_BASE64);
-    const bytes = new Uint8Array(binary.length);
-    for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-    return bytes;
-  }
-  const response = await fetch(new URL("./pkg/meshmend_wasm_bg.wasm", import.meta.url));
-  if (!response.ok) throw new Error(`could not load the analyzer (${response.status})`);
-  return new Uint8Array(await response.arrayBuffer());
-}
-
-async function sha256(bytes) {
-  try {
-    const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
-    return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
-  } catch {
-    return null; // crypto.subtle needs a secure context; the hash is informational
-  }
-}
+// Two wasm modules: `analysis` (imported here, instantiated at start) and
+// `engines` (web/engines.js: fetched on the first op that needs it).
+import init, * as analysis from "./pkg/meshmend_analysis.js";
+import { engines } from "./engines.js";
+import { wasmBytes } from "./wasm-bytes.js";
 
 const ready = (async () => {
-  const bytes = await wasmBytes();
-  const hash = await sha256(bytes);
-  await init({ module_or_path: bytes });
+  const { bytes, sha256: hashing } = await wasmBytes("analysis");
+  const [sha256] = await Promise.all([hashing, init({ module_or_path: bytes })]);
   return {
-    capabilities: core.capabilities(),
-    rules: core.rules(),
-    example: core.example(),
-    wasm: { bytes: bytes.byteLength, sha256: hash },
+    capabilities: analysis.capabilities(),
+    example: analysis.example(),
+    wasm: { bytes: bytes.byteLength, sha256 },
   };
 })();
 
-// Each op maps to one wasm export; ops the build lacks report that plainly.
-// The page speaks in `{name, text}` files and option objects; the wasm takes
-// plain strings and numbers (no deserializer in the module: see input_files
-// in crates/meshmend_wasm/src/lib.rs), so the objects are taken apart here.
+// Each op maps to one wasm export of one module; ops the build lacks report
+// that plainly. The page speaks in `{name, text}` files and option objects;
+// the wasm takes files as two string arrays and settings as its own classes
+// (PageOptions, PageFixOptions) built from plain values (no deserializer in
+// the module: see crates/meshmend_wasm/src/input.rs), so the objects are
+// taken apart here.
 //   analyze(files, {namespace?, nodeport_range?: [min, max], istio_version?})
 //   fix(files, {strategy?, nodeport?, namespace?, nodeport_range?, istio_version?, include_warnings?})
+const onEngines = (run) => ({ module: engines, run });
 const ops = {
-  analyze: (files, options = {}) => core.analyze(...fileArgs(files), ...pageArgs(options)),
-  redact: (files) => call("redact", ...fileArgs(files)),
-  rehydrate: (text) => call("rehydrate", text),
-  leaks: (body, texts, placeholders) => call("leaks", body, texts, placeholders),
-  placeholder_like: (text) => call("placeholder_like", text),
-  fix: (files, options = {}) =>
-    call("fix", ...fileArgs(files), optionalString(options.strategy, "strategy"),
-      optionalString(options.nodeport, "nodeport"), ...pageArgs(options),
-      optionalBoolean(options.include_warnings, "include_warnings")),
-  strategies: () => call("strategies"),
+  // Input that names a Gateway API group goes to the engines module: only it
+  // has the Gateway API rules (feature `status`), so the findings never depend
+  // on which module answered.
+  analyze: {
+    module: (files) => (namesGatewayApi(files) ? engines() : analysis),
+    run: (m, files, options = {}) => m.analyze(...fileArgs(files), pageOptions(m, options)),
+  },
+  redact: onEngines((m, files) => call(m, "redact", ...fileArgs(files))),
+  rehydrate: onEngines((m, text) => call(m, "rehydrate", text)),
+  leaks: onEngines((m, body, texts, placeholders) => call(m, "leaks", body, texts, placeholders)),
+  placeholder_like: onEngines((m, text) => call(m, "placeholder_like", text)),
+  fix: onEngines((m, files, options = {}) => call(m, "fix", ...fileArgs(files), fixOptions(m, options))),
+  strategies: onEngines((m) => call(m, "strategies")),
   // The Gateway API status Istio will write (a build without the `status` feature lacks it).
-  status: (files, options = {}) => call("status", ...fileArgs(files), ...pageArgs(options)),
-  explain_log: (log, files, options = {}) =>
-    call("explain_log", optionalString(log, "log") ?? "", ...fileArgs(files), ...pageArgs(options)),
+  status: onEngines((m, files, options = {}) => call(m, "status", ...fileArgs(files), pageOptions(m, options))),
+  rules: onEngines((m) => call(m, "rules")),
+  explain_log: onEngines((m, log, files, options = {}) =>
+    call(m, "explain_log", optionalString(log, "log") ?? "", ...fileArgs(files), pageOptions(m, options))),
   // The Markdown incident report (web/report.js): fix's arguments, one string back.
-  report: (files, options = {}) =>
-    call("incident_report", ...fileArgs(files), optionalString(options.strategy, "strategy"),
-      optionalString(options.nodeport, "nodeport"), ...pageArgs(options),
-      optionalBoolean(options.include_warnings, "include_warnings")),
+  report: onEngines((m, files, options = {}) => call(m, "incident_report", ...fileArgs(files), fixOptions(m, options))),
 };
+
+const GATEWAY_API = /gateway\.networking\.(?:x-)?k8s\.io/;
+
+/** True when some file mentions a Gateway API group (a comment is enough: the engines module gives the same answer). */
+function namesGatewayApi(files) {
+  return Array.isArray(files) && files.some((file) => typeof file?.text === "string" && GATEWAY_API.test(file.text));
+}
 
 /** `[{name, text}]` → `[names, texts]`; anything else is a clear error. */
 function fileArgs(files) {
@@ -110,6 +101,19 @@ function pageArgs({ namespace, nodeport_range: range, istio_version: version } =
   return [optionalString(namespace, "namespace"), min, max, optionalString(version, "istio_version")];
 }
 
+/** The analysis settings as module `m`'s PageOptions (its constructor throws on bad values). */
+function pageOptions(m, options) {
+  return new m.PageOptions(...pageArgs(options));
+}
+
+/** fix's and the report's options as module `m`'s PageFixOptions. */
+function fixOptions(m, options) {
+  const strategy = optionalString(options.strategy, "strategy");
+  const nodeport = optionalString(options.nodeport, "nodeport");
+  const warnings = optionalBoolean(options.include_warnings, "include_warnings");
+  return new m.PageFixOptions(pageOptions(m, options), strategy, nodeport, warnings);
+}
+
 function optionalBoolean(value, what) {
   if (value === undefined || value === null) return undefined;
   if (typeof value !== "boolean") throw new Error(`${what} must be true or false`);
@@ -122,9 +126,9 @@ function optionalString(value, what) {
   return value;
 }
 
-function call(name, ...args) {
-  if (typeof core[name] !== "function") throw new Error(`${name} is not in this build`);
-  return core[name](...args);
+function call(module, name, ...args) {
+  if (typeof module[name] !== "function") throw new Error(`${name} is not in this build`);
+  return module[name](...args);
 }
 
 self.onmessage = async (event) => {
@@ -132,8 +136,10 @@ self.onmessage = async (event) => {
   try {
     await ready;
     if (!Object.hasOwn(ops, op)) throw new Error(`unknown operation ${op}`);
+    const module = await ops[op].module(...args);
+    // `ms` is the wasm call alone: the first engines op's download is not in it.
     const start = performance.now();
-    const result = ops[op](...args);
+    const result = ops[op].run(module, ...args);
     self.postMessage({ id, ok: true, result, ms: performance.now() - start });
   } catch (error) {
     // A RuntimeError is a trap (a Rust panic): this instance is unusable now,

@@ -1,15 +1,11 @@
 //! `analyze`: findings positioned in UTF-16 columns, counts, per-file summary.
 
 use meshmend_core::report::{Finding, Locator, Shape};
-use meshmend_core::{Bundle, Columns, Severity};
+use meshmend_core::{Bundle, Severity};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-use crate::input::{InputFile, PageOptions, input_files, page_options, source_files, to_js};
-
-/// The page counts columns in UTF-16 code units: what JS strings,
-/// `<textarea>.setSelectionRange` and JS editors count in.
-pub(crate) const COLUMNS: Columns = Columns::Utf16;
+use crate::input::{COLUMNS, InputFile, PageOptions, input_files, source_files, to_js};
 
 /// Number of findings per severity.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
@@ -85,27 +81,20 @@ pub fn analyze_report(
     })
 }
 
-/// Analyzes the files (`names[i]`, `texts[i]`) and returns an `AnalyzeReport`.
-/// `namespace` is the default namespace; `nodeport_min`/`nodeport_max` the
-/// valid nodePort range (default 30000–32767); `istio_version` the Istio
-/// release whose istiod is simulated (`1.28`, `1.27.4`; default the newest
-/// modelled, the list the page offers is in `capabilities().istio_versions`).
+/// Analyzes the files (`names[i]`, `texts[i]`) with `options` and returns an
+/// `AnalyzeReport`.
 ///
 /// Fails (throws) only on bad arguments or when the input breaks a
 /// whole-input limit (size); YAML syntax errors are findings
 /// (`yaml-syntax`), not failures.
 #[wasm_bindgen(unchecked_return_type = "AnalyzeReport")]
+#[expect(clippy::needless_pass_by_value, reason = "takes the JS settings over")]
 pub fn analyze(
     names: Vec<String>,
     texts: Vec<String>,
-    namespace: Option<String>,
-    nodeport_min: Option<u32>,
-    nodeport_max: Option<u32>,
-    istio_version: Option<String>,
+    options: PageOptions,
 ) -> Result<JsValue, JsError> {
-    let files = input_files(names, texts)?;
-    let options = page_options(namespace, nodeport_min, nodeport_max, istio_version)?;
-    to_js(&analyze_report(files, &options)?)
+    to_js(&analyze_report(input_files(names, texts)?, &options)?)
 }
 
 #[cfg(test)]

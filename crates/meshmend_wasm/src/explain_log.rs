@@ -12,8 +12,7 @@ use wasm_bindgen::prelude::*;
 
 use meshmend_core::report::{Finding, Locator, Shape};
 
-use crate::analyze::COLUMNS;
-use crate::input::{InputFile, PageOptions, input_files, page_options, source_files, to_js};
+use crate::input::{COLUMNS, InputFile, PageOptions, input_files, source_files, to_js};
 use crate::redact::redact_report;
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -74,18 +73,18 @@ pub fn explain_log_report(
 /// cover it, and the findings on the files (`names[i]`, `texts[i]`) that
 /// caused it. The log is redacted first; options as in `analyze`.
 #[wasm_bindgen(js_name = explain_log, unchecked_return_type = "LogLine[]")]
+#[expect(clippy::needless_pass_by_value, reason = "takes the JS settings over")]
 pub fn explain_log(
     log: &str,
     names: Vec<String>,
     texts: Vec<String>,
-    namespace: Option<String>,
-    nodeport_min: Option<u32>,
-    nodeport_max: Option<u32>,
-    istio_version: Option<String>,
+    options: PageOptions,
 ) -> Result<JsValue, JsError> {
-    let files = input_files(names, texts)?;
-    let options = page_options(namespace, nodeport_min, nodeport_max, istio_version)?;
-    to_js(&explain_log_report(log, files, &options)?)
+    to_js(&explain_log_report(
+        log,
+        input_files(names, texts)?,
+        &options,
+    )?)
 }
 
 #[cfg(test)]

@@ -7,21 +7,49 @@ use meshmend_core::{Bundle, LoadOptions};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-use crate::analyze::COLUMNS;
-use crate::input::{InputFile, PageOptions, input_files, page_options, source_files, to_js};
+use crate::input::{COLUMNS, InputFile, PageOptions, input_files, source_files, to_js};
 use crate::redact::VAULT;
 
-/// Page-side fix settings (all optional).
+/// Page-side fix settings (all optional), for `fix` and `incident_report`.
+/// A JS class, as [`PageOptions`]: `new PageFixOptions(page, strategy,
+/// nodeport, include_warnings)`.
+#[wasm_bindgen]
 #[derive(Clone, Debug, Default)]
 pub struct PageFixOptions {
     /// A [`Strategy`] id (default `consolidate`).
+    #[wasm_bindgen(skip)]
     pub strategy: Option<String>,
     /// `pick` (default) or `auto`.
+    #[wasm_bindgen(skip)]
     pub nodeport: Option<String>,
     /// Fix warnings too (`meshmend fix --include warnings`); errors only by default.
+    #[wasm_bindgen(skip)]
     pub include_warnings: bool,
     /// Analysis settings.
+    #[wasm_bindgen(skip)]
     pub page: PageOptions,
+}
+
+#[wasm_bindgen]
+impl PageFixOptions {
+    /// `page`: the analysis settings; `strategy`: a `StrategyDoc` id
+    /// (`strategies()`; default `consolidate`); `nodeport`: `pick` (default)
+    /// or `auto`; `include_warnings`: fix warning-level conflicts too
+    /// (default: errors only). Names are checked when the fix runs.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        page: PageOptions,
+        strategy: Option<String>,
+        nodeport: Option<String>,
+        include_warnings: Option<bool>,
+    ) -> PageFixOptions {
+        PageFixOptions {
+            strategy,
+            nodeport,
+            include_warnings: include_warnings.unwrap_or(false),
+            page,
+        }
+    }
 }
 
 /// A strategy, for the picker.
@@ -148,34 +176,18 @@ pub fn fix_report(files: Vec<InputFile>, options: &PageFixOptions) -> Result<Fix
     })
 }
 
-/// Plans, applies and verifies a fix (`FixReport`), on the real input and
-/// on its redacted twin. `strategy`: a `StrategyDoc` id (`strategies()`;
-/// default `consolidate`); `nodeport`: `pick` (default) or `auto`;
-/// `include_warnings`: fix warning-level conflicts too (default: errors
-/// only); the rest as in [`analyze`](crate::analyze()).
+/// Plans, applies and verifies a fix (`FixReport`) of the files (`names[i]`,
+/// `texts[i]`) with `options`, on the real input and on its redacted twin.
+/// Settings cross as a class, not an object to deserialize: serde's
+/// deserializer would cost ~17 KB gz of the module.
 #[wasm_bindgen(unchecked_return_type = "FixReport")]
-#[expect(
-    clippy::too_many_arguments,
-    reason = "plain arguments instead of an options object: no deserializer in the module (-17 KB gz)"
-)]
+#[expect(clippy::needless_pass_by_value, reason = "takes the JS settings over")]
 pub fn fix(
     names: Vec<String>,
     texts: Vec<String>,
-    strategy: Option<String>,
-    nodeport: Option<String>,
-    namespace: Option<String>,
-    nodeport_min: Option<u32>,
-    nodeport_max: Option<u32>,
-    istio_version: Option<String>,
-    include_warnings: Option<bool>,
+    options: PageFixOptions,
 ) -> Result<JsValue, JsError> {
     let files = input_files(names, texts)?;
-    let options = PageFixOptions {
-        strategy,
-        nodeport,
-        include_warnings: include_warnings.unwrap_or(false),
-        page: page_options(namespace, nodeport_min, nodeport_max, istio_version)?,
-    };
     to_js(&fix_report(files, &options).map_err(|e| JsError::new(&e))?)
 }
 
@@ -227,8 +239,12 @@ mod tests {
             gateway("a", 80, "HTTP", "2024-01-01T00:00:00Z"),
             gateway("b", 80, "HTTP", "2024-01-02T00:00:00Z")
         );
-        let report = fix_report(vec![file("m.yaml", &merged)], &PageFixOptions::default()).unwrap();
-        let v = &report.verification;
+        let verify = |name: &str, text: &str| {
+            fix_report(vec![file(name, text)], &PageFixOptions::default())
+                .unwrap()
+                .verification
+        };
+        let v = &verify("m.yaml", &merged);
         assert!(
             v.ok && v.conflict_free && v.has_edits == Some(false),
             "{v:?}"
@@ -246,8 +262,7 @@ mod tests {
             gateway("a", 80, "TCP", "2024-01-01T00:00:00Z"),
             gateway("b", 80, "HTTP", "2024-01-02T00:00:00Z")
         );
-        let report = fix_report(vec![file("c.yaml", &clash)], &PageFixOptions::default()).unwrap();
-        let v = &report.verification;
+        let v = &verify("c.yaml", &clash);
         assert!(!v.ok && !v.conflict_free, "{v:?}");
         assert!(
             message(v).starts_with("1 conflict(s) remain"),

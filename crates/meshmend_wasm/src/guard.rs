@@ -41,13 +41,11 @@ pub fn placeholder_like(text: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{EXAMPLE, redact_report};
-    use meshmend_core::SourceFile;
+    use crate::redact::redact_example;
 
     #[test]
     fn the_example_redacted_passes_and_a_secret_put_back_is_named() {
-        let files = [SourceFile::new(EXAMPLE.0, EXAMPLE.1)];
-        let report = redact_report(&files);
+        let report = redact_example();
         let texts: Vec<String> = report.files.iter().map(|f| f.redacted.clone()).collect();
         let body = format!("{{\"user\":{:?}}}", texts[0]);
         assert!(leaks_in(&body, &texts, &[]).is_empty());

@@ -7,8 +7,7 @@ use meshmend_core::{SourceFile, Vault, sort};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-use crate::analyze::COLUMNS;
-use crate::input::{input_files, source_files, to_js};
+use crate::input::{COLUMNS, input_files, source_files, to_js};
 
 thread_local! {
     /// Placeholder → secret, for this page session only (wasm memory, never
@@ -135,6 +134,13 @@ pub fn rehydrate(text: &str) -> String {
     rehydrate_text(text)
 }
 
+/// The preloaded example, redacted with the session's vault (tests of this
+/// module and of `guard`).
+#[cfg(test)]
+pub(crate) fn redact_example() -> RedactReport {
+    redact_report(&[SourceFile::new(crate::EXAMPLE.0, crate::EXAMPLE.1)])
+}
+
 /// Secrets of the preloaded example (tests of this module and of `fix`).
 #[cfg(test)]
 pub(crate) const SECRETS: [&str; 3] = [
@@ -150,8 +156,7 @@ mod tests {
 
     #[test]
     fn example_redacts_its_secrets_and_rehydrates_byte_for_byte() {
-        let files = [SourceFile::new(EXAMPLE.0, EXAMPLE.1)];
-        let report = redact_report(&files);
+        let report = redact_example();
         let redacted = &report.files[0].redacted;
         for secret in SECRETS {
             assert!(!redacted.contains(secret), "{secret} leaked");

@@ -8,7 +8,7 @@ use meshmend_core::{Bundle, analyze};
 use wasm_bindgen::prelude::*;
 
 use crate::PageFixOptions;
-use crate::input::{InputFile, input_files, page_options, source_files};
+use crate::input::{InputFile, input_files, source_files};
 use crate::redact::VAULT;
 
 /// The incident report for `files` with `options`. It continues the
@@ -43,27 +43,12 @@ pub fn incident_report_text(
 /// diff, its verification): the text `meshmend fix --format markdown`
 /// prints. Arguments as in [`fix`](crate::fix).
 #[wasm_bindgen]
-#[expect(
-    clippy::too_many_arguments,
-    reason = "plain arguments instead of an options object, as fix (no deserializer in the module)"
-)]
+#[expect(clippy::needless_pass_by_value, reason = "takes the JS settings over")]
 pub fn incident_report(
     names: Vec<String>,
     texts: Vec<String>,
-    strategy: Option<String>,
-    nodeport: Option<String>,
-    namespace: Option<String>,
-    nodeport_min: Option<u32>,
-    nodeport_max: Option<u32>,
-    istio_version: Option<String>,
-    include_warnings: Option<bool>,
+    options: PageFixOptions,
 ) -> Result<String, JsError> {
-    let options = PageFixOptions {
-        strategy,
-        nodeport,
-        include_warnings: include_warnings.unwrap_or(false),
-        page: page_options(namespace, nodeport_min, nodeport_max, istio_version)?,
-    };
     incident_report_text(input_files(names, texts)?, &options).map_err(|e| JsError::new(&e))
 }
 

@@ -7,13 +7,9 @@ use meshmend_core::Bundle;
 use meshmend_core::gateway_api::status::{self, Condition, ObjectStatus, RouteParentStatus};
 use meshmend_core::report::Locator;
 use serde::Serialize;
-#[cfg(feature = "status")]
 use wasm_bindgen::prelude::*;
 
-use crate::analyze::COLUMNS;
-use crate::input::{InputFile, PageOptions, source_files};
-#[cfg(feature = "status")]
-use crate::input::{input_files, page_options, to_js};
+use crate::input::{COLUMNS, InputFile, PageOptions, input_files, source_files, to_js};
 
 /// One status condition, as `kubectl get -o yaml` shows it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -132,7 +128,7 @@ fn parent_name(parent: &RouteParentStatus) -> String {
 fn conditions(list: &[Condition]) -> Vec<StatusCondition> {
     list.iter()
         .map(|c| StatusCondition {
-            kind: c.kind.to_string(),
+            kind: c.kind.clone(),
             status: c.status_str(),
             reason: c.reason.clone(),
             message: c.message.clone(),
@@ -143,20 +139,16 @@ fn conditions(list: &[Condition]) -> Vec<StatusCondition> {
 /// The status Istio will write on each Gateway API object of the files
 /// (`names[i]`, `texts[i]`) as `ObjectView[]`; options as in `analyze`.
 /// Only with the `status` feature (the prediction is ~35 KB of gzipped
-/// wasm: off until the module split); the page hides its tab without it.
-#[cfg(feature = "status")]
+/// wasm: the page has it in the engines module); the page hides its tab
+/// without it.
 #[wasm_bindgen(unchecked_return_type = "ObjectView[]")]
+#[expect(clippy::needless_pass_by_value, reason = "takes the JS settings over")]
 pub fn status(
     names: Vec<String>,
     texts: Vec<String>,
-    namespace: Option<String>,
-    nodeport_min: Option<u32>,
-    nodeport_max: Option<u32>,
-    istio_version: Option<String>,
+    options: PageOptions,
 ) -> Result<JsValue, JsError> {
-    let files = input_files(names, texts)?;
-    let options = page_options(namespace, nodeport_min, nodeport_max, istio_version)?;
-    to_js(&status_report(files, &options)?)
+    to_js(&status_report(input_files(names, texts)?, &options)?)
 }
 
 #[cfg(test)]

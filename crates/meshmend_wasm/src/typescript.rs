@@ -61,9 +61,34 @@ mod tests {
         );
         for decl in decls {
             out.push_str("export ");
-            out.push_str(&decl);
+            out.push_str(&one_line_docs(&decl));
             out.push('\n');
         }
+        out
+    }
+
+    /// ts-rs writes each field's doc comment as three lines (`/**`, ` * text`,
+    /// ` */`); a one-line comment is put on the line of its field
+    /// (`/** text */ name: T,`), so the declarations read like the Rust.
+    fn one_line_docs(decl: &str) -> String {
+        let lines: Vec<&str> = decl.lines().collect();
+        let mut out = String::new();
+        let mut i = 0;
+        while i < lines.len() {
+            let short = lines[i] == "/**"
+                && lines.get(i + 2) == Some(&" */")
+                && lines.get(i + 3).is_some()
+                && lines[i + 1].starts_with(" * ");
+            if short {
+                out.push_str(&format!("/** {} */ {}\n", &lines[i + 1][3..], lines[i + 3]));
+                i += 4;
+            } else {
+                out.push_str(lines[i]);
+                out.push('\n');
+                i += 1;
+            }
+        }
+        out.pop(); // `decl` has no final newline; the caller adds one
         out
     }
 

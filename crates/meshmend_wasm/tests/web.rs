@@ -3,6 +3,7 @@
 //! (no `-q`: the runner rejects `--quiet`).
 #![cfg(target_arch = "wasm32")]
 
+use meshmend_wasm::{PageFixOptions, PageOptions};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::wasm_bindgen_test;
 
@@ -17,7 +18,33 @@ fn files(list: &[(&str, &str)]) -> (Vec<String>, Vec<String>) {
 
 fn analyze(list: &[(&str, &str)]) -> Result<JsValue, wasm_bindgen::JsError> {
     let (names, texts) = files(list);
-    meshmend_wasm::analyze(names, texts, None, None, None, None)
+    meshmend_wasm::analyze(names, texts, PageOptions::default())
+}
+
+/// `analyze` with the settings the page can pass (the worker builds the same
+/// `PageOptions` class from its option object).
+fn analyze_with(
+    (names, texts): &(Vec<String>, Vec<String>),
+    nodeport_min: Option<u32>,
+    nodeport_max: Option<u32>,
+    istio_version: Option<&str>,
+) -> Result<JsValue, wasm_bindgen::JsError> {
+    let options = PageOptions::new(
+        None,
+        nodeport_min,
+        nodeport_max,
+        istio_version.map(str::to_string),
+    )?;
+    meshmend_wasm::analyze(names.clone(), texts.clone(), options)
+}
+
+/// `fix` with one strategy and the default settings.
+fn fix_with(
+    (names, texts): (Vec<String>, Vec<String>),
+    strategy: &str,
+) -> Result<JsValue, wasm_bindgen::JsError> {
+    let options = PageFixOptions::new(PageOptions::default(), Some(strategy.into()), None, None);
+    meshmend_wasm::fix(names, texts, options)
 }
 
 fn get(value: &JsValue, key: &str) -> JsValue {
@@ -61,71 +88,36 @@ fn example_keeps_file_names_across_files() {
 
 #[wasm_bindgen_test]
 fn bad_arguments_are_js_errors_not_panics() {
-    let unpaired = meshmend_wasm::analyze(vec!["a.yaml".into()], vec![], None, None, None, None);
+    let unpaired = meshmend_wasm::analyze(vec!["a.yaml".into()], vec![], PageOptions::default());
     assert!(unpaired.is_err());
-    let (names, texts) = files(&[("seed.yaml", EXAMPLE)]);
-    let upside_down = meshmend_wasm::analyze(
-        names.clone(),
-        texts.clone(),
-        None,
-        Some(32000),
-        Some(30000),
-        None,
-    );
+    let seed = files(&[("seed.yaml", EXAMPLE)]);
+    let upside_down = analyze_with(&seed, Some(32000), Some(30000), None);
     assert!(upside_down.is_err());
-    let half = meshmend_wasm::analyze(names.clone(), texts.clone(), None, Some(30000), None, None);
+    let half = analyze_with(&seed, Some(30000), None, None);
     assert!(half.is_err());
     for version in ["latest", "1.21", "2.x"] {
-        let bad = meshmend_wasm::analyze(
-            names.clone(),
-            texts.clone(),
-            None,
-            None,
-            None,
-            Some(version.to_string()),
-        );
+        let bad = analyze_with(&seed, None, None, Some(version));
         assert!(bad.is_err(), "{version}");
     }
-    let strategy = Some("teleport".to_string());
-    let unknown = meshmend_wasm::fix(names, texts, strategy, None, None, None, None, None, None);
+    let unknown = fix_with(seed, "teleport");
     assert!(unknown.is_err());
 }
 
 #[wasm_bindgen_test]
 fn options_reach_the_core() {
     // The seed's NodePort 31390 is valid by default and outside 30000–30999.
-    let (names, texts) = files(&[("seed.yaml", EXAMPLE)]);
+    let seed = files(&[("seed.yaml", EXAMPLE)]);
     let names_of = |report: &JsValue| -> Vec<String> {
         js_sys::Array::from(&get(report, "findings"))
             .iter()
             .filter_map(|f| get(&f, "name").as_string())
             .collect()
     };
-    let default =
-        meshmend_wasm::analyze(names.clone(), texts.clone(), None, None, None, None).unwrap();
+    let default = analyze_with(&seed, None, None, None).unwrap();
     assert!(!names_of(&default).contains(&"nodeport-out-of-range".to_string()));
-    let narrow = meshmend_wasm::analyze(
-        names.clone(),
-        texts.clone(),
-        None,
-        Some(30000),
-        Some(30999),
-        None,
-    )
-    .unwrap();
+    let narrow = analyze_with(&seed, Some(30000), Some(30999), None).unwrap();
     assert!(names_of(&narrow).contains(&"nodeport-out-of-range".to_string()));
-    let fix = meshmend_wasm::fix(
-        names,
-        texts,
-        Some("renumber".into()),
-        None,
-        None,
-        None,
-        None,
-        None,
-        None,
-    )
-    .unwrap();
+    let fix = fix_with(seed, "renumber").unwrap();
     assert_eq!(get(&fix, "strategy").as_string().unwrap(), "renumber");
 }
 
@@ -137,17 +129,9 @@ fn istio_version_reaches_the_core() {
     const SHAPE: &str = include_str!(
         "../../meshmend_core/tests/rules/MM101-protocol-conflict/invalid-plaintext-takes-tls-port.yaml"
     );
-    let (names, texts) = files(&[("shape.yaml", SHAPE)]);
+    let shape = files(&[("shape.yaml", SHAPE)]);
     let codes = |version: &str| -> Vec<String> {
-        let report = meshmend_wasm::analyze(
-            names.clone(),
-            texts.clone(),
-            None,
-            None,
-            None,
-            Some(version.to_string()),
-        )
-        .unwrap();
+        let report = analyze_with(&shape, None, None, Some(version)).unwrap();
         js_sys::Array::from(&get(&report, "findings"))
             .iter()
             .filter_map(|f| get(&f, "code").as_string())
