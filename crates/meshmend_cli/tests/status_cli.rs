@@ -93,7 +93,11 @@ fn yaml_has_one_document_per_object_istio_handles() {
     let text = String::from_utf8(out.stdout).unwrap();
     let stream = parse(&text, &Limits::default()).unwrap();
     assert!(stream.errors.is_empty(), "not YAML:\n{text}");
-    let docs: Vec<NodeRef<'_>> = stream.documents.iter().filter_map(|d| d.root()).collect();
+    let docs: Vec<NodeRef<'_>> = stream
+        .documents
+        .iter()
+        .filter_map(meshmend_core::model::tree::Document::root)
+        .collect();
     let names: Vec<String> = docs
         .iter()
         .map(|d| {

@@ -95,7 +95,7 @@ fn golden(path: &Path) -> Vec<Value> {
     stream
         .documents
         .iter()
-        .filter_map(|d| d.root())
+        .filter_map(meshmend_core::model::tree::Document::root)
         .map(to_value)
         .filter(|d| KINDS.contains(&d["kind"].as_str().unwrap_or_default()))
         .collect()

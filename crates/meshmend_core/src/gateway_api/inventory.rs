@@ -300,11 +300,9 @@ fn read_cert_source(resource: &Resource, node: NodeRef<'_>) -> CertSource {
                 return Some(v.to_string());
             }
             let encoded = node.path(&["data", key]).and_then(NodeRef::as_str)?;
-            use base64::Engine as _;
             let cleaned: String = encoded.split_whitespace().collect();
-            let bytes = base64::engine::general_purpose::STANDARD
-                .decode(cleaned)
-                .ok()?;
+            let bytes =
+                base64::Engine::decode(&base64::engine::general_purpose::STANDARD, cleaned).ok()?;
             return String::from_utf8(bytes).ok();
         }
         node.path(&["data", key])

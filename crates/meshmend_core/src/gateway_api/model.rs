@@ -259,7 +259,7 @@ pub struct Address {
 /// Identity and position shared by every Gateway API object.
 #[derive(Clone, Debug)]
 pub struct Meta {
-    /// Index in [`Bundle::resources`].
+    /// Index in [`Bundle::resources`](crate::model::Bundle::resources).
     pub resource: usize,
     /// File index.
     pub file: usize,

@@ -130,7 +130,6 @@ fn listener_set_port(set_listener: &crate::gateway_api::Listener) -> (u32, Optio
     }
 }
 
-#[allow(clippy::too_many_arguments)]
 fn gateway_status(
     bundle: &Bundle,
     inventory: &Inventory,
@@ -215,6 +214,7 @@ fn gateway_status(
         let owner = Owner {
             kind: "Gateway",
             namespace: ns,
+            controller,
         };
         for listener in &gateway.listeners {
             let port = listener.port.as_ref().map_or(0, |p| p.value);
@@ -232,7 +232,6 @@ fn gateway_status(
                 port,
                 None,
                 frontend(port),
-                controller,
             );
             if built.ok {
                 valid += 1;
@@ -296,6 +295,7 @@ fn gateway_status(
             let owner = Owner {
                 kind: "ListenerSet",
                 namespace: &set.meta.namespace,
+                controller,
             };
             for listener in &set.listeners {
                 let (port, port_error) = listener_set_port(listener);
@@ -313,22 +313,19 @@ fn gateway_status(
                     port,
                     port_error,
                     frontend(port),
-                    controller,
                 );
-                if built.has_server {
-                    if built.ok {
-                        set_valid += 1;
-                        set_ports.push(port);
-                        parents.push(parent(
-                            "ListenerSet",
-                            &set.meta,
-                            listener,
-                            port,
-                            built.hosts,
-                            &built.status,
-                            set_index,
-                        ));
-                    }
+                if built.has_server && built.ok {
+                    set_valid += 1;
+                    set_ports.push(port);
+                    parents.push(parent(
+                        "ListenerSet",
+                        &set.meta,
+                        listener,
+                        port,
+                        built.hosts,
+                        &built.status,
+                        set_index,
+                    ));
                 }
                 set_status.listeners.push(built.status);
             }

@@ -62,6 +62,8 @@ pub struct Owner<'a> {
     pub kind: &'a str,
     /// Owner namespace.
     pub namespace: &'a str,
+    /// The controller of the (parent) Gateway's class.
+    pub controller: Controller,
 }
 
 /// Istio's `buildListener` for one listener that is not in conflict.
@@ -73,8 +75,8 @@ pub fn build(
     port: u32,
     port_error: Option<String>,
     frontend: Option<&FrontendValidation>,
-    controller: Controller,
 ) -> Built {
+    let controller = owner.controller;
     let mut accepted = Condition::new("Accepted", true, "Accepted", "No errors found");
     let mut programmed = Condition::new("Programmed", true, "Programmed", "No errors found");
     let conflicted = Condition::new("Conflicted", false, "NoConflicts", "No errors found");

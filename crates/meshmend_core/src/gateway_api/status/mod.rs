@@ -217,3 +217,6 @@ fn known_namespaces(bundle: &Bundle, inventory: &Inventory) -> Vec<(String, Labe
     }
     out
 }
+
+#[cfg(test)]
+mod tests;

@@ -352,7 +352,11 @@ pub fn backend_error(
                 return Some(err("BackendNotFound", format!("backend({name}) not found")));
             };
             let node = bundle.node(resource);
-            if node.path(&["spec", "type"]).and_then(|t| t.as_str()) != Some("ExternalHostname") {
+            if node
+                .path(&["spec", "type"])
+                .and_then(crate::model::tree::NodeRef::as_str)
+                != Some("ExternalHostname")
+            {
                 return Some(err(
                     "InvalidKind",
                     format!("backend({name}) type: expected ExternalHostname"),
@@ -360,7 +364,7 @@ pub fn backend_error(
             }
             let port = node
                 .path(&["spec", "port", "port"])
-                .and_then(|p| p.as_i64());
+                .and_then(crate::model::tree::NodeRef::as_i64);
             if let Some(want) = backend.port.as_ref().map(|p| i64::from(p.value))
                 && Some(want) != port
             {

@@ -40,14 +40,13 @@ struct Outcome<'p> {
 }
 
 /// Rank of a denial: the least severe wins across a parentRef's listeners.
-fn rank(denied: &Option<(&'static str, String)>) -> u8 {
-    match denied.as_ref().map(|d| d.0) {
-        None => 0,
+fn rank(denied: Option<&(&'static str, String)>) -> u8 {
+    match denied.map(|d| d.0) {
         Some("NotAllowedByListeners") => 1,
         Some("NoMatchingListenerHostname") => 2,
         Some("ParentRefConflict") => 3,
         Some("NoMatchingParent") => 4,
-        Some(_) => 0,
+        None | Some(_) => 0,
     }
 }
 
@@ -124,14 +123,14 @@ pub fn predict(
             let mut best = &outcomes[0];
             let mut joined: Option<(&'static str, String)> = best.denied.clone();
             for o in &outcomes[1..] {
-                if rank(&o.denied) < rank(&best.denied) {
+                if rank(o.denied.as_ref()) < rank(best.denied.as_ref()) {
                     best = o;
-                    joined = o.denied.clone();
-                } else if rank(&o.denied) == rank(&best.denied) {
-                    if let (Some(j), Some(d)) = (joined.as_mut(), o.denied.as_ref()) {
-                        j.1.push_str("; ");
-                        j.1.push_str(&d.1);
-                    }
+                    joined.clone_from(&o.denied);
+                } else if rank(o.denied.as_ref()) == rank(best.denied.as_ref())
+                    && let (Some(j), Some(d)) = (joined.as_mut(), o.denied.as_ref())
+                {
+                    j.1.push_str("; ");
+                    j.1.push_str(&d.1);
                 }
             }
             for o in outcomes.iter().filter(|o| o.denied.is_none()) {

@@ -1,0 +1,199 @@
+//! The status engine on small inputs, one Istio behaviour each.
+
+use super::{ObjectStatus, predict};
+use crate::model::Bundle;
+
+fn statuses(yaml: &str) -> Vec<ObjectStatus> {
+    predict(&Bundle::from_text("t.yaml", yaml).unwrap()).objects
+}
+
+fn find<'a>(all: &'a [ObjectStatus], kind: &str, name: &str) -> &'a ObjectStatus {
+    all.iter()
+        .find(|o| o.kind == kind && o.name == name)
+        .unwrap_or_else(|| panic!("no status for {kind} {name}"))
+}
+
+fn condition(object: &ObjectStatus, kind: &str) -> (bool, String) {
+    let c = object.condition(kind).unwrap();
+    (c.status, c.reason.clone())
+}
+
+const GATEWAY: &str = "\
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {name: gw, namespace: infra}
+spec:
+  gatewayClassName: istio
+  allowedListeners: {namespaces: {from: All}}
+  listeners:
+  - name: web
+    port: 80
+    protocol: HTTP
+    hostname: \"*.example.com\"
+    allowedRoutes:
+      namespaces:
+        from: Selector
+        selector: {matchLabels: {team: shop}}
+";
+
+#[test]
+fn only_classes_istio_owns_get_a_status() {
+    let all = statuses(
+        "apiVersion: gateway.networking.k8s.io/v1
+kind: GatewayClass
+metadata: {name: eg}
+spec: {controllerName: gateway.envoyproxy.io/gatewayclass-controller}
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: GatewayClass
+metadata: {name: mine}
+spec: {controllerName: istio.io/gateway-controller}
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {name: a}
+spec: {gatewayClassName: eg, listeners: [{name: l, port: 80, protocol: HTTP}]}
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {name: b}
+spec: {gatewayClassName: mine, listeners: [{name: l, port: 80, protocol: HTTP}]}
+",
+    );
+    let names: Vec<(&str, &str)> = all
+        .iter()
+        .map(|o| (o.kind.as_str(), o.name.as_str()))
+        .collect();
+    assert_eq!(names, [("GatewayClass", "mine"), ("Gateway", "b")]);
+    assert_eq!(condition(&all[0], "Accepted"), (true, "Accepted".into()));
+}
+
+#[test]
+fn the_gateway_listener_keeps_the_port_and_listener_sets_follow_by_age() {
+    let yaml = format!(
+        "{GATEWAY}---
+apiVersion: gateway.networking.k8s.io/v1
+kind: ListenerSet
+metadata: {{name: b-newer, namespace: shop, creationTimestamp: \"2026-02-01T00:00:00Z\"}}
+spec:
+  parentRef: {{name: gw, namespace: infra}}
+  listeners: [{{name: x, port: 80, protocol: HTTP, hostname: a.example.org}}]
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: ListenerSet
+metadata: {{name: a-older, namespace: shop, creationTimestamp: \"2026-01-01T00:00:00Z\"}}
+spec:
+  parentRef: {{name: gw, namespace: infra}}
+  listeners:
+  - {{name: y, port: 80, protocol: HTTP, hostname: \"*.example.com\"}}
+  - {{name: z, port: 80, protocol: HTTP, hostname: a.example.org}}
+"
+    );
+    let all = statuses(&yaml);
+    let older = find(&all, "ListenerSet", "a-older");
+    let newer = find(&all, "ListenerSet", "b-newer");
+    let conflicted = |o: &ObjectStatus, i: usize| {
+        o.listeners[i]
+            .conditions
+            .iter()
+            .find(|c| c.kind == "Conflicted")
+            .map(|c| (c.status, c.reason.clone()))
+            .unwrap()
+    };
+    // y repeats the Gateway's own hostname: the Gateway wins.
+    assert_eq!(conflicted(older, 0), (true, "HostnameConflict".into()));
+    // z is older than b-newer's x (same hostname): z wins, x loses.
+    assert_eq!(conflicted(older, 1), (false, "NoConflicts".into()));
+    assert_eq!(conflicted(newer, 0), (true, "HostnameConflict".into()));
+    assert_eq!(
+        condition(newer, "Accepted"),
+        (false, "ListenersNotValid".into())
+    );
+    assert_eq!(find(&all, "Gateway", "gw").attached_listener_sets, Some(1));
+}
+
+#[test]
+fn routes_attach_by_wildcard_hostname_and_namespace_selector() {
+    let yaml = format!(
+        "{GATEWAY}---
+apiVersion: v1
+kind: Namespace
+metadata: {{name: shop, labels: {{team: shop}}}}
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {{name: ok, namespace: shop}}
+spec:
+  parentRefs: [{{name: gw, namespace: infra}}]
+  hostnames: [a.example.com]
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {{name: apex, namespace: shop}}
+spec:
+  parentRefs: [{{name: gw, namespace: infra}}]
+  hostnames: [example.com]
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {{name: stranger, namespace: blog}}
+spec:
+  parentRefs: [{{name: gw, namespace: infra}}]
+  hostnames: [blog.example.com]
+"
+    );
+    let all = statuses(&yaml);
+    let accepted = |name: &str| {
+        let parent = &find(&all, "HTTPRoute", name).parents[0];
+        let c = parent
+            .conditions
+            .iter()
+            .find(|c| c.kind == "Accepted")
+            .unwrap();
+        (c.status, c.reason.clone())
+    };
+    assert_eq!(accepted("ok"), (true, "Accepted".into()));
+    // `*.example.com` does not match the apex.
+    assert_eq!(
+        accepted("apex"),
+        (false, "NoMatchingListenerHostname".into())
+    );
+    // blog has no `team: shop` label.
+    assert_eq!(
+        accepted("stranger"),
+        (false, "NotAllowedByListeners".into())
+    );
+    assert_eq!(find(&all, "Gateway", "gw").listeners[0].attached_routes, 1);
+}
+
+#[test]
+fn other_controllers_route_parents_are_kept_and_ours_appended() {
+    let yaml = format!(
+        "{GATEWAY}---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {{name: r, namespace: infra}}
+spec:
+  parentRefs: [{{name: gw, sectionName: nope}}]
+status:
+  parents:
+  - parentRef: {{name: other}}
+    controllerName: example.com/other
+    conditions: [{{type: Accepted, status: \"True\", reason: Accepted, message: ok}}]
+"
+    );
+    let all = statuses(&yaml);
+    let route = find(&all, "HTTPRoute", "r");
+    let controllers: Vec<&str> = route
+        .parents
+        .iter()
+        .map(|p| p.controller_name.as_str())
+        .collect();
+    assert_eq!(
+        controllers,
+        ["example.com/other", "istio.io/gateway-controller"]
+    );
+    let ours = &route.parents[1];
+    assert_eq!(ours.conditions[0].reason, "NoMatchingParent");
+    assert!(ours.span.is_some() && ours.listener.is_some());
+}
