@@ -132,7 +132,7 @@ fn parent_name(parent: &RouteParentStatus) -> String {
 fn conditions(list: &[Condition]) -> Vec<StatusCondition> {
     list.iter()
         .map(|c| StatusCondition {
-            kind: c.kind.to_string(),
+            kind: c.kind.clone(),
             status: c.status_str(),
             reason: c.reason.clone(),
             message: c.message.clone(),

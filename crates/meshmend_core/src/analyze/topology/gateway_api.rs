@@ -37,10 +37,9 @@
 //! (no address, or an IP) get a deployment of their own and share no pod
 //! with an Istio Gateway.
 //!
-//! The merge itself is the one in [`merge`](super::merge) and
-//! [`envoy`](super::envoy), run again per (workload, resolved port) on the
+//! The merge itself is the topology's own (`merge.rs` and `envoy.rs`), run again per (workload, resolved port) on the
 //! Istio servers plus the converted ones, so the result says which side
-//! loses across the two APIs. [`Topology::listeners`] stays Istio-only, so
+//! loses across the two APIs. [`Topology::listeners`](super::Topology::listeners) stays Istio-only, so
 //! the `MM1xx` rules and the fix engine see what they always saw; MM510
 //! reports the pairs with a Gateway API side from [`CrossApi::listeners`].
 
