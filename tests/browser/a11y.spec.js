@@ -67,6 +67,8 @@ test("keyboard only: paste, read the findings, open the fix, copy the diff", asy
   const findingsTab = page.getByRole("tab", { name: "Findings" });
   for (let i = 0; i < 60 && !(await findingsTab.evaluate((e) => e === document.activeElement)); i++) await page.keyboard.press("Tab");
   await expect(findingsTab).toBeFocused();
+  // Findings → Istio status → Redacted → Fix.
+  await page.keyboard.press("ArrowRight");
   await page.keyboard.press("ArrowRight");
   await page.keyboard.press("ArrowRight");
   const fixTab = page.getByRole("tab", { name: "Fix" });

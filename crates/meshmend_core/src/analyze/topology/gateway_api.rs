@@ -37,10 +37,9 @@
 //! (no address, or an IP) get a deployment of their own and share no pod
 //! with an Istio Gateway.
 //!
-//! The merge itself is the one in [`merge`](super::merge) and
-//! [`envoy`](super::envoy), run again per (workload, resolved port) on the
+//! The merge itself is the topology's own (`merge.rs` and `envoy.rs`), run again per (workload, resolved port) on the
 //! Istio servers plus the converted ones, so the result says which side
-//! loses across the two APIs. [`Topology::listeners`] stays Istio-only, so
+//! loses across the two APIs. [`Topology::listeners`](super::Topology::listeners) stays Istio-only, so
 //! the `MM1xx` rules and the fix engine see what they always saw; MM510
 //! reports the pairs with a Gateway API side from [`CrossApi::listeners`].
 
@@ -377,7 +376,7 @@ mod build {
                 for listener in listeners {
                     if programmed(status, meta.resource, &listener.name.value) {
                         out.extend(server_for(
-                            inventory, meta, kind, listener, &parent, &services,
+                            bundle, inventory, meta, kind, listener, &parent, &services,
                         ));
                     }
                 }
@@ -492,6 +491,7 @@ mod build {
     /// `buildListener` for a listener that istiod programs, as an internal
     /// Istio Gateway; `None` for one it does not.
     fn server_for(
+        bundle: &Bundle,
         inventory: &Inventory,
         meta: &api::Meta,
         kind: &str,
@@ -538,7 +538,7 @@ mod build {
         let hostname = listener.hostname.as_ref();
         let host_span = hostname.map_or(listener.span, |h| h.span);
         let name = hostname.map_or("*", |h| h.value.as_str());
-        let hosts = route_namespaces(inventory, &meta.namespace, listener)
+        let hosts = route_namespaces(bundle, inventory, &meta.namespace, listener)
             .into_iter()
             .map(|ns| Spanned::new(format!("{ns}/{name}"), host_span))
             .collect();
@@ -588,6 +588,7 @@ mod build {
     /// without a selector falls through to `*`, as in istiod (route
     /// attachment is refused elsewhere).
     fn route_namespaces(
+        bundle: &Bundle,
         inventory: &Inventory,
         local: &str,
         listener: &api::Listener,
@@ -596,24 +597,96 @@ mod build {
         let mut out: Vec<String> = match (allowed.from_or("Same"), &allowed.selector) {
             ("Same", _) => vec![local.to_string()],
             ("All", _) | (_, None) => vec!["*".to_string()],
-            (_, Some(selector)) => inventory
-                .namespaces
-                .iter()
-                .filter(|n| {
-                    // `toNamespaceSet`: the name label is implied.
-                    let mut labels = n.labels.clone();
-                    labels
-                        .entry("kubernetes.io/metadata.name".to_string())
-                        .or_insert_with(|| n.name.clone());
-                    selector.matches(&labels)
-                })
-                .map(|n| n.name.clone())
-                .collect(),
+            (_, Some(selector)) => {
+                // Namespace objects, and the namespaces other objects live
+                // in (they exist; no labels but the implied name label).
+                let mut known: Vec<(String, Labels)> = inventory
+                    .namespaces
+                    .iter()
+                    .map(|n| (n.name.clone(), n.labels.clone()))
+                    .collect();
+                for resource in &bundle.resources {
+                    if !known.iter().any(|(n, _)| *n == resource.namespace) {
+                        known.push((resource.namespace.clone(), Labels::new()));
+                    }
+                }
+                known
+                    .into_iter()
+                    .filter_map(|(name, mut labels)| {
+                        // `toNamespaceSet`: the name label is implied.
+                        labels
+                            .entry("kubernetes.io/metadata.name".to_string())
+                            .or_insert_with(|| name.clone());
+                        selector.matches(&labels).then_some(name)
+                    })
+                    .collect()
+            }
         };
         sort::ascending(&mut out);
         if out.is_empty() {
             out.push("~".to_string());
         }
         out
+    }
+}
+
+#[cfg(all(test, feature = "gateway-api"))]
+mod tests {
+    use crate::analyze::topology::Topology;
+    use crate::model::Bundle;
+
+    const PODS: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: ingress, namespace: edge}\nspec:\n  template:\n    metadata: {labels: {istio: ingress}}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: ingress, namespace: edge}\nspec:\n  selector: {istio: ingress}\n  ports: [{name: https, port: 443, targetPort: 8443}]\n---\napiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata: {name: legacy, namespace: edge}\nspec:\n  selector: {istio: ingress}\n  servers: [{port: {number: 443, name: tls, protocol: TLS}, hosts: [db.example.com], tls: {mode: PASSTHROUGH}}]\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: shop, labels: {team: web}}\n---\n";
+
+    fn converted(gateway: &str) -> Vec<(String, Vec<String>, Option<String>)> {
+        let bundle = Bundle::from_text("t.yaml", &format!("{PODS}{gateway}")).unwrap();
+        let topology = Topology::build(&bundle);
+        topology
+            .gateway_api
+            .converted
+            .iter()
+            .map(|c| {
+                let server = &c.gateway.servers[0];
+                (
+                    c.gateway.full_name(),
+                    server.hosts.iter().map(|h| h.value.clone()).collect(),
+                    server.credential_name().map(str::to_string),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_listener_becomes_istiods_internal_gateway() {
+        // A short address names a Service in the Gateway's own namespace;
+        // a namespace selector is run against the Namespace objects, with
+        // `kubernetes.io/metadata.name` implied.
+        let gateway = "apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata: {name: web, namespace: edge}\nspec:\n  gatewayClassName: istio\n  addresses: [{type: Hostname, value: ingress}]\n  listeners:\n  - name: db\n    port: 443\n    protocol: TLS\n    hostname: db.example.com\n    tls: {mode: Passthrough}\n    allowedRoutes: {namespaces: {from: Selector, selector: {matchExpressions: [{key: kubernetes.io/metadata.name, operator: In, values: [shop, edge]}]}}}\n";
+        assert_eq!(
+            converted(gateway),
+            [(
+                "edge/web~istio-autogenerated-k8s-gateway~db".to_string(),
+                vec![
+                    "edge/db.example.com".to_string(),
+                    "shop/db.example.com".to_string()
+                ],
+                None
+            )]
+        );
+    }
+
+    #[test]
+    fn only_manual_deployments_in_the_services_namespace_are_merged() {
+        let gateway = |ns: &str, addresses: &str| {
+            format!(
+                "apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata: {{name: web, namespace: {ns}}}\nspec:\n  gatewayClassName: istio\n  addresses: {addresses}\n  listeners: [{{name: tcp, port: 443, protocol: TCP}}]\n"
+            )
+        };
+        let fqdn = "[{type: Hostname, value: ingress.edge.svc.cluster.local}]";
+        assert_eq!(converted(&gateway("edge", fqdn)).len(), 1);
+        // Another namespace than the Service's: istiod applies it to no pod.
+        assert!(converted(&gateway("shop", fqdn)).is_empty());
+        // An IP address (or none): automated deployment, its own pods.
+        assert!(converted(&gateway("edge", "[{type: IPAddress, value: 10.0.0.1}]")).is_empty());
+        assert!(converted(&gateway("edge", "[]")).is_empty());
     }
 }
