@@ -350,8 +350,9 @@ test.describe("explain with your LLM", () => {
     await loadPage(page);
     await page.locator("#tab-fix").click();
     await page.locator('input[name="values"][value="redacted"]').check();
+    // The diff renders once the fix (engines module) has answered.
+    await expect(page.getByTestId("diff")).toContainText("--- a/seed-conflict.yaml");
     const shown = await page.getByTestId("diff").textContent();
-    expect(shown).toContain("--- a/seed-conflict.yaml");
     await page.evaluate(() => (window.__workerOps.length = 0));
     const body = await explain(page, { provider: "openai" });
     await expect(page.getByTestId("llm-status")).toHaveText("Done.");
