@@ -12,6 +12,7 @@
 #   K=9 SIZES="1000000" bash scripts/side-by-side.sh
 #   CORPUS=/path/to/repos bash scripts/side-by-side.sh   # default /work/corpus; skipped if absent
 #   bash scripts/side-by-side.sh --smoke         # one run on a 30 KB input: does it work?
+#   BUDGET=600 TIMEOUT=1800 bash scripts/side-by-side.sh   # give slow tools (detect-secrets) K runs
 #
 # Installs what it needs, idempotently: PyYAML and detect-secrets into
 # .venv-bench (rebuilt when scripts/side_by_side/requirements.txt changes),
@@ -49,12 +50,12 @@ trap 'rm -rf "$WORK"' EXIT
 inputs=()
 for size in $SIZES; do
   .venv-bench/bin/python scripts/side_by_side/gen.py "$WORK/generated-$size.yaml" "$size"
-  inputs+=("generated $(numfmt --to=si "$size")B=$WORK/generated-$size.yaml")
+  inputs+=("generated $(numfmt --to=si --round=nearest "$size")B=$WORK/generated-$size.yaml")
 done
 if [ -n "$CORPUS" ] && [ -d "$CORPUS" ]; then
   log "concatenating the YAML of $CORPUS (at most $REAL_MAX bytes)"
   .venv-bench/bin/python scripts/side_by_side/real.py "$WORK/real.yaml" "$CORPUS" "$REAL_MAX"
-  inputs+=("real-shaped $(numfmt --to=si "$(stat -c %s "$WORK/real.yaml")")B=$WORK/real.yaml")
+  inputs+=("real-shaped $(numfmt --to=si --round=nearest "$(stat -c %s "$WORK/real.yaml")")B=$WORK/real.yaml")
 fi
 log "timing $K runs each ($(nproc) CPUs; $(.venv-bench/bin/python -c 'import yaml; print("PyYAML", yaml.__version__)'), node $(node --version), $("$MESHMEND" --version))"
 .venv-bench/bin/python scripts/side_by_side/run.py "$MESHMEND" "$K" "${inputs[@]}"

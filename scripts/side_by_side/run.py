@@ -4,6 +4,12 @@ which installs the tools and builds the release CLI first.
 
     python3 run.py MESHMEND K INPUT_LABEL=PATH...
 
+Environment: BUDGET (seconds, default 120): after the first run, a command
+runs again only while its runs so far took less than BUDGET in all, so a
+tool that needs minutes per run is timed fewer than K times (the table says
+how many); TIMEOUT (seconds, default 600): a run that takes longer is
+stopped, and the row says "> TIMEOUT".
+
 Per input: `meshmend analyze` against the same-port scripts (PyYAML's C
 loader; Node's `yaml` and `js-yaml`), and `meshmend redact` against
 detect-secrets. Each command runs K times; the table gives the median wall
@@ -70,16 +76,25 @@ def tools(meshmend):
     ]
 
 
+BUDGET = float(os.environ.get("BUDGET", "120"))
+TIMEOUT = float(os.environ.get("TIMEOUT", "600"))
+
+
 def run(cmd, k):
+    """(median seconds, number of runs, stdout), or (None, 0, why)."""
     times, out = [], None
-    for _ in range(k):
+    while len(times) < k and (not times or sum(times) < BUDGET):
         start = time.perf_counter()
-        done = subprocess.run(cmd, capture_output=True, text=True, cwd=os.path.dirname(cmd[-1]))
+        try:
+            done = subprocess.run(cmd, capture_output=True, text=True, cwd=os.path.dirname(cmd[-1]),
+                                  timeout=TIMEOUT)
+        except subprocess.TimeoutExpired:
+            return None, 0, f"> {TIMEOUT:.0f} s: stopped"
         times.append(time.perf_counter() - start)
         if done.returncode != 0:
-            return None, f"failed (exit {done.returncode}): {done.stderr.strip().splitlines()[-1:]}"
+            return None, 0, f"failed (exit {done.returncode}): {done.stderr.strip().splitlines()[-1:]}"
         out = done.stdout
-    return statistics.median(times), out
+    return statistics.median(times), len(times), out
 
 
 def agreement(task, found, reference):
@@ -95,14 +110,14 @@ def agreement(task, found, reference):
 def main():
     meshmend, k = sys.argv[1], int(sys.argv[2])
     inputs = [arg.split("=", 1) for arg in sys.argv[3:]]
-    print(f"| tool | input | median of {k} (s) | × meshmend | answer |")
-    print("|---|---|---:|---:|---|")
+    print("| tool | input | runs | median (s) | × meshmend | answer |")
+    print("|---|---|---:|---:|---:|---|")
     for label, path in inputs:
         base = {}
         for task, name, cmd, parse in tools(meshmend):
-            seconds, out = run(cmd + [os.path.abspath(path)], k)
+            seconds, runs, out = run(cmd + [os.path.abspath(path)], k)
             if seconds is None:
-                print(f"| {name} | {label} | - | - | {out} |", flush=True)
+                print(f"| {name} | {label} | - | - | - | {out} |", flush=True)
                 continue
             found = parse(out)
             if task not in base:
@@ -111,7 +126,7 @@ def main():
                                         else f"{len(found)} lines flagged")
             else:
                 ratio, answer = f"{seconds / base[task][0]:.1f}", agreement(task, found, base[task][1])
-            print(f"| {name} | {label} | {seconds:.2f} | {ratio} | {answer} |", flush=True)
+            print(f"| {name} | {label} | {runs} | {seconds:.2f} | {ratio} | {answer} |", flush=True)
 
 
 if __name__ == "__main__":
