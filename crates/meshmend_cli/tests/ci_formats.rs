@@ -3,20 +3,17 @@
 //! Quality schema, `junitparser`) by `tests/ci/run.sh` at the repository root.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use serde_json::Value;
 
-const BIN: &str = env!("CARGO_BIN_EXE_meshmend");
+mod common;
+
 const SEED: &str = "../../examples/seed-conflict.yaml";
 const BROKEN: &str = "tests/fixtures/broken.yaml";
 
 fn meshmend_in(dir: &Path, args: &[&str]) -> Output {
-    Command::new(BIN)
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap()
+    common::run(dir, args, &[], None)
 }
 
 fn meshmend(args: &[&str]) -> Output {

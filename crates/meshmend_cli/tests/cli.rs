@@ -10,6 +10,8 @@ use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
 
+mod common;
+
 const BIN: &str = env!("CARGO_BIN_EXE_meshmend");
 
 /// Runs `meshmend` from the crate directory (fixture paths are relative).
@@ -18,22 +20,7 @@ fn meshmend(args: &[&str]) -> Output {
 }
 
 fn meshmend_with_stdin(args: &[&str], stdin: Option<&[u8]>) -> Output {
-    let mut child = Command::new(BIN)
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env_remove("CLICOLOR_FORCE")
-        .env_remove("NO_COLOR")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the meshmend binary runs");
-    let mut pipe = child.stdin.take().unwrap();
-    if let Some(bytes) = stdin {
-        pipe.write_all(bytes).unwrap();
-    }
-    drop(pipe);
-    child.wait_with_output().unwrap()
+    common::run(Path::new(env!("CARGO_MANIFEST_DIR")), args, &[], stdin)
 }
 
 fn code(output: &Output) -> i32 {

@@ -2,29 +2,21 @@
 //! kubectl and istioctl, manifests in several files) is linked line by line
 //! to the findings and resources that caused it.
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+use std::path::Path;
+use std::process::Output;
 
-const BIN: &str = env!("CARGO_BIN_EXE_meshmend");
+mod common;
+
 const LOG: &str = "tests/fixtures/explain-log/incident.log";
 const MANIFESTS: &str = "tests/fixtures/explain-log/manifests";
 
 fn meshmend(args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(BIN)
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
+    common::run(
+        Path::new(env!("CARGO_MANIFEST_DIR")),
+        args,
+        &[],
+        Some(stdin.as_bytes()),
+    )
 }
 
 /// The report block of input line `n` (up to the blank line after it).

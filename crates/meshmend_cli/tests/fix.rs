@@ -1,32 +1,19 @@
 //! End-to-end tests of `meshmend fix`: the diff applies with `git apply` and
 //! `patch -p1`, `--write` is atomic and idempotent, formats and exit codes.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
 use serde_json::Value;
 
-const BIN: &str = env!("CARGO_BIN_EXE_meshmend");
+mod common;
+
 const SEED: &str = include_str!("../../../examples/seed-conflict.yaml");
 /// Two NodePort Services pinning the same port, CRLF line ends, comments.
 const CRLF_SERVICES: &str = "# ingress for the legacy shop\r\napiVersion: v1\r\nkind: Service\r\nmetadata:\r\n  name: shop\r\n  namespace: shop\r\nspec:\r\n  type: NodePort\r\n  selector: {app: shop}\r\n  ports:\r\n  - {name: http, port: 80, targetPort: 8080, nodePort: 30080}\r\n---\r\napiVersion: v1\r\nkind: Service\r\nmetadata:\r\n  name: shop-copy   # copied from shop\r\n  namespace: shop\r\nspec:\r\n  type: NodePort\r\n  selector: {app: shop}\r\n  ports:\r\n  - name: http\r\n    port: 80\r\n    nodePort: 30080   # pinned by hand\r\n";
 
 fn run_in(dir: &Path, args: &[&str], stdin: Option<&str>) -> Output {
-    let mut child = Command::new(BIN)
-        .args(args)
-        .current_dir(dir)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the meshmend binary runs");
-    let mut pipe = child.stdin.take().unwrap();
-    if let Some(text) = stdin {
-        pipe.write_all(text.as_bytes()).unwrap();
-    }
-    drop(pipe);
-    child.wait_with_output().unwrap()
+    common::run(dir, args, &[], stdin.map(str::as_bytes))
 }
 
 fn code(output: &Output) -> i32 {

@@ -8,32 +8,20 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
 use serde_json::Value;
 
-const BIN: &str = env!("CARGO_BIN_EXE_meshmend");
+mod common;
+
 const LIMIT: &str = "4096";
 
 fn meshmend(args: &[&str], limit: Option<&str>, stdin: Option<&[u8]>) -> Output {
-    let mut command = Command::new(BIN);
-    command
-        .args(args)
-        .env_remove("MESHMEND_MAX_INPUT_BYTES")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    if let Some(limit) = limit {
-        command.env("MESHMEND_MAX_INPUT_BYTES", limit);
-    }
-    let mut child = command.spawn().expect("the meshmend binary runs");
-    let mut pipe = child.stdin.take().unwrap();
-    if let Some(bytes) = stdin {
-        // The reader may stop early (that is the point); a broken pipe is fine.
-        let _ = pipe.write_all(bytes);
-    }
-    drop(pipe);
-    child.wait_with_output().unwrap()
+    let env: Vec<_> = limit
+        .map(|limit| ("MESHMEND_MAX_INPUT_BYTES", limit))
+        .into_iter()
+        .collect();
+    common::run(Path::new(env!("CARGO_MANIFEST_DIR")), args, &env, stdin)
 }
 
 fn code(output: &Output) -> i32 {

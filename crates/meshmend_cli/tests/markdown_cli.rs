@@ -2,11 +2,12 @@
 //! text as `meshmend_core::markdown_report` (which the page's button uses).
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use meshmend_core::markdown_report::{ReportFix, markdown_report};
 use meshmend_core::refactor::{FixOptions, fix};
 use meshmend_core::{AnalyzeOptions, Bundle, LoadOptions, SourceFile, Vault, analyze};
+
+mod common;
 
 const SEED: &str = "examples/seed-conflict.yaml";
 
@@ -15,11 +16,7 @@ fn root() -> PathBuf {
 }
 
 fn meshmend(args: &[&str]) -> (Option<i32>, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_meshmend"))
-        .args(args)
-        .current_dir(root())
-        .output()
-        .unwrap();
+    let out = common::run(&root(), args, &[], None);
     (out.status.code(), String::from_utf8(out.stdout).unwrap())
 }
 

@@ -1,7 +1,9 @@
 //! `meshmend redact` end to end: the built binary on real files and stdin.
 
-use std::io::Write;
-use std::process::{Command, Stdio};
+use std::path::Path;
+use std::process::Command;
+
+mod common;
 
 const MANIFEST: &str = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\nstringData:\n  DATABASE_URL: postgres://app:Pr0d-Db-Pass@db:5432/app\n---\nkind: Deployment\nspec:\n  containers:\n    - env:\n        - name: DB_PASSWORD\n          value: Pr0d-Db-Pass\n        - name: PORT\n          value: \"8080\"\n";
 
@@ -10,20 +12,12 @@ fn meshmend() -> Command {
 }
 
 fn run_stdin(args: &[&str], input: &str) -> std::process::Output {
-    let mut child = meshmend()
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
+    common::run(
+        Path::new(env!("CARGO_MANIFEST_DIR")),
+        args,
+        &[],
+        Some(input.as_bytes()),
+    )
 }
 
 #[test]

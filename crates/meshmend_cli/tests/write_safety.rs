@@ -8,19 +8,16 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
-const BIN: &str = env!("CARGO_BIN_EXE_meshmend");
+mod common;
+
 const SEED: &str = include_str!("../../../examples/seed-conflict.yaml");
 const HOOK: &str = "MESHMEND_TEST_WRITE_HOOK";
 
 fn run(dir: &Path, args: &[&str], hook: Option<&str>) -> Output {
-    let mut command = Command::new(BIN);
-    command.args(args).current_dir(dir).env_remove(HOOK);
-    if let Some(hook) = hook {
-        command.env(HOOK, hook);
-    }
-    command.output().expect("the meshmend binary runs")
+    let env: Vec<_> = hook.map(|hook| (HOOK, hook)).into_iter().collect();
+    common::run(dir, args, &env, None)
 }
 
 fn code(output: &Output) -> i32 {

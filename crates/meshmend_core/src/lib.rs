@@ -26,6 +26,7 @@ pub mod diagnostic;
 pub mod diff;
 pub mod edit;
 pub mod error;
+mod escape;
 pub mod explain_log;
 pub mod gateway_api;
 pub mod hash;

@@ -19,7 +19,7 @@ use std::path::Path;
 /// An entry names a module and everything below it, unless a longer entry
 /// names the part (`analyze::topology` is placed apart from `analyze`).
 const LAYERS: &[&[&str]] = &[
-    &["span", "sort", "numeric", "hash"],
+    &["span", "sort", "numeric", "hash", "escape"],
     &["error"],
     &["edit", "diff"],
     &["parse"],

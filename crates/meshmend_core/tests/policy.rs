@@ -291,8 +291,7 @@ fn scenarios() -> Vec<(String, String)> {
 #[test]
 fn gatekeeper_rego_agrees_with_the_analyzer() {
     let engine = rego_engine();
-    let (mut total, mut agree, mut denials) = (0_u32, 0_u32, 0_u32);
-    let mut disagreements = Vec::new();
+    let mut tally = Tally::default();
     let scenarios = scenarios();
     for (name, text) in &scenarios {
         let objects = admissible(text);
@@ -305,37 +304,85 @@ fn gatekeeper_rego_agrees_with_the_analyzer() {
             } else {
                 Vec::new()
             };
-            let mut expected: Vec<String> = errors_on(&with, object, ENFORCED_RULES)
+            let expected = errors_on(&with, object, ENFORCED_RULES)
                 .into_iter()
                 .filter(|e| !old.contains(e))
-                .map(|(code, _)| code)
-                .collect();
-            expected.sort();
-            expected.dedup();
+                .map(|(code, _)| code);
             let got = rego_denies(&engine, &before, object);
-            total += 1;
-            denials += u32::from(!expected.is_empty());
-            if expected == got {
-                agree += 1;
-            } else {
-                disagreements.push(format!(
+            tally.compare(expected, &got, |expected, got| {
+                format!(
                     "{name}: admitting #{} {}: analyzer {expected:?}, Rego {got:?}",
                     k + 1,
                     object.label()
-                ));
-            }
+                )
+            });
         }
     }
-    println!(
-        "Rego agreement: {agree}/{total} admissions ({:.1}%) over {} scenarios; the analyzer denies {denials}",
-        100.0 * f64::from(agree) / f64::from(total.max(1)),
-        scenarios.len()
+    let headline = format!(
+        "Rego agreement: {}/{} admissions ({:.1}%) over {} scenarios; the analyzer denies {}",
+        tally.agree,
+        tally.total,
+        tally.percent(),
+        scenarios.len(),
+        tally.denials
     );
-    for d in &disagreements {
-        println!("  disagreement: {d}");
+    println!("{}", tally.report(&headline));
+    tally.assert_agrees(11);
+}
+
+/// Admission decisions compared between the analyzer and a policy engine.
+#[derive(Default)]
+struct Tally {
+    total: u32,
+    agree: u32,
+    denials: u32,
+    disagreements: Vec<String>,
+}
+
+impl Tally {
+    /// Compares the analyzer's codes (`expected`, in any order, repeats
+    /// allowed) with the engine's (`got`, sorted, unique); `describe` words
+    /// a disagreement from both lists.
+    fn compare(
+        &mut self,
+        expected: impl Iterator<Item = String>,
+        got: &[String],
+        describe: impl FnOnce(&[String], &[String]) -> String,
+    ) {
+        let mut expected: Vec<String> = expected.collect();
+        expected.sort();
+        expected.dedup();
+        self.total += 1;
+        self.denials += u32::from(!expected.is_empty());
+        if expected == got {
+            self.agree += 1;
+        } else {
+            self.disagreements.push(describe(&expected, got));
+        }
     }
-    assert!(denials > 10, "the scenarios exercise denials");
-    assert!(disagreements.is_empty(), "{disagreements:#?}");
+
+    fn percent(&self) -> f64 {
+        100.0 * f64::from(self.agree) / f64::from(self.total.max(1))
+    }
+
+    /// `headline` and every disagreement, one a line.
+    fn report(&self, headline: &str) -> String {
+        let mut out = headline.to_string();
+        for d in &self.disagreements {
+            out.push_str(&format!("\n  disagreement: {d}"));
+        }
+        out
+    }
+
+    /// Passes when there is no disagreement and the analyzer denied at
+    /// least `min_denials` times.
+    fn assert_agrees(&self, min_denials: u32) {
+        assert!(
+            self.denials >= min_denials,
+            "the scenarios exercise denials"
+        );
+        assert!(self.disagreements.is_empty(), "{:#?}", self.disagreements);
+    }
 }
 
 fn cel_denies(validations: &[Json], object: &Object) -> Vec<String> {
@@ -389,8 +436,7 @@ fn validating_admission_policy_cel_agrees_with_the_analyzer() {
             (resource, validations)
         })
         .collect();
-    let (mut total, mut agree, mut denials) = (0_u32, 0_u32, 0_u32);
-    let mut disagreements = Vec::new();
+    let mut tally = Tally::default();
     for (name, text) in scenarios() {
         for object in admissible(&text) {
             let resource = match object.kind() {
@@ -405,34 +451,27 @@ fn validating_admission_policy_cel_agrees_with_the_analyzer() {
                 "Service" => "services",
                 _ => continue,
             };
-            let mut expected: Vec<String> = errors_on(&[&object], &object, SINGLE_OBJECT_RULES)
+            let expected = errors_on(&[&object], &object, SINGLE_OBJECT_RULES)
                 .into_iter()
-                .map(|(code, _)| code)
-                .collect();
-            expected.sort();
-            expected.dedup();
+                .map(|(code, _)| code);
             let got = cel_denies(&policies[resource], &object);
-            total += 1;
-            denials += u32::from(!expected.is_empty());
-            if expected == got {
-                agree += 1;
-            } else {
-                disagreements.push(format!(
+            tally.compare(expected, &got, |expected, got| {
+                format!(
                     "{name}: {}: analyzer {expected:?}, CEL {got:?}",
                     object.label()
-                ));
-            }
+                )
+            });
         }
     }
-    println!(
-        "CEL agreement: {agree}/{total} objects ({:.1}%); the analyzer denies {denials}",
-        100.0 * f64::from(agree) / f64::from(total.max(1))
+    let headline = format!(
+        "CEL agreement: {}/{} objects ({:.1}%); the analyzer denies {}",
+        tally.agree,
+        tally.total,
+        tally.percent(),
+        tally.denials
     );
-    for d in &disagreements {
-        println!("  disagreement: {d}");
-    }
-    assert!(denials >= 3, "the scenarios exercise denials");
-    assert!(disagreements.is_empty(), "{disagreements:#?}");
+    println!("{}", tally.report(&headline));
+    tally.assert_agrees(3);
 }
 
 // ---------------------------------------------------------------- Gatekeeper's CRD schemas

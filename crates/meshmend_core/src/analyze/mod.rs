@@ -13,7 +13,7 @@ use crate::model::{Bundle, Resource};
 use crate::sort;
 use crate::span::Span;
 use istio_version::IstioVersion;
-use topology::Topology;
+use topology::{ServerRef, Topology, describe};
 
 /// Settings that change what the rules report.
 #[derive(Clone, Debug)]
@@ -89,6 +89,27 @@ impl<'a> Context<'a> {
     ) -> Diagnostic {
         let resource = self.resource(resource);
         Diagnostic::new(&rule.meta, resource.file, span, message).resource(resource.reference())
+    }
+
+    /// A diagnostic of `rule` at a span of server `at.0`, pointing at a span
+    /// of server `over.0` and saying (after `lead`) why that server comes
+    /// first.
+    pub(crate) fn ranked(
+        &self,
+        rule: &Rule,
+        at: (ServerRef, Span),
+        message: String,
+        over: (ServerRef, Span),
+        lead: &str,
+    ) -> Diagnostic {
+        let bundle = self.bundle;
+        let why = describe::precedence(bundle, over.0, at.0);
+        self.diagnostic(rule, at.0.gateway(bundle).resource, at.1, message)
+            .related(
+                over.0.gateway(bundle).file,
+                over.1,
+                format!("{lead}: {why}"),
+            )
     }
 }
 

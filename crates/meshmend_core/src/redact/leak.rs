@@ -6,6 +6,7 @@
 //! crossing into JavaScript.
 
 use super::Vault;
+use crate::escape;
 
 /// The labels of the secrets in `body` ([`find_leaks`]) among those behind
 /// `placeholders` and behind every placeholder written in `texts` (the
@@ -218,32 +219,22 @@ pub fn find_leaks<'a>(body: &str, secrets: &[(&'a str, &str)]) -> Vec<&'a str> {
 fn json_escape(text: &str, ascii: bool) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
+        if escape::push_short(&mut out, c) {
+            continue;
+        }
         match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
             '\u{8}' => out.push_str("\\b"),
             '\u{c}' => out.push_str("\\f"),
             c if c < ' ' || (ascii && c >= '\u{7f}') => {
                 let mut units = [0u16; 2];
                 for unit in c.encode_utf16(&mut units) {
-                    push_unicode_escape(&mut out, *unit);
+                    escape::push_hex(&mut out, "\\u", u32::from(*unit), 4);
                 }
             }
             c => out.push(c),
         }
     }
     out
-}
-
-fn push_unicode_escape(out: &mut String, unit: u16) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    out.push_str("\\u");
-    for shift in [12, 8, 4, 0] {
-        out.push(char::from(HEX[usize::from((unit >> shift) & 0xf)]));
-    }
 }
 
 /// Every JSON string literal of `body` (keys included), decoded. Reads

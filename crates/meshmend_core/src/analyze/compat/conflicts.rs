@@ -179,17 +179,23 @@ pub(super) fn conflicts(
                     with.push(entry.members[member].name.to_string());
                 }
             }
-            if !with.is_empty() {
-                sort::ascending(&mut with);
-                out.push(Conflict {
-                    gateway: g,
-                    server: s,
-                    with,
-                });
-            }
+            record(&mut out, g, s, with);
         }
     }
     (out, orphans)
+}
+
+/// Records server `server` of Gateway `gateway` as dropped when it clashes
+/// with any of `with` (names sorted, as upstream reports them).
+fn record(out: &mut Vec<Conflict>, gateway: usize, server: usize, mut with: Vec<String>) {
+    if !with.is_empty() {
+        sort::ascending(&mut with);
+        out.push(Conflict {
+            gateway,
+            server,
+            with,
+        });
+    }
 }
 
 #[cfg(test)]
@@ -230,43 +236,49 @@ mod tests {
             let group: Vec<usize> = (0..index.len())
                 .filter(|&e| grouped(g, &index[e].0))
                 .collect();
-            if !gateway.selector.is_empty() && group.is_empty() {
+            if gateway.selector.is_empty() || !group.is_empty() {
+                for (s, (port, hosts, bind)) in gateway.servers.iter().enumerate() {
+                    let mut with = Vec::new();
+                    for &e in &group {
+                        if index[e].1 == *port {
+                            with.extend(literal_check(&mut index[e].2, &gateway.name, hosts, bind));
+                        }
+                    }
+                    record(&mut out, g, s, with);
+                }
+            } else {
                 orphans.push(g);
-                continue;
-            }
-            for (s, (port, hosts, bind)) in gateway.servers.iter().enumerate() {
-                let mut with = Vec::new();
-                for &e in &group {
-                    if index[e].1 != *port {
-                        continue;
-                    }
-                    for (name, known) in &mut index[e].2 {
-                        if *name == gateway.name {
-                            continue;
-                        }
-                        let duplicate = hosts
-                            .iter()
-                            .any(|h| known.get(*h).is_some_and(|b| b == bind));
-                        if duplicate {
-                            with.push(name.clone());
-                        } else {
-                            for h in hosts {
-                                known.insert((*h).to_string(), (*bind).to_string());
-                            }
-                        }
-                    }
-                }
-                if !with.is_empty() {
-                    sort::ascending(&mut with);
-                    out.push(Conflict {
-                        gateway: g,
-                        server: s,
-                        with,
-                    });
-                }
             }
         }
         (out, orphans)
+    }
+
+    /// Upstream's check of one server against the other members of one
+    /// selector and port: a duplicate host on the same bind clashes, else
+    /// the server's hosts join every member's map (in place, as upstream).
+    fn literal_check(
+        members: &mut [(String, HashMap<String, String>)],
+        name: &str,
+        hosts: &[&str],
+        bind: &str,
+    ) -> Vec<String> {
+        let mut with = Vec::new();
+        for (other, known) in members {
+            if other == name {
+                continue;
+            }
+            if hosts
+                .iter()
+                .any(|h| known.get(*h).is_some_and(|b| b == bind))
+            {
+                with.push(other.clone());
+            } else {
+                for h in hosts {
+                    known.insert((*h).to_string(), bind.to_string());
+                }
+            }
+        }
+        with
     }
 
     /// A small deterministic generator (xorshift).

@@ -77,22 +77,20 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         }
         let winner_span = describe::host_span(bundle, by, |h| h == first);
         out.push(
-            cx.diagnostic(&RULE, gateway.resource, span, message)
-                .related(
-                    by.gateway(bundle).file,
-                    winner_span,
-                    format!(
-                        "`{first}` is kept here: {}",
-                        describe::precedence(bundle, by, placed.server)
-                    ),
-                )
-                .note(note)
-                .help(format!(
-                    "remove {} from this server (it is already served by Gateway {}), or \
+            cx.ranked(
+                &RULE,
+                (placed.server, span),
+                message,
+                (by, winner_span),
+                &format!("`{first}` is kept here"),
+            )
+            .note(note)
+            .help(format!(
+                "remove {} from this server (it is already served by Gateway {}), or \
                      serve the two Gateways from separate gateway workloads",
-                    describe::list(hosts),
-                    by.gateway(bundle).full_name()
-                )),
+                describe::list(hosts),
+                by.gateway(bundle).full_name()
+            )),
         );
     }
 }

@@ -67,27 +67,24 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 let earlier_span = describe::host_span(bundle, earlier, |h| {
                     sni_name(h).eq_ignore_ascii_case(&name)
                 });
-                let gateway = placed.server.gateway(bundle);
                 out.push(
-                    cx.diagnostic(&RULE, gateway.resource, written.span, message)
-                        .related(
-                            earlier.gateway(bundle).file,
-                            earlier_span,
-                            format!(
-                                "its routes come first: {}",
-                                describe::precedence(bundle, earlier, placed.server)
-                            ),
-                        )
-                        .note(
-                            "nothing is rejected: Envoy takes the first matching route, and \
+                    cx.ranked(
+                        &RULE,
+                        (placed.server, written.span),
+                        message,
+                        (earlier, earlier_span),
+                        "its routes come first",
+                    )
+                    .note(
+                        "nothing is rejected: Envoy takes the first matching route, and \
                              catch-all routes (`/`) sink to the end where the first one wins; \
                              the order follows creationTimestamp, so re-creating the older \
                              Gateway flips it",
-                        )
-                        .help(
-                            "serve the host from one Gateway and merge the VirtualServices \
+                    )
+                    .help(
+                        "serve the host from one Gateway and merge the VirtualServices \
                              for it, so the route order is explicit",
-                        ),
+                    ),
                 );
             }
         }

@@ -16,53 +16,40 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let mut names = HashMap::default();
         for server in &gateway.servers {
             let port_name = server.port.as_ref().and_then(|p| p.name.as_ref());
-            if let Some(name) = port_name.filter(|n| !n.value.is_empty())
-                && let Some((index, span)) = first_use(&mut ports, name, server.index)
-            {
+            if let Some((name, index, span)) = repeat(&mut ports, port_name, server.index) {
+                let message = format!(
+                    "port name `{}` is already used by server {} of Gateway {}; admission \
+                     rejects the whole Gateway, so none of its servers are applied",
+                    name.value,
+                    index + 1,
+                    gateway.full_name()
+                );
                 out.push(
-                    repeated(
-                        cx,
-                        gateway,
-                        name,
-                        span,
-                        format!(
-                            "port name `{}` is already used by server {} of Gateway {}; \
-                             admission rejects the whole Gateway, so none of its servers \
-                             are applied",
-                            name.value,
-                            index + 1,
-                            gateway.full_name()
-                        ),
-                    )
-                    .note(format!(
-                        "Istio's validating webhook answers `port names in servers must \
-                         be unique: duplicate name {}` and `kubectl apply` fails",
-                        name.value
-                    ))
-                    .help("give every server of the Gateway its own port name"),
+                    repeated(cx, gateway, name, span, message)
+                        .note(format!(
+                            "Istio's validating webhook answers `port names in servers must \
+                             be unique: duplicate name {}` and `kubectl apply` fails",
+                            name.value
+                        ))
+                        .help("give every server of the Gateway its own port name"),
                 );
             }
-            if let Some(name) = server.name.as_ref().filter(|n| !n.value.is_empty())
-                && let Some((index, span)) = first_use(&mut names, name, server.index)
+            if let Some((name, index, span)) =
+                repeat(&mut names, server.name.as_ref(), server.index)
             {
+                let message = format!(
+                    "server name `{}` is already used by server {} of Gateway {}; istiod \
+                     warns `Server name {} is not unique` and the servers' listener \
+                     statistics collide",
+                    name.value,
+                    index + 1,
+                    gateway.full_name(),
+                    name.value
+                );
                 out.push(
-                    repeated(
-                        cx,
-                        gateway,
-                        name,
-                        span,
-                        format!(
-                            "server name `{}` is already used by server {} of Gateway \
-                             {}; istiod warns `Server name {} is not unique` and the \
-                             servers' listener statistics collide",
-                            name.value,
-                            index + 1,
-                            gateway.full_name(),
-                            name.value
-                        ),
-                    )
-                    .severity(Severity::Warning)
-                    .help("give every server of the Gateway its own `name`"),
+                    repeated(cx, gateway, name, span, message)
+                        .severity(Severity::Warning)
+                        .help("give every server of the Gateway its own `name`"),
                 );
             }
         }
@@ -81,15 +68,20 @@ fn repeated(
         .related(gateway.file, first, "first used here")
 }
 
-/// The server index and span of `name`'s first use, or `None` when this is
-/// the first (then remembered in `seen`).
-fn first_use<'a>(
+/// `name` with the server index and span of its first use when an earlier
+/// server of the Gateway used it; `None` for an empty or absent name, or for
+/// its first use (then remembered in `seen`).
+fn repeat<'a>(
     seen: &mut HashMap<&'a str, (usize, Span)>,
-    name: &'a Spanned<String>,
+    name: Option<&'a Spanned<String>>,
     server: usize,
-) -> Option<(usize, Span)> {
+) -> Option<(&'a Spanned<String>, usize, Span)> {
+    let name = name.filter(|n| !n.value.is_empty())?;
     match seen.entry(name.value.as_str()) {
-        Entry::Occupied(first) => Some(*first.get()),
+        Entry::Occupied(first) => {
+            let (index, span) = *first.get();
+            Some((name, index, span))
+        }
         Entry::Vacant(slot) => {
             slot.insert((server, name.span));
             None

@@ -11,6 +11,7 @@
 //! prints as `2001-12-14T00:00:00Z`. A name or host a fix writes plain
 //! must resolve to the same string, or it is quoted.
 
+use crate::escape;
 use crate::model::tree::ScalarStyle;
 use crate::numeric::{YamlInt, yaml_int};
 
@@ -211,25 +212,21 @@ fn needs_escapes(value: &str) -> bool {
 /// A YAML double-quoted string (every character that could be read as a
 /// break or is not printable is escaped).
 pub(crate) fn double_quoted(value: &str) -> String {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut out = String::with_capacity(value.len() + 2);
     out.push('"');
     for c in value.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{feff}') => {
-                let code = u32::from(c);
-                let (prefix, width) = if code < 0x100 { ("\\x", 2) } else { ("\\u", 4) };
-                out.push_str(prefix);
-                for shift in (0..width).rev() {
-                    out.push(char::from(HEX[((code >> (shift * 4)) & 0xf) as usize]));
-                }
+        if escape::push_short(&mut out, c) {
+            continue;
+        }
+        if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{feff}') {
+            let code = u32::from(c);
+            if code < 0x100 {
+                escape::push_hex(&mut out, "\\x", code, 2);
+            } else {
+                escape::push_hex(&mut out, "\\u", code, 4);
             }
-            c => out.push(c),
+        } else {
+            out.push(c);
         }
     }
     out.push('"');
