@@ -1,6 +1,6 @@
 //! Parity with Istio's Gateway API status: runs the 21 cases of
-//! `shared/peer-suites/istio-gateway-api/` (Istio's own conversion test
-//! cases, next to the repository: `../shared/peer-suites/` from its root)
+//! `tests/gateway-api-peer-suite/` (Istio's own conversion test cases, a copy
+//! of `../shared/peer-suites/istio-gateway-api/` with its licence)
 //! through `meshmend status environment.yaml CASE.yaml --format json` and
 //! compares with each golden file by the suite README's rule: per object
 //! (kind, namespace, name) the condition type → (status, reason); per
@@ -27,23 +27,16 @@ const KINDS: &[&str] = &[
     "TCPRoute",
 ];
 
-/// The suite folder: `MESHMEND_PEER_SUITES/istio-gateway-api` when set, else
-/// `shared/peer-suites/istio-gateway-api` in the nearest ancestor of this
-/// crate that has it (the repository's parent for a clone at `/work/main`).
+/// The suite folder: `MESHMEND_PEER_SUITES/istio-gateway-api` when set (to
+/// score other cases of Istio's testdata directory), else the copy in
+/// `tests/gateway-api-peer-suite/` (the 21 cases of
+/// `../shared/peer-suites/istio-gateway-api/`, Apache-2.0, with its LICENSE
+/// and README), so a fresh clone runs it with nothing next to it.
 fn suite() -> PathBuf {
     if let Some(dir) = std::env::var_os("MESHMEND_PEER_SUITES") {
         return PathBuf::from(dir).join("istio-gateway-api");
     }
-    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
-    here.ancestors()
-        .map(|a| a.join("shared/peer-suites/istio-gateway-api"))
-        .find(|p| p.join("environment.yaml").is_file())
-        .unwrap_or_else(|| {
-            panic!(
-                "the Gateway API peer suite is not next to the repository (looked for shared/peer-suites/istio-gateway-api above {}); set MESHMEND_PEER_SUITES",
-                here.display()
-            )
-        })
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/gateway-api-peer-suite")
 }
 
 /// A YAML tree as JSON with every scalar a string (the goldens quote some
