@@ -6,12 +6,16 @@
 //! ```
 //!
 //! Shapes: `cluster DOCS`, `pathological WORKLOADS` (as many Services, twice
-//! as many Gateways), `one-group GATEWAYS`, `tiny DOCS`, `helm BYTES`.
-#![expect(clippy::print_stdout, reason = "prints the generated input")]
+//! as many Gateways), `one-group GATEWAYS`, `tiny DOCS`, `helm BYTES`. Each generator is `benches/support/shapes/<shape>.rs`.
+#![expect(clippy::print_stderr, reason = "a generator that explains its usage")]
 
 use std::io::Write;
 
-include!("../benches/support/shapes.rs");
+include!("../benches/support/shapes/cluster.rs");
+include!("../benches/support/shapes/tiny.rs");
+include!("../benches/support/shapes/pathological.rs");
+include!("../benches/support/shapes/one_group.rs");
+include!("../benches/support/shapes/helm.rs");
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();

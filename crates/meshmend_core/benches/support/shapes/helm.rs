@@ -1,135 +1,11 @@
-// Input shapes shared by the benches and `examples/shapes.rs` (which prints
-// them for `scripts/memory.sh`). Each generator is deterministic; none is
-// stored in the repository.
-
-/// A busy ingress of exactly `documents` documents: per app a Deployment,
-/// a Service, a Gateway (HTTP redirect + HTTPS) and a VirtualService; every
-/// 100 documents another ingress gateway workload (Deployment + NodePort
-/// Service); now and then a duplicated TLS host and a reused nodePort, so
-/// the conflict rules have work to do.
-#[allow(dead_code, reason = "not every bench uses every shape")]
-fn cluster(documents: usize) -> String {
-    let mut out = String::new();
-    let mut count = 0;
-    let mut app = 0;
-    let mut ingress = 0;
-    let mut next_ingress = 0;
-    while count < documents {
-        if count >= next_ingress && documents - count >= 2 {
-            ingress = next_ingress / 100;
-            next_ingress += 100;
-            // Every tenth ingress reuses the previous one's HTTPS nodePort.
-            let https = if ingress % 10 == 9 {
-                30_001 + 2 * (ingress - 1)
-            } else {
-                30_001 + 2 * ingress
-            };
-            out += &format!(
-                "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ingress-{ingress}\n  namespace: istio-system\nspec:\n  replicas: 2\n  selector:\n    matchLabels:\n      istio: ingress-{ingress}\n  template:\n    metadata:\n      labels:\n        app: istio-ingressgateway\n        istio: ingress-{ingress}\n    spec:\n      containers:\n        - name: istio-proxy\n          image: docker.io/istio/proxyv2:1.22.3\n          ports:\n            - containerPort: 8080\n            - containerPort: 8443\n---\n"
-            );
-            out += &format!(
-                "apiVersion: v1\nkind: Service\nmetadata:\n  name: ingress-{ingress}\n  namespace: istio-system\nspec:\n  type: NodePort\n  selector:\n    istio: ingress-{ingress}\n  ports:\n    - name: http2\n      port: 80\n      targetPort: 8080\n      nodePort: {http}\n    - name: https\n      port: 443\n      targetPort: 8443\n      nodePort: {https}\n---\n",
-                http = 30_000 + 2 * ingress,
-            );
-            count += 2;
-            continue;
-        }
-        let ns = format!("team-{}", app % 37);
-        // Every twentieth app copies the previous app's host: duplicate TLS host.
-        let host = if app % 20 == 19 { app - 1 } else { app };
-        let docs = [
-            format!(
-                "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app-{app}\n  namespace: {ns}\n  labels:\n    app: app-{app}\nspec:\n  replicas: 3\n  selector:\n    matchLabels:\n      app: app-{app}\n  template:\n    metadata:\n      labels:\n        app: app-{app}\n        version: v1\n    spec:\n      containers:\n        - name: app\n          image: registry.example.com/app-{app}:1.4.2\n          ports:\n            - containerPort: 8080\n          env:\n            - name: LOG_LEVEL\n              value: info\n"
-            ),
-            format!(
-                "apiVersion: v1\nkind: Service\nmetadata:\n  name: app-{app}\n  namespace: {ns}\nspec:\n  selector:\n    app: app-{app}\n  ports:\n    - name: http\n      port: 80\n      targetPort: 8080\n"
-            ),
-            format!(
-                "apiVersion: networking.istio.io/v1beta1\nkind: Gateway\nmetadata:\n  name: app-{app}\n  namespace: {ns}\n  creationTimestamp: \"2024-03-{day:02}T10:00:00Z\"\nspec:\n  selector:\n    istio: ingress-{ingress}\n  servers:\n    - port:\n        number: 80\n        name: http-{app}\n        protocol: HTTP\n      hosts:\n        - \"app-{host}.example.com\"\n      tls:\n        httpsRedirect: true\n    - port:\n        number: 443\n        name: https-{app}\n        protocol: HTTPS\n      hosts:\n        - \"app-{host}.example.com\"\n      tls:\n        mode: SIMPLE\n        credentialName: app-{app}-tls\n",
-                day = app % 28 + 1,
-            ),
-            format!(
-                "apiVersion: networking.istio.io/v1beta1\nkind: VirtualService\nmetadata:\n  name: app-{app}\n  namespace: {ns}\nspec:\n  hosts:\n    - \"app-{host}.example.com\"\n  gateways:\n    - app-{app}\n  http:\n    - match:\n        - uri:\n            prefix: /api\n      route:\n        - destination:\n            host: app-{app}.{ns}.svc.cluster.local\n            port:\n              number: 80\n      timeout: 10s\n"
-            ),
-        ];
-        for doc in docs.iter().take(documents - count) {
-            out += doc;
-            out += "---\n";
-            count += 1;
-        }
-        app += 1;
-    }
-    out.truncate(out.len() - "---\n".len());
-    out
-}
-
-/// The pathological topology: `workloads` gateway Deployments with
-/// identical labels in one namespace, as many Services selecting them all,
-/// and `gateways` Gateways on the same selector (about 525 KB at 500 / 500
-/// / 1,000). Every Service resolves every server's port, every Gateway
-/// applies to every workload: a pairwise model is cubic here.
-#[allow(dead_code, reason = "not every bench uses every shape")]
-fn pathological(workloads: usize, services: usize, gateways: usize) -> String {
-    let mut out = String::new();
-    for w in 0..workloads {
-        out += &format!(
-            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ingress-{w}\n  namespace: istio-system\nspec:\n  selector:\n    matchLabels: {{istio: ingressgateway}}\n  template:\n    metadata:\n      labels: {{app: istio-ingressgateway, istio: ingressgateway}}\n    spec:\n      containers:\n        - name: istio-proxy\n          image: docker.io/istio/proxyv2:1.24.0\n---\n"
-        );
-    }
-    for s in 0..services {
-        out += &format!(
-            "apiVersion: v1\nkind: Service\nmetadata:\n  name: ingress-{s}\n  namespace: istio-system\nspec:\n  type: NodePort\n  selector: {{istio: ingressgateway}}\n  ports:\n    - {{name: http2, port: 80, targetPort: 8080, nodePort: {http}}}\n    - {{name: https, port: 443, targetPort: 8443, nodePort: {https}}}\n---\n",
-            http = 30_000 + (2 * s) % 2700,
-            https = 30_001 + (2 * s) % 2700,
-        );
-    }
-    for g in 0..gateways {
-        out += &format!(
-            "apiVersion: networking.istio.io/v1beta1\nkind: Gateway\nmetadata:\n  name: gw-{g}\n  namespace: team-{ns}\nspec:\n  selector:\n    istio: ingressgateway\n  servers:\n    - port: {{number: 443, name: https-{g}, protocol: HTTPS}}\n      hosts: [\"app-{g}.example.com\"]\n      tls: {{mode: SIMPLE, credentialName: app-{g}-tls}}\n---\n",
-            ns = g % 13,
-        );
-    }
-    out.truncate(out.len() - "---\n".len());
-    out
-}
-
-/// One huge conflict group: `gateways` Gateways claiming the same HTTPS
-/// host on port 443 of one ingress workload, each under its own
-/// certificate, each with its own host next to the shared one.
-#[allow(dead_code, reason = "not every bench uses every shape")]
-fn one_group(gateways: usize) -> String {
-    let mut out = String::from(
-        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: istio-ingressgateway\n  namespace: istio-system\nspec:\n  selector:\n    matchLabels: {istio: ingressgateway}\n  template:\n    metadata:\n      labels: {istio: ingressgateway}\n    spec:\n      containers:\n        - name: istio-proxy\n          image: docker.io/istio/proxyv2:1.24.0\n",
-    );
-    for g in 0..gateways {
-        out += &format!(
-            "---\napiVersion: networking.istio.io/v1beta1\nkind: Gateway\nmetadata:\n  name: team-{g}\n  namespace: team-{ns}\n  creationTimestamp: \"2024-01-01T00:00:00Z\"\nspec:\n  selector:\n    istio: ingressgateway\n  servers:\n    - port:\n        number: 443\n        name: https\n        protocol: HTTPS\n      hosts:\n        - shop.example.com\n        - team-{g}.example.com\n      tls:\n        mode: SIMPLE\n        credentialName: cert-{g}\n",
-            ns = g % 7,
-        );
-    }
-    out
-}
-
-/// `documents` tiny documents (about 60 bytes each): per-document overhead
-/// without anything for the rules to do.
-#[allow(dead_code, reason = "not every bench uses every shape")]
-fn tiny(documents: usize) -> String {
-    let mut out = String::with_capacity(documents * 64);
-    for d in 0..documents {
-        if d > 0 {
-            out += "---\n";
-        }
-        out += &format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c{d}\n");
-    }
-    out
-}
+// Input shape `helm` shared by the benches and `examples/shapes.rs` (which
+// prints it for `scripts/memory.sh`); deterministic, never stored in the repository.
 
 /// What `helm template` emits for a few charts, repeated to at least
 /// `bytes`: `# Source:` comments, Deployments with probes and resources,
 /// Services, ServiceAccounts, RBAC, ConfigMaps holding whole config files
 /// (most of the bytes), a CRD with a long OpenAPI schema, Gateways and
 /// VirtualServices.
-#[allow(dead_code, reason = "not every bench uses every shape")]
 fn helm(bytes: usize) -> String {
     let mut out = String::with_capacity(bytes + 16_384);
     let mut release = 0;
@@ -157,7 +33,7 @@ fn helm_release(r: usize, out: &mut String) {
     out.push_str(&format!(
         "---\n# Source: shop/templates/gateway.yaml\napiVersion: networking.istio.io/v1beta1\nkind: Gateway\nmetadata:\n  name: shop-{r}\n  namespace: {ns}\n  labels:\n    app.kubernetes.io/instance: shop-{r}\n    app.kubernetes.io/managed-by: Helm\nspec:\n  selector:\n    istio: ingressgateway\n  servers:\n    - port:\n        number: 443\n        name: https-shop-{r}\n        protocol: HTTPS\n      hosts:\n        - \"shop-{r}.example.com\"\n      tls:\n        mode: SIMPLE\n        credentialName: shop-{r}-tls\n---\n# Source: shop/templates/virtualservice.yaml\napiVersion: networking.istio.io/v1beta1\nkind: VirtualService\nmetadata:\n  name: shop-{r}\n  namespace: {ns}\n  labels:\n    app.kubernetes.io/instance: shop-{r}\n    app.kubernetes.io/managed-by: Helm\nspec:\n  hosts:\n    - \"shop-{r}.example.com\"\n  gateways:\n    - shop-{r}\n  http:\n    - match:\n        - uri:\n            prefix: /api/\n      route:\n        - destination:\n            host: shop-{r}-api\n            port:\n              number: 80\n    - route:\n        - destination:\n            host: shop-{r}-web\n            port:\n              number: 80\n"
     ));
-    if r % 20 == 0 {
+    if r.is_multiple_of(20) {
         out.push_str(&format!(
             "---\n# Source: shop/crds/widgets.yaml\napiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: widgets{r}.shop.example.com\nspec:\n  group: shop.example.com\n  names:\n    kind: Widget{r}\n    plural: widgets{r}\n  scope: Namespaced\n  versions:\n    - name: v1\n      served: true\n      storage: true\n      schema:\n        openAPIV3Schema:\n          type: object\n          properties:\n            spec:\n              type: object\n              properties:\n"
         ));
