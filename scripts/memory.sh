@@ -17,7 +17,9 @@ fi
 quick=false
 [ "${1:-}" = "--quick" ] && quick=true
 
-cargo build --release -q -p meshmend_cli -p meshmend_core --example shapes
+# Two builds: `--example` alone would select only the example's target.
+cargo build --release -q -p meshmend_cli
+cargo build --release -q -p meshmend_core --example shapes
 target="${CARGO_TARGET_DIR:-target}/release"
 cli="$target/meshmend"
 shapes="$target/examples/shapes"
@@ -31,7 +33,7 @@ else
   list="cluster:1000 cluster:10000 cluster:100000 cluster:160000 pathological:500 one-group:1000 one-group:10000 tiny:1000000 helm:10000000 helm:60000000"
 fi
 
-printf '%-22s %-8s %12s %12s %8s %9s\n' shape command input_bytes peak_rss ratio seconds
+printf '%-22s %-8s %12s %12s %8s %9s\n' shape command input_bytes peak_rss ratio cpu_s
 for entry in $list; do
   shape="${entry%%:*}"
   n="${entry##*:}"
@@ -43,7 +45,8 @@ for entry in $list; do
     [ "$command" = analyze ] && args+=(--failure-threshold none --format json)
     /usr/bin/time -v -o "$work/time.txt" "$cli" "${args[@]}" >/dev/null 2>&1 || true
     kb=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$work/time.txt")
-    wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$work/time.txt")
+    # CPU seconds (user + system): the machine may be shared.
+    wall=$(awk -F': ' '/User time|System time/ {t += $2} END {printf "%.2f", t}' "$work/time.txt")
     awk -v s="$shape:$n" -v c="$command" -v b="$bytes" -v k="$kb" -v w="$wall" \
       'BEGIN { printf "%-22s %-8s %12d %12d %7.1fx %9s\n", s, c, b, k * 1024, k * 1024 / b, w }'
   done
