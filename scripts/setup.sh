@@ -42,6 +42,11 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   log "npm ci"
   npm ci --no-audit --no-fund
 fi
+# GNU time: scripts/memory.sh reads peak RSS from `/usr/bin/time -v`.
+if ! dpkg -s time >/dev/null 2>&1; then
+  log "apt-get install time (scripts/memory.sh)"
+  apt_install time
+fi
 if [ ! -x /usr/bin/chromium ]; then
   log "apt-get install chromium (browser tests)"
   apt_install chromium

@@ -18,60 +18,15 @@ use meshmend_core::{AnalyzeOptions, Bundle, LoadOptions, SourceFile, analyze};
 
 const SIZES: [usize; 3] = [100, 1_000, 10_000];
 
+include!("support/shapes/cluster.rs");
+include!("support/shapes/tiny.rs");
+include!("support/shapes/pathological.rs");
+include!("support/shapes/one_group.rs");
+include!("support/shapes/helm.rs");
+
 /// A multi-document manifest of exactly `documents` documents.
 fn manifest(documents: usize) -> String {
-    let mut out = String::new();
-    let mut count = 0;
-    let mut app = 0;
-    let mut ingress = 0;
-    let mut next_ingress = 0;
-    while count < documents {
-        if count >= next_ingress && documents - count >= 2 {
-            ingress = next_ingress / 100;
-            next_ingress += 100;
-            // Every tenth ingress reuses the previous one's HTTPS nodePort.
-            let https = if ingress % 10 == 9 {
-                30_001 + 2 * (ingress - 1)
-            } else {
-                30_001 + 2 * ingress
-            };
-            out += &format!(
-                "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ingress-{ingress}\n  namespace: istio-system\nspec:\n  replicas: 2\n  selector:\n    matchLabels:\n      istio: ingress-{ingress}\n  template:\n    metadata:\n      labels:\n        app: istio-ingressgateway\n        istio: ingress-{ingress}\n    spec:\n      containers:\n        - name: istio-proxy\n          image: docker.io/istio/proxyv2:1.22.3\n          ports:\n            - containerPort: 8080\n            - containerPort: 8443\n---\n"
-            );
-            out += &format!(
-                "apiVersion: v1\nkind: Service\nmetadata:\n  name: ingress-{ingress}\n  namespace: istio-system\nspec:\n  type: NodePort\n  selector:\n    istio: ingress-{ingress}\n  ports:\n    - name: http2\n      port: 80\n      targetPort: 8080\n      nodePort: {http}\n    - name: https\n      port: 443\n      targetPort: 8443\n      nodePort: {https}\n---\n",
-                http = 30_000 + 2 * ingress,
-            );
-            count += 2;
-            continue;
-        }
-        let ns = format!("team-{}", app % 37);
-        // Every twentieth app copies the previous app's host: duplicate TLS host.
-        let host = if app % 20 == 19 { app - 1 } else { app };
-        let docs = [
-            format!(
-                "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app-{app}\n  namespace: {ns}\n  labels:\n    app: app-{app}\nspec:\n  replicas: 3\n  selector:\n    matchLabels:\n      app: app-{app}\n  template:\n    metadata:\n      labels:\n        app: app-{app}\n        version: v1\n    spec:\n      containers:\n        - name: app\n          image: registry.example.com/app-{app}:1.4.2\n          ports:\n            - containerPort: 8080\n          env:\n            - name: LOG_LEVEL\n              value: info\n"
-            ),
-            format!(
-                "apiVersion: v1\nkind: Service\nmetadata:\n  name: app-{app}\n  namespace: {ns}\nspec:\n  selector:\n    app: app-{app}\n  ports:\n    - name: http\n      port: 80\n      targetPort: 8080\n"
-            ),
-            format!(
-                "apiVersion: networking.istio.io/v1beta1\nkind: Gateway\nmetadata:\n  name: app-{app}\n  namespace: {ns}\n  creationTimestamp: \"2024-03-{day:02}T10:00:00Z\"\nspec:\n  selector:\n    istio: ingress-{ingress}\n  servers:\n    - port:\n        number: 80\n        name: http-{app}\n        protocol: HTTP\n      hosts:\n        - \"app-{host}.example.com\"\n      tls:\n        httpsRedirect: true\n    - port:\n        number: 443\n        name: https-{app}\n        protocol: HTTPS\n      hosts:\n        - \"app-{host}.example.com\"\n      tls:\n        mode: SIMPLE\n        credentialName: app-{app}-tls\n",
-                day = app % 28 + 1,
-            ),
-            format!(
-                "apiVersion: networking.istio.io/v1beta1\nkind: VirtualService\nmetadata:\n  name: app-{app}\n  namespace: {ns}\nspec:\n  hosts:\n    - \"app-{host}.example.com\"\n  gateways:\n    - app-{app}\n  http:\n    - match:\n        - uri:\n            prefix: /api\n      route:\n        - destination:\n            host: app-{app}.{ns}.svc.cluster.local\n            port:\n              number: 80\n      timeout: 10s\n"
-            ),
-        ];
-        for doc in docs.iter().take(documents - count) {
-            out += doc;
-            out += "---\n";
-            count += 1;
-        }
-        app += 1;
-    }
-    out.truncate(out.len() - "---\n".len());
-    out
+    cluster(documents)
 }
 
 fn files(text: &str) -> Vec<SourceFile> {
@@ -142,6 +97,44 @@ fn bench(c: &mut Criterion) {
         group.throughput(Throughput::Bytes(text.len() as u64));
         group.bench_with_input(BenchmarkId::from_parameter(n), &bundle, |b, bundle| {
             b.iter(|| black_box(analyze(bundle, &options)));
+        });
+    }
+    group.finish();
+    shapes(c);
+}
+
+/// Each issue-15 shape, whole pipeline (load + analyze): cost per byte must
+/// stay flat as the shape grows (compare MB/s across one group's sizes).
+fn shapes(c: &mut Criterion) {
+    let options = AnalyzeOptions::default();
+    let cases: Vec<(String, String)> = vec![
+        ("cluster/1000".into(), cluster(1_000)),
+        ("cluster/10000".into(), cluster(10_000)),
+        ("cluster/100000".into(), cluster(100_000)),
+        ("tiny/1000".into(), tiny(1_000)),
+        ("tiny/10000".into(), tiny(10_000)),
+        ("tiny/100000".into(), tiny(100_000)),
+        // 500 workloads with one label set, 500 Services, 1,000 Gateways.
+        ("pathological/250".into(), pathological(250, 250, 500)),
+        ("pathological/500".into(), pathological(500, 500, 1_000)),
+        ("one-group/1000".into(), one_group(1_000)),
+        ("one-group/4000".into(), one_group(4_000)),
+        // Realistic `helm template` output: the throughput goal.
+        ("helm/10MB".into(), helm(10_000_000)),
+    ];
+    let mut group = c.benchmark_group("shapes");
+    for (label, text) in &cases {
+        group.throughput(Throughput::Bytes(text.len() as u64));
+        group.bench_with_input(BenchmarkId::from_parameter(label), text, |b, text| {
+            b.iter_batched(
+                || files(text),
+                |files| {
+                    let bundle = Bundle::load(files, LoadOptions::default()).unwrap();
+                    let diagnostics = analyze(&bundle, &options);
+                    black_box((bundle, diagnostics))
+                },
+                BatchSize::LargeInput,
+            );
         });
     }
     group.finish();

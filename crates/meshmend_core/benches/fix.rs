@@ -86,7 +86,7 @@ fn bench(c: &mut Criterion) {
         b.iter(|| fix(black_box(&bundle), black_box(&options)));
     });
     group.finish();
-    one_group(c);
+    one_group_bench(c);
 }
 
 /// One team's copy of a conflicting file: a Gateway that claims the shared
@@ -109,7 +109,7 @@ fn team_file(i: usize, distinct: bool) -> String {
 
 /// `fix` on one conflict group of 1,000 Gateways, one file each: cost must
 /// grow linearly with the size of one group too.
-fn one_group(c: &mut Criterion) {
+fn one_group_bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("fix-one-group");
     group.sample_size(10);
     group.measurement_time(Duration::from_secs(10));
@@ -144,6 +144,36 @@ fn one_group(c: &mut Criterion) {
         b.iter(|| fix(black_box(&bundle), black_box(&options)));
     });
     group.finish();
+    scale(c);
+}
+
+include!("support/shapes/one_group.rs");
+
+/// Cost per document and per Gateway of one group must stay flat: the
+/// grouped manifest at 1,000 / 10,000 / 50,000 documents and one conflict
+/// group of 1,000 / 4,000 Gateways on one workload (`shapes.rs`).
+fn scale(c: &mut Criterion) {
+    let mut cases: Vec<(String, String)> = [50, 500, 2_500]
+        .into_iter()
+        .map(|groups| {
+            let mut text: String = (0..groups).map(group).collect();
+            text.truncate(text.len() - "---\n".len());
+            (format!("groups/{}", groups * 20), text)
+        })
+        .collect();
+    cases.push(("one-group/1000".into(), one_group(1_000)));
+    cases.push(("one-group/4000".into(), one_group(4_000)));
+    let options = FixOptions::default();
+    let mut bench_group = c.benchmark_group("fix-scale");
+    bench_group.sample_size(10);
+    for (label, text) in &cases {
+        let bundle = Bundle::from_text("cluster.yaml", text).expect("the manifest loads");
+        bench_group.throughput(Throughput::Bytes(text.len() as u64));
+        bench_group.bench_function(label.as_str(), |b| {
+            b.iter(|| fix(black_box(&bundle), black_box(&options)));
+        });
+    }
+    bench_group.finish();
 }
 
 criterion_group!(benches, bench);

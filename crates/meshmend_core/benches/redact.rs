@@ -54,6 +54,31 @@ fn bench(c: &mut Criterion) {
         b.iter(|| black_box(redaction.vault.rehydrate(black_box(&redacted[0]))));
     });
     group.finish();
+    scale(c);
+}
+
+include!("support/shapes/cluster.rs");
+include!("support/shapes/tiny.rs");
+
+/// Cost per document must stay flat: generated clusters and tiny documents
+/// from 1,000 to 100,000 documents (`shapes.rs`).
+fn scale(c: &mut Criterion) {
+    let mut group = c.benchmark_group("redact-scale");
+    group.sample_size(10);
+    for (label, text) in [
+        ("cluster/1000", cluster(1_000)),
+        ("cluster/10000", cluster(10_000)),
+        ("cluster/100000", cluster(100_000)),
+        ("tiny/10000", tiny(10_000)),
+        ("tiny/100000", tiny(100_000)),
+    ] {
+        let files = [SourceFile::new("cluster.yaml", text.clone())];
+        group.throughput(Throughput::Bytes(text.len() as u64));
+        group.bench_function(label, |b| {
+            b.iter(|| black_box(redact(black_box(&files))));
+        });
+    }
+    group.finish();
 }
 
 criterion_group!(benches, bench);

@@ -381,6 +381,13 @@ struct SelectorIndex {
     /// Service indices by one `(key, value)` of their selector (the first:
     /// a workload the Service selects must carry it).
     services_by_selector: PairIndex,
+    /// Workloads with the same namespace and pod labels, in input order
+    /// (the first member is the representative). Fifty replicas of one
+    /// gateway Deployment match the same selectors and Services, so rules
+    /// that only need namespace and labels work per group, not per workload.
+    workload_groups: Vec<Vec<usize>>,
+    /// Group indices by each `(key, value)` of their pod labels.
+    groups_by_label: PairIndex,
 }
 
 /// `key → value → indices`: looked up with `&str`s, no allocation.
@@ -405,10 +412,22 @@ fn lookup_pair<'a>(index: &'a PairIndex, key: &str, value: &str) -> &'a [usize] 
 impl SelectorIndex {
     fn build(model: &Model) -> Self {
         let mut index = SelectorIndex::default();
+        let mut groups: HashMap<(&str, &Labels), usize> = HashMap::default();
         for (i, workload) in model.workloads.iter().enumerate() {
             for (k, v) in &workload.labels {
                 insert_pair(&mut index.workloads_by_label, k, v, i);
             }
+            let next = index.workload_groups.len();
+            let group = *groups
+                .entry((workload.namespace.as_str(), &workload.labels))
+                .or_insert(next);
+            if group == next {
+                index.workload_groups.push(Vec::new());
+                for (k, v) in &workload.labels {
+                    insert_pair(&mut index.groups_by_label, k, v, group);
+                }
+            }
+            index.workload_groups[group].push(i);
         }
         for (i, service) in model.services.iter().enumerate() {
             if let Some((k, v)) = service.selector.iter().next() {
@@ -474,6 +493,32 @@ impl Model {
             .iter()
             .map(|&i| &self.workloads[i])
             .filter(move |w| selector_matches(selector, &w.labels))
+    }
+
+    /// Like [`Model::workloads_selected_by`], but one workload per group of
+    /// workloads with the same namespace and labels (the first of each, in
+    /// input order), with the group's workload indices: what rules that
+    /// read only namespaces and labels need, at the cost of distinct groups.
+    pub fn workload_groups_selected_by<'a, 's>(
+        &'a self,
+        selector: &'s Labels,
+    ) -> impl Iterator<Item = (&'a Workload, &'a [usize])> + use<'a, 's> {
+        let candidates: &[usize] = if selector.is_empty() {
+            &[]
+        } else {
+            selector
+                .iter()
+                .map(|(k, v)| lookup_pair(&self.index.groups_by_label, k, v))
+                .min_by_key(|list| list.len())
+                .unwrap_or(&[])
+        };
+        candidates
+            .iter()
+            .map(|&g| {
+                let members = self.index.workload_groups[g].as_slice();
+                (&self.workloads[members[0]], members)
+            })
+            .filter(move |(w, _)| selector_matches(selector, &w.labels))
     }
 
     /// Services with a non-empty selector that matches `labels` (any

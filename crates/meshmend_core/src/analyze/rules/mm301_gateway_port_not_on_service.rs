@@ -5,37 +5,30 @@ use std::collections::BTreeSet;
 
 use crate::analyze::{Context, Rule};
 use crate::diagnostic::{Category, Diagnostic, RuleMeta, Severity};
-use crate::model::{Gateway, Service, TargetPort};
+use crate::hash::{HashMap, HashSet};
+use crate::model::{Labels, Model, Service, TargetPort};
 
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let model = &cx.bundle.model;
+    // Many Gateways share one selector: what its Services expose is worked
+    // out once per selector, not once per Gateway.
+    let mut by_selector: HashMap<&Labels, Option<Exposure<'_>>> = HashMap::default();
     for gateway in &model.gateways {
-        let services = selecting_services(cx, gateway);
-        let Some(first) = services.first() else {
+        let Some(selector) = gateway.selector.as_ref().filter(|s| !s.is_empty()) else {
+            continue; // applies to every gateway proxy: cannot tell which Service
+        };
+        let Some(Exposure {
+            first,
+            accepted,
+            exposed,
+            names,
+        }) = by_selector
+            .entry(selector)
+            .or_insert_with(|| Exposure::of(model, selector))
+        else {
             continue;
         };
-        let mut accepted = BTreeSet::new();
-        let mut exposed = Vec::new();
-        for service in &services {
-            for port in service.ports.iter().filter(|p| p.protocol() == "TCP") {
-                let Some(number) = port.port.as_ref().map(|p| p.value) else {
-                    continue;
-                };
-                accepted.insert(number);
-                match port.target_port.as_ref().map(|t| &t.value) {
-                    Some(TargetPort::Number(target)) if *target != 0 => {
-                        accepted.insert(*target);
-                        exposed.push(format!("{number}→{target}"));
-                    }
-                    _ => exposed.push(number.to_string()),
-                }
-            }
-        }
-        let names = services
-            .iter()
-            .map(|s| format!("`{}/{}`", s.namespace, s.name.value))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let first = *first;
         for server in &gateway.servers {
             let Some(number) = server.port_number() else {
                 continue;
@@ -79,17 +72,59 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// Services (in the workload's namespace) that select a workload the Gateway selects.
-fn selecting_services<'a>(cx: &Context<'a>, gateway: &Gateway) -> Vec<&'a Service> {
-    let model = &cx.bundle.model;
-    let Some(selector) = gateway.selector.as_ref().filter(|s| !s.is_empty()) else {
-        return Vec::new(); // applies to every gateway proxy: cannot tell which Service
-    };
+/// The Service ports that lead to the workloads one selector picks.
+struct Exposure<'a> {
+    first: &'a Service,
+    accepted: BTreeSet<u32>,
+    exposed: Vec<String>,
+    names: String,
+}
+
+impl<'a> Exposure<'a> {
+    /// `None` when no Service selects those workloads.
+    fn of(model: &'a Model, selector: &Labels) -> Option<Exposure<'a>> {
+        let services = selecting_services(model, selector);
+        let first = *services.first()?;
+        let mut accepted = BTreeSet::new();
+        let mut exposed = Vec::new();
+        for service in &services {
+            for port in service.ports.iter().filter(|p| p.protocol() == "TCP") {
+                let Some(number) = port.port.as_ref().map(|p| p.value) else {
+                    continue;
+                };
+                accepted.insert(number);
+                match port.target_port.as_ref().map(|t| &t.value) {
+                    Some(TargetPort::Number(target)) if *target != 0 => {
+                        accepted.insert(*target);
+                        exposed.push(format!("{number}→{target}"));
+                    }
+                    _ => exposed.push(number.to_string()),
+                }
+            }
+        }
+        let names = services
+            .iter()
+            .map(|s| format!("`{}/{}`", s.namespace, s.name.value))
+            .collect::<Vec<_>>()
+            .join(", ");
+        Some(Exposure {
+            first,
+            accepted,
+            exposed,
+            names,
+        })
+    }
+}
+
+/// Services (in the workload's namespace) that select a workload the
+/// selector picks, in order of first appearance. Workloads with the same
+/// namespace and labels select the same Services: one lookup per group.
+fn selecting_services<'a>(model: &'a Model, selector: &Labels) -> Vec<&'a Service> {
     let mut out: Vec<&Service> = Vec::new();
-    for workload in model.workloads_selected_by(selector) {
+    let mut seen: HashSet<*const Service> = HashSet::default();
+    for (workload, _) in model.workload_groups_selected_by(selector) {
         for service in model.services_selecting(&workload.labels) {
-            let selects = service.namespace == workload.namespace;
-            if selects && !out.iter().any(|s| std::ptr::eq(*s, service)) {
+            if service.namespace == workload.namespace && seen.insert(std::ptr::from_ref(service)) {
                 out.push(service);
             }
         }

@@ -7,23 +7,35 @@ use crate::model::{Workload, labels_to_string};
 
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let model = &cx.bundle.model;
-    let selected_set: crate::hash::HashSet<*const Workload> = model
+    // Per group of same-namespace, same-label workloads and per distinct
+    // selector: a thousand Gateways on one selector of fifty replicas cost
+    // one lookup.
+    let selectors: crate::hash::HashSet<&crate::model::Labels> = model
         .gateways
         .iter()
         .filter_map(|g| g.selector.as_ref())
-        .flat_map(|s| model.workloads_selected_by(s))
-        .map(std::ptr::from_ref)
         .collect();
-    let selected = |w: &Workload| selected_set.contains(&std::ptr::from_ref(w));
+    let mut selected_set = vec![false; model.workloads.len()];
+    for selector in selectors {
+        for (_, members) in model.workload_groups_selected_by(selector) {
+            for &w in members {
+                selected_set[w] = true;
+            }
+        }
+    }
     let candidates: Vec<&Workload> = model
         .workloads
         .iter()
-        .filter(|w| {
+        .enumerate()
+        .filter(|&(i, w)| {
             matches!(w.kind.as_str(), "HelmValues" | "IstioOperator")
                 || w.labels.contains_key("istio")
-                || selected(w)
+                || selected_set[i]
         })
+        .map(|(_, w)| w)
         .collect();
+    let mut nearest_by_selector: crate::hash::HashMap<&crate::model::Labels, &Workload> =
+        crate::hash::HashMap::default();
     if candidates.is_empty() {
         return;
     }
@@ -34,15 +46,17 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         if model.workloads_selected_by(selector).next().is_some() {
             continue;
         }
-        let nearest = candidates
-            .iter()
-            .max_by_key(|w| {
-                selector
-                    .iter()
-                    .filter(|(k, v)| w.labels.get(*k) == Some(v))
-                    .count()
-            })
-            .expect("candidates is not empty");
+        let nearest = *nearest_by_selector.entry(selector).or_insert_with(|| {
+            candidates
+                .iter()
+                .max_by_key(|w| {
+                    selector
+                        .iter()
+                        .filter(|(k, v)| w.labels.get(*k) == Some(v))
+                        .count()
+                })
+                .expect("candidates is not empty")
+        });
         let span = gateway.selector_span.unwrap_or(gateway.name.span);
         out.push(
             cx.diagnostic(

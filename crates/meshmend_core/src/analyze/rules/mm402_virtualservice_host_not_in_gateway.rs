@@ -143,7 +143,7 @@ fn check_pair(
 fn proxy_namespaces<'a>(cx: &Context<'a>, gateway: &'a Gateway) -> BTreeSet<&'a str> {
     let mut namespaces = BTreeSet::new();
     if let Some(selector) = gateway.selector.as_ref().filter(|s| !s.is_empty()) {
-        for workload in cx.bundle.model.workloads_selected_by(selector) {
+        for (workload, _) in cx.bundle.model.workload_groups_selected_by(selector) {
             namespaces.insert(workload.namespace.as_str());
         }
     }

@@ -86,12 +86,13 @@ pub(crate) fn admit(
         templates.push(found.is_some());
     }
     resources.retain(|r| !templates[r.file]);
-    let mut reported_documents = Vec::new();
+    // Documents whose duplicate keys are reported (a set: one document can
+    // hold many resources, and a linear scan made this quadratic).
+    let mut reported_documents = crate::hash::HashSet::default();
     resources.retain(|resource| {
         let doc = &streams[resource.file].documents[resource.document];
         let key = (resource.file, resource.document);
-        if !reported_documents.contains(&key) {
-            reported_documents.push(key);
+        if reported_documents.insert(key) {
             duplicate_keys(resource.file, doc, &mut problems);
         }
         let Some(built_in) = checked_kind(resource) else {

@@ -6,6 +6,7 @@
 use crate::hash::HashSet;
 
 use super::Serving;
+use super::index::{NameCounts, SlotIndex};
 use crate::analyze::hosts;
 use crate::analyze::topology::{Outcome, ServerRef, Topology, sni_name};
 use crate::model::tree::NodeRef;
@@ -58,6 +59,15 @@ pub(super) struct Merge<'a> {
     pub(super) outside: Vec<Slot>,
     pub(super) changes: Vec<Change>,
     pub(super) rule: &'static str,
+    /// Port names and server names of `slots`, kept up to date while
+    /// servers move in, so each move costs its own hosts, not the group.
+    port_names: NameCounts,
+    server_names: NameCounts,
+    /// Indexes into `slots` (and `outside`) for the lookups of a move, so
+    /// one conflict group of a thousand Gateways is not a thousand scans
+    /// of a thousand servers. Entries may be stale (a host removed, a slot
+    /// deleted): every hit is checked against the slot itself.
+    index: SlotIndex,
 }
 
 impl<'a> Merge<'a> {
@@ -77,6 +87,9 @@ impl<'a> Merge<'a> {
             outside: Vec::new(),
             changes: Vec::new(),
             rule: group.rule(),
+            port_names: NameCounts::default(),
+            server_names: NameCounts::default(),
+            index: SlotIndex::default(),
         };
         for (index, _) in target.servers.iter().enumerate() {
             let slot = merge.slot(group.gateways[0], index)?;
@@ -127,6 +140,23 @@ impl<'a> Merge<'a> {
             }
         }
         sort::by_key(&mut moving, |&(dropped, _, _)| dropped);
+        for (i, slot) in merge.slots.iter().enumerate() {
+            merge.port_names.add(slot.port_name.as_ref());
+            merge.server_names.add(slot.name.as_ref());
+            merge.index.add_slot(i, slot);
+        }
+        for (i, slot) in merge.outside.iter().enumerate() {
+            for host in &slot.hosts {
+                let list = merge
+                    .index
+                    .outside_by_sni
+                    .entry(sni_name(host).to_string())
+                    .or_default();
+                if list.last() != Some(&i) {
+                    list.push(i);
+                }
+            }
+        }
         for (_, loser, index) in moving {
             merge.move_server(loser, index)?;
         }
@@ -295,7 +325,7 @@ impl<'a> Merge<'a> {
                 .iter()
                 .filter_map(|s| named.get(s).cloned())
                 .collect();
-            let new = unique(&name, &stem, &taken);
+            let new = unique(&name, &stem, taken.len(), |n| taken.contains(n));
             let gateway = self.target.full_name();
             let server = i + 1;
             let (title, detail) = match named {
@@ -321,13 +351,6 @@ impl<'a> Merge<'a> {
             named.set(&mut self.slots[i], new.clone());
             seen.insert(new);
         }
-    }
-
-    fn used_port_names(&self) -> HashSet<String> {
-        self.slots
-            .iter()
-            .filter_map(|s| Named::Port.get(s).cloned())
-            .collect()
     }
 
     fn move_server(&mut self, loser: usize, index: usize) -> Option<()> {
@@ -366,7 +389,8 @@ impl<'a> Merge<'a> {
         if slot.has_tls && !self.dropped_today(slot.origin) {
             let label_here = label.clone();
             for host in slot.hosts.clone() {
-                for other in &mut self.slots {
+                for &o in &self.index.existing {
+                    let other = &mut self.slots[o];
                     if !other.existing
                         || other.deleted
                         || other.listener != slot.listener
@@ -397,6 +421,8 @@ impl<'a> Merge<'a> {
                     }
                     if other.hosts.is_empty() {
                         other.deleted = true;
+                        self.port_names.remove(other.port_name.as_ref());
+                        self.server_names.remove(other.name.as_ref());
                         other.port_name = None;
                         other.name = None;
                     }
@@ -407,11 +433,33 @@ impl<'a> Merge<'a> {
         let mut dropped = Vec::new();
         if slot.has_tls {
             for (i, host) in slot.hosts.iter().enumerate() {
-                let holder = self.slots.iter().chain(&self.outside).find(|other| {
+                // A clash needs the same SNI name: only those slots are
+                // candidates (the first in order wins, as a scan would).
+                let holds = |other: &&Slot| {
                     !other.deleted
                         && other.listener == slot.listener
                         && other.has_tls
                         && other.hosts.iter().any(|h| clash(other, h, host))
+                };
+                let sni = sni_name(host);
+                let in_slots = self
+                    .index
+                    .slots_by_sni
+                    .get(sni)
+                    .into_iter()
+                    .flatten()
+                    .copied()
+                    .filter(|&i| holds(&&self.slots[i]))
+                    .min()
+                    .map(|i| &self.slots[i]);
+                let holder = in_slots.or_else(|| {
+                    self.index
+                        .outside_by_sni
+                        .get(sni)
+                        .into_iter()
+                        .flatten()
+                        .map(|&i| &self.outside[i])
+                        .find(holds)
                 });
                 if let Some(holder) = holder {
                     dropped.push((i, host.clone(), self.describe_slot(holder)));
@@ -440,20 +488,15 @@ impl<'a> Merge<'a> {
             .filter(|(i, _)| !slot.drop_hosts.contains(i))
             .map(|(i, h)| (i, h.clone()))
             .collect();
-        if let Some(m) = self
-            .slots
-            .iter()
-            .position(|s| !s.deleted && s.settings == slot.settings && s.listener == slot.listener)
-        {
+        let twins = self.index.twins(&slot).to_vec();
+        if let Some(m) = twins.iter().copied().find(|&t| !self.slots[t].deleted) {
             let into = self.describe_slot(&self.slots[m]);
             let mut added = Vec::new();
             for (i, host) in kept {
                 // Already served with these very settings (here or by a twin).
-                let already = self.slots.iter().any(|s| {
-                    !s.deleted
-                        && s.settings == slot.settings
-                        && s.listener == slot.listener
-                        && s.hosts.contains(&host)
+                let already = twins.iter().any(|&t| {
+                    let s = &self.slots[t];
+                    !s.deleted && s.hosts.contains(&host)
                 });
                 if already {
                     continue;
@@ -463,6 +506,7 @@ impl<'a> Merge<'a> {
                     .iter()
                     .find(|(r, _)| *r == i)
                     .map_or_else(|| server.hosts[i].value.clone(), |(_, w)| w.clone());
+                self.index.add_host(m, &host);
                 self.slots[m].hosts.push(host);
                 self.slots[m].host_index.push(usize::MAX);
                 self.slots[m].added_hosts.push(written.clone());
@@ -486,9 +530,11 @@ impl<'a> Merge<'a> {
             });
             return Some(());
         }
-        let taken = self.used_port_names();
+        let taken = &self.port_names;
         if let Some(name) = slot.port_name.clone().filter(|n| taken.contains(n)) {
-            let new = unique(&name, &stem(&gateway.name.value), &taken);
+            let new = unique(&name, &stem(&gateway.name.value), taken.0.len(), |n| {
+                taken.contains(n)
+            });
             notes.push(format!(
                 "Port name `{name}` is taken in {}, so it becomes `{new}` (port names must be unique within a Gateway).",
                 self.target.full_name()
@@ -496,9 +542,11 @@ impl<'a> Merge<'a> {
             slot.rename_port = Some(new.clone());
             slot.port_name = Some(new);
         }
-        let names: HashSet<String> = self.slots.iter().filter_map(|s| s.name.clone()).collect();
+        let names = &self.server_names;
         if let Some(name) = slot.name.clone().filter(|n| names.contains(n)) {
-            let new = unique(&name, &stem(&gateway.name.value), &names);
+            let new = unique(&name, &stem(&gateway.name.value), names.0.len(), |n| {
+                names.contains(n)
+            });
             notes.push(format!(
                 "Server name `{name}` is taken, so it becomes `{new}`."
             ));
@@ -534,6 +582,9 @@ impl<'a> Merge<'a> {
         });
         slot.host_index = kept.iter().map(|(i, _)| *i).collect();
         slot.hosts = kept.into_iter().map(|(_, h)| h).collect();
+        self.port_names.add(slot.port_name.as_ref());
+        self.server_names.add(slot.name.as_ref());
+        self.index.add_slot(self.slots.len(), &slot);
         self.slots.push(slot);
         Some(())
     }
@@ -674,18 +725,23 @@ pub(super) fn stem(name: &str) -> String {
 }
 
 /// `name-stem`, `name-stem-2`, … (or `name` if free).
-pub(super) fn unique(name: &str, stem: &str, taken: &HashSet<String>) -> String {
+pub(super) fn unique(
+    name: &str,
+    stem: &str,
+    taken_len: usize,
+    taken: impl Fn(&str) -> bool,
+) -> String {
     let base = if name.ends_with(stem) {
         name.to_string()
     } else {
         format!("{name}-{stem}")
     };
-    if !taken.contains(&base) {
+    if !taken(&base) {
         return base;
     }
-    (2..=taken.len() + 2)
+    (2..=taken_len + 2)
         .map(|n| format!("{base}-{n}"))
-        .find(|c| !taken.contains(c))
+        .find(|c| !taken(c))
         .unwrap_or(base)
 }
 

@@ -21,6 +21,7 @@
 //! conflicts cannot be solved by merging (the servers still share the
 //! listener) and are left to `isolate`.
 
+mod index;
 mod merge;
 mod write;
 
