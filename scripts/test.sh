@@ -20,6 +20,11 @@ bash tests/ci/run.sh
 # --- browser product
 log "cargo clippy -p meshmend_wasm --target wasm32-unknown-unknown -- -D warnings"
 cargo clippy -p meshmend_wasm --all-targets --target wasm32-unknown-unknown -- -D warnings
+# The page's two modules are other feature sets of the crate (scripts/build-web.sh).
+for features in analysis analysis,engines,explain-log,status; do
+  log "cargo clippy -p meshmend_wasm --target wasm32-unknown-unknown --no-default-features --features $features"
+  cargo clippy -p meshmend_wasm --target wasm32-unknown-unknown --no-default-features --features "$features" -- -D warnings
+done
 # The wasm API under Node (wasm-bindgen-test). No -q: the runner rejects --quiet.
 log "wasm tests (wasm-bindgen-test, Node)"
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \

@@ -7,9 +7,10 @@
 // group is analyzed there), fetched by the worker on first use
 // (web/engines.js). Each is gated; the goals (issue 15) are 150 KB for the
 // initial download and 250 KB in all.
-// Budgets in KiB: analysis 185, engines 405 (360 before the Gateway API's
-// ~45 KiB). Reached on 2026-12-03: 178.8 KiB initial (183,121 B), 399.1 KiB
-// engines (408,722 B), 578 KiB in all; the engines module
+// Budgets in KiB: analysis 185, engines 410 (360 before the Gateway API's
+// ~45 KiB and the linear-time indexes' ~4 KiB). Reached on 2026-12-03:
+// 182.1 KiB initial (186,448 B), 405.7 KiB engines (415,453 B), 588 KiB in
+// all; the engines module
 // carries the whole analyzer again (fix re-analyzes), so the split costs
 // total bytes. README "Wasm size and page speed" says what each part costs
 // and what would close the gap.
@@ -18,7 +19,7 @@ import { gzipSync } from "node:zlib";
 import { expect, test } from "@playwright/test";
 
 const KB = 1024;
-const BUDGET = { analysis: 185 * KB, engines: 405 * KB };
+const BUDGET = { analysis: 185 * KB, engines: 410 * KB };
 const AIM = { initial: 150 * KB, total: 250 * KB };
 
 const gzipped = (name) => {

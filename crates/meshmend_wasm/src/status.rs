@@ -62,7 +62,7 @@ pub struct ObjectView {
 }
 
 /// Predicts the status of every Gateway API object Istio handles. Native
-/// twin of [`status`].
+/// twin of [`status()`].
 pub fn status_report(
     files: Vec<InputFile>,
     options: &PageOptions,
