@@ -8,9 +8,7 @@ use super::merge::{Candidate, merge_port};
 use super::ports::ServiceIndex;
 use super::selectors::{Pairs, Selectors, pairs};
 use super::server::normalize_host;
-use super::{
-    GatewayWorkload, Listener, ListenerServer, Match, ServerRef, Topology, WorkloadSource,
-};
+use super::{GatewayWorkload, Listener, Match, ServerRef, Topology, WorkloadSource};
 use crate::analyze::istio_version::IstioVersion;
 use crate::model::{Bundle, Gateway, Labels, k8s::HELM_VALUES};
 use crate::sort;
@@ -220,15 +218,7 @@ impl Topology {
                 let servers = &mut self.listeners[listener].servers;
                 self.placements[candidate.server.gateway][candidate.server.server]
                     .push((listener, servers.len()));
-                servers.push(ListenerServer {
-                    server: candidate.server,
-                    port: candidate.port,
-                    service: candidate.service,
-                    protocol: candidate.spec.protocol(),
-                    membership: candidate.membership,
-                    hosts: candidate.hosts.clone(),
-                    outcome,
-                });
+                servers.push(candidate.placed(outcome));
             }
             for listener in &mut self.listeners[first_listener..] {
                 check_envoy(listener, gateways);

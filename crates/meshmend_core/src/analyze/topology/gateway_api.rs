@@ -143,9 +143,7 @@ mod build {
     use super::super::envoy::check_envoy;
     use super::super::merge::{Candidate, merge_port};
     use super::super::server::normalize_host;
-    use super::super::{
-        GatewayWorkload, Listener, ListenerServer, Match, ServerRef, Topology, WorkloadSource,
-    };
+    use super::super::{GatewayWorkload, Listener, Match, ServerRef, Topology, WorkloadSource};
     use crate::analyze::istio_version::IstioVersion;
     use crate::gateway_api::Inventory;
     use crate::gateway_api::model as api;
@@ -330,15 +328,7 @@ mod build {
                     });
                     out.len() - 1
                 });
-                out[index].servers.push(ListenerServer {
-                    server: candidate.server,
-                    port: candidate.port,
-                    service: candidate.service,
-                    protocol: candidate.spec.protocol(),
-                    membership: candidate.membership,
-                    hosts: candidate.hosts.clone(),
-                    outcome,
-                });
+                out[index].servers.push(candidate.placed(outcome));
             }
             for listener in &mut out[first..] {
                 check_envoy(listener, gateways);
@@ -418,15 +408,7 @@ mod build {
     /// type `Hostname`).
     fn gateway_services(bundle: &Bundle, gateway: &api::Gateway) -> Vec<usize> {
         let addresses = &gateway.addresses;
-        let managed = match addresses.as_slice() {
-            [] => true,
-            [only] => only
-                .address_type
-                .as_deref()
-                .is_none_or(|t| t == "IPAddress"),
-            _ => false,
-        };
-        if managed {
+        if crate::gateway_api::status::address::is_managed(gateway) {
             return Vec::new();
         }
         let namespace = &gateway.meta.namespace;

@@ -22,6 +22,19 @@ impl Candidate<'_> {
     pub(super) fn bind(&self) -> &str {
         self.spec.bind()
     }
+
+    /// This server as placed on a listener, with istiod's verdict on it.
+    pub(super) fn placed(&self, outcome: Outcome) -> super::ListenerServer {
+        super::ListenerServer {
+            server: self.server,
+            port: self.port,
+            service: self.service,
+            protocol: self.spec.protocol(),
+            membership: self.membership,
+            hosts: self.hosts.clone(),
+            outcome,
+        }
+    }
 }
 
 /// istiod's `canMergeProtocols(current, new)`.

@@ -385,7 +385,17 @@ fn gateway_status(
             )
         };
     }
-    let programmed = address::programmed(bundle, inventory, ns, &services, &ports);
+    let mut programmed = address::programmed(bundle, inventory, ns, &services, &ports);
+    if !programmed.status && programmed.reason == "AddressNotUsable" && address::is_managed(gateway)
+    {
+        // What Istio writes first; on a cluster its deployment controller
+        // creates the Service and the condition turns True. Say so, so a
+        // healthy automated Gateway does not read as broken.
+        programmed.message.push_str(
+            " (automated deployment: Istio's deployment controller creates this Service; \
+             until it exists this is the status Istio writes, then Programmed turns True)",
+        );
+    }
     let resolved = match gateway
         .backend_client_certificate
         .as_ref()

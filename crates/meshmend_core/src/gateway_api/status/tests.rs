@@ -197,3 +197,40 @@ status:
     assert_eq!(ours.conditions[0].reason, "NoMatchingParent");
     assert!(ours.span.is_some() && ours.listener.is_some());
 }
+
+/// An automated-deployment Gateway whose generated Service is not in the
+/// input: `Programmed: False` as Istio first writes it, with a message that
+/// says it turns True once Istio's deployment controller creates the Service.
+/// A manual-deployment Gateway naming a missing Service gets no such excuse.
+#[test]
+fn a_missing_generated_service_is_explained_not_blamed() {
+    let all = statuses(GATEWAY);
+    let gateway = find(&all, "Gateway", "gw");
+    assert_eq!(
+        condition(gateway, "Programmed"),
+        (false, "AddressNotUsable".to_string())
+    );
+    let message = &gateway.condition("Programmed").unwrap().message;
+    assert!(message.contains("gw-istio.infra.svc"), "{message}");
+    assert!(
+        message.contains("deployment controller creates this Service"),
+        "{message}"
+    );
+
+    let manual = GATEWAY.replace(
+        "  gatewayClassName: istio\n",
+        "  gatewayClassName: istio\n  addresses: [{type: Hostname, value: edge.infra.svc.cluster.local}]\n",
+    );
+    let all = statuses(&manual);
+    let gateway = find(&all, "Gateway", "gw");
+    let programmed = gateway.condition("Programmed").unwrap();
+    assert_eq!(
+        (programmed.status, programmed.reason.as_str()),
+        (false, "AddressNotUsable")
+    );
+    assert!(
+        !programmed.message.contains("deployment controller"),
+        "{}",
+        programmed.message
+    );
+}
