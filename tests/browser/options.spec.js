@@ -58,3 +58,22 @@ test("warnings are left unless 'Fix warnings too' is ticked", async ({ page }) =
   await expect(verification).toContainText(/Conflict-free/);
   await expect(page.getByTestId("diff")).toContainText("--- a/");
 });
+
+test("each toolbar label stays on the row of its picker at every width", async ({ page }) => {
+  for (const width of [1366, 1024, 820, 390]) {
+    await page.setViewportSize({ width, height: 860 });
+    await page.goto("/");
+    await waitAnalyzed(page, EXAMPLE.length);
+    for (const id of ["istio-version", "example-menu"]) {
+      const label = await page.locator(`label[for="${id}"]`).boundingBox();
+      const select = await page.locator(`#${id}`).boundingBox();
+      expect(label, `${id} label visible at ${width}px`).not.toBeNull();
+      // Same row: the label's vertical centre lies within the select's box,
+      // and the label sits just left of it.
+      const middle = label.y + label.height / 2;
+      expect(middle, `${id} label on its picker's row at ${width}px`).toBeGreaterThan(select.y);
+      expect(middle, `${id} label on its picker's row at ${width}px`).toBeLessThan(select.y + select.height);
+      expect(select.x - (label.x + label.width), `${id} label next to its picker at ${width}px`).toBeLessThan(20);
+    }
+  }
+});
