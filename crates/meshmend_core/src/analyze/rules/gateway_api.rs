@@ -4,6 +4,7 @@
 
 use super::{Context, Rule};
 use crate::diagnostic::Diagnostic;
+use crate::gateway_api::model::{BackendRef, Route};
 use crate::gateway_api::status::{ObjectStatus, refs};
 
 /// Listeners that lost a conflict with `reason` (`ProtocolConflict` or
@@ -45,11 +46,13 @@ pub(super) fn listener_conflicts(
 }
 
 /// Every backendRef of every route Istio handles whose check fails with
-/// `reason` (gateway parents enforce ReferenceGrants).
+/// `reason` (gateway parents enforce ReferenceGrants). `refine` sees each
+/// finding with the route and backend it is about, to grade or annotate it.
 pub(super) fn backend_findings(
     rule: &Rule,
     cx: &Context<'_>,
     reason: &str,
+    refine: fn(&Context<'_>, &Route, &BackendRef, Diagnostic) -> Diagnostic,
     out: &mut Vec<Diagnostic>,
 ) {
     let prediction = cx.gateway_api();
@@ -76,7 +79,8 @@ pub(super) fn backend_findings(
                 backend.target.name.value,
                 error.message
             );
-            out.push(cx.diagnostic(rule, route.meta.resource, backend.target.span, message));
+            let found = cx.diagnostic(rule, route.meta.resource, backend.target.span, message);
+            out.push(refine(cx, route, backend, found));
         }
     }
 }

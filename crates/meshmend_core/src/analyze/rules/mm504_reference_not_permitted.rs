@@ -6,7 +6,7 @@ use crate::analyze::{Context, Rule};
 use crate::diagnostic::{Category, Diagnostic, RuleMeta, Severity};
 
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    backend_findings(&RULE, cx, "RefNotPermitted", out);
+    backend_findings(&RULE, cx, "RefNotPermitted", |_, _, _, found| found, out);
     let prediction = cx.gateway_api();
     for object in &prediction.status.objects {
         for listener in &object.listeners {
