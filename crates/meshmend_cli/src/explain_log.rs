@@ -4,13 +4,17 @@
 //! in `meshmend_core::explain_log`; this file reads input and prints.
 //!
 //! Exit codes: 0 (explaining is not a check), 2 for usage and I/O errors.
+//! `--format json` prints one object (version 1) for tools: every line with
+//! its pattern, the names it carries and the findings linked to it.
 
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use meshmend_core::explain_log::{Clues, explain, link};
-use meshmend_core::{AnalyzeOptions, Limits};
+use meshmend_core::explain_log::{Clues, ExplainedLine, Line, explain, link};
+use meshmend_core::report::{Locator, Shape};
+use meshmend_core::{AnalyzeOptions, Diagnostic, Limits};
+use serde::Serialize;
 
 use crate::input::{load_bundle, read_inputs};
 
@@ -26,6 +30,18 @@ pub(crate) struct Args {
     /// The Istio release whose istiod to simulate (as in `analyze`).
     #[arg(long, value_name = "X.Y[.Z]", default_value_t = meshmend_core::IstioVersion::default())]
     istio_version: meshmend_core::IstioVersion,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    format: Format,
+}
+
+/// Output format of `meshmend explain-log`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    /// One paragraph per line, for people.
+    Text,
+    /// One JSON object (version 1), for tools.
+    Json,
 }
 
 pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
@@ -52,6 +68,10 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let locator = bundle.as_ref().map(crate::output::locator);
 
     let mut out = BufWriter::new(std::io::stdout().lock());
+    if args.format == Format::Json {
+        write_json(&mut out, &lines, &diagnostics, locator.as_ref())?;
+        return flushed(out);
+    }
     let (mut known, mut linked) = (0, 0);
     for line in &lines {
         let Some(pattern) = line.pattern else {
@@ -146,11 +166,96 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
             String::new()
         }
     )?;
+    flushed(out)
+}
+
+fn flushed(mut out: impl Write) -> anyhow::Result<ExitCode> {
     match out.flush() {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => return Err(e.into()),
         _ => {}
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `--format json`: `{"version": 1, "lines": […], "summary": {…}}`.
+#[derive(Serialize)]
+struct JsonReport {
+    version: u32,
+    lines: Vec<JsonLine>,
+    summary: JsonSummary,
+}
+
+#[derive(Serialize)]
+struct JsonLine {
+    #[serde(flatten)]
+    line: ExplainedLine,
+    /// What the line names (empty when not recognised).
+    names: JsonNames,
+}
+
+#[derive(Serialize)]
+struct JsonNames {
+    gateway: Option<String>,
+    resource: Option<JsonResource>,
+    port: Option<u32>,
+    hosts: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct JsonResource {
+    kind: String,
+    name: String,
+}
+
+#[derive(Serialize)]
+struct JsonSummary {
+    lines: usize,
+    recognised: usize,
+    not_recognised: usize,
+    /// Lines with at least one linked finding; `null` without manifests.
+    linked: Option<usize>,
+}
+
+fn write_json(
+    out: &mut impl Write,
+    lines: &[Line<'_>],
+    diagnostics: &[Diagnostic],
+    locator: Option<&Locator<'_>>,
+) -> anyhow::Result<()> {
+    let has_manifests = locator.is_some();
+    let empty = Locator::new(std::iter::empty(), crate::output::COLUMNS);
+    let locator = locator.unwrap_or(&empty);
+    let lines: Vec<JsonLine> = lines
+        .iter()
+        .map(|line| JsonLine {
+            line: ExplainedLine::new(line, diagnostics, locator, Shape::JsonV1),
+            names: JsonNames {
+                gateway: line.clues.gateway.clone(),
+                resource: line
+                    .clues
+                    .resource
+                    .clone()
+                    .map(|(kind, name)| JsonResource { kind, name }),
+                port: line.clues.port,
+                hosts: line.clues.hosts.clone(),
+            },
+        })
+        .collect();
+    let recognised = lines.iter().filter(|l| l.line.pattern.is_some()).count();
+    let linked = lines.iter().filter(|l| !l.line.findings.is_empty()).count();
+    let report = JsonReport {
+        version: 1,
+        summary: JsonSummary {
+            lines: lines.len(),
+            recognised,
+            not_recognised: lines.len() - recognised,
+            linked: has_manifests.then_some(linked),
+        },
+        lines,
+    };
+    serde_json::to_writer_pretty(&mut *out, &report)?;
+    writeln!(out)?;
+    Ok(())
 }
 
 fn describe(clues: &Clues) -> Option<String> {

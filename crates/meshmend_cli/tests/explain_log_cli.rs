@@ -95,6 +95,88 @@ fn every_line_of_the_incident_points_at_the_resource_responsible() {
     assert!(stdout.contains("7 line(s): 6 recognised, 1 not recognised, 6 linked to findings"));
 }
 
+/// `--format json` on the same incident logged as JSON (istiod's
+/// `--log_as_json`, Envoy's `accessLogEncoding: JSON`) links every line to
+/// the same finding, at the same place, as the text report of the plain log.
+#[test]
+fn json_logs_and_json_output_link_the_same_causes() {
+    let text = meshmend(&["explain-log", LOG, MANIFESTS], "");
+    let text = String::from_utf8(text.stdout).unwrap();
+    let json_log = "tests/fixtures/explain-log/incident-json.log";
+    let out = meshmend(
+        &["explain-log", json_log, MANIFESTS, "--format", "json"],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["version"], 1);
+    let lines = report["lines"].as_array().unwrap();
+    assert_eq!(lines.len(), 7);
+    for line in lines {
+        let n = usize::try_from(line["number"].as_u64().unwrap()).unwrap();
+        let block = block(&text, n);
+        match line["pattern"].as_str() {
+            None => assert!(
+                block.starts_with(&format!("line {n}: not recognised")),
+                "{block}"
+            ),
+            Some(pattern) => assert!(
+                block.starts_with(&format!("line {n}: {pattern} (")),
+                "{block}"
+            ),
+        }
+        let linked: Vec<String> = line["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                format!(
+                    "{}:{}:{}: {}[{}]",
+                    f["file"].as_str().unwrap(),
+                    f["line"],
+                    f["column"],
+                    f["severity"].as_str().unwrap(),
+                    f["code"].as_str().unwrap()
+                )
+            })
+            .collect();
+        let expected: Vec<&str> = causes(&block);
+        assert_eq!(
+            linked.len(),
+            expected.len(),
+            "line {n}: {linked:?} vs\n{block}"
+        );
+        for (json, text) in linked.iter().zip(&expected) {
+            assert!(
+                text.starts_with(json.as_str()),
+                "line {n}: {json} vs {text}"
+            );
+        }
+    }
+    assert_eq!(lines[0]["names"]["gateway"], "istio-system/staging-gateway");
+    assert_eq!(lines[4]["names"]["hosts"][0], "staging.example.com");
+    assert_eq!(report["summary"]["recognised"], 6);
+    assert_eq!(report["summary"]["linked"], 6);
+}
+
+#[test]
+fn without_manifests_the_json_report_links_nothing() {
+    let out = meshmend(
+        &["explain-log", "-", "--format", "json"],
+        "listener '[::]_443' failed to bind or apply socket options\nhello\n",
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["lines"][0]["pattern"], "bind-failed");
+    assert_eq!(report["lines"][0]["names"]["port"], 443);
+    assert!(report["lines"][1]["pattern"].is_null());
+    assert!(
+        report["summary"]["linked"].is_null(),
+        "no manifests: linked is null"
+    );
+    assert_eq!(report["summary"]["not_recognised"], 1);
+}
+
 #[test]
 fn a_line_naming_another_gateway_is_not_linked() {
     let log = "skipping server on gateway istio-system/other-gateway, duplicate host names: [prod.example.com]\n\

@@ -5,12 +5,11 @@
 //! may later hand to an LLM, are the redacted ones. The lines are linked to
 //! findings on the page's (real) manifests, as `meshmend explain-log` does.
 
-use meshmend_core::explain_log::{explain, link};
+use meshmend_core::explain_log::{ExplainedLine, explain};
 use meshmend_core::{Bundle, SourceFile};
-use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-use meshmend_core::report::{Finding, Locator, Shape};
+use meshmend_core::report::{Locator, Shape};
 
 use crate::input::{COLUMNS, InputFile, PageOptions, input_files, source_files, to_js};
 use crate::redact::redact_report;
@@ -21,31 +20,12 @@ export interface LogLine { number: number; text: string; pattern: string | null;
   meaning: string; rules: string[]; findings: Finding[] }
 "#;
 
-/// One non-blank line of the pasted log.
-#[derive(Debug, Serialize)]
-pub struct LogLine {
-    /// 1-based line number in the paste.
-    pub number: usize,
-    /// The line, redacted.
-    pub text: String,
-    /// Pattern id; `None`: not recognised.
-    pub pattern: Option<&'static str>,
-    /// Who writes such a line.
-    pub source: &'static str,
-    /// What it means.
-    pub meaning: &'static str,
-    /// The meshmend rules that find its cause.
-    pub rules: &'static [&'static str],
-    /// The findings on the manifests that explain it.
-    pub findings: Vec<Finding>,
-}
-
 /// Explains `log` against `files`. Native twin of [`explain_log`].
 pub fn explain_log_report(
     log: &str,
     files: Vec<InputFile>,
     options: &PageOptions,
-) -> Result<Vec<LogLine>, meshmend_core::Error> {
+) -> Result<Vec<ExplainedLine>, meshmend_core::Error> {
     let redacted = redact_report(&[SourceFile::new("log", log)]);
     let text = redacted.files.first().map_or("", |f| f.redacted.as_str());
     let (load, analyze_options) = options.resolve();
@@ -53,19 +33,8 @@ pub fn explain_log_report(
     let diagnostics = meshmend_core::analyze(&bundle, &analyze_options);
     let locator = Locator::of_bundle(&bundle, COLUMNS);
     Ok(explain(text)
-        .into_iter()
-        .map(|line| LogLine {
-            findings: link(&line, &diagnostics)
-                .into_iter()
-                .map(|i| locator.finding(&diagnostics[i], Shape::Page))
-                .collect(),
-            number: line.number,
-            text: line.text.to_string(),
-            pattern: line.pattern.map(|p| p.id),
-            source: line.pattern.map_or("", |p| p.source),
-            meaning: line.pattern.map_or("", |p| p.meaning),
-            rules: line.pattern.map_or(&[], |p| p.rules),
-        })
+        .iter()
+        .map(|line| ExplainedLine::new(line, &diagnostics, &locator, Shape::Page))
         .collect())
 }
 

@@ -149,8 +149,15 @@ fn address_port(token: &str) -> Option<u32> {
     let address = &token[..at];
     let ipv4 = address.bytes().filter(|&b| b == b'.').count() == 3
         && address.bytes().all(|b| b.is_ascii_digit() || b == b'.');
+    // `[::]_443`, `[2001:db8::7]:8443` (Envoy writes IPv6 addresses in brackets).
+    let ipv6 = address.len() > 2
+        && address.starts_with('[')
+        && address.ends_with(']')
+        && address[1..address.len() - 1]
+            .bytes()
+            .all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.');
     let number = &token[at + 1..];
-    if ipv4 && number.bytes().all(|b| b.is_ascii_digit()) {
+    if (ipv4 || ipv6) && number.bytes().all(|b| b.is_ascii_digit()) {
         leading_number(number)
     } else {
         None
@@ -174,6 +181,13 @@ fn hosts(line: &str) -> Vec<String> {
     // IST0145: `(workload selector …, port 80, hosts a,b).`
     if let Some(rest) = after(line, ", hosts ") {
         return list(word(rest, b")"), b',');
+    }
+    // Envoy access log in JSON (`accessLogEncoding: JSON`).
+    if let Some(rest) = after(line, "\"requested_server_name\":\"") {
+        let sni = word(rest, b"\"");
+        if !sni.is_empty() {
+            return vec![sni.to_string()];
+        }
     }
     // Envoy access log (Istio's default format): the requested server name
     // follows the downstream local and remote addresses.
@@ -249,6 +263,26 @@ mod tests {
             Some(8443)
         );
         assert_eq!(port("listener 'x_99999'"), None);
+        assert_eq!(
+            port("listener '[::]_443' failed to bind or apply socket options"),
+            Some(443)
+        );
+        assert_eq!(
+            port("cannot bind '[2001:db8::7]:8443': Address already in use"),
+            Some(8443)
+        );
+        assert_eq!(port("listener '[x]_443'"), None);
+    }
+
+    #[test]
+    fn a_json_access_log_names_its_sni() {
+        let line = r#"{"downstream_local_address":"10.244.1.7:8443","requested_server_name":"staging.example.com","response_code_details":"filter_chain_not_found","response_flags":"NR"}"#;
+        let clues = Clues::of(line);
+        assert_eq!(clues.hosts, ["staging.example.com"]);
+        assert_eq!(clues.port, Some(8443));
+        let unnamed =
+            r#"{"requested_server_name":"","response_code_details":"filter_chain_not_found"}"#;
+        assert!(Clues::of(unnamed).hosts.is_empty());
     }
 
     #[test]

@@ -19,9 +19,11 @@
 
 mod clues;
 mod patterns;
+mod report;
 
 pub use clues::Clues;
 pub use patterns::{PATTERNS, Pattern};
+pub use report::ExplainedLine;
 
 use crate::Diagnostic;
 
