@@ -10,6 +10,8 @@ log "cargo fmt --check"
 cargo fmt --all --check
 log "cargo clippy --all-targets -- -D warnings"
 cargo clippy --workspace --all-targets -- -D warnings
+log "cargo clippy -p meshmend_core --no-default-features (the core without istio-compat and gateway-api)"
+cargo clippy -p meshmend_core --no-default-features --all-targets -- -D warnings
 log "cargo test"
 CI=true cargo test --workspace
 log "cargo doc (warnings are errors)"

@@ -1,3 +1,4 @@
+#![cfg(feature = "istio-compat")]
 //! Parity with `istioctl analyze`: runs every case of Istio's own analyzer
 //! test table (copied, with its licence, to `tests/peer-suite/`; see its
 //! `EXPECTED.md`) through `--istio-compat` mode the way the upstream harness

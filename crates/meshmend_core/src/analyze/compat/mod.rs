@@ -293,7 +293,8 @@ pub(crate) fn services_selecting_pod<'a>(
         .filter(move |s| s.namespace == pod.namespace)
 }
 
-/// Go's `%q` for the strings we quote (no control characters expected).
+/// Go's `%q` (`strconv.Quote`) for the names and values we quote: the
+/// named escapes, other ASCII control bytes as `\xNN`.
 pub(crate) fn go_quote(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
     out.push('"');
@@ -303,6 +304,15 @@ pub(crate) fn go_quote(text: &str) -> String {
             '\\' => out.push_str("\\\\"),
             '\n' => out.push_str("\\n"),
             '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            '\x07' => out.push_str("\\a"),
+            '\x08' => out.push_str("\\b"),
+            '\x0c' => out.push_str("\\f"),
+            '\x0b' => out.push_str("\\v"),
+            // strconv.Quote writes other ASCII control bytes as `\xNN`.
+            c if c.is_ascii_control() => {
+                out.push_str(&format!("\\x{:02x}", u32::from(c)));
+            }
             c => out.push(c),
         }
     }
@@ -323,6 +333,18 @@ pub(crate) fn short_or_full_name<'a>(namespace: &'a str, name: &'a str) -> (&'a 
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn go_quote_escapes_like_strconv() {
+        // Expected values are what Go's `fmt.Sprintf("%q", s)` prints.
+        assert_eq!(super::go_quote("a\"b\\c"), r#""a\"b\\c""#);
+        assert_eq!(super::go_quote("x\r\ny\t"), r#""x\r\ny\t""#);
+        assert_eq!(
+            super::go_quote("\x07\x08\x0c\x0b\x00\x1b\x7f"),
+            r#""\a\b\f\v\x00\x1b\x7f""#
+        );
+        assert_eq!(super::go_quote("héllo"), "\"héllo\"");
+    }
+
     use super::*;
 
     fn compat(yaml: &str) -> Vec<(String, String, String)> {
