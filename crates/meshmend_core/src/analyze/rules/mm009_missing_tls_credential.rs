@@ -3,7 +3,9 @@
 
 use crate::analyze::{Context, Rule};
 use crate::diagnostic::{Category, Diagnostic, RuleMeta, Severity};
-use crate::model::{Gateway, Server};
+use crate::model::{Gateway, Server, Tls};
+use crate::parse::tree::NodeRef;
+use crate::span::Spanned;
 
 /// The TLS modes in which the gateway presents its own certificate (Istio's
 /// `validateTLSOptions`: SIMPLE, MUTUAL, OPTIONAL_MUTUAL).
@@ -16,74 +18,121 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             let Some(mode) = tls.mode.as_ref() else {
                 continue; // no mode: PASSTHROUGH, which uses no certificate
             };
-            if !TERMINATING_MODES.contains(&mode.value.as_str())
-                || has_certificate(cx, gateway, server)
-            {
+            if !TERMINATING_MODES.contains(&mode.value.as_str()) {
                 continue;
             }
-            out.push(
-                cx.diagnostic(
-                    &RULE,
-                    gateway.resource,
-                    mode.span,
-                    format!(
-                        "server {} of Gateway {} terminates TLS (mode {}) but names no \
-                         certificate: no `credentialName`, `credentialNames`, \
-                         `tlsCertificates` or `serverCertificate` and `privateKey`",
-                        server.index + 1,
-                        gateway.full_name(),
-                        mode.value
-                    ),
-                )
-                .note(format!(
-                    "Istio's validating webhook rejects the Gateway (`{} TLS requires {}`); \
-                     where it is not installed, istiod configures the listener with the \
-                     proxy's own mesh certificate (SDS `default`), which clients do not trust \
-                     for these hosts",
-                    if mode.value == "SIMPLE" {
-                        "SIMPLE"
-                    } else {
-                        "MUTUAL"
-                    },
-                    if tls.server_certificate.is_some() {
-                        "a private key"
-                    } else {
-                        "a server certificate"
-                    }
-                ))
-                .help(
-                    "set `credentialName` to the Secret that holds the certificate, in the \
-                     gateway workload's namespace",
-                ),
-            );
+            // The `tls` block as written; when it cannot be read back nothing is claimed.
+            let Some(node) = tls_node(cx, gateway, server) else {
+                continue;
+            };
+            let named =
+                |value: Option<&Spanned<String>>| value.is_some_and(|v| !v.value.is_empty());
+            let remote = named(tls.credential_name.as_ref()) || listed(node, "credentialNames");
+            let files = (named(tls.server_certificate.as_ref()) && named(tls.private_key.as_ref()))
+                || listed(node, "tlsCertificates");
+            let mutual = mode.value != "SIMPLE";
+            if !remote && !files {
+                out.push(no_certificate(cx, gateway, server, tls, mode));
+            } else if mutual && !remote && !listed(node, "caCertificates") {
+                out.push(no_client_ca(cx, gateway, server, mode));
+            }
         }
     }
 }
 
-/// True when the server names a certificate source, or when its `tls` block
-/// cannot be read back (then nothing is claimed).
-fn has_certificate(cx: &Context<'_>, gateway: &Gateway, server: &Server) -> bool {
-    let tls = server.tls.as_ref();
-    let named =
-        |value: Option<&crate::span::Spanned<String>>| value.is_some_and(|v| !v.value.is_empty());
-    if tls.is_some_and(|t| named(t.credential_name.as_ref()))
-        || tls
-            .is_some_and(|t| named(t.server_certificate.as_ref()) && named(t.private_key.as_ref()))
-    {
-        return true;
-    }
-    // `credentialNames` and `tlsCertificates` are not in the model: read them here.
-    let node = cx
-        .bundle
+fn no_certificate(
+    cx: &Context<'_>,
+    gateway: &Gateway,
+    server: &Server,
+    tls: &Tls,
+    mode: &Spanned<String>,
+) -> Diagnostic {
+    cx.diagnostic(
+        &RULE,
+        gateway.resource,
+        mode.span,
+        format!(
+            "server {} of Gateway {} terminates TLS (mode {}) but names no \
+             certificate: no `credentialName`, `credentialNames`, \
+             `tlsCertificates` or `serverCertificate` and `privateKey`",
+            server.index + 1,
+            gateway.full_name(),
+            mode.value
+        ),
+    )
+    .note(format!(
+        "Istio's validating webhook rejects the Gateway (`{} TLS requires {}`); \
+         where it is not installed, istiod configures the listener with the \
+         proxy's own mesh certificate (SDS `default`), which clients do not trust \
+         for these hosts",
+        if mode.value == "SIMPLE" {
+            "SIMPLE"
+        } else {
+            "MUTUAL"
+        },
+        if tls.server_certificate.is_some() {
+            "a private key"
+        } else {
+            "a server certificate"
+        }
+    ))
+    .help(
+        "set `credentialName` to the Secret that holds the certificate, in the \
+         gateway workload's namespace",
+    )
+}
+
+/// MUTUAL and OPTIONAL_MUTUAL with mounted certificate files verify clients
+/// against `caCertificates`; with a `credentialName` the CA comes from the
+/// Secret (`ca.crt` or `<name>-cacert`), so only the file form needs it.
+fn no_client_ca(
+    cx: &Context<'_>,
+    gateway: &Gateway,
+    server: &Server,
+    mode: &Spanned<String>,
+) -> Diagnostic {
+    cx.diagnostic(
+        &RULE,
+        gateway.resource,
+        mode.span,
+        format!(
+            "server {} of Gateway {} verifies client certificates (mode {}) from \
+             mounted files but names no client CA bundle (`caCertificates`)",
+            server.index + 1,
+            gateway.full_name(),
+            mode.value
+        ),
+    )
+    .note(
+        "Istio's validating webhook rejects the Gateway (`MUTUAL TLS requires a client \
+         CA bundle`); where it is not installed, istiod builds the server with no CA to \
+         check client certificates against, so mutual TLS on it does not work as intended",
+    )
+    .help(
+        "set `caCertificates` to the CA file mounted in the gateway pods, or use \
+         `credentialName` with a Secret that holds `ca.crt`",
+    )
+}
+
+/// The server's `tls` mapping as written (`credentialNames`,
+/// `tlsCertificates` and `caCertificates` are not in the model).
+fn tls_node<'a>(cx: &'a Context<'_>, gateway: &Gateway, server: &Server) -> Option<NodeRef<'a>> {
+    cx.bundle
         .node(cx.resource(gateway.resource))
         .get("spec")
         .and_then(|spec| spec.get("servers"))
         .and_then(|servers| servers.items().nth(server.index))
-        .and_then(|s| s.resolve().get("tls"));
-    let Some(node) = node else { return true };
-    ["credentialNames", "tlsCertificates"].iter().any(|key| {
-        node.get(key)
-            .is_some_and(|list| list.items().next().is_some() || !list.is_sequence())
+        .and_then(|s| s.resolve().get("tls"))
+}
+
+/// `key` holds a non-empty string or a non-empty list (anything else written
+/// there counts too: the webhook, not this rule, reports its type).
+fn listed(node: NodeRef<'_>, key: &str) -> bool {
+    node.get(key).is_some_and(|value| {
+        value.as_str().map_or_else(
+            || value.items().next().is_some() || !value.is_sequence(),
+            |text| !text.is_empty(),
+        )
     })
 }
 
@@ -95,7 +144,7 @@ pub(crate) static RULE: Rule = Rule {
         severity: Severity::Error,
         istio_code: None,
         category: Category::Input,
-        summary: "A Gateway server terminates TLS but names no certificate: rejected at admission, or served with the mesh certificate.",
+        summary: "A Gateway server terminates TLS but names no certificate (or, for mutual TLS from mounted files, no client CA): rejected at admission.",
         docs: include_str!("mm009_missing_tls_credential.md"),
         fixable: false,
     },
