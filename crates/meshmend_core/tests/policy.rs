@@ -100,7 +100,7 @@ fn admissible(text: &str) -> Vec<Object> {
         if refused {
             continue;
         }
-        if !json["metadata"]["namespace"].is_string() {
+        if !json["metadata"]["namespace"].is_string() && !cluster_scoped(&json) {
             json["metadata"]["namespace"] = json!("default");
         }
         out.push(Object { yaml, json });
@@ -141,17 +141,31 @@ fn errors_on(objects: &[&Object], object: &Object, rules: &[&str]) -> Vec<(Strin
         .collect()
 }
 
-/// Gatekeeper's inventory: `namespace[ns][groupversion][kind][name]`.
+/// Kinds the API server keeps without a namespace (of those the policy syncs).
+fn cluster_scoped(json: &Json) -> bool {
+    matches!(
+        json["kind"].as_str(),
+        Some("GatewayClass" | "Namespace" | "ClusterRole" | "CustomResourceDefinition")
+    )
+}
+
+/// Gatekeeper's inventory: `namespace[ns][groupversion][kind][name]`, and
+/// `cluster[groupversion][kind][name]` for cluster-scoped kinds.
 fn inventory(objects: &[&Object]) -> Json {
     let mut namespaces = serde_json::Map::new();
+    let mut cluster = serde_json::Map::new();
     for o in objects {
         let gv = o.json["apiVersion"].as_str().unwrap_or("");
-        let slot = namespaces
-            .entry(o.namespace().to_string())
-            .or_insert_with(|| json!({}));
+        let slot = if cluster_scoped(&o.json) {
+            &mut cluster
+        } else {
+            namespaces
+                .entry(o.namespace().to_string())
+                .or_insert_with(|| json!({}))
+                .as_object_mut()
+                .expect("object")
+        };
         let kinds = slot
-            .as_object_mut()
-            .expect("object")
             .entry(gv.to_string())
             .or_insert_with(|| json!({}));
         let names = kinds
@@ -164,7 +178,7 @@ fn inventory(objects: &[&Object]) -> Json {
             .expect("object")
             .insert(o.name().to_string(), o.json.clone());
     }
-    json!({"inventory": {"namespace": namespaces, "cluster": {}}})
+    json!({"inventory": {"namespace": namespaces, "cluster": cluster}})
 }
 
 /// The generated multi-document YAML, parsed.

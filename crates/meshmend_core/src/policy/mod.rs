@@ -18,15 +18,20 @@
 //! Both are proved against the analyzer by executing them in the test suite
 //! (`tests/policy.rs`): `regorus` for the Rego, `cel` for the CEL.
 
-/// The Rego of the `ConstraintTemplate` (Gatekeeper's v0 syntax).
-pub const GATEKEEPER_REGO: &str = include_str!("gatekeeper.rego");
+/// The Rego of the `ConstraintTemplate` (Gatekeeper's v0 syntax): Istio
+/// Gateways and Services, then the Gateway API part (one package).
+pub const GATEKEEPER_REGO: &str = concat!(
+    include_str!("gatekeeper.rego"),
+    "\n",
+    include_str!("gateway_api.rego")
+);
 
 /// The rules the admission policies enforce: the error-level conflicts a
 /// single new object can lose at admission.
-pub const ENFORCED_RULES: &[&str] = &["MM101", "MM102", "MM104", "MM106", "MM201", "MM202"];
+pub const ENFORCED_RULES: &[&str] = &["MM101", "MM102", "MM104", "MM106", "MM201", "MM202", "MM501", "MM502", "MM510"];
 
 /// The rules the `ValidatingAdmissionPolicy` decides from the object alone.
-pub const SINGLE_OBJECT_RULES: &[&str] = &["MM101", "MM102", "MM106", "MM201", "MM202"];
+pub const SINGLE_OBJECT_RULES: &[&str] = &["MM101", "MM102", "MM106", "MM201", "MM202", "MM501", "MM502"];
 
 /// Settings baked into the generated policies.
 #[derive(Clone, Copy, Debug)]
@@ -62,7 +67,9 @@ metadata:
     description: >-
       meshmend's Istio ingress conflict rules (MM101 protocol-conflict, MM102
       duplicate-tls-host, MM104 sni-chain-clash, MM106 duplicate-port-name,
-      MM201 nodeport-collision, MM202 nodeport-out-of-range) at admission.
+      MM201 nodeport-collision, MM202 nodeport-out-of-range) and Gateway API
+      listener rules (MM501 listener-protocol-conflict, MM502
+      listener-hostname-conflict, MM510 cross-api-port-clash) at admission.
 spec:
   crd:
     spec:
@@ -94,6 +101,10 @@ spec:
         kinds: [\"Gateway\"]
       - apiGroups: [\"\"]
         kinds: [\"Service\"]
+      - apiGroups: [\"gateway.networking.k8s.io\"]
+        kinds: [\"Gateway\", \"ListenerSet\"]
+      - apiGroups: [\"gateway.networking.x-k8s.io\"]
+        kinds: [\"XListenerSet\"]
   parameters:
     nodePortMin: {low}
     nodePortMax: {high}
@@ -126,6 +137,34 @@ spec:
       - group: apps
         version: v1
         kind: DaemonSet
+      # Gateway API: the Gateways, ListenerSets and GatewayClasses Istio owns,
+      # the Namespaces their selectors read, and what decides whether a
+      # listener's certificate is usable (Istio programs no server for a
+      # listener whose certificateRefs resolve to nothing). Syncing Secrets
+      # copies them into Gatekeeper's cache: drop the Secret entry if that is
+      # not acceptable (the policy then treats every terminating listener
+      # with certificateRefs as unprogrammed, and misses MM510 for them).
+      - group: gateway.networking.k8s.io
+        version: v1
+        kind: Gateway
+      - group: gateway.networking.k8s.io
+        version: v1
+        kind: ListenerSet
+      - group: gateway.networking.x-k8s.io
+        version: v1alpha1
+        kind: XListenerSet
+      - group: gateway.networking.k8s.io
+        version: v1
+        kind: GatewayClass
+      - group: gateway.networking.k8s.io
+        version: v1beta1
+        kind: ReferenceGrant
+      - group: \"\"
+        version: v1
+        kind: Namespace
+      - group: \"\"
+        version: v1
+        kind: Secret
 "
     )
 }
