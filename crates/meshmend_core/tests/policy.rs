@@ -291,6 +291,22 @@ fn scenarios() -> Vec<(String, String)> {
     for (name, yaml) in EXTRA {
         out.push(((*name).to_string(), (*yaml).to_string()));
     }
+    // Admission orders of Gateway API and Istio objects the rule fixtures
+    // do not have (one cluster's history per file).
+    let mixed = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/policy_scenarios");
+    let mut files: Vec<_> = std::fs::read_dir(&mixed)
+        .expect("policy scenarios")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    files.sort();
+    for file in files {
+        let name = format!(
+            "policy_scenarios/{}",
+            file.file_name().expect("file").to_string_lossy()
+        );
+        out.push((name, std::fs::read_to_string(&file).expect("scenario")));
+    }
     for (row, run) in scenarios::ROWS.iter().enumerate() {
         scenarios::SEEN.with(|s| s.borrow_mut().clear());
         run();
