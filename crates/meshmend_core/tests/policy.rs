@@ -103,7 +103,11 @@ fn admissible(text: &str) -> Vec<Object> {
         if !json["metadata"]["namespace"].is_string() && !cluster_scoped(&json) {
             json["metadata"]["namespace"] = json!("default");
         }
-        out.push(Object { yaml, json });
+        let object = Object { yaml, json };
+        if refused_by_gateway_api_crd(&object) {
+            continue;
+        }
+        out.push(object);
     }
     // Stable: file order among equal (or absent) timestamps.
     out.sort_by(|a, b| {
@@ -415,7 +419,7 @@ impl Tally {
     }
 }
 
-fn cel_denies(validations: &[Json], object: &Object) -> Vec<String> {
+fn cel_context(object: &Object) -> cel::Context<'static, 'static> {
     let mut env = cel::Env::stdlib();
     env.add_extension(cel::extensions::strings)
         .expect("strings extension");
@@ -423,6 +427,56 @@ fn cel_denies(validations: &[Json], object: &Object) -> Vec<String> {
     context
         .add_variable("object", object.json.clone())
         .expect("object converts");
+    context
+}
+
+/// Evaluates a boolean CEL expression over `object`.
+fn cel_holds(context: &cel::Context<'_, '_>, expression: &str, object: &Object) -> bool {
+    let program = cel::Program::compile(expression)
+        .unwrap_or_else(|e| panic!("CEL compiles: {expression}: {e:?}"));
+    match program.execute(context) {
+        Ok(cel::Value::Bool(b)) => b,
+        other => panic!("{} on {}: {other:?}", expression, object.label()),
+    }
+}
+
+/// The Gateway API CRD's own validations of `spec.listeners`
+/// (kubernetes-sigs/gateway-api, `apis/v1/gateway_types.go`, v1.2 and
+/// later; `self` is the listener list): the API server refuses a Gateway
+/// that fails one, so it is never admitted and the VAP does not repeat them.
+const GATEWAY_API_CRD_LISTENER_RULES: &[&str] = &[
+    "self.all(l1, self.exists_one(l2, l1.name == l2.name))",
+    "self.all(l1, self.exists_one(l2, l1.port == l2.port && l1.protocol == l2.protocol && (has(l1.hostname) && has(l2.hostname) ? l1.hostname == l2.hostname : !has(l1.hostname) && !has(l2.hostname))))",
+];
+
+/// Does the API server's CRD validation refuse this Gateway API Gateway?
+fn refused_by_gateway_api_crd(object: &Object) -> bool {
+    let api_version = object.json["apiVersion"].as_str().unwrap_or("");
+    if object.kind() != "Gateway" || !api_version.starts_with("gateway.networking.k8s.io/") {
+        return false;
+    }
+    let Some(listeners) = object.json["spec"]["listeners"].as_array() else {
+        return false;
+    };
+    let mut context = cel_context(object);
+    context
+        .add_variable("self", Json::Array(listeners.clone()))
+        .expect("listeners convert");
+    GATEWAY_API_CRD_LISTENER_RULES
+        .iter()
+        .any(|rule| !cel_holds(&context, rule, object))
+}
+
+fn cel_denies(policy: &Json, object: &Object) -> Vec<String> {
+    let context = cel_context(object);
+    let conditions = policy["spec"]["matchConditions"].as_array();
+    for condition in conditions.into_iter().flatten() {
+        let expression = condition["expression"].as_str().expect("expression");
+        if !cel_holds(&context, expression, object) {
+            return Vec::new();
+        }
+    }
+    let validations = policy["spec"]["validations"].as_array().expect("list");
     let mut codes = Vec::new();
     for v in validations {
         let expression = v["expression"].as_str().expect("expression");
@@ -454,37 +508,35 @@ fn validating_admission_policy_cel_agrees_with_the_analyzer() {
     let docs = generated(&policy::validating_admission_policy(
         &PolicyOptions::default(),
     ));
-    let policies: BTreeMap<String, Vec<Json>> = docs
+    // (apiGroup, resource) → policy.
+    let policies: BTreeMap<(String, String), Json> = docs
         .iter()
         .filter(|d| d["kind"] == "ValidatingAdmissionPolicy")
         .map(|d| {
-            let resource = d["spec"]["matchConstraints"]["resourceRules"][0]["resources"][0]
-                .as_str()
-                .expect("resource")
-                .to_string();
-            let validations = d["spec"]["validations"].as_array().expect("list").clone();
-            (resource, validations)
+            let rule = &d["spec"]["matchConstraints"]["resourceRules"][0];
+            let group = rule["apiGroups"][0].as_str().expect("group").to_string();
+            let resource = rule["resources"][0].as_str().expect("resource").to_string();
+            ((group, resource), d.clone())
         })
         .collect();
     let mut tally = Tally::default();
     for (name, text) in scenarios() {
         for object in admissible(&text) {
+            let api_version = object.json["apiVersion"].as_str().unwrap_or("");
+            let group = api_version.rsplit_once('/').map_or("", |(g, _)| g);
             let resource = match object.kind() {
-                "Gateway"
-                    if object.json["apiVersion"]
-                        .as_str()
-                        .unwrap_or("")
-                        .starts_with("networking.istio.io/") =>
-                {
-                    "gateways"
-                }
+                "Gateway" => "gateways",
                 "Service" => "services",
                 _ => continue,
             };
+            let Some(policy) = policies.get(&(group.to_string(), resource.to_string())) else {
+                continue;
+            };
+
             let expected = errors_on(&[&object], &object, SINGLE_OBJECT_RULES)
                 .into_iter()
                 .map(|(code, _)| code);
-            let got = cel_denies(&policies[resource], &object);
+            let got = cel_denies(policy, &object);
             tally.compare(expected, &got, |expected, got| {
                 format!(
                     "{name}: {}: analyzer {expected:?}, CEL {got:?}",
@@ -750,6 +802,23 @@ fn the_schema_check_catches_what_the_api_server_would_prune_or_refuse() {
 }
 
 #[test]
+fn the_gateway_api_crd_refuses_what_the_vap_leaves_to_it() {
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/policy_scenarios/gateway-api-listeners-of-one-gateway.yaml"),
+    )
+    .expect("scenario");
+    let admitted: Vec<String> = admissible(&text).iter().map(Object::label).collect();
+    for refused in ["same-name", "same-port-protocol-hostname"] {
+        assert!(
+            !admitted.iter().any(|l| l.ends_with(&format!("/{refused}"))),
+            "the CRD refuses {refused}: {admitted:?}"
+        );
+    }
+    assert!(admitted.iter().any(|l| l.ends_with("/http-and-https")));
+}
+
+#[test]
 fn validating_admission_policy_has_the_required_structure() {
     let docs = generated(&policy::validating_admission_policy(
         &PolicyOptions::default(),
@@ -758,6 +827,8 @@ fn validating_admission_policy_has_the_required_structure() {
     assert_eq!(
         kinds,
         [
+            "ValidatingAdmissionPolicy",
+            "ValidatingAdmissionPolicyBinding",
             "ValidatingAdmissionPolicy",
             "ValidatingAdmissionPolicyBinding",
             "ValidatingAdmissionPolicy",
