@@ -778,10 +778,46 @@ fn gatekeeper_output_fits_gatekeepers_crd_schemas() {
         "Deployment",
         "StatefulSet",
         "DaemonSet",
+        "ListenerSet",
+        "XListenerSet",
+        "GatewayClass",
+        "ReferenceGrant",
+        "Namespace",
+        "Secret",
     ] {
         assert!(
             synced.contains(&kind) && rego.contains(kind),
             "{kind} synced and read"
+        );
+    }
+    // The constraint reviews every kind the Rego can deny.
+    let matched: Vec<(String, String)> = constraint["spec"]["match"]["kinds"]
+        .as_array()
+        .expect("kinds")
+        .iter()
+        .flat_map(|k| {
+            let groups = k["apiGroups"].as_array().expect("groups").clone();
+            let kinds = k["kinds"].as_array().expect("kinds").clone();
+            groups.into_iter().flat_map(move |g| {
+                kinds.clone().into_iter().map(move |k| {
+                    (
+                        g.as_str().expect("group").to_string(),
+                        k.as_str().expect("kind").to_string(),
+                    )
+                })
+            })
+        })
+        .collect();
+    for (group, kind) in [
+        ("networking.istio.io", "Gateway"),
+        ("", "Service"),
+        ("gateway.networking.k8s.io", "Gateway"),
+        ("gateway.networking.k8s.io", "ListenerSet"),
+        ("gateway.networking.x-k8s.io", "XListenerSet"),
+    ] {
+        assert!(
+            matched.contains(&(group.to_string(), kind.to_string())),
+            "{group}/{kind} matched: {matched:?}"
         );
     }
 }
