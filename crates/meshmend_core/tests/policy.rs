@@ -169,9 +169,7 @@ fn inventory(objects: &[&Object]) -> Json {
                 .as_object_mut()
                 .expect("object")
         };
-        let kinds = slot
-            .entry(gv.to_string())
-            .or_insert_with(|| json!({}));
+        let kinds = slot.entry(gv.to_string()).or_insert_with(|| json!({}));
         let names = kinds
             .as_object_mut()
             .expect("object")
