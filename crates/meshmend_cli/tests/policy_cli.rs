@@ -35,14 +35,15 @@ fn vap_prints_policies_and_bindings() {
     assert_eq!(code, 0);
     assert_eq!(
         out.matches("kind: ValidatingAdmissionPolicy\n").count(),
-        2,
+        3,
         "{out}"
     );
     assert_eq!(
         out.matches("kind: ValidatingAdmissionPolicyBinding\n")
             .count(),
-        2
+        3
     );
+    assert!(out.contains("resources: [\"gateways\"]") && out.contains("gateway.networking.k8s.io"));
     assert!(out.contains("p.nodePort <= 30200"));
 }
 

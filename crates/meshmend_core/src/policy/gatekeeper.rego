@@ -296,6 +296,8 @@ candidate(g, i, srv, resolved) = {
 	"passthrough": passthrough_flag(srv),
 	"hosts": [normalize_host(h, ns_of(g)) | h := srv.hosts[_]],
 	"route": route_of(g, srv, resolved),
+	"api": false,
+	"parent": "",
 }
 
 is_new(g) = true {
@@ -337,17 +339,28 @@ http_server_flag(srv) = true {
 	true
 }
 
-# Every server the context's Gateways put on resolved port `port`, in merge order.
+# Every server the context's Istio Gateways put on resolved port `port`, in
+# merge order (what the MM1xx rules see).
 listener_servers(ctx, port) = [c |
-	found := {k: c |
-		g := gateways[_]
-		member(ctx, g)
-		srv := g.spec.servers[i]
-		n := srv.port.number
-		resolve(ctx, n) == port
-		k := order_key(g, i)
-		c := candidate(g, i, srv, port)
-	}
+	found := istio_candidates(ctx, port)
+	keys := sort([k | found[k]])
+	k := keys[_]
+	c := found[k]
+]
+
+istio_candidates(ctx, port) = {k: c |
+	g := gateways[_]
+	member(ctx, g)
+	srv := g.spec.servers[i]
+	n := srv.port.number
+	resolve(ctx, n) == port
+	k := order_key(g, i)
+	c := candidate(g, i, srv, port)
+}
+
+# The same port with the Gateway API listeners istiod merges in (MM510).
+cross_listener_servers(ctx, port) = [c |
+	found := object.union(istio_candidates(ctx, port), converted_candidates(ctx, port))
 	keys := sort([k | found[k]])
 	k := keys[_]
 	c := found[k]
