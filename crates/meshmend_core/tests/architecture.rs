@@ -20,12 +20,14 @@ use std::path::Path;
 /// names the part (`analyze::topology` is placed apart from `analyze`).
 const LAYERS: &[&[&str]] = &[
     &["span", "sort", "numeric", "hash", "escape"],
+    // Istio's host-name matching, pure text: the Gateway API status uses it too.
+    &["analyze::hosts"],
     &["error"],
     &["edit", "diff"],
     &["parse"],
     &["model"],
     &["gateway_api"],
-    &["diagnostic", "analyze::hosts", "analyze::istio_version"],
+    &["diagnostic", "analyze::istio_version"],
     &["analyze::topology"],
     &["analyze", "redact"],
     &["refactor"],

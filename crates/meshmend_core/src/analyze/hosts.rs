@@ -1,5 +1,7 @@
-//! Host-name semantics shared by the VirtualService ↔ Gateway rules and the
-//! `--istio-compat` analyzers, modelled on Istio's `pkg/config/host`.
+//! Host-name semantics shared by the VirtualService ↔ Gateway rules, the
+//! `--istio-compat` analyzers and the Gateway API status prediction (route
+//! hostnames against listener hosts), modelled on Istio's `pkg/config/host`.
+//! It uses nothing of the crate, so it sits in the lowest layer.
 //!
 //! - [`matches`] is `host.Name.Matches`: a symmetric wildcard overlap
 //!   (`*.com` ~ `foo.com`, `*` ~ anything, `*.foo.com` !~ `foo.com`).

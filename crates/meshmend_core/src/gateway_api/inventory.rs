@@ -116,12 +116,7 @@ fn read_gateway(meta: Meta, node: NodeRef<'_>, spec: Option<NodeRef<'_>>) -> Gat
     let mut frontend_ca_refs = Vec::new();
     let read_validation = |node: Option<NodeRef<'_>>| {
         node.map(NodeRef::resolve).map(|v| FrontendValidation {
-            ca_refs: v
-                .get("caCertificateRefs")
-                .into_iter()
-                .flat_map(NodeRef::items)
-                .map(ObjectRef::read)
-                .collect(),
+            ca_refs: ObjectRef::read_all(v.get("caCertificateRefs")),
             mode: v.get_str("mode").map(str::to_string),
         })
     };

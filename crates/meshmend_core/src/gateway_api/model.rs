@@ -43,6 +43,15 @@ impl ObjectRef {
         }
     }
 
+    /// Every entry of a sequence of references (`certificateRefs`,
+    /// `caCertificateRefs`); none when the key is missing.
+    pub(super) fn read_all(list: Option<NodeRef<'_>>) -> Vec<ObjectRef> {
+        list.into_iter()
+            .flat_map(NodeRef::items)
+            .map(ObjectRef::read)
+            .collect()
+    }
+
     /// The group, or `default` when not written.
     pub fn group_or<'a>(&'a self, default: &'a str) -> &'a str {
         self.group.as_deref().unwrap_or(default)
@@ -206,12 +215,7 @@ impl Listener {
                     ListenerTls {
                         span: t.span(),
                         mode: spanned(t.get("mode")),
-                        certificate_refs: t
-                            .get("certificateRefs")
-                            .into_iter()
-                            .flat_map(NodeRef::items)
-                            .map(ObjectRef::read)
-                            .collect(),
+                        certificate_refs: ObjectRef::read_all(t.get("certificateRefs")),
                         options: t
                             .get("options")
                             .into_iter()
@@ -447,16 +451,9 @@ impl RouteKind {
 /// A route's `parentRefs[]` entry, or a ListenerSet's `parentRef`.
 #[derive(Clone, Debug)]
 pub struct ParentRef {
-    /// The whole mapping.
-    pub span: Span,
-    /// `group` as written.
-    pub group: Option<String>,
-    /// `kind` as written (`Gateway` by default).
-    pub kind: Option<String>,
-    /// `name`.
-    pub name: Spanned<String>,
-    /// `namespace` as written.
-    pub namespace: Option<Spanned<String>>,
+    /// The referenced object (kind `Gateway`, the Gateway API group, when
+    /// not written).
+    pub target: ObjectRef,
     /// `sectionName`.
     pub section_name: Option<Spanned<String>>,
     /// `port`.
@@ -467,11 +464,7 @@ impl ParentRef {
     pub(super) fn read(node: NodeRef<'_>) -> ParentRef {
         let node = node.resolve();
         ParentRef {
-            span: node.span(),
-            group: node.get_str("group").map(str::to_string),
-            kind: node.get_str("kind").map(str::to_string),
-            name: str_or_empty(node, "name"),
-            namespace: spanned(node.get("namespace")),
+            target: ObjectRef::read(node),
             section_name: spanned(node.get("sectionName")),
             port: crate::model::spanned_u32(node.get("port")),
         }
@@ -479,17 +472,17 @@ impl ParentRef {
 
     /// `kind`, `Gateway` when not written.
     pub fn kind(&self) -> &str {
-        self.kind.as_deref().unwrap_or("Gateway")
+        self.target.kind_or("Gateway")
     }
 
     /// `group`, the Gateway API group when not written.
     pub fn group(&self) -> &str {
-        self.group.as_deref().unwrap_or(GROUP)
+        self.target.group_or(GROUP)
     }
 
     /// `namespace`, or `local` when not written.
     pub fn namespace_or<'a>(&'a self, local: &'a str) -> &'a str {
-        self.namespace.as_ref().map_or(local, |n| n.value.as_str())
+        self.target.namespace_or(local)
     }
 }
 

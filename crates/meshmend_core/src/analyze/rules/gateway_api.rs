@@ -5,7 +5,7 @@
 use super::{Context, Rule};
 use crate::diagnostic::Diagnostic;
 use crate::gateway_api::model::{BackendRef, Route};
-use crate::gateway_api::status::{ObjectStatus, refs};
+use crate::gateway_api::status::{Condition, ObjectStatus, refs};
 
 /// Listeners that lost a conflict with `reason` (`ProtocolConflict` or
 /// `HostnameConflict`), pointing at the listener's port and at the winner.
@@ -81,6 +81,40 @@ pub(super) fn backend_findings(
             );
             let found = cx.diagnostic(rule, route.meta.resource, backend.target.span, message);
             out.push(refine(cx, route, backend, found));
+        }
+    }
+}
+
+/// Every listener whose ResolvedRefs condition Istio writes False with one
+/// of `reasons`, reported with the message `says` builds from the condition
+/// after the listener's name and owner ("listener `x` of Gateway ns/name").
+pub(super) fn refused_listeners(
+    rule: &Rule,
+    cx: &Context<'_>,
+    reasons: &[&str],
+    says: fn(&Condition) -> String,
+    help: &'static str,
+    out: &mut Vec<Diagnostic>,
+) {
+    for object in &cx.gateway_api().status.objects {
+        for listener in &object.listeners {
+            let Some(refused) = listener.conditions.iter().find(|c| {
+                c.kind == "ResolvedRefs" && !c.status && reasons.contains(&c.reason.as_str())
+            }) else {
+                continue;
+            };
+            let message = format!(
+                "listener `{}` of {} {}/{} {}",
+                listener.name,
+                object.kind,
+                object.namespace.as_deref().unwrap_or_default(),
+                object.name,
+                says(refused)
+            );
+            out.push(
+                cx.diagnostic(rule, object.resource, listener.span, message)
+                    .help(help),
+            );
         }
     }
 }

@@ -1,6 +1,7 @@
 //! MM506: a Terminate listener's certificateRef (or the Gateway's frontend
 //! CA reference) is missing, of the wrong kind or not a certificate.
 
+use super::gateway_api::refused_listeners;
 use crate::analyze::{Context, Rule};
 use crate::diagnostic::{Category, Diagnostic, RuleMeta, Severity};
 
@@ -22,28 +23,19 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     {
         return;
     }
-    for object in &prediction.status.objects {
-        for listener in &object.listeners {
-            let Some(bad) = listener.conditions.iter().find(|c| {
-                c.kind == "ResolvedRefs" && !c.status && REASONS.contains(&c.reason.as_str())
-            }) else {
-                continue;
-            };
-            let message = format!(
-                "listener `{}` of {} {}/{} has no usable certificate: Istio writes ResolvedRefs=False ({}) and Programmed=False (Invalid) on it: {}; TLS handshakes on it fail",
-                listener.name,
-                object.kind,
-                object.namespace.as_deref().unwrap_or_default(),
-                object.name,
-                bad.reason,
-                bad.message
-            );
-            out.push(
-                cx.diagnostic(&RULE, object.resource, listener.span, message)
-                    .help("reference an existing kubernetes.io/tls Secret (tls.crt and tls.key) in the listener's namespace"),
-            );
-        }
-    }
+    refused_listeners(
+        &RULE,
+        cx,
+        REASONS,
+        |bad| {
+            format!(
+                "has no usable certificate: Istio writes ResolvedRefs=False ({}) and Programmed=False (Invalid) on it: {}; TLS handshakes on it fail",
+                bad.reason, bad.message
+            )
+        },
+        "reference an existing kubernetes.io/tls Secret (tls.crt and tls.key) in the listener's namespace",
+        out,
+    );
 }
 
 /// See `mm506_certificate_ref_invalid.md`.

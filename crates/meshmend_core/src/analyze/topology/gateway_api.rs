@@ -453,7 +453,7 @@ mod build {
         };
         let set_ns = set.meta.namespace.as_str();
         if parent.kind() != "Gateway"
-            || parent.name.value != gateway.meta.name.value
+            || parent.target.name.value != gateway.meta.name.value
             || parent.namespace_or(set_ns) != gateway.meta.namespace
         {
             return false;
@@ -585,19 +585,7 @@ mod build {
             ("Same", _) => vec![local.to_string()],
             ("All", _) | (_, None) => vec!["*".to_string()],
             (_, Some(selector)) => {
-                // Namespace objects, and the namespaces other objects live
-                // in (they exist; no labels but the implied name label).
-                let mut known: Vec<(String, Labels)> = inventory
-                    .namespaces
-                    .iter()
-                    .map(|n| (n.name.clone(), n.labels.clone()))
-                    .collect();
-                for resource in &bundle.resources {
-                    if !known.iter().any(|(n, _)| *n == resource.namespace) {
-                        known.push((resource.namespace.clone(), Labels::new()));
-                    }
-                }
-                known
+                crate::gateway_api::status::known_namespaces(bundle, inventory)
                     .into_iter()
                     .filter_map(|(name, mut labels)| {
                         // `toNamespaceSet`: the name label is implied.

@@ -4,9 +4,9 @@
 
 use super::address::{self, gateway_services};
 use super::class::{self, Controller};
-use super::listeners::{self, Merged, Owner, with_name_label};
+use super::listeners::{self, Built, Merged, Owner, with_name_label};
 use super::{Condition, ListenerStatus, ObjectStatus};
-use crate::gateway_api::{Gateway, Inventory, ListenerSet};
+use crate::gateway_api::{Gateway, Inventory, Listener, ListenerSet};
 use crate::model::{Bundle, Labels};
 use crate::span::Span;
 
@@ -71,7 +71,7 @@ fn attached_sets<'a>(inventory: &'a Inventory, gateway: &Gateway) -> Vec<&'a Lis
         .iter()
         .filter(|s| {
             s.parent_ref.as_ref().is_some_and(|p| {
-                p.name.value == gateway.meta.name.value
+                p.target.name.value == gateway.meta.name.value
                     && p.namespace_or(&s.meta.namespace) == gateway.meta.namespace
             })
         })
@@ -116,7 +116,12 @@ fn is_gateway_parent(set: &ListenerSet) -> bool {
         .is_some_and(|p| p.kind() == "Gateway" && p.group() == crate::gateway_api::GROUP)
 }
 
-fn listener_set_port(set_listener: &crate::gateway_api::Listener) -> (u32, Option<String>) {
+/// A Gateway listener's port as written (0 when missing); never an error.
+fn gateway_listener_port(listener: &Listener) -> (u32, Option<String>) {
+    (listener.port.as_ref().map_or(0, |p| p.value), None)
+}
+
+fn listener_set_port(set_listener: &Listener) -> (u32, Option<String>) {
     match set_listener.port.as_ref().map(|p| p.value) {
         Some(port) if port != 0 => (port, None),
         _ => match set_listener.protocol.value.as_str() {
@@ -166,7 +171,6 @@ fn gateway_status(
         return;
     }
     let (services, mut gateway_error) = gateway_services(gateway, controller);
-    let frontend = |port: u32| gateway.frontend.as_ref().and_then(|f| f.for_port(port));
     // ListenerSets that take part: parent kind Gateway, namespace allowed.
     let sets = attached_sets(inventory, gateway);
     let eligible: Vec<&ListenerSet> = if controller.supports_listener_sets() {
@@ -183,7 +187,7 @@ fn gateway_status(
         .map(|l| Merged {
             owner: 0,
             listener: l,
-            port: l.port.as_ref().map_or(0, |p| p.value),
+            port: gateway_listener_port(l).0,
             file: gateway.meta.file,
         })
         .collect();
@@ -197,11 +201,11 @@ fn gateway_status(
             });
         }
     }
-    let conflicts = listeners::conflicts(&merged);
-    let conflict = |owner: usize, index: usize| {
-        conflicts
-            .iter()
-            .find(|c| c.owner == owner && c.index == index)
+    let scope = Scope {
+        inventory,
+        namespaces,
+        gateway,
+        conflicts: listeners::conflicts(&merged),
     };
 
     let hard_failure = services.is_empty() && gateway_error.is_some();
@@ -216,44 +220,32 @@ fn gateway_status(
             namespace: ns,
             controller,
         };
-        for listener in &gateway.listeners {
-            let port = listener.port.as_ref().map_or(0, |p| p.value);
-            if let Some(c) = conflict(0, listener.index) {
-                status
-                    .listeners
-                    .push(listeners::conflicted(listener, c.reason, c.winner));
-                continue;
-            }
-            let built = listeners::build(
-                inventory,
-                namespaces,
-                &owner,
-                listener,
-                port,
-                None,
-                frontend(port),
-            );
-            if built.ok {
-                valid += 1;
-            }
-            if built.has_server {
-                ports.push(port);
-                if controller == Controller::Gateway
-                    || (controller == Controller::EastWest && port != 15008)
-                {
-                    parents.push(parent(
-                        "Gateway",
-                        &gateway.meta,
-                        listener,
-                        port,
-                        built.hosts,
-                        &built.status,
-                        gateway_index,
-                    ));
+        status.listeners = scope.listeners(
+            &owner,
+            0,
+            &gateway.listeners,
+            gateway_listener_port,
+            &mut |listener, port, built| {
+                if built.ok {
+                    valid += 1;
                 }
-            }
-            status.listeners.push(built.status);
-        }
+                if built.has_server {
+                    ports.push(port);
+                    if controller == Controller::Gateway
+                        || (controller == Controller::EastWest && port != 15008)
+                    {
+                        parents.push(parent(
+                            "Gateway",
+                            &gateway.meta,
+                            listener,
+                            port,
+                            built,
+                            gateway_index,
+                        ));
+                    }
+                }
+            },
+        );
     }
     out.push(status);
 
@@ -297,38 +289,26 @@ fn gateway_status(
                 namespace: &set.meta.namespace,
                 controller,
             };
-            for listener in &set.listeners {
-                let (port, port_error) = listener_set_port(listener);
-                if let Some(c) = conflict(owner_number, listener.index) {
-                    set_status
-                        .listeners
-                        .push(listeners::conflicted(listener, c.reason, c.winner));
-                    continue;
-                }
-                let built = listeners::build(
-                    inventory,
-                    namespaces,
-                    &owner,
-                    listener,
-                    port,
-                    port_error,
-                    frontend(port),
-                );
-                if built.has_server && built.ok {
-                    set_valid += 1;
-                    set_ports.push(port);
-                    parents.push(parent(
-                        "ListenerSet",
-                        &set.meta,
-                        listener,
-                        port,
-                        built.hosts,
-                        &built.status,
-                        set_index,
-                    ));
-                }
-                set_status.listeners.push(built.status);
-            }
+            set_status.listeners = scope.listeners(
+                &owner,
+                owner_number,
+                &set.listeners,
+                listener_set_port,
+                &mut |listener, port, built| {
+                    if built.has_server && built.ok {
+                        set_valid += 1;
+                        set_ports.push(port);
+                        parents.push(parent(
+                            "ListenerSet",
+                            &set.meta,
+                            listener,
+                            port,
+                            built,
+                            set_index,
+                        ));
+                    }
+                },
+            );
         }
         let valid_set = set_valid > 0 || (services.is_empty() && gateway_error.is_some());
         let mut accepted = Condition::new("Accepted", true, "Accepted", "Resource accepted");
@@ -448,13 +428,14 @@ fn parameters_error(inventory: &Inventory, gateway: &Gateway) -> Option<(&'stati
     None
 }
 
+/// What a route's parentRef can resolve to for one built listener; takes
+/// the built listener's hostname matches.
 fn parent(
     kind: &'static str,
     meta: &crate::gateway_api::Meta,
-    listener: &crate::gateway_api::Listener,
+    listener: &Listener,
     port: u32,
-    hosts: Vec<String>,
-    status: &ListenerStatus,
+    built: &mut Built,
     status_index: usize,
 ) -> Parent {
     Parent {
@@ -464,15 +445,70 @@ fn parent(
         section: listener.name.value.clone(),
         port,
         protocol: listener.protocol.value.clone(),
-        hosts,
+        hosts: std::mem::take(&mut built.hosts),
         hostname: listener
             .hostname
             .as_ref()
             .map(|h| h.value.clone())
             .unwrap_or_default(),
-        allowed_kinds: status.supported_kinds.clone(),
+        allowed_kinds: built.status.supported_kinds.clone(),
         file: meta.file,
         span: listener.anchor_span(),
         status_index,
+    }
+}
+
+/// What the listeners of one Gateway and its ListenerSets are checked
+/// against: the inventory, the namespaces, the Gateway (its frontend TLS
+/// validation) and the listeners that lose a conflict.
+struct Scope<'a> {
+    inventory: &'a Inventory,
+    namespaces: &'a [(String, Labels)],
+    gateway: &'a Gateway,
+    conflicts: Vec<listeners::Conflict>,
+}
+
+impl Scope<'_> {
+    /// One owner's listener statuses, in order (the Gateway is owner 0, its
+    /// ListenerSets 1 and up, as in [`Merged::owner`]): a listener that loses
+    /// a conflict gets the conflicted status; the others are built and shown
+    /// to `served` (which counts them and records parents) first.
+    fn listeners(
+        &self,
+        owner: &Owner<'_>,
+        owner_number: usize,
+        entries: &[Listener],
+        port_of: fn(&Listener) -> (u32, Option<String>),
+        served: &mut dyn FnMut(&Listener, u32, &mut Built),
+    ) -> Vec<ListenerStatus> {
+        let mut statuses = Vec::new();
+        for listener in entries {
+            let conflict = self
+                .conflicts
+                .iter()
+                .find(|c| c.owner == owner_number && c.index == listener.index);
+            if let Some(c) = conflict {
+                statuses.push(listeners::conflicted(listener, c.reason, c.winner));
+                continue;
+            }
+            let (port, port_error) = port_of(listener);
+            let frontend = self
+                .gateway
+                .frontend
+                .as_ref()
+                .and_then(|f| f.for_port(port));
+            let mut built = listeners::build(
+                self.inventory,
+                self.namespaces,
+                owner,
+                listener,
+                port,
+                port_error,
+                frontend,
+            );
+            served(listener, port, &mut built);
+            statuses.push(built.status);
+        }
+        statuses
     }
 }

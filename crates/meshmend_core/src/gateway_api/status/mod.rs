@@ -204,7 +204,7 @@ pub fn predict_with(bundle: &Bundle, inventory: &Inventory) -> StatusReport {
 /// Every namespace with its labels: Namespace objects, and the namespaces
 /// other objects live in (no labels; Istio still implies
 /// `kubernetes.io/metadata.name`).
-fn known_namespaces(bundle: &Bundle, inventory: &Inventory) -> Vec<(String, Labels)> {
+pub(crate) fn known_namespaces(bundle: &Bundle, inventory: &Inventory) -> Vec<(String, Labels)> {
     let mut out: Vec<(String, Labels)> = inventory
         .namespaces
         .iter()

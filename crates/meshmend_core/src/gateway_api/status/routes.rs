@@ -77,18 +77,20 @@ pub fn predict(
                 ParentKind::Service | ParentKind::ServiceEntry => {
                     let exists = if kind == ParentKind::Service {
                         bundle.model.services.iter().any(|s| {
-                            s.name.value == parent_ref.name.value && s.namespace == target_ns
+                            s.name.value == parent_ref.target.name.value && s.namespace == target_ns
                         })
                     } else {
-                        inventory
-                            .service_entries
-                            .iter()
-                            .any(|e| e.name == parent_ref.name.value && e.namespace == target_ns)
+                        inventory.service_entries.iter().any(|e| {
+                            e.name == parent_ref.target.name.value && e.namespace == target_ns
+                        })
                     };
                     let denied = (!exists).then(|| {
                         (
                             "NoMatchingParent",
-                            format!("parent service: {:?} not found", parent_ref.name.value),
+                            format!(
+                                "parent service: {:?} not found",
+                                parent_ref.target.name.value
+                            ),
                         )
                     });
                     vec![Outcome {
@@ -107,7 +109,7 @@ pub fn predict(
                         .filter(|p| {
                             p.kind == owner_kind
                                 && p.namespace == target_ns
-                                && p.name == parent_ref.name.value
+                                && p.name == parent_ref.target.name.value
                         })
                         .map(|p| Outcome {
                             denied: reference_allowed(p, parent_ref, route),
@@ -182,7 +184,7 @@ pub fn predict(
                 parent_ref: written(parent_ref),
                 controller_name: CONTROLLER_NAME.to_string(),
                 conditions: vec![accepted, resolved],
-                span: Some(parent_ref.span),
+                span: Some(parent_ref.target.span),
                 listener: wanted.map(|p| (p.file, p.span)),
             });
         }
@@ -236,7 +238,7 @@ fn reference_allowed(
         'out: for route_host in &hostnames {
             for entry in &parent.hosts {
                 let (entry_ns, entry_host) = entry.split_once('/').unwrap_or(("*", entry));
-                let host_match = host_matches(entry_host, route_host);
+                let host_match = crate::analyze::hosts::matches(entry_host, route_host);
                 let ns_match = entry_ns == "*" || entry_ns == local;
                 host_matched |= host_match;
                 if host_match && ns_match {
@@ -278,10 +280,10 @@ fn reference_allowed(
 
 fn written(p: &ParentRef) -> ParentRefStatus {
     ParentRefStatus {
-        group: p.group.clone(),
-        kind: p.kind.clone(),
-        name: p.name.value.clone(),
-        namespace: p.namespace.as_ref().map(|n| n.value.clone()),
+        group: p.target.group.clone(),
+        kind: p.target.kind.clone(),
+        name: p.target.name.value.clone(),
+        namespace: p.target.namespace.as_ref().map(|n| n.value.clone()),
         section_name: p.section_name.as_ref().map(|s| s.value.clone()),
         port: p.port.as_ref().map(|p| p.value),
     }
@@ -302,23 +304,6 @@ fn ref_string(p: &ParentRefStatus, ns: &str) -> String {
         p.port.unwrap_or(0),
         p.namespace.as_deref().unwrap_or(ns)
     )
-}
-
-/// Istio's `host.Name.Matches`: a symmetric wildcard overlap (`*.com` ~
-/// `foo.com`, `*` ~ anything).
-fn host_matches(a: &str, b: &str) -> bool {
-    match (a.strip_prefix('*'), b.strip_prefix('*')) {
-        (Some(x), Some(y)) => {
-            if x.len() < y.len() {
-                y.ends_with(x)
-            } else {
-                x.ends_with(y)
-            }
-        }
-        (Some(x), None) => b.ends_with(x),
-        (None, Some(y)) => a.ends_with(y),
-        (None, None) => a == b,
-    }
 }
 
 /// Istio's `createRouteStatus` merge with the status already written:
