@@ -96,7 +96,7 @@ pub(crate) static RULE: Rule = Rule {
         istio_code: None,
         category: Category::Input,
         summary: "A Gateway server terminates TLS but names no certificate: rejected at admission, or served with the mesh certificate.",
-        docs: include_str!("mm009_missing_tls_credential.md"),
+        docs: rule_docs!("mm009_missing_tls_credential.md"),
         fixable: false,
     },
     check,
