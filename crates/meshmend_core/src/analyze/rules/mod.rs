@@ -202,7 +202,10 @@ pub(super) mod tests {
             if cfg!(feature = "rule-docs") {
                 assert!(meta.docs.contains("## What it does"), "{code} lacks docs");
             } else {
-                assert!(meta.docs.is_empty(), "{code} carries docs without `rule-docs`");
+                assert!(
+                    meta.docs.is_empty(),
+                    "{code} carries docs without `rule-docs`"
+                );
             }
         }
     }
