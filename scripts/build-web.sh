@@ -3,8 +3,9 @@
 # offline single file (dist/meshmend.html). Assumes scripts/setup.sh has run.
 #
 #   for each module, one cargo feature set of crates/meshmend_wasm:
-#     analysis  (features `analysis`): load, analyze, rule docs, the example;
-#               what the first findings need, downloaded with the page
+#     analysis  (features `analysis`): load, analyze, the example; what the
+#               first findings need, downloaded with the page (rule summaries
+#               only: the core's `rule-docs` feature is off in it)
 #     engines   (features `analysis,engines,explain-log,status`): redaction
 #               and its vault, fix, incident report, explain-log, the LLM
 #               guard, and the Gateway API (MM5xx rules, status); fetched by

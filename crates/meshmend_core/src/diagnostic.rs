@@ -54,6 +54,7 @@ pub struct RuleMeta {
     pub summary: &'static str,
     /// Full documentation in Markdown: *What it does*, *Why is this bad?*,
     /// *Example* (with `### Invalid` / `### Valid` examples that a test runs).
+    /// Empty without the `rule-docs` feature (the page's analysis module).
     pub docs: &'static str,
     /// True when `meshmend fix` has a mechanical fix for this rule's findings.
     pub fixable: bool,

@@ -46,7 +46,7 @@ pub(crate) static RULE: Rule = Rule {
         istio_code: None,
         category: Category::Input,
         summary: "A YAML document cannot be parsed, or exceeds a safety limit.",
-        docs: include_str!("mm001_yaml_syntax.md"),
+        docs: rule_docs!("mm001_yaml_syntax.md"),
         fixable: false,
     },
     check,

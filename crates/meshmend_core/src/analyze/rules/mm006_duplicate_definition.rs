@@ -76,7 +76,7 @@ pub(crate) static RULE: Rule = Rule {
         istio_code: None,
         category: Category::Input,
         summary: "An object is defined more than once; only the last definition is analyzed.",
-        docs: include_str!("mm006_duplicate_definition.md"),
+        docs: rule_docs!("mm006_duplicate_definition.md"),
         fixable: false,
     },
     check,

@@ -65,7 +65,7 @@ pub(crate) static RULE: Rule = Rule {
         istio_code: None,
         category: Category::Input,
         summary: "A kustomization does something meshmend cannot model statically; analyze `kustomize build` output.",
-        docs: include_str!("mm007_kustomize_build_needed.md"),
+        docs: rule_docs!("mm007_kustomize_build_needed.md"),
         fixable: false,
     },
     check,

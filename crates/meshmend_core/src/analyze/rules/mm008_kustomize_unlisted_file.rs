@@ -58,7 +58,7 @@ pub(crate) static RULE: Rule = Rule {
         istio_code: None,
         category: Category::Input,
         summary: "A file next to a kustomization is not listed by it: no build deploys it, and it is not analyzed.",
-        docs: include_str!("mm008_kustomize_unlisted_file.md"),
+        docs: rule_docs!("mm008_kustomize_unlisted_file.md"),
         fixable: false,
     },
     check,

@@ -145,7 +145,7 @@ pub(crate) static RULE: Rule = Rule {
         istio_code: None,
         category: Category::Input,
         summary: "A Gateway server terminates TLS but names no certificate (or, for mutual TLS from mounted files, no client CA): rejected at admission.",
-        docs: include_str!("mm009_missing_tls_credential.md"),
+        docs: rule_docs!("mm009_missing_tls_credential.md"),
         fixable: false,
     },
     check,

@@ -6,5 +6,5 @@ super::load_problem_rule! {
     name: "null-label-value",
     severity: Warning,
     summary: "A label or selector key with no value: pruned from a Gateway selector (wider selector), \"\" elsewhere.",
-    docs: include_str!("mm010_null_label_value.md"),
+    docs: rule_docs!("mm010_null_label_value.md"),
 }

@@ -176,7 +176,7 @@ pub(crate) static RULE: Rule = Rule {
         istio_code: None,
         category: Category::Merge,
         summary: "Servers on one gateway listener use protocols that cannot share it; the newer one is dropped.",
-        docs: include_str!("mm101_protocol_conflict.md"),
+        docs: rule_docs!("mm101_protocol_conflict.md"),
         fixable: true,
     },
     check,

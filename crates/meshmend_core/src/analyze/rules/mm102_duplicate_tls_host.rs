@@ -104,7 +104,7 @@ pub(crate) static RULE: Rule = Rule {
         istio_code: Some("IST0145"),
         category: Category::Merge,
         summary: "Two TLS servers on one gateway listener list the same host; the newer server is dropped.",
-        docs: include_str!("mm102_duplicate_tls_host.md"),
+        docs: rule_docs!("mm102_duplicate_tls_host.md"),
         fixable: true,
     },
     check,

@@ -141,7 +141,7 @@ pub(crate) static RULE: Rule = Rule {
         istio_code: Some("IST0145"),
         category: Category::Merge,
         summary: "Two Gateways serve the same plain-HTTP host on one listener; their routes are concatenated.",
-        docs: include_str!("mm103_merged_http_host.md"),
+        docs: rule_docs!("mm103_merged_http_host.md"),
         fixable: true,
     },
     check,

@@ -82,7 +82,7 @@ pub(crate) static RULE: Rule = Rule {
         istio_code: None,
         category: Category::Merge,
         summary: "Different hosts on one TLS listener become the same SNI match; Envoy rejects the listener.",
-        docs: include_str!("mm104_sni_chain_clash.md"),
+        docs: rule_docs!("mm104_sni_chain_clash.md"),
         fixable: true,
     },
     check,

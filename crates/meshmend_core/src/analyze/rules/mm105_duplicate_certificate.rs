@@ -115,7 +115,7 @@ pub(crate) static RULE: Rule = Rule {
         istio_code: Some("IST0138"),
         category: Category::Merge,
         summary: "Two Gateways on one workload use the same certificate; HTTP/2 connection reuse can 404.",
-        docs: include_str!("mm105_duplicate_certificate.md"),
+        docs: rule_docs!("mm105_duplicate_certificate.md"),
         fixable: true,
     },
     check,

@@ -98,7 +98,7 @@ pub(crate) static RULE: Rule = Rule {
         istio_code: None,
         category: Category::Merge,
         summary: "A Gateway uses the same server port name twice; admission rejects the whole Gateway.",
-        docs: include_str!("mm106_duplicate_port_name.md"),
+        docs: rule_docs!("mm106_duplicate_port_name.md"),
         fixable: true,
     },
     check,

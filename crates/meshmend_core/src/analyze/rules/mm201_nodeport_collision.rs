@@ -261,7 +261,7 @@ pub(crate) static RULE: Rule = Rule {
         istio_code: None,
         category: Category::NodePort,
         summary: "The same nodePort on two Services (or twice in one): the API server refuses the later one.",
-        docs: include_str!("mm201_nodeport_collision.md"),
+        docs: rule_docs!("mm201_nodeport_collision.md"),
         fixable: true,
     },
     check,

@@ -53,7 +53,7 @@ pub(crate) static RULE: Rule = Rule {
         istio_code: None,
         category: Category::NodePort,
         summary: "A nodePort outside the node-port range: the API server refuses the Service.",
-        docs: include_str!("mm202_nodeport_out_of_range.md"),
+        docs: rule_docs!("mm202_nodeport_out_of_range.md"),
         fixable: true,
     },
     check,

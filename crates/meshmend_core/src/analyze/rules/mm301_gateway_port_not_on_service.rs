@@ -141,7 +141,7 @@ pub(crate) static RULE: Rule = Rule {
         istio_code: Some("IST0162"),
         category: Category::Wiring,
         summary: "A Gateway server port that no Service of its workload exposes: unreachable.",
-        docs: include_str!("mm301_gateway_port_not_on_service.md"),
+        docs: rule_docs!("mm301_gateway_port_not_on_service.md"),
         fixable: false,
     },
     check,

@@ -102,7 +102,7 @@ pub(crate) static RULE: Rule = Rule {
         istio_code: Some("IST0101"),
         category: Category::Wiring,
         summary: "A Gateway selector matches none of the gateway workloads in the input.",
-        docs: include_str!("mm302_gateway_selector_no_workload.md"),
+        docs: rule_docs!("mm302_gateway_selector_no_workload.md"),
         fixable: false,
     },
     check,

@@ -133,7 +133,7 @@ pub(crate) static RULE: Rule = Rule {
         istio_code: Some("IST0101"),
         category: Category::Binding,
         summary: "A VirtualService `gateways:` entry resolves to no Gateway: its routes are never installed.",
-        docs: include_str!("mm401_virtualservice_gateway_not_found.md"),
+        docs: rule_docs!("mm401_virtualservice_gateway_not_found.md"),
         fixable: false,
     },
     check,

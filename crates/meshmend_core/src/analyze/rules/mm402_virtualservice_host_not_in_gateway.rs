@@ -171,7 +171,7 @@ pub(crate) static RULE: Rule = Rule {
         istio_code: Some("IST0132"),
         category: Category::Binding,
         summary: "A VirtualService shares no host with (or is not exported to) a Gateway it binds to.",
-        docs: include_str!("mm402_virtualservice_host_not_in_gateway.md"),
+        docs: rule_docs!("mm402_virtualservice_host_not_in_gateway.md"),
         fixable: false,
     },
     check,

@@ -64,7 +64,7 @@ pub(crate) static RULE: Rule = Rule {
         istio_code: None,
         category: Category::GatewayApi,
         summary: "A route's parentRef matches no listener that accepts it (wrong section, port, hostname, namespace or kind): the route gets no traffic there.",
-        docs: include_str!("mm503_route_not_accepted.md"),
+        docs: rule_docs!("mm503_route_not_accepted.md"),
         fixable: false,
     },
     check,

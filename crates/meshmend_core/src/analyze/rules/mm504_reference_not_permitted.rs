@@ -31,7 +31,7 @@ pub(crate) static RULE: Rule = Rule {
         istio_code: None,
         category: Category::GatewayApi,
         summary: "A backendRef or certificateRef names another namespace and no ReferenceGrant there permits it.",
-        docs: include_str!("mm504_reference_not_permitted.md"),
+        docs: rule_docs!("mm504_reference_not_permitted.md"),
         fixable: false,
     },
     check,

@@ -97,7 +97,7 @@ pub(crate) static RULE: Rule = Rule {
         istio_code: None,
         category: Category::GatewayApi,
         summary: "A route's backendRef names a Service the input does not define: its share of requests gets HTTP 500.",
-        docs: include_str!("mm505_backend_not_found.md"),
+        docs: rule_docs!("mm505_backend_not_found.md"),
         fixable: false,
     },
     check,

@@ -47,7 +47,7 @@ pub(crate) static RULE: Rule = Rule {
         istio_code: None,
         category: Category::GatewayApi,
         summary: "A Terminate listener's certificateRef names a missing, malformed or non-Secret object: the listener is not programmed.",
-        docs: include_str!("mm506_certificate_ref_invalid.md"),
+        docs: rule_docs!("mm506_certificate_ref_invalid.md"),
         fixable: false,
     },
     check,

@@ -248,7 +248,7 @@ pub(crate) static RULE: Rule = Rule {
         istio_code: None,
         category: Category::Merge,
         summary: "A Gateway API listener and an Istio Gateway server share a port on the same gateway pods; istiod drops one of them.",
-        docs: include_str!("mm510_cross_api_port_clash.md"),
+        docs: rule_docs!("mm510_cross_api_port_clash.md"),
         fixable: false,
     },
     check,
