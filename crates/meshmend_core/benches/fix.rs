@@ -167,7 +167,10 @@ fn scale(c: &mut Criterion) {
     cases.push(("one-group/4000".into(), one_group(4_000)));
     // The side-by-side script's input: three conflict groups per workload.
     for documents in [1_000, 10_000, 50_000] {
-        cases.push((format!("ingress-groups/{documents}"), ingress_groups(documents)));
+        cases.push((
+            format!("ingress-groups/{documents}"),
+            ingress_groups(documents),
+        ));
     }
     let options = FixOptions::default();
     let mut bench_group = c.benchmark_group("fix-scale");

@@ -130,7 +130,11 @@ impl<'b> Copies<'b> {
             dropped
                 .entry((d.kept.file, d.kept.document, d.kept.node))
                 .or_default()
-                .extend(d.dropped.iter().map(|(r, _)| bundle.files[r.file].name.as_str()));
+                .extend(
+                    d.dropped
+                        .iter()
+                        .map(|(r, _)| bundle.files[r.file].name.as_str()),
+                );
         }
         Self { named, dropped }
     }

@@ -311,7 +311,8 @@ fn unsafe_edit(bundle: &Bundle, unit: &Unit) -> Option<String> {
         // Documents are in text order and disjoint: skip to the first that
         // can reach the edit instead of scanning from the top per edit.
         let documents = &bundle.streams[*file].documents;
-        let first = documents.partition_point(|doc| doc.span.end.max(doc.span.start + 1) <= edit.span.start);
+        let first = documents
+            .partition_point(|doc| doc.span.end.max(doc.span.start + 1) <= edit.span.start);
         let document = documents[first..]
             .iter()
             .find(|doc| overlaps(edit.span, doc.span))?;
