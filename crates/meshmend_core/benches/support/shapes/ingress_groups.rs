@@ -25,7 +25,7 @@ fn ingress_group(out: &mut String, g: usize) {
     );
     let own = format!("istio: ingress-{g}");
     let alt = format!("app: ingress-{g}-gw");
-    let gateways: [(&str, usize, &str, u32, &str, &str, String, Option<String>); 8] = [
+    let gateways = [
         ("benign-a", d, &own, 443, "https", "HTTPS", format!("a-{g}.example.com"), Some(format!("a-{g}-tls"))),
         ("benign-b", d + 1, &own, 443, "https", "HTTPS", format!("b-{g}.example.com"), Some(format!("b-{g}-tls"))),
         ("dup-host-a", d, &own, 9443, "https-alt", "HTTPS", format!("shop-{g}.example.com"), Some(format!("shop-{g}-tls"))),
