@@ -23,6 +23,7 @@ include!("support/shapes/tiny.rs");
 include!("support/shapes/pathological.rs");
 include!("support/shapes/one_group.rs");
 include!("support/shapes/helm.rs");
+include!("support/shapes/ingress_groups.rs");
 
 /// A multi-document manifest of exactly `documents` documents.
 fn manifest(documents: usize) -> String {
@@ -119,6 +120,11 @@ fn shapes(c: &mut Criterion) {
         ("pathological/500".into(), pathological(500, 500, 1_000)),
         ("one-group/1000".into(), one_group(1_000)),
         ("one-group/4000".into(), one_group(4_000)),
+        // The side-by-side script's generated input: 8 Gateways and 3
+        // conflict groups per ingress workload, 23 documents per workload.
+        ("ingress-groups/1000".into(), ingress_groups(1_000)),
+        ("ingress-groups/10000".into(), ingress_groups(10_000)),
+        ("ingress-groups/100000".into(), ingress_groups(100_000)),
         // Realistic `helm template` output: the throughput goal.
         ("helm/10MB".into(), helm(10_000_000)),
     ];

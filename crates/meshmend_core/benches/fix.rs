@@ -148,10 +148,12 @@ fn one_group_bench(c: &mut Criterion) {
 }
 
 include!("support/shapes/one_group.rs");
+include!("support/shapes/ingress_groups.rs");
 
 /// Cost per document and per Gateway of one group must stay flat: the
 /// grouped manifest at 1,000 / 10,000 / 50,000 documents and one conflict
-/// group of 1,000 / 4,000 Gateways on one workload (`shapes.rs`).
+/// group of 1,000 / 4,000 Gateways on one workload, and the side-by-side
+/// input from 1,000 to 50,000 documents (`shapes.rs`).
 fn scale(c: &mut Criterion) {
     let mut cases: Vec<(String, String)> = [50, 500, 2_500]
         .into_iter()
@@ -163,6 +165,13 @@ fn scale(c: &mut Criterion) {
         .collect();
     cases.push(("one-group/1000".into(), one_group(1_000)));
     cases.push(("one-group/4000".into(), one_group(4_000)));
+    // The side-by-side script's input: three conflict groups per workload.
+    for documents in [1_000, 10_000, 50_000] {
+        cases.push((
+            format!("ingress-groups/{documents}"),
+            ingress_groups(documents),
+        ));
+    }
     let options = FixOptions::default();
     let mut bench_group = c.benchmark_group("fix-scale");
     bench_group.sample_size(10);

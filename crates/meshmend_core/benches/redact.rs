@@ -59,6 +59,7 @@ fn bench(c: &mut Criterion) {
 
 include!("support/shapes/cluster.rs");
 include!("support/shapes/tiny.rs");
+include!("support/shapes/ingress_groups.rs");
 
 /// Cost per document must stay flat: generated clusters and tiny documents
 /// from 1,000 to 100,000 documents (`shapes.rs`).
@@ -71,6 +72,9 @@ fn scale(c: &mut Criterion) {
         ("cluster/100000", cluster(100_000)),
         ("tiny/10000", tiny(10_000)),
         ("tiny/100000", tiny(100_000)),
+        ("ingress-groups/1000", ingress_groups(1_000)),
+        ("ingress-groups/10000", ingress_groups(10_000)),
+        ("ingress-groups/100000", ingress_groups(100_000)),
     ] {
         let files = [SourceFile::new("cluster.yaml", text.clone())];
         group.throughput(Throughput::Bytes(text.len() as u64));

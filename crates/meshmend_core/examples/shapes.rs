@@ -6,7 +6,8 @@
 //! ```
 //!
 //! Shapes: `cluster DOCS`, `pathological WORKLOADS` (as many Services, twice
-//! as many Gateways), `one-group GATEWAYS`, `tiny DOCS`, `helm BYTES`. Each generator is `benches/support/shapes/<shape>.rs`.
+//! as many Gateways), `one-group GATEWAYS`, `tiny DOCS`, `helm BYTES`, `ingress-groups DOCS`
+//! (the side-by-side script's generated input). Each generator is `benches/support/shapes/<shape>.rs`.
 #![expect(clippy::print_stderr, reason = "a generator that explains its usage")]
 
 use std::io::Write;
@@ -16,6 +17,7 @@ include!("../benches/support/shapes/tiny.rs");
 include!("../benches/support/shapes/pathological.rs");
 include!("../benches/support/shapes/one_group.rs");
 include!("../benches/support/shapes/helm.rs");
+include!("../benches/support/shapes/ingress_groups.rs");
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -23,7 +25,7 @@ fn main() {
         args.first(),
         args.get(1).and_then(|n| n.parse::<usize>().ok()),
     ) else {
-        eprintln!("usage: shapes cluster|pathological|one-group|tiny|helm N");
+        eprintln!("usage: shapes cluster|pathological|one-group|tiny|helm|ingress-groups N");
         std::process::exit(2);
     };
     let text = match shape.as_str() {
@@ -32,6 +34,7 @@ fn main() {
         "one-group" => one_group(n),
         "tiny" => tiny(n),
         "helm" => helm(n),
+        "ingress-groups" => ingress_groups(n),
         _ => {
             eprintln!("unknown shape {shape}");
             std::process::exit(2);

@@ -9,7 +9,7 @@ use crate::analyze::topology::{Topology, WorkloadSource};
 use crate::diagnostic::Diagnostic;
 use crate::edit::Edit;
 use crate::model::istio::resolve_gateway_reference;
-use crate::model::tree::NodeRef;
+use crate::model::tree::{NodeId, NodeRef};
 use crate::model::{Bundle, Gateway};
 use crate::sort;
 use crate::span::Span;
@@ -107,32 +107,61 @@ pub(crate) fn named_elsewhere(bundle: &Bundle) -> HashMap<usize, String> {
     found
 }
 
+/// How many times each Gateway is defined, indexed once per fix (a scan of
+/// every Gateway and every duplicate per conflict group was quadratic).
+pub(crate) struct Copies<'b> {
+    /// Gateways of the model per (namespace, name).
+    named: HashMap<(&'b str, &'b str), usize>,
+    /// Files of the definitions dropped in favour of each kept resource
+    /// (file, document, node), in input order.
+    dropped: HashMap<(usize, usize, NodeId), Vec<&'b str>>,
+}
+
+impl<'b> Copies<'b> {
+    pub(crate) fn new(bundle: &'b Bundle) -> Self {
+        let mut named: HashMap<(&str, &str), usize> = HashMap::default();
+        for g in &bundle.model.gateways {
+            *named
+                .entry((g.namespace.as_str(), g.name.value.as_str()))
+                .or_default() += 1;
+        }
+        let mut dropped: HashMap<(usize, usize, NodeId), Vec<&str>> = HashMap::default();
+        for d in &bundle.layout.duplicates {
+            dropped
+                .entry((d.kept.file, d.kept.document, d.kept.node))
+                .or_default()
+                .extend(
+                    d.dropped
+                        .iter()
+                        .map(|(r, _)| bundle.files[r.file].name.as_str()),
+                );
+        }
+        Self { named, dropped }
+    }
+}
+
 /// A refusal when a Gateway of `group` is defined more than once in the
 /// input (overlays, charts, clusters: `duplicate-definition`), or several
 /// Gateways of the model share a namespace and name. Which definition is
 /// deployed is not in the input, and editing one copy would leave the
 /// others (the analysis would then pick the next copy): none is edited.
-pub(crate) fn copies_refusal(bundle: &Bundle, group: &Group<'_>) -> Option<super::Rejected> {
+pub(crate) fn copies_refusal(
+    bundle: &Bundle,
+    copies: &Copies<'_>,
+    group: &Group<'_>,
+) -> Option<super::Rejected> {
     group.gateways.iter().find_map(|&g| {
         let gateway = &bundle.model.gateways[g];
         let resource = &bundle.resources[gateway.resource];
-        let model_copies = bundle
-            .model
-            .gateways
-            .iter()
-            .filter(|o| o.namespace == gateway.namespace && o.name.value == gateway.name.value)
-            .count();
-        let dropped: Vec<&str> = bundle
-            .layout
-            .duplicates
-            .iter()
-            .filter(|d| {
-                d.kept.file == resource.file
-                    && d.kept.document == resource.document
-                    && d.kept.node == resource.node
-            })
-            .flat_map(|d| d.dropped.iter().map(|(r, _)| bundle.files[r.file].name.as_str()))
-            .collect();
+        let model_copies = copies
+            .named
+            .get(&(gateway.namespace.as_str(), gateway.name.value.as_str()))
+            .copied()
+            .unwrap_or(0);
+        let dropped: &[&str] = copies
+            .dropped
+            .get(&(resource.file, resource.document, resource.node))
+            .map_or(&[], Vec::as_slice);
         let copies = model_copies + dropped.len();
         (copies > 1).then(|| super::Rejected {
             title: format!("Fix the conflict of Gateway {}", gateway.full_name()),
@@ -280,15 +309,7 @@ pub(crate) fn workload_mismatch(
     topology: &Topology,
     group: &[usize],
 ) -> Option<String> {
-    let of = |g: usize| -> Vec<usize> {
-        topology
-            .workloads
-            .iter()
-            .enumerate()
-            .filter(|(_, w)| w.membership(g).is_some())
-            .map(|(i, _)| i)
-            .collect()
-    };
+    let of = |g: usize| topology.workloads_of(g);
     let first = of(group[0]);
     let target = &bundle.model.gateways[group[0]];
     for &g in &group[1..] {
@@ -463,9 +484,9 @@ pub(crate) fn rewrite_references(
 pub(crate) fn probable_workload(bundle: &Bundle, topology: &Topology, group: &[usize]) -> bool {
     let target = &bundle.model.gateways[group[0]];
     let stand_in = topology
-        .workloads
+        .workloads_of(group[0])
         .iter()
-        .any(|w| w.source == WorkloadSource::Selector && w.membership(group[0]).is_some());
+        .any(|&w| topology.workloads[w].source == WorkloadSource::Selector);
     stand_in
         && group[1..]
             .iter()

@@ -37,8 +37,9 @@ pub(crate) fn plan(planning: &mut Planning<'_>) {
     let topology = &Topology::build_for(bundle, options.analyze.istio_version);
     let mut taken_names: Vec<String> = Vec::new();
     let context = super::consolidate::Context::new(bundle, topology);
+    let copies = groups::Copies::new(bundle);
     for group in groups::conflict_groups(bundle, topology, findings) {
-        if let Some(refusal) = groups::copies_refusal(bundle, &group) {
+        if let Some(refusal) = groups::copies_refusal(bundle, &copies, &group) {
             rejected.push(refusal);
             continue;
         }
@@ -57,9 +58,9 @@ pub(crate) fn plan(planning: &mut Planning<'_>) {
             continue;
         }
         let Some(workload) = topology
-            .workloads
-            .iter()
-            .find(|w| w.membership(target).is_some())
+            .workloads_of(target)
+            .first()
+            .map(|&w| &topology.workloads[w])
         else {
             continue;
         };

@@ -308,8 +308,12 @@ fn unsafe_edit(bundle: &Bundle, unit: &Unit) -> Option<String> {
     unit.edits.iter().find_map(|(file, edit)| {
         let text = &bundle.files[*file].text;
         let line = |at: usize| text[..at].bytes().filter(|&b| b == b'\n').count() + 1;
-        let document = bundle.streams[*file]
-            .documents
+        // Documents are in text order and disjoint: skip to the first that
+        // can reach the edit instead of scanning from the top per edit.
+        let documents = &bundle.streams[*file].documents;
+        let first = documents
+            .partition_point(|doc| doc.span.end.max(doc.span.start + 1) <= edit.span.start);
+        let document = documents[first..]
             .iter()
             .find(|doc| overlaps(edit.span, doc.span))?;
         if !document.duplicate_keys.is_empty() {

@@ -230,6 +230,9 @@ pub(crate) fn verify(
         }
     }
 
+    // The served maps go before the second plan, the peak of a fix.
+    drop((before_map, after_map));
+
     // 4. Idempotence: a unit planned again on the output is a failure of
     // the unit that changed those resources. One about resources no unit
     // touched is a conflict that was left alone (rejected, or not

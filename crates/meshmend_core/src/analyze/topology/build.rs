@@ -137,6 +137,7 @@ impl Topology {
                 .collect(),
             order,
             gateway_api: super::gateway_api::CrossApi::default(),
+            workloads_of: std::sync::OnceLock::new(),
         };
         for draft in workloads {
             let mut members = draft.members;

@@ -100,6 +100,10 @@ pub struct Topology {
     /// The merge again where Gateway API listeners land on the same pods
     /// (manual deployment); [`Topology::listeners`] stays Istio-only.
     pub gateway_api: gateway_api::CrossApi,
+    /// `workloads_of[gateway]`, built on first use (fix planning asks it
+    /// once per conflict group; scanning every workload each time was
+    /// quadratic).
+    workloads_of: std::sync::OnceLock<Vec<Vec<usize>>>,
 }
 
 impl Topology {
@@ -122,6 +126,24 @@ impl Topology {
         self.placements(server)
             .find(|(l, _)| std::ptr::eq(*l, listener))
             .map(|(_, placed)| placed)
+    }
+
+    /// The workloads (indexes, ascending) that Gateway `gateway` applies to.
+    pub fn workloads_of(&self, gateway: usize) -> &[usize] {
+        let index = self.workloads_of.get_or_init(|| {
+            let mut index: Vec<Vec<usize>> = vec![Vec::new(); self.placements.len()];
+            for (w, workload) in self.workloads.iter().enumerate() {
+                for &(g, _) in &workload.gateways {
+                    if let Some(of) = index.get_mut(g)
+                        && of.last() != Some(&w)
+                    {
+                        of.push(w);
+                    }
+                }
+            }
+            index
+        });
+        index.get(gateway).map_or(&[], Vec::as_slice)
     }
 
     /// The workload a listener belongs to.

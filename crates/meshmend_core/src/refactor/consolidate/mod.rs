@@ -52,12 +52,14 @@ pub(crate) fn plan(planning: &mut Planning<'_>) {
     let (bundle, findings) = (*bundle, *findings);
     let topology = &Topology::build_for(bundle, options.analyze.istio_version);
     let context = Context::new(bundle, topology);
+    let copies = groups::Copies::new(bundle);
+    let repeated = repeated_hosts(topology);
     for group in groups::conflict_groups(bundle, topology, findings) {
-        if let Some(refusal) = groups::copies_refusal(bundle, &group) {
+        if let Some(refusal) = groups::copies_refusal(bundle, &copies, &group) {
             rejected.push(refusal);
             continue;
         }
-        let trim = trim_group(bundle, topology, &group);
+        let trim = trim_group(bundle, &repeated, &group);
         let merge = plan_group(bundle, topology, &context, &group);
         match (trim, merge) {
             // A protocol conflict has no merge: the repeated hosts are still
@@ -77,6 +79,26 @@ pub(crate) fn plan(planning: &mut Planning<'_>) {
     }
 }
 
+/// Servers istiod rejects for repeating a TLS host, with those hosts, per
+/// Gateway: indexed once, not scanned per group.
+type Repeated<'t> = HashMap<usize, Vec<(ServerRef, &'t [String])>>;
+
+fn repeated_hosts(topology: &Topology) -> Repeated<'_> {
+    let mut out: Repeated<'_> = HashMap::default();
+    for (_, placed) in topology.problems() {
+        if let Outcome::Rejected {
+            reason: Reject::DuplicateTlsHost { hosts },
+            ..
+        } = &placed.outcome
+        {
+            out.entry(placed.server.gateway)
+                .or_default()
+                .push((placed.server, hosts.as_slice()));
+        }
+    }
+    out
+}
+
 /// The least destructive fix for repeated TLS hosts: drop each repeated
 /// host from the server istiod rejects because of it, and nothing else. That
 /// server is dropped today, so nothing served changes, and its other hosts
@@ -85,7 +107,7 @@ pub(crate) fn plan(planning: &mut Planning<'_>) {
 /// group has other findings (besides a protocol conflict, which no merge
 /// fixes either), or a rejected server holds nothing but repeated hosts:
 /// then merging is the fix.
-fn trim_group(bundle: &Bundle, topology: &Topology, group: &Group<'_>) -> Option<Unit> {
+fn trim_group(bundle: &Bundle, repeated: &Repeated<'_>, group: &Group<'_>) -> Option<Unit> {
     if !group
         .findings
         .iter()
@@ -94,16 +116,13 @@ fn trim_group(bundle: &Bundle, topology: &Topology, group: &Group<'_>) -> Option
     {
         return None;
     }
-    let members: HashSet<usize> = group.gateways.iter().copied().collect();
+    let mut members: Vec<usize> = group.gateways.clone();
+    sort::ascending(&mut members);
+    members.dedup();
     let mut drops: Vec<(ServerRef, HashSet<String>)> = Vec::new();
-    for (_, placed) in topology.problems() {
-        if let Outcome::Rejected {
-            reason: Reject::DuplicateTlsHost { hosts },
-            ..
-        } = &placed.outcome
-            && members.contains(&placed.server.gateway)
-        {
-            drops.push((placed.server, hosts.iter().cloned().collect()));
+    for g in members {
+        for &(server, hosts) in repeated.get(&g).map_or(&[][..], Vec::as_slice) {
+            drops.push((server, hosts.iter().cloned().collect()));
         }
     }
     // One entry per server, in server order. A sorted Vec, not a BTreeMap:
