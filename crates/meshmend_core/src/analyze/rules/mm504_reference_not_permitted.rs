@@ -27,7 +27,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             );
             out.push(
                 cx.diagnostic(&RULE, object.resource, listener.span, message)
-                    .help("add a ReferenceGrant in the Secret's namespace from this Gateway's namespace, or copy the Secret next to the Gateway"),
+                    .help("add a ReferenceGrant in the Secret's namespace from this Gateway's namespace (`meshmend fix --grant-references` adds the narrowest one), or copy the Secret next to the Gateway"),
             );
         }
     }
@@ -43,7 +43,7 @@ pub(crate) static RULE: Rule = Rule {
         category: Category::GatewayApi,
         summary: "A backendRef or certificateRef names another namespace and no ReferenceGrant there permits it.",
         docs: include_str!("mm504_reference_not_permitted.md"),
-        fixable: false,
+        fixable: true,
     },
     check,
 };
