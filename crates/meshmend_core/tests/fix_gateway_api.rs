@@ -67,8 +67,9 @@ spec:
     assert!(reason.contains("no listener"), "{reason}");
 }
 
-/// A Gateway deployed by hand on the Istio ingress Service: its only free
-/// port would be the proxy's status port, which is never taken.
+/// A ListenerSet on a Gateway deployed by hand on the Istio ingress
+/// Service: its only other port is the proxy's status port, which is never
+/// taken, and a ListenerSet's listener does not get a Gateway of its own.
 const SHARED: &str = "apiVersion: apps/v1
 kind: Deployment
 metadata: {name: istio-ingressgateway, namespace: istio-system}
@@ -83,6 +84,7 @@ spec:
   selector: {istio: ingressgateway}
   ports:
   - {name: status-port, port: 15021, targetPort: 15021}
+  - {name: http2, port: 80, targetPort: 8080}
   - {name: tcp, port: 31400, targetPort: 31400}
 ---
 apiVersion: networking.istio.io/v1
@@ -100,6 +102,15 @@ metadata: {name: edge, namespace: istio-system, creationTimestamp: '2025-01-01T0
 spec:
   gatewayClassName: istio
   addresses: [{type: Hostname, value: istio-ingressgateway.istio-system.svc.cluster.local}]
+  allowedListeners: {namespaces: {from: Same}}
+  listeners:
+  - {name: http, port: 80, protocol: HTTP}
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: ListenerSet
+metadata: {name: echo, namespace: istio-system, creationTimestamp: '2025-01-01T00:00:00Z'}
+spec:
+  parentRef: {name: edge}
   listeners:
   - {name: tcp-echo, port: 31400, protocol: TCP, allowedRoutes: {kinds: [{kind: TCPRoute}]}}
 ";

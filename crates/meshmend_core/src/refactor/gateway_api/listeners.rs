@@ -90,9 +90,12 @@ fn move_listener(
             .find(|&p| !used(p) && !istio.contains(&p))
         {
             Some(p) => Some(p),
+            None if found.kind == "Gateway" => {
+                return super::split::to_own_gateway(cx, d, found, gateway, why);
+            }
             None => {
                 return Err(format!(
-                    "Gateway {key} is deployed by hand (spec.addresses), and its Service exposes no {} port that no other listener or Istio Gateway server uses; expose one on that Service (with a name that says its protocol: `https-…`, `http-…`, `tcp-…`), or give the Gateway its own deployment (drop spec.addresses)",
+                    "Gateway {key} is deployed by hand (spec.addresses), and its Service exposes no {} port that no other listener or Istio Gateway server uses; expose one on that Service (with a name that says its protocol: `https-…`, `http-…`, `tcp-…`), or move the listener to a Gateway of its own",
                     listener.protocol.value
                 ));
             }

@@ -15,6 +15,7 @@
 mod grants;
 mod listeners;
 mod routes;
+mod split;
 
 use super::{Change, Planning, Rejected, Unit};
 use crate::diagnostic::Diagnostic;
