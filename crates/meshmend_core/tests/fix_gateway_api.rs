@@ -150,7 +150,7 @@ spec:
 #[test]
 fn reference_grants_are_added_only_when_asked() {
     let bundle = Bundle::from_text("in.yaml", CROSS_NAMESPACE).unwrap();
-    let finding = analyze(&bundle, &Default::default())
+    let finding = analyze(&bundle, &meshmend_core::AnalyzeOptions::default())
         .into_iter()
         .find(|d| d.code == "MM504")
         .expect("MM504");

@@ -84,7 +84,7 @@ fn move_listener(
     } else {
         let istio = istio_server_ports(cx.bundle);
         let mut exposed = manual_service_ports(cx.bundle, gateway, &listener.protocol.value);
-        exposed.sort_unstable();
+        crate::sort::ascending(&mut exposed);
         match exposed
             .into_iter()
             .find(|&p| !used(p) && !istio.contains(&p))
