@@ -204,3 +204,25 @@ fn renumber_plans_no_gateway_api_unit() {
     );
     assert!(!outcome.has_edits(), "{}", outcome.diff);
 }
+
+#[test]
+fn a_route_is_not_moved_to_a_listener_of_another_protocol() {
+    let yaml = "apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {name: public, namespace: shop}
+spec:
+  gatewayClassName: istio
+  listeners:
+  - {name: secure, port: 443, protocol: HTTPS, hostname: a.example.com, tls: {mode: Passthrough}}
+  - {name: plain, port: 80, protocol: HTTP}
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: shop, namespace: shop}
+spec:
+  parentRefs: [{name: public, sectionName: secure}]
+  hostnames: [b.example.com]
+";
+    let reason = refused(yaml, &FixOptions::default(), "MM503");
+    assert!(reason.contains("protocol and TLS mode"), "{reason}");
+}

@@ -109,16 +109,41 @@ pub(super) fn repoint(
         port: None,
         ..parent_ref.clone()
     };
+    // A named listener that exists but does not match the hostnames: the
+    // route meant its protocol and TLS mode (Terminate or Passthrough), so
+    // only a listener with the same ones may take it.
+    let named = parent_ref
+        .section_name
+        .as_ref()
+        .and_then(|s| declared_listener(cx, kind, namespace, &parent_ref.name.value, &s.value));
+    let same_kind = |p: &Parent| {
+        named.is_none_or(|l| {
+            let passthrough = |l: &crate::gateway_api::Listener| {
+                l.tls
+                    .as_ref()
+                    .is_some_and(crate::gateway_api::model::ListenerTls::is_passthrough)
+            };
+            let candidate =
+                declared_listener(cx, kind, namespace, &parent_ref.name.value, &p.section);
+            l.protocol.value.eq_ignore_ascii_case(&p.protocol)
+                && candidate.is_some_and(|c| passthrough(c) == passthrough(l))
+        })
+    };
     let accepting: Vec<&&Parent> = listeners
         .iter()
-        .filter(|p| reference_allowed(p, &unpinned, route).is_none())
+        .filter(|p| same_kind(p) && reference_allowed(p, &unpinned, route).is_none())
         .collect();
     let target = match accepting.as_slice() {
         [one] => *one,
         [] => {
             return Err(format!(
-                "no listener of {kind} {namespace}/{} accepts the route's hostnames, kind and namespace: change the route or a listener",
-                parent_ref.name.value
+                "no listener of {kind} {namespace}/{} accepts the route's hostnames, kind and namespace{}: change the route or a listener",
+                parent_ref.name.value,
+                if named.is_some() {
+                    " with the protocol and TLS mode of the listener it names"
+                } else {
+                    ""
+                }
             ));
         }
         many => {
@@ -207,21 +232,32 @@ fn names_declared_listener(
     name: &str,
     section: &str,
 ) -> bool {
+    declared_listener(cx, kind, namespace, name, section).is_some()
+}
+
+/// The listener `section` of the Gateway or ListenerSet `namespace/name`.
+fn declared_listener<'a>(
+    cx: &'a Cx<'_>,
+    kind: &str,
+    namespace: &str,
+    name: &str,
+    section: &str,
+) -> Option<&'a crate::gateway_api::Listener> {
     let inventory = &cx.prediction.inventory;
-    let declared = |meta: &crate::gateway_api::Meta, listeners: &[crate::gateway_api::Listener]| {
-        meta.namespace == namespace
-            && meta.name.value == name
-            && listeners.iter().any(|l| l.name.value == section)
-    };
-    if kind == "Gateway" {
+    let owner =
+        |meta: &crate::gateway_api::Meta| meta.namespace == namespace && meta.name.value == name;
+    let listeners = if kind == "Gateway" {
         inventory
             .gateways
             .iter()
-            .any(|g| declared(&g.meta, &g.listeners))
+            .find(|g| owner(&g.meta))
+            .map(|g| g.listeners.as_slice())
     } else {
         inventory
             .listener_sets
             .iter()
-            .any(|s| declared(&s.meta, &s.listeners))
-    }
+            .find(|s| owner(&s.meta))
+            .map(|s| s.listeners.as_slice())
+    };
+    listeners?.iter().find(|l| l.name.value == section)
 }
