@@ -395,6 +395,7 @@ function fixOptions() {
     ...analysisOptions(),
     strategy: $("strategy").value || undefined,
     include_warnings: $("include-warnings").checked,
+    grant_references: $("grant-references").checked,
   };
 }
 
@@ -610,9 +611,11 @@ $("clear-input").addEventListener("click", () => {
 });
 
 $("istio-version").addEventListener("change", () => schedule(0));
-$("include-warnings").addEventListener("change", () => {
-  if (state.files.length) runFix(state.files).catch((error) => setStatus("bad", error.message));
-});
+for (const box of ["include-warnings", "grant-references"]) {
+  $(box).addEventListener("change", () => {
+    if (state.files.length) runFix(state.files).catch((error) => setStatus("bad", error.message));
+  });
+}
 $("strategy").addEventListener("change", () => {
   const option = $("strategy").selectedOptions[0];
   $("strategy-help").textContent = option?.dataset.description ?? "";

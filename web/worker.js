@@ -24,7 +24,7 @@ const ready = (async () => {
 // the module: see crates/meshmend_wasm/src/input.rs), so the objects are
 // taken apart here.
 //   analyze(files, {namespace?, nodeport_range?: [min, max], istio_version?})
-//   fix(files, {strategy?, nodeport?, namespace?, nodeport_range?, istio_version?, include_warnings?})
+//   fix(files, {strategy?, nodeport?, namespace?, nodeport_range?, istio_version?, include_warnings?, grant_references?})
 const onEngines = (run) => ({ module: engines, run });
 const ops = {
   // Input that names a Gateway API group goes to the engines module: only it
@@ -111,7 +111,8 @@ function fixOptions(m, options) {
   const strategy = optionalString(options.strategy, "strategy");
   const nodeport = optionalString(options.nodeport, "nodeport");
   const warnings = optionalBoolean(options.include_warnings, "include_warnings");
-  return new m.PageFixOptions(pageOptions(m, options), strategy, nodeport, warnings);
+  const grants = optionalBoolean(options.grant_references, "grant_references");
+  return new m.PageFixOptions(pageOptions(m, options), strategy, nodeport, warnings, grants);
 }
 
 function optionalBoolean(value, what) {

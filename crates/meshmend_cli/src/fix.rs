@@ -61,6 +61,10 @@ pub(crate) struct Args {
     /// Fix warnings too (by default only errors are fixed).
     #[arg(long, value_enum, value_name = "warnings")]
     include: Option<IncludeArg>,
+    /// Add the ReferenceGrant each refused cross-namespace reference needs
+    /// (reference-not-permitted, MM504). Off by default: it widens access.
+    #[arg(long)]
+    grant_references: bool,
     /// Output format.
     #[arg(long, value_enum, default_value = "diff")]
     format: Format,
@@ -113,6 +117,7 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
             ..AnalyzeOptions::default()
         },
         include_warnings: args.include == Some(IncludeArg::Warnings),
+        grant_references: args.grant_references,
     };
     let outcome = plan_fix(&bundle, &options);
     if args.format == Format::Manifest

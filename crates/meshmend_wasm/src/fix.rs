@@ -12,7 +12,7 @@ use crate::redact::VAULT;
 
 /// Page-side fix settings (all optional), for `fix` and `incident_report`.
 /// A JS class, as [`PageOptions`]: `new PageFixOptions(page, strategy,
-/// nodeport, include_warnings)`.
+/// nodeport, include_warnings, grant_references)`.
 #[wasm_bindgen]
 #[derive(Clone, Debug, Default)]
 pub struct PageFixOptions {
@@ -25,6 +25,9 @@ pub struct PageFixOptions {
     /// Fix warnings too (`meshmend fix --include warnings`); errors only by default.
     #[wasm_bindgen(skip)]
     pub include_warnings: bool,
+    /// Add missing ReferenceGrants (`meshmend fix --grant-references`); off by default.
+    #[wasm_bindgen(skip)]
+    pub grant_references: bool,
     /// Analysis settings.
     #[wasm_bindgen(skip)]
     pub page: PageOptions,
@@ -35,18 +38,22 @@ impl PageFixOptions {
     /// `page`: the analysis settings; `strategy`: a `StrategyDoc` id
     /// (`strategies()`; default `consolidate`); `nodeport`: `pick` (default)
     /// or `auto`; `include_warnings`: fix warning-level conflicts too
-    /// (default: errors only). Names are checked when the fix runs.
+    /// (default: errors only); `grant_references`: add the ReferenceGrant a
+    /// refused cross-namespace reference needs (default: off, it widens
+    /// access). Names are checked when the fix runs.
     #[wasm_bindgen(constructor)]
     pub fn new(
         page: PageOptions,
         strategy: Option<String>,
         nodeport: Option<String>,
         include_warnings: Option<bool>,
+        grant_references: Option<bool>,
     ) -> PageFixOptions {
         PageFixOptions {
             strategy,
             nodeport,
             include_warnings: include_warnings.unwrap_or(false),
+            grant_references: grant_references.unwrap_or(false),
             page,
         }
     }
@@ -148,6 +155,7 @@ impl PageFixOptions {
             nodeport,
             analyze,
             include_warnings: self.include_warnings,
+            grant_references: self.grant_references,
         };
         Ok((load, fix_options))
     }

@@ -24,6 +24,8 @@
 //! ```
 
 mod consolidate;
+#[cfg(feature = "gateway-api")]
+mod gateway_api;
 mod groups;
 mod isolate;
 mod kustomize;
@@ -69,12 +71,17 @@ pub struct FixOptions {
     /// that may be intended (shared Gateways that several apps name), and
     /// its fix rewrites resources other configuration depends on.
     pub include_warnings: bool,
+    /// Add the ReferenceGrant a refused cross-namespace reference needs
+    /// (`reference-not-permitted`, MM504). Off by default: a grant widens
+    /// access, so it is made only when asked (`--grant-references`).
+    pub grant_references: bool,
 }
 
 impl FixOptions {
     /// True when a fix is planned for `diagnostic` under these options.
     pub fn targets(&self, diagnostic: &Diagnostic) -> bool {
         is_conflict(diagnostic)
+            && (diagnostic.code != "MM504" || self.grant_references)
             && (diagnostic.severity == Severity::Error
                 || (self.include_warnings && diagnostic.severity == Severity::Warning))
     }
@@ -183,12 +190,18 @@ impl FixOutcome {
 }
 
 /// True for findings a fix strategy exists to remove: those of rules whose
-/// category is a conflict (Gateway merging, node ports).
+/// category is a conflict (Gateway merging, node ports), and the Gateway
+/// API rules `fix` handles (`fixable`; MM505 and MM506 have no safe
+/// automatic fix and stay analysis findings).
 pub fn is_conflict(diagnostic: &Diagnostic) -> bool {
     crate::analyze::all_rules()
         .iter()
         .find(|rule| rule.meta.code == diagnostic.code)
-        .is_some_and(|rule| rule.meta.category.is_conflict())
+        .is_some_and(|rule| {
+            rule.meta.category.is_conflict()
+                || (rule.meta.category == crate::diagnostic::Category::GatewayApi
+                    && rule.meta.fixable)
+        })
 }
 
 /// Plans, applies and verifies a fix for every conflict the strategy can

@@ -68,14 +68,20 @@ static ABOUT: [About; 3] = [
         summary: "Merge each conflict group into its oldest Gateway",
         title: "Consolidate (merge into the oldest Gateway)",
         description: "Moves the servers of each conflicting Gateway into the oldest one, keeps every certificate (one server per credential, SNI picks), drops only duplicate hosts from the losing side, deletes emptied Gateways and rewrites VirtualService references. NodePort collisions are renumbered too.",
-        plan: consolidate::plan,
+        plan: |planning| {
+            gateway_api(planning);
+            consolidate::plan(planning);
+        },
     },
     About {
         id: "isolate",
         summary: "Move each newer Gateway to a dedicated gateway deployment",
         title: "Isolate (dedicated ingress gateway)",
         description: "Moves each newer conflicting Gateway to its own ingress deployment: adds istio/gateway Helm values with free nodePorts and points the Gateway's selector at it. Its TLS Secret must exist in the new gateway's namespace. NodePort collisions are renumbered too.",
-        plan: isolate::plan,
+        plan: |planning| {
+            gateway_api(planning);
+            isolate::plan(planning);
+        },
     },
     About {
         id: "renumber",
@@ -85,6 +91,15 @@ static ABOUT: [About; 3] = [
         plan: |_| {},
     },
 ];
+
+/// The Gateway API units (MM501-MM504, MM510), planned by every strategy
+/// that fixes Gateways (not `renumber`): they edit only Gateway API objects.
+fn gateway_api(planning: &mut Planning<'_>) {
+    #[cfg(feature = "gateway-api")]
+    super::gateway_api::plan(planning);
+    #[cfg(not(feature = "gateway-api"))]
+    let _ = planning;
+}
 
 impl fmt::Display for Strategy {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

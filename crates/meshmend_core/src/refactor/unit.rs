@@ -34,12 +34,21 @@ pub(crate) struct Unit {
     /// conflict rule on its resources). Another finding left on them is
     /// not this unit's failure.
     pub rules: Vec<&'static str>,
+    /// For verification: Gateway API routes (reference, index in
+    /// `parentRefs`) whose parentRef Istio must accept after the unit (the
+    /// status engine is asked). A unit with such entries answers for
+    /// `route-not-accepted` per parentRef, not per route: a route's other,
+    /// untouched parentRef may stay refused.
+    pub accepted: Vec<(crate::model::ResourceRef, usize)>,
 }
 
 impl Unit {
     /// True when a finding of rule `name` left on this unit's resources
     /// means the unit failed.
     pub(crate) fn claims(&self, name: &str) -> bool {
+        if name == "route-not-accepted" && !self.accepted.is_empty() {
+            return false;
+        }
         self.rules.is_empty() || self.rules.contains(&name)
     }
 }

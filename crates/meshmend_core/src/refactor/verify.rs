@@ -145,6 +145,10 @@ pub(crate) fn verify(
         });
     }
 
+    // 2b. Gateway API parentRefs a unit repointed: Istio accepts them now.
+    #[cfg(feature = "gateway-api")]
+    accepted_parents(&after, units, &mut failures);
+
     // 3. Semantics. Each Gateway's contribution is compared with what the
     // fix says becomes of it: consolidated Gateways contribute to their
     // target, isolated ones to their new workload.
@@ -258,6 +262,50 @@ pub(crate) fn verify(
     Check {
         failures,
         remaining: remaining(&diagnostics, &outcome_index),
+    }
+}
+
+/// Each parentRef a unit promised to make accepted is `Accepted: True` in
+/// the status the patched output gets.
+#[cfg(feature = "gateway-api")]
+fn accepted_parents(after: &Bundle, units: &[Unit], failures: &mut Vec<Failure>) {
+    if units.iter().all(|u| u.accepted.is_empty()) {
+        return;
+    }
+    let prediction = crate::gateway_api::status::Prediction::new(after);
+    for (index, unit) in units.iter().enumerate() {
+        for (reference, parent) in &unit.accepted {
+            let route = prediction
+                .inventory
+                .routes
+                .iter()
+                .find(|r| after.resources[r.meta.resource].reference() == *reference);
+            let span = route
+                .and_then(|r| r.parent_refs.get(*parent))
+                .map(|p| p.target.span);
+            let accepted = route.zip(span).is_some_and(|(route, span)| {
+                prediction.status_of(route.meta.resource).is_some_and(|s| {
+                    s.parents.iter().any(|p| {
+                        p.span == Some(span)
+                            && p.conditions
+                                .iter()
+                                .any(|c| c.kind == "Accepted" && c.status)
+                    })
+                })
+            });
+            if !accepted {
+                failures.push(Failure {
+                    unit: Some(index),
+                    reason: format!(
+                        "parentRef {} of {} {}/{} is not accepted by Istio afterwards",
+                        parent + 1,
+                        reference.kind,
+                        reference.namespace,
+                        reference.name
+                    ),
+                });
+            }
+        }
     }
 }
 

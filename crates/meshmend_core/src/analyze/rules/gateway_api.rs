@@ -79,7 +79,27 @@ pub(super) fn backend_findings(
                 backend.target.name.value,
                 error.message
             );
-            let found = cx.diagnostic(rule, route.meta.resource, backend.target.span, message);
+            let target = &backend.target;
+            let help = if reason == "RefNotPermitted" {
+                format!(
+                    "add a ReferenceGrant in namespace {} from {} objects in {} to {} {} (`meshmend fix --grant-references` adds exactly that one)",
+                    target.namespace_or(&route.meta.namespace),
+                    route.kind.as_str(),
+                    route.meta.namespace,
+                    target.kind_or("Service"),
+                    target.name.value
+                )
+            } else {
+                format!(
+                    "create {} {} in namespace {} (no automatic fix: meshmend cannot know what it should select), or point the backendRef at one that exists",
+                    target.kind_or("Service"),
+                    target.name.value,
+                    target.namespace_or(&route.meta.namespace)
+                )
+            };
+            let found = cx
+                .diagnostic(rule, route.meta.resource, backend.target.span, message)
+                .help(help);
             out.push(refine(cx, route, backend, found));
         }
     }

@@ -19,7 +19,7 @@ pub(crate) static RULE: Rule = Rule {
         category: Category::GatewayApi,
         summary: "Two listeners of a Gateway (or its ListenerSets) use one port with different protocols: the later one is Conflicted and not programmed.",
         docs: rule_docs!("mm501_listener_protocol_conflict.md"),
-        fixable: false,
+        fixable: true,
     },
     check,
 };

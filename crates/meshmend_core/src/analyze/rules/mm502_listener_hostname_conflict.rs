@@ -19,7 +19,7 @@ pub(crate) static RULE: Rule = Rule {
         category: Category::GatewayApi,
         summary: "Two listeners of a Gateway (or its ListenerSets) share port and hostname: the later one is Conflicted and not programmed.",
         docs: rule_docs!("mm502_listener_hostname_conflict.md"),
-        fixable: false,
+        fixable: true,
     },
     check,
 };

@@ -65,7 +65,7 @@ pub(crate) static RULE: Rule = Rule {
         category: Category::GatewayApi,
         summary: "A route's parentRef matches no listener that accepts it (wrong section, port, hostname, namespace or kind): the route gets no traffic there.",
         docs: rule_docs!("mm503_route_not_accepted.md"),
-        fixable: false,
+        fixable: true,
     },
     check,
 };

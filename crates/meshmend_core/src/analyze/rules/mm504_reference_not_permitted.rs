@@ -17,7 +17,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 refused.message
             )
         },
-        "add a ReferenceGrant in the Secret's namespace from this Gateway's namespace, or copy the Secret next to the Gateway",
+        "add a ReferenceGrant in the Secret's namespace from this Gateway's namespace (`meshmend fix --grant-references` adds the narrowest one), or copy the Secret next to the Gateway",
         out,
     );
 }
@@ -32,7 +32,7 @@ pub(crate) static RULE: Rule = Rule {
         category: Category::GatewayApi,
         summary: "A backendRef or certificateRef names another namespace and no ReferenceGrant there permits it.",
         docs: rule_docs!("mm504_reference_not_permitted.md"),
-        fixable: false,
+        fixable: true,
     },
     check,
 };

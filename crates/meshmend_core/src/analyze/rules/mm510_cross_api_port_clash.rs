@@ -249,7 +249,7 @@ pub(crate) static RULE: Rule = Rule {
         category: Category::Merge,
         summary: "A Gateway API listener and an Istio Gateway server share a port on the same gateway pods; istiod drops one of them.",
         docs: rule_docs!("mm510_cross_api_port_clash.md"),
-        fixable: false,
+        fixable: true,
     },
     check,
 };

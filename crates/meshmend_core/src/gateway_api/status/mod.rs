@@ -201,6 +201,13 @@ pub fn predict_with(bundle: &Bundle, inventory: &Inventory) -> StatusReport {
     StatusReport { objects }
 }
 
+/// The listeners routes can attach to (those Istio makes a server for),
+/// for the fix engine, which repoints parentRefs at one of them.
+pub fn parents(bundle: &Bundle, inventory: &Inventory) -> Vec<gateways::Parent> {
+    let namespaces = known_namespaces(bundle, inventory);
+    gateways::predict(bundle, inventory, &namespaces, &mut Vec::new())
+}
+
 /// Every namespace with its labels: Namespace objects, and the namespaces
 /// other objects live in (no labels; Istio still implies
 /// `kubernetes.io/metadata.name`).

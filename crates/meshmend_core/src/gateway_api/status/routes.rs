@@ -203,8 +203,9 @@ pub fn predict(
     }
 }
 
-/// Istio's `referenceAllowed` for a Gateway or ListenerSet listener.
-fn reference_allowed(
+/// Istio's `referenceAllowed` for a Gateway or ListenerSet listener: the
+/// reason and message it refuses `parent_ref` with, `None` when it attaches.
+pub fn reference_allowed(
     parent: &Parent,
     parent_ref: &ParentRef,
     route: &Route,
