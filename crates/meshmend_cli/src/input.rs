@@ -48,7 +48,7 @@ pub(crate) fn read_inputs(paths: &[PathBuf], max_bytes: usize) -> anyhow::Result
     for path in paths {
         if path.as_os_str() == "-" {
             if first_time(path) {
-                let bytes = read_bounded(std::io::stdin().lock(), "-", &mut budget)?;
+                let bytes = read_bounded(std::io::stdin().lock(), "-", &mut budget, 0)?;
                 files.push(SourceFile::new("-", decode("-", bytes)?));
             }
         } else if path.is_dir() {
@@ -135,16 +135,28 @@ fn human_size(bytes: usize) -> String {
 
 /// Reads at most one byte more than the budget allows (which tells "exactly
 /// at the limit" from "over it") and charges what was read.
-fn read_bounded(source: impl Read, name: &str, budget: &mut Budget) -> anyhow::Result<Vec<u8>> {
-    let bytes = read_at_most(source, name, budget.remaining())?;
+fn read_bounded(
+    source: impl Read,
+    name: &str,
+    budget: &mut Budget,
+    size_hint: usize,
+) -> anyhow::Result<Vec<u8>> {
+    let bytes = read_at_most(source, name, budget.remaining(), size_hint)?;
     budget.take(name, bytes.len())?;
     Ok(bytes)
 }
 
 /// At most `limit + 1` bytes of `source`.
-fn read_at_most(source: impl Read, name: &str, limit: usize) -> anyhow::Result<Vec<u8>> {
+/// `size_hint` (a regular file's size) sizes the buffer once: growing by
+/// doubling would hold up to twice the input (issue 15: memory).
+fn read_at_most(
+    source: impl Read,
+    name: &str,
+    limit: usize,
+    size_hint: usize,
+) -> anyhow::Result<Vec<u8>> {
     let allowed = u64::try_from(limit).unwrap_or(u64::MAX);
-    let mut bytes = Vec::new();
+    let mut bytes = Vec::with_capacity(size_hint.min(limit));
     source
         .take(allowed.saturating_add(1))
         .read_to_end(&mut bytes)
@@ -165,7 +177,12 @@ fn read_file(path: &Path, name: &str, budget: &mut Budget) -> anyhow::Result<Vec
     {
         budget.take(name, usize::try_from(metadata.len()).unwrap_or(usize::MAX))?;
     }
-    read_bounded(file, name, budget)
+    let size_hint = if metadata.is_file() {
+        usize::try_from(metadata.len()).unwrap_or(0)
+    } else {
+        0
+    };
+    read_bounded(file, name, budget, size_hint)
 }
 
 /// What became of a file found by a walk.
@@ -194,7 +211,7 @@ fn read_walked(
     let name = display_name(path);
     let bytes = if is_json(path) {
         let file = File::open(path).with_context(|| format!("{name}: cannot read"))?;
-        let bytes = read_at_most(file, &name, budget.remaining())?;
+        let bytes = read_at_most(file, &name, budget.remaining(), 0)?;
         if !might_be_kubernetes_json(&bytes) {
             return Ok(Walked::NotManifest);
         }
@@ -368,14 +385,14 @@ mod tests {
     #[test]
     fn a_bounded_read_stops_one_byte_past_the_limit() {
         let mut budget = Budget { used: 0, limit: 8 };
-        let error = read_bounded(std::io::repeat(b'a'), "zero", &mut budget).unwrap_err();
+        let error = read_bounded(std::io::repeat(b'a'), "zero", &mut budget, 0).unwrap_err();
         assert!(
             error.to_string().contains("over the 8-byte limit"),
             "{error}"
         );
         let mut budget = Budget { used: 0, limit: 8 };
         assert_eq!(
-            read_bounded(&b"12345678"[..], "x", &mut budget)
+            read_bounded(&b"12345678"[..], "x", &mut budget, 0)
                 .unwrap()
                 .len(),
             8

@@ -168,7 +168,8 @@ impl Bundle {
         for file in &files {
             streams.push(parse::parse(&file.text, &options.limits)?);
         }
-        let mut resources = Vec::new();
+        // Most documents hold one object: sized once, no doubling slack.
+        let mut resources = Vec::with_capacity(streams.iter().map(|s| s.documents.len()).sum());
         for (file, stream) in streams.iter().enumerate() {
             for (document, doc) in stream.documents.iter().enumerate() {
                 if let Some(root) = doc.root() {

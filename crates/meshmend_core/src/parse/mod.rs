@@ -15,7 +15,7 @@ pub mod tree;
 
 use crate::error::{Error, ErrorKind};
 use crate::span::Span;
-use tree::{CollectionStyle, Document, DuplicateKey, Node, NodeId, NodeKind, ScalarStyle};
+use tree::{CollectionStyle, Document, DuplicateKey, Node, NodeId, Rare, ScalarStyle, Shape};
 
 /// Hard limits on hostile or accidental input.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -74,16 +74,16 @@ impl Stream {
 /// a broken document becomes a [`DocumentError`] and parsing resumes at the
 /// next `---`.
 pub fn parse(text: &str, limits: &Limits) -> Result<Stream, Error> {
-    if text.len() > limits.max_input_bytes {
+    if text.len() > limits.max_input_bytes || text.len() > MAX_TEXT_BYTES {
         return Err(Error::new(
             ErrorKind::TooLarge {
                 size: text.len(),
-                limit: limits.max_input_bytes,
+                limit: limits.max_input_bytes.min(MAX_TEXT_BYTES),
             },
             format!(
                 "input is {} bytes, more than the limit of {} bytes",
                 text.len(),
-                limits.max_input_bytes
+                limits.max_input_bytes.min(MAX_TEXT_BYTES)
             ),
             None,
             None,
@@ -152,6 +152,8 @@ pub fn parse(text: &str, limits: &Limits) -> Result<Stream, Error> {
             }
         }
     }
+    // Growth slack of a million tiny documents is megabytes kept to the end.
+    stream.documents.shrink_to_fit();
     Ok(stream)
 }
 
@@ -178,9 +180,18 @@ fn syntax_message(error: &granit_parser::ScanError) -> String {
 
 type BuildError = (ErrorKind, String, Span);
 
+/// Largest text whose offsets (and decoded scalar values, which escapes such
+/// as `\L` can make up to 1.5× longer) fit the tree's `u32` offsets.
+const MAX_TEXT_BYTES: usize = (u32::MAX / 2) as usize;
+
+/// A length or offset below [`MAX_TEXT_BYTES`] × 1.5, as stored in the tree.
+fn small(n: usize) -> u32 {
+    u32::try_from(n).expect("parse refuses text whose offsets exceed u32")
+}
+
 /// An open collection. Its children so far live on the builder's shared
-/// `items`/`entries` stacks from `start` on, so a collection allocates its
-/// child list once, at its exact size, when it closes.
+/// `open_items`/`open_entries` stacks from `start` on; when it closes they
+/// move, contiguous, to the document's `items`/`entries`.
 enum Frame {
     Sequence {
         id: NodeId,
@@ -193,17 +204,24 @@ enum Frame {
     },
 }
 
+/// Builds one document at a time into scratch buffers that live as long as
+/// the builder; a finished document gets exact-size copies (no growth slack
+/// is kept per document).
 struct Builder<'l> {
     limits: &'l Limits,
-    document: Document,
+    nodes: Vec<Node>,
+    strings: String,
+    items: Vec<NodeId>,
+    entries: Vec<(NodeId, NodeId)>,
+    rare: Rare,
+    root: Option<NodeId>,
+    span: Span,
+    marker: Option<Span>,
     stack: Vec<Frame>,
     /// Children of the open sequences, innermost last.
-    items: Vec<NodeId>,
+    open_items: Vec<NodeId>,
     /// Entries of the open mappings, innermost last.
-    entries: Vec<(NodeId, NodeId)>,
-    /// Node count of the previous document: documents of one stream tend to
-    /// be alike, so the next arena starts at that capacity.
-    node_hint: usize,
+    open_entries: Vec<(NodeId, NodeId)>,
     anchors: HashMap<usize, NodeId>,
     /// Expanded size (nodes) of every node, to price aliases without expanding them.
     weight: Vec<u64>,
@@ -214,11 +232,17 @@ impl<'l> Builder<'l> {
     fn new(limits: &'l Limits) -> Self {
         Self {
             limits,
-            document: Document::default(),
-            stack: Vec::new(),
+            nodes: Vec::new(),
+            strings: String::new(),
             items: Vec::new(),
             entries: Vec::new(),
-            node_hint: 0,
+            rare: Rare::default(),
+            root: None,
+            span: Span::default(),
+            marker: None,
+            stack: Vec::new(),
+            open_items: Vec::new(),
+            open_entries: Vec::new(),
             anchors: HashMap::default(),
             weight: Vec::new(),
             expansion: 0,
@@ -228,24 +252,39 @@ impl<'l> Builder<'l> {
     fn event(&mut self, event: Event<'_>, span: Span) -> Result<Option<Document>, BuildError> {
         match event {
             Event::DocumentStart(explicit, _) => {
-                self.document = Document {
-                    nodes: Vec::with_capacity(self.node_hint),
-                    span: Span::empty(if explicit { span.end } else { span.start }),
-                    marker: explicit.then_some(span),
-                    ..Document::default()
-                };
-                self.anchors.clear();
-                self.weight.clear();
+                self.nodes.clear();
+                self.strings.clear();
                 self.items.clear();
                 self.entries.clear();
+                self.rare = Rare::default();
+                self.root = None;
+                self.span = Span::empty(if explicit { span.end } else { span.start });
+                self.marker = explicit.then_some(span);
+                self.stack.clear();
+                self.anchors.clear();
+                self.weight.clear();
+                self.open_items.clear();
+                self.open_entries.clear();
                 self.expansion = 0;
             }
             Event::DocumentEnd => {
-                let mut document = std::mem::take(&mut self.document);
-                document.span.end = span.end.max(document.span.start);
-                crate::sort::ascending(&mut document.shadowed);
-                self.node_hint = document.nodes.len();
-                document.nodes.shrink_to_fit();
+                let mut rare = std::mem::take(&mut self.rare);
+                let rare = if rare.duplicate_keys.is_empty() && rare.tags.is_empty() {
+                    None
+                } else {
+                    crate::sort::ascending(&mut rare.shadowed);
+                    Some(Box::new(rare))
+                };
+                let document = Document {
+                    nodes: self.nodes.as_slice().to_vec(),
+                    strings: self.strings.as_str().to_owned(),
+                    items: self.items.as_slice().to_vec(),
+                    entries: self.entries.as_slice().to_vec(),
+                    root: self.root,
+                    span: Span::new(self.span.start, span.end.max(self.span.start)),
+                    marker: self.marker,
+                    rare,
+                };
                 return Ok(Some(document));
             }
             Event::Scalar(value, style, anchor, tag) => {
@@ -256,16 +295,13 @@ impl<'l> Builder<'l> {
                     granit_parser::ScalarStyle::Literal => ScalarStyle::Literal,
                     granit_parser::ScalarStyle::Folded => ScalarStyle::Folded,
                 };
-                let tag = tag.map(|tag| format!("{}{}", tag.original_handle(), tag.suffix()));
-                let id = self.push(
-                    span,
-                    NodeKind::Scalar {
-                        value: value.into_owned(),
-                        style,
-                        tag,
-                    },
-                    1,
-                );
+                let at = self.strings.len();
+                self.strings.push_str(&value);
+                let id = self.push(span, Shape::Scalar(style), small(at), small(value.len()), 1);
+                if let Some(tag) = tag {
+                    let text = format!("{}{}", tag.original_handle(), tag.suffix());
+                    self.rare.tags.push((id, text.into_boxed_str()));
+                }
                 self.anchor(anchor, id);
                 self.attach(id);
             }
@@ -287,7 +323,7 @@ impl<'l> Builder<'l> {
                         span,
                     ));
                 }
-                let id = self.push(span, NodeKind::Alias(target), weight);
+                let id = self.push(span, Shape::Alias, target.0, 0, weight);
                 self.attach(id);
             }
             Event::SequenceStart(style, anchor, _) | Event::MappingStart(style, anchor, _) => {
@@ -308,29 +344,23 @@ impl<'l> Builder<'l> {
                     granit_parser::StructureStyle::Flow => CollectionStyle::Flow,
                 };
                 let is_mapping = matches!(event, Event::MappingStart(..));
-                let kind = if is_mapping {
-                    NodeKind::Mapping {
-                        entries: Vec::new(),
-                        style,
-                    }
+                let shape = if is_mapping {
+                    Shape::Mapping(style)
                 } else {
-                    NodeKind::Sequence {
-                        items: Vec::new(),
-                        style,
-                    }
+                    Shape::Sequence(style)
                 };
-                let id = self.push(Span::new(span.start, span.end), kind, 1);
+                let id = self.push(span, shape, 0, 0, 1);
                 self.anchor(anchor, id);
                 self.stack.push(if is_mapping {
                     Frame::Mapping {
                         id,
-                        start: self.entries.len(),
+                        start: self.open_entries.len(),
                         key: None,
                     }
                 } else {
                     Frame::Sequence {
                         id,
-                        start: self.items.len(),
+                        start: self.open_items.len(),
                     }
                 });
             }
@@ -339,49 +369,39 @@ impl<'l> Builder<'l> {
                     .stack
                     .pop()
                     .expect("the parser balances collection start and end events");
-                let (id, children_end, weight) = match frame {
+                let (id, children_end, weight, at, count) = match frame {
                     Frame::Sequence { id, start } => {
-                        let items: Vec<NodeId> = self.items.drain(start..).collect();
+                        let at = self.items.len();
+                        self.items.extend(self.open_items.drain(start..));
+                        let items = &self.items[at..];
                         let end = items.last().map(|&last| self.span_of(last).end);
                         let weight: u64 = items.iter().map(|&i| self.weight[i.0 as usize]).sum();
-                        self.set_kind(id, |kind| {
-                            if let NodeKind::Sequence { items: slot, .. } = kind {
-                                *slot = items;
-                            }
-                        });
-                        (id, end, weight)
+                        (id, end, weight, at, items.len())
                     }
                     Frame::Mapping { id, start, .. } => {
-                        let entries: Vec<(NodeId, NodeId)> = self.entries.drain(start..).collect();
-                        self.find_duplicate_keys(&entries);
+                        let at = self.entries.len();
+                        self.entries.extend(self.open_entries.drain(start..));
+                        self.find_duplicate_keys(at);
+                        let entries = &self.entries[at..];
                         let end = entries.last().map(|&(_, value)| self.span_of(value).end);
                         let weight: u64 = entries
                             .iter()
                             .map(|&(k, v)| self.weight[k.0 as usize] + self.weight[v.0 as usize])
                             .sum();
-                        self.set_kind(id, |kind| {
-                            if let NodeKind::Mapping { entries: slot, .. } = kind {
-                                *slot = entries;
-                            }
-                        });
-                        (id, end, weight)
+                        (id, end, weight, at, entries.len())
                     }
                 };
-                let node = &mut self.document.nodes[id.0 as usize];
+                let node = &mut self.nodes[id.0 as usize];
+                node.a = small(at);
+                node.b = small(count);
                 let flow = matches!(
-                    node.kind,
-                    NodeKind::Sequence {
-                        style: CollectionStyle::Flow,
-                        ..
-                    } | NodeKind::Mapping {
-                        style: CollectionStyle::Flow,
-                        ..
-                    }
+                    node.shape,
+                    Shape::Sequence(CollectionStyle::Flow) | Shape::Mapping(CollectionStyle::Flow)
                 );
-                node.span.end = if flow {
-                    span.end
+                node.end = if flow {
+                    small(span.end)
                 } else {
-                    children_end.unwrap_or(node.span.start).max(node.span.start)
+                    small(children_end.unwrap_or(node.start as usize)).max(node.start)
                 };
                 self.weight[id.0 as usize] = 1 + weight;
                 self.attach(id);
@@ -392,20 +412,24 @@ impl<'l> Builder<'l> {
         Ok(None)
     }
 
-    /// Records keys written twice in one mapping. Linear: a hash set past a
-    /// handful of entries, so a 100,000-key mapping costs no more than reading it.
-    fn find_duplicate_keys(&mut self, entries: &[(NodeId, NodeId)]) {
+    /// Records keys written twice in the mapping whose entries start at
+    /// `at` in `entries`. Linear: a hash set past a handful of entries, so a
+    /// 100,000-key mapping costs no more than reading it.
+    fn find_duplicate_keys(&mut self, at: usize) {
+        let entries = &self.entries[at..];
         if entries.len() < 2 {
             return;
         }
-        let nodes = &self.document.nodes;
-        let key_text = |id: NodeId| match &nodes[id.0 as usize].kind {
-            NodeKind::Scalar { value, style, .. }
-                if !(value == "<<" && *style == ScalarStyle::Plain) =>
-            {
-                Some(value.as_str())
+        let (nodes, strings) = (&self.nodes, &self.strings);
+        let key_text = |id: NodeId| {
+            let node = nodes[id.0 as usize];
+            match node.shape {
+                Shape::Scalar(style) => {
+                    let value = &strings[node.a as usize..(node.a + node.b) as usize];
+                    (!(value == "<<" && style == ScalarStyle::Plain)).then_some(value)
+                }
+                _ => None,
             }
-            _ => None,
         };
         let mut found = Vec::new();
         if entries.len() <= 8 {
@@ -429,17 +453,20 @@ impl<'l> Builder<'l> {
             }
         }
         for duplicate in found {
-            self.document.shadowed.push(duplicate.first);
-            self.document.duplicate_keys.push(duplicate);
+            self.rare.shadowed.push(duplicate.first);
+            self.rare.duplicate_keys.push(duplicate);
         }
     }
 
-    fn push(&mut self, span: Span, kind: NodeKind, weight: u64) -> NodeId {
-        let id = NodeId(
-            u32::try_from(self.document.nodes.len())
-                .expect("input size limit keeps node count below u32::MAX"),
-        );
-        self.document.nodes.push(Node { span, kind });
+    fn push(&mut self, span: Span, shape: Shape, a: u32, b: u32, weight: u64) -> NodeId {
+        let id = NodeId(small(self.nodes.len()));
+        self.nodes.push(Node {
+            start: small(span.start),
+            end: small(span.end),
+            shape,
+            a,
+            b,
+        });
         self.weight.push(weight);
         id
     }
@@ -451,27 +478,24 @@ impl<'l> Builder<'l> {
     }
 
     fn span_of(&self, id: NodeId) -> Span {
-        self.document.nodes[id.0 as usize].span
-    }
-
-    fn set_kind(&mut self, id: NodeId, update: impl FnOnce(&mut NodeKind)) {
-        update(&mut self.document.nodes[id.0 as usize].kind);
+        let node = self.nodes[id.0 as usize];
+        Span::new(node.start as usize, node.end as usize)
     }
 
     fn attach(&mut self, id: NodeId) {
         match self.stack.last_mut() {
             None => {
-                self.document.root = Some(id);
+                self.root = Some(id);
                 // Block documents start at their first node, not at `---`.
-                let start = self.document.nodes[id.0 as usize].span.start;
-                if self.document.marker.is_none() {
-                    self.document.span.start = self.document.span.start.min(start);
+                let start = self.nodes[id.0 as usize].start as usize;
+                if self.marker.is_none() {
+                    self.span.start = self.span.start.min(start);
                 }
             }
-            Some(Frame::Sequence { .. }) => self.items.push(id),
+            Some(Frame::Sequence { .. }) => self.open_items.push(id),
             Some(Frame::Mapping { key, .. }) => match key.take() {
                 None => *key = Some(id),
-                Some(k) => self.entries.push((k, id)),
+                Some(k) => self.open_entries.push((k, id)),
             },
         }
         // A block mapping or sequence has no start token: it starts at its first child.
@@ -479,10 +503,10 @@ impl<'l> Builder<'l> {
             let parent = match parent {
                 Frame::Sequence { id, .. } | Frame::Mapping { id, .. } => *id,
             };
-            let child_start = self.document.nodes[id.0 as usize].span.start;
-            let node = &mut self.document.nodes[parent.0 as usize];
-            if node.span.is_empty() && child_start < node.span.start {
-                node.span.start = child_start;
+            let child_start = self.nodes[id.0 as usize].start;
+            let node = &mut self.nodes[parent.0 as usize];
+            if node.start == node.end && child_start < node.start {
+                node.start = child_start;
             }
         }
     }

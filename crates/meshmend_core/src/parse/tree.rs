@@ -34,39 +34,65 @@ pub enum CollectionStyle {
     Flow,
 }
 
-/// One YAML node.
-#[derive(Clone, Debug)]
-pub struct Node {
-    /// Bytes the node was written in. For a block collection: from its first
-    /// key or item to the end of its last value.
-    pub span: Span,
-    /// What it is.
-    pub kind: NodeKind,
+/// One YAML node as stored: 20 bytes. `a` and `b` depend on the shape: a
+/// scalar's value is `strings[a..a + b]`, a sequence's items are
+/// `items[a..a + b]`, a mapping's entries `entries[a..a + b]`, an alias
+/// points at node `a`. Offsets are `u32`: [`super::parse`] refuses text
+/// these cannot address.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Node {
+    pub(crate) start: u32,
+    pub(crate) end: u32,
+    pub(crate) shape: Shape,
+    pub(crate) a: u32,
+    pub(crate) b: u32,
 }
 
-/// The shape of a node.
-#[derive(Clone, Debug)]
-pub enum NodeKind {
+// The point of the layout (issue 15): a node is 20 bytes, not 72.
+const _: () = assert!(std::mem::size_of::<Node>() == 20);
+
+/// What a stored node is (one byte).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Shape {
+    Scalar(ScalarStyle),
+    Sequence(CollectionStyle),
+    Mapping(CollectionStyle),
+    Alias,
+}
+
+impl Node {
+    fn span(self) -> Span {
+        Span::new(self.start as usize, self.end as usize)
+    }
+
+    fn range(self) -> std::ops::Range<usize> {
+        self.a as usize..(self.a as usize + self.b as usize)
+    }
+}
+
+/// The shape of a node, borrowed from its document.
+#[derive(Clone, Copy, Debug)]
+pub enum NodeKind<'a> {
     /// A scalar with its decoded value.
     Scalar {
         /// Value after unescaping and folding.
-        value: String,
+        value: &'a str,
         /// Quoting style as written.
         style: ScalarStyle,
         /// Explicit tag such as `!!str`, when written.
-        tag: Option<String>,
+        tag: Option<&'a str>,
     },
     /// A sequence.
     Sequence {
         /// Items in order.
-        items: Vec<NodeId>,
+        items: &'a [NodeId],
         /// Notation.
         style: CollectionStyle,
     },
     /// A mapping.
     Mapping {
         /// `(key, value)` pairs in order (duplicates kept: YAML tools differ on them).
-        entries: Vec<(NodeId, NodeId)>,
+        entries: &'a [(NodeId, NodeId)],
         /// Notation.
         style: CollectionStyle,
     },
@@ -75,19 +101,39 @@ pub enum NodeKind {
 }
 
 /// One document of a YAML stream.
+///
+/// Compact on purpose (issue 15: memory): fixed-size nodes in one arena,
+/// every decoded scalar value in one string, every collection's children in
+/// one shared list, so a document costs a handful of allocations however
+/// many nodes it has.
 #[derive(Clone, Debug, Default)]
 pub struct Document {
     pub(crate) nodes: Vec<Node>,
+    /// Decoded scalar values, back to back.
+    pub(crate) strings: String,
+    /// Items of every sequence, each sequence's contiguous.
+    pub(crate) items: Vec<NodeId>,
+    /// Entries of every mapping, each mapping's contiguous.
+    pub(crate) entries: Vec<(NodeId, NodeId)>,
     pub(crate) root: Option<NodeId>,
     /// Bytes from the document's first byte (after any `---`) to its end.
     pub span: Span,
     /// Span of the `---` marker that opened it, if any.
     pub marker: Option<Span>,
+    /// Duplicate keys and tags: rare, so kept out of line.
+    pub(crate) rare: Option<Box<Rare>>,
+}
+
+/// What few documents have.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Rare {
     /// Keys written twice in one mapping, in document order.
-    pub duplicate_keys: Vec<DuplicateKey>,
+    pub(crate) duplicate_keys: Vec<DuplicateKey>,
     /// Earlier keys of those pairs, sorted: lookups skip them, because
     /// Kubernetes' YAML → JSON step keeps the *last* value of a repeated key.
     pub(crate) shadowed: Vec<NodeId>,
+    /// Explicit scalar tags by node, in node order.
+    pub(crate) tags: Vec<(NodeId, Box<str>)>,
 }
 
 /// A mapping key written again later in the same mapping.
@@ -115,9 +161,50 @@ impl Document {
         self.nodes.len()
     }
 
+    /// Every node in text order of its start (aliases unresolved).
+    pub fn nodes(&self) -> impl Iterator<Item = NodeRef<'_>> + '_ {
+        (0..self.nodes.len()).map(move |i| NodeRef {
+            doc: self,
+            id: NodeId(u32::try_from(i).expect("node ids fit u32")),
+        })
+    }
+
+    /// Keys written twice in one mapping, in document order.
+    pub fn duplicate_keys(&self) -> &[DuplicateKey] {
+        self.rare.as_ref().map_or(&[], |rare| &rare.duplicate_keys)
+    }
+
     /// True when `key` is overridden by a later duplicate of itself.
     pub(crate) fn is_shadowed(&self, key: NodeId) -> bool {
-        !self.shadowed.is_empty() && self.shadowed.binary_search(&key).is_ok()
+        self.rare
+            .as_ref()
+            .is_some_and(|rare| rare.shadowed.binary_search(&key).is_ok())
+    }
+
+    fn tag(&self, id: NodeId) -> Option<&str> {
+        let tags = &self.rare.as_ref()?.tags;
+        let at = tags.binary_search_by_key(&id, |(node, _)| *node).ok()?;
+        Some(&tags[at].1)
+    }
+
+    fn kind_of(&self, id: NodeId) -> NodeKind<'_> {
+        let node = self.nodes[id.0 as usize];
+        match node.shape {
+            Shape::Scalar(style) => NodeKind::Scalar {
+                value: &self.strings[node.range()],
+                style,
+                tag: self.tag(id),
+            },
+            Shape::Sequence(style) => NodeKind::Sequence {
+                items: &self.items[node.range()],
+                style,
+            },
+            Shape::Mapping(style) => NodeKind::Mapping {
+                entries: &self.entries[node.range()],
+                style,
+            },
+            Shape::Alias => NodeKind::Alias(NodeId(node.a)),
+        }
     }
 }
 
@@ -130,13 +217,13 @@ pub struct NodeRef<'a> {
 
 impl std::fmt::Debug for NodeRef<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "NodeRef({:?} @ {:?})", self.id, self.raw().span)
+        write!(f, "NodeRef({:?} @ {:?})", self.id, self.raw().span())
     }
 }
 
 impl<'a> NodeRef<'a> {
-    fn raw(self) -> &'a Node {
-        &self.doc.nodes[self.id.0 as usize]
+    fn raw(self) -> Node {
+        self.doc.nodes[self.id.0 as usize]
     }
 
     /// This node's id (the alias itself when it is one).
@@ -152,10 +239,11 @@ impl<'a> NodeRef<'a> {
     /// The node an alias points at, or the node itself.
     #[must_use]
     pub fn resolve(self) -> NodeRef<'a> {
-        match self.raw().kind {
-            NodeKind::Alias(target) => NodeRef {
+        let node = self.raw();
+        match node.shape {
+            Shape::Alias => NodeRef {
                 doc: self.doc,
-                id: target,
+                id: NodeId(node.a),
             },
             _ => self,
         }
@@ -163,31 +251,34 @@ impl<'a> NodeRef<'a> {
 
     /// True when this node is written as `*alias`.
     pub fn is_alias(self) -> bool {
-        matches!(self.raw().kind, NodeKind::Alias(_))
+        self.raw().shape == Shape::Alias
     }
 
     /// Where this node is written (for an alias: the `*name` token).
     pub fn span(self) -> Span {
-        self.raw().span
+        self.raw().span()
     }
 
     /// The resolved node's kind.
-    pub fn kind(self) -> &'a NodeKind {
-        &self.resolve().raw().kind
+    pub fn kind(self) -> NodeKind<'a> {
+        self.resolve().own_kind()
+    }
+
+    /// This node's own kind: [`NodeKind::Alias`] for an alias.
+    pub fn own_kind(self) -> NodeKind<'a> {
+        self.doc.kind_of(self.id)
     }
 
     /// Scalar value, if this is a scalar.
     pub fn as_str(self) -> Option<&'a str> {
-        match self.kind() {
-            NodeKind::Scalar { value, .. } => Some(value),
-            _ => None,
-        }
+        self.as_scalar().map(|(value, _)| value)
     }
 
     /// Scalar value and style.
     pub fn as_scalar(self) -> Option<(&'a str, ScalarStyle)> {
-        match self.kind() {
-            NodeKind::Scalar { value, style, .. } => Some((value, *style)),
+        let node = self.resolve().raw();
+        match node.shape {
+            Shape::Scalar(style) => Some((&self.doc.strings[node.range()], style)),
             _ => None,
         }
     }
@@ -213,8 +304,8 @@ impl<'a> NodeRef<'a> {
 
     /// Collection style, for a sequence or mapping.
     pub fn collection_style(self) -> Option<CollectionStyle> {
-        match self.kind() {
-            NodeKind::Sequence { style, .. } | NodeKind::Mapping { style, .. } => Some(*style),
+        match self.resolve().raw().shape {
+            Shape::Sequence(style) | Shape::Mapping(style) => Some(style),
             _ => None,
         }
     }
@@ -231,22 +322,28 @@ impl<'a> NodeRef<'a> {
 
     /// True when this is a sequence.
     pub fn is_sequence(self) -> bool {
-        matches!(self.kind(), NodeKind::Sequence { .. })
+        matches!(self.resolve().raw().shape, Shape::Sequence(_))
     }
 
     /// True when this is a mapping.
     pub fn is_mapping(self) -> bool {
-        matches!(self.kind(), NodeKind::Mapping { .. })
+        matches!(self.resolve().raw().shape, Shape::Mapping(_))
+    }
+
+    /// The own entries of a mapping (empty for anything else).
+    fn own_entries(self) -> &'a [(NodeId, NodeId)] {
+        let node = self.resolve().raw();
+        match node.shape {
+            Shape::Mapping(_) => &self.doc.entries[node.range()],
+            _ => &[],
+        }
     }
 
     /// `(key, value)` pairs of a mapping (empty for anything else). Merge
     /// keys (`<<: *base`) are expanded after the mapping's own entries.
     pub fn entries(self) -> impl Iterator<Item = (NodeRef<'a>, NodeRef<'a>)> + 'a {
         let doc = self.doc;
-        let entries: &'a [(NodeId, NodeId)] = match self.kind() {
-            NodeKind::Mapping { entries, .. } => entries,
-            _ => &[],
-        };
+        let entries = self.own_entries();
         let own = entries
             .iter()
             .map(move |&(k, v)| (NodeRef { doc, id: k }, NodeRef { doc, id: v }));
@@ -263,11 +360,8 @@ impl<'a> NodeRef<'a> {
                     vec![value]
                 };
                 sources.into_iter().flat_map(move |source| {
-                    let entries: &'a [(NodeId, NodeId)] = match source.kind() {
-                        NodeKind::Mapping { entries, .. } => entries,
-                        _ => &[],
-                    };
-                    entries
+                    source
+                        .own_entries()
                         .iter()
                         .map(move |&(k, v)| (NodeRef { doc, id: k }, NodeRef { doc, id: v }))
                 })
@@ -285,18 +379,18 @@ impl<'a> NodeRef<'a> {
     /// The `(key, value)` entry for `key` in a mapping.
     pub fn entry(self, key: &str) -> Option<(NodeRef<'a>, NodeRef<'a>)> {
         let doc = self.doc;
-        let NodeKind::Mapping { entries, .. } = self.kind() else {
+        if !self.is_mapping() {
             return None;
-        };
+        }
         // One pass over the own keys (they win over merged ones); only a
         // mapping with a merge key (`<<`) needs the expanded walk on a miss.
         let mut has_merge_key = false;
-        for &(k, v) in entries {
-            if let NodeKind::Scalar { value, style, .. } = doc.node(k).kind() {
+        for &(k, v) in self.own_entries() {
+            if let Some((value, style)) = doc.node(k).as_scalar() {
                 if value == key && !doc.is_shadowed(k) {
                     return Some((doc.node(k), doc.node(v)));
                 }
-                has_merge_key |= value == "<<" && *style == ScalarStyle::Plain;
+                has_merge_key |= value == "<<" && style == ScalarStyle::Plain;
             }
         }
         if !has_merge_key {

@@ -329,7 +329,7 @@ fn unsafe_edit(bundle: &Bundle, unit: &Unit) -> Option<String> {
         let document = documents[first..]
             .iter()
             .find(|doc| overlaps(edit.span, doc.span))?;
-        if !document.duplicate_keys.is_empty() {
+        if !document.duplicate_keys().is_empty() {
             return Some(format!(
                 "it edits the document at {}:{}, which writes a key twice \
                  (duplicate-key [MM005]); fix that first, then run `meshmend fix` again",
@@ -337,12 +337,13 @@ fn unsafe_edit(bundle: &Bundle, unit: &Unit) -> Option<String> {
                 line(document.span.start)
             ));
         }
-        document.nodes.iter().find_map(|node| {
-            let crate::parse::tree::NodeKind::Alias(target) = node.kind else {
+        document.nodes().find_map(|node| {
+            let crate::parse::tree::NodeKind::Alias(target) = node.own_kind() else {
                 return None;
             };
             let shared = document.node(target).span();
-            let alias_inside = edit.span.start <= node.span.start && node.span.end <= edit.span.end;
+            let alias = node.span();
+            let alias_inside = edit.span.start <= alias.start && alias.end <= edit.span.end;
             (overlaps(edit.span, shared) && !alias_inside).then(|| {
                 format!(
                     "it edits a value at {}:{} that a YAML alias at line {} shares; \
@@ -350,7 +351,7 @@ fn unsafe_edit(bundle: &Bundle, unit: &Unit) -> Option<String> {
                      in place of the alias, then run `meshmend fix` again",
                     bundle.files[*file].name,
                     line(shared.start),
-                    line(node.span.start)
+                    line(alias.start)
                 )
             })
         })

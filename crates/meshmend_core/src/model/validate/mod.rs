@@ -112,7 +112,7 @@ pub(crate) fn admit(
 }
 
 fn duplicate_keys(file: usize, doc: &super::tree::Document, out: &mut Vec<InputProblem>) {
-    for duplicate in &doc.duplicate_keys {
+    for duplicate in doc.duplicate_keys() {
         let first = doc.node(duplicate.first);
         let repeat = doc.node(duplicate.repeat);
         let key = repeat.as_str().unwrap_or_default();
@@ -168,11 +168,11 @@ fn decode(node: NodeRef<'_>) -> Option<YamlInt> {
     let NodeKind::Scalar { value, style, tag } = node.kind() else {
         return None;
     };
-    let tag = tag.as_deref().unwrap_or("");
+    let tag = tag.unwrap_or("");
     let plain = match tag {
         "!!str" | "!!binary" => false,
         "!!int" | "!!float" => true,
-        _ => *style == ScalarStyle::Plain,
+        _ => style == ScalarStyle::Plain,
     };
     Some(yaml_int(value, plain))
 }
@@ -588,8 +588,11 @@ mod tests {
         let (bundle, codes) = codes(&[("a.yaml", &text)]);
         assert_eq!(codes, ["MM005"]);
         let doc = &bundle.streams[0].documents[0];
-        assert_eq!(doc.duplicate_keys.len(), 1);
-        assert_eq!(doc.node(doc.duplicate_keys[0].first).as_str(), Some("k17"));
+        assert_eq!(doc.duplicate_keys().len(), 1);
+        assert_eq!(
+            doc.node(doc.duplicate_keys()[0].first).as_str(),
+            Some("k17")
+        );
     }
 
     #[test]

@@ -23,16 +23,20 @@ pub(super) fn find_template(text: &str, stream: &Stream) -> Option<(Span, String
     let mut flow_mappings = Vec::new();
     let mut plain = Vec::new();
     for doc in &stream.documents {
-        for node in &doc.nodes {
-            match &node.kind {
-                NodeKind::Scalar { style, .. } if *style == ScalarStyle::Plain => {
-                    plain.push(node.span);
+        for node in doc.nodes() {
+            match node.own_kind() {
+                NodeKind::Scalar {
+                    style: ScalarStyle::Plain,
+                    ..
+                } => {
+                    plain.push(node.span());
                 }
-                NodeKind::Scalar { .. } => strings.push(node.span),
-                NodeKind::Mapping { style, .. }
-                    if *style == crate::model::tree::CollectionStyle::Flow =>
-                {
-                    flow_mappings.push(node.span.start);
+                NodeKind::Scalar { .. } => strings.push(node.span()),
+                NodeKind::Mapping {
+                    style: crate::model::tree::CollectionStyle::Flow,
+                    ..
+                } => {
+                    flow_mappings.push(node.span().start);
                 }
                 _ => {}
             }

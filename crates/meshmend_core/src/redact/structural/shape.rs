@@ -137,9 +137,9 @@ fn enclosing_scalar(text: &str, span: Span) -> Option<Span> {
     stream
         .documents
         .iter()
-        .flat_map(|doc| doc.nodes.iter())
-        .filter(|n| matches!(n.kind, NodeKind::Scalar { .. }) && n.span.contains(span))
-        .map(|n| n.span)
+        .flat_map(Document::nodes)
+        .filter(|n| matches!(n.own_kind(), NodeKind::Scalar { .. }) && n.span().contains(span))
+        .map(NodeRef::span)
         .min_by_key(|s| s.len())
 }
 

@@ -33,7 +33,7 @@ pub(crate) fn flow_with(
         NodeKind::Scalar { value, style, .. } => {
             let written = node.span().slice(text);
             match style {
-                ScalarStyle::Plain if plain_syntax_ok(value) => value.clone(),
+                ScalarStyle::Plain if plain_syntax_ok(value) => value.to_string(),
                 ScalarStyle::Plain | ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted
                     if !written.contains('\n') =>
                 {

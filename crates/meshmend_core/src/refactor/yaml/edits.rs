@@ -138,7 +138,7 @@ pub(crate) fn delete_entry(text: &str, mapping: NodeRef<'_>, key: &str) -> Optio
     let spans = entries
         .iter()
         .map(|&(k, v)| (doc.node(k).span(), doc.node(v).span()));
-    if *style == CollectionStyle::Flow {
+    if style == CollectionStyle::Flow {
         return Some(Edit::delete(flow_element_extent(spans, index)?));
     }
     let (k, v) = (doc.node(entries[index].0), doc.node(entries[index].1));
@@ -207,7 +207,7 @@ pub(crate) fn insert_entry(
     let doc = mapping.document();
     let key = Encoded::str(key);
     let (key, value) = (key.as_str(), value.as_str());
-    if *style == CollectionStyle::Flow {
+    if style == CollectionStyle::Flow {
         return Some(match entries.last() {
             Some(&(_, v)) => Edit::insert(doc.node(v).span().end, format!(", {key}: {value}")),
             None => Edit::replace(mapping.span(), format!("{{{key}: {value}}}")),

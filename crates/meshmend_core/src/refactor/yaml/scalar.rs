@@ -336,7 +336,7 @@ mod tests {
         }
         match node.kind() {
             crate::model::tree::NodeKind::Scalar { value, style, tag } => {
-                (value.clone(), *style, tag.clone())
+                (value.to_string(), style, tag.map(str::to_string))
             }
             other => panic!("{text:?}: {path:?} is {other:?}"),
         }
