@@ -43,7 +43,13 @@ fn fix_with(
     (names, texts): (Vec<String>, Vec<String>),
     strategy: &str,
 ) -> Result<JsValue, wasm_bindgen::JsError> {
-    let options = PageFixOptions::new(PageOptions::default(), Some(strategy.into()), None, None);
+    let options = PageFixOptions::new(
+        PageOptions::default(),
+        Some(strategy.into()),
+        None,
+        None,
+        None,
+    );
     meshmend_wasm::fix(names, texts, options)
 }
 
