@@ -8,10 +8,13 @@
 // (web/engines.js). Each is gated; the goals (issue 15) are 150 KB for the
 // initial download and 250 KB in all.
 // Budgets in KiB: analysis 175 (185 until the rule docs left it: the core's
-// `rule-docs` feature is on in the engines module only), engines 410 (360
-// before the Gateway API's ~45 KiB and the linear-time indexes' ~4 KiB).
-// Reached on 2026-12-03: 172.9 KiB initial (177,070 B; 182.1 KiB, 186,448 B
-// with the docs), 405.9 KiB engines (415,634 B); the engines module carries
+// `rule-docs` feature is on in the engines module only), engines 430 (410
+// until the Gateway API fixes, ~14 KiB, and the compact parse tree, ~1.5
+// KiB; 360 before the Gateway API's ~45 KiB and the linear-time indexes'
+// ~4 KiB).
+// Reached on 2026-12-03: 174.5 KiB initial (178,718 B; 182.1 KiB, 186,448 B
+// with the docs, before the compact tree), 423.8 KiB engines (433,961 B);
+// the engines module carries
 // the whole analyzer again (fix re-analyzes), so the split costs total
 // bytes. README "Wasm size and page speed" says what each part costs and
 // what would close the gap.
@@ -20,7 +23,7 @@ import { gzipSync } from "node:zlib";
 import { expect, test } from "@playwright/test";
 
 const KB = 1024;
-const BUDGET = { analysis: 175 * KB, engines: 410 * KB };
+const BUDGET = { analysis: 175 * KB, engines: 430 * KB };
 const AIM = { initial: 150 * KB, total: 250 * KB };
 
 const gzipped = (name) => {
