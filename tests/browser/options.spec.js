@@ -77,3 +77,26 @@ test("each toolbar label stays on the row of its picker at every width", async (
     }
   }
 });
+
+/** Cross-namespace references with no ReferenceGrant (MM504): a certificate and a backend. */
+const CROSS_NAMESPACE = readFileSync(
+  new URL("../../crates/meshmend_core/tests/fix/consolidate/gateway-api-reference-grants/all.yaml", import.meta.url),
+  "utf8",
+);
+
+test("ReferenceGrants are added only when 'Add ReferenceGrants' is ticked", async ({ page }) => {
+  await load(page, CROSS_NAMESPACE);
+  test.skip(!(await capabilities(page)).has("fix"), "this build has no fix yet");
+  await expect(page.locator('[data-testid="finding"][data-name="reference-not-permitted"]')).toHaveCount(2);
+  await page.getByRole("tab", { name: "Fix" }).click();
+  const diff = page.getByTestId("diff");
+  await expect(diff).toHaveText("No changes needed.");
+  await page.getByTestId("grant-references").check();
+  await expect(diff).toContainText("kind: ReferenceGrant");
+  // The narrowest grants: one per refused reference, naming the exact object.
+  await expect(diff).toContainText("name: istio-ingress-httproute-to-service-api");
+  await expect(diff).toContainText("name: istio-ingress-gateway-to-secret-api-tls");
+  await expect(page.getByTestId("verification")).toContainText(/Conflict-free|Verified/);
+  await page.getByTestId("grant-references").uncheck();
+  await expect(diff).toHaveText("No changes needed.");
+});
