@@ -226,3 +226,52 @@ spec:
     let reason = refused(yaml, &FixOptions::default(), "MM503");
     assert!(reason.contains("protocol and TLS mode"), "{reason}");
 }
+
+/// A listener that leaves the shared pods takes its routes along; a route
+/// Istio already refused there (its namespace is not allowed) is repointed
+/// but not promised acceptance: the move is made and the refusal stays the
+/// user's decision (the page's Gateway API example, where the move used to
+/// be withdrawn as "not accepted afterwards").
+#[test]
+fn a_route_refused_before_does_not_block_a_listener_move() {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../examples/gateway-api-incident.yaml"
+    ))
+    .unwrap();
+    let bundle = Bundle::from_text("incident.yaml", &text).unwrap();
+    let before: Vec<_> = analyze(&bundle, &meshmend_core::AnalyzeOptions::default())
+        .into_iter()
+        .map(|d| d.code)
+        .collect();
+    assert!(
+        before.contains(&"MM510") && before.contains(&"MM503"),
+        "{before:?}"
+    );
+    let outcome = fix(&bundle, &FixOptions::default());
+    assert!(
+        outcome.diff.contains("+  name: public-shop"),
+        "{}",
+        outcome.diff
+    );
+    let remaining: Vec<_> = outcome
+        .verification
+        .remaining
+        .iter()
+        .map(|d| d.code)
+        .collect();
+    assert!(!remaining.contains(&"MM510"), "{remaining:?}");
+    assert!(
+        remaining.contains(&"MM503"),
+        "the refused route stays refused: {remaining:?}"
+    );
+    assert!(
+        outcome
+            .verification
+            .rejected
+            .iter()
+            .all(|r| !r.reason.contains("not accepted by Istio afterwards")),
+        "{:?}",
+        outcome.verification.rejected
+    );
+}

@@ -179,7 +179,9 @@ fn repoint_routes(
                 replace(cx, route.meta.file, port.span, Scalar::Int(i64::from(new))),
             ));
             u.resources.push(route.meta.resource);
-            u.accepted.push(super::accepted(cx, route, parent_ref));
+            if super::accepted_before(cx, route, parent_ref) {
+                u.accepted.push(super::accepted(cx, route, parent_ref));
+            }
             if let Some(change) = u.changes.first_mut() {
                 change.detail.push_str(&format!(
                     " {} {} follows it: its parentRef port {old} → {new}.",

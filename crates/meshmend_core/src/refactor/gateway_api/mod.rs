@@ -197,6 +197,27 @@ pub(super) fn accepted(
     (cx.bundle.resources[route.meta.resource].reference(), index)
 }
 
+/// Istio accepts `parent_ref` of `route` in the input. A listener that moves
+/// takes its routes along and must keep each one it had; a parentRef that
+/// was refused before (wrong namespace, another listener's hostname) stays
+/// the user's decision, so no unit promises to make it accepted.
+pub(super) fn accepted_before(
+    cx: &Cx<'_>,
+    route: &crate::gateway_api::model::Route,
+    parent_ref: &crate::gateway_api::model::ParentRef,
+) -> bool {
+    cx.prediction
+        .status_of(route.meta.resource)
+        .is_some_and(|s| {
+            s.parents.iter().any(|p| {
+                p.span == Some(parent_ref.target.span)
+                    && p.conditions
+                        .iter()
+                        .any(|c| c.kind == "Accepted" && c.status)
+            })
+        })
+}
+
 /// A unit of one change.
 pub(super) fn unit(
     cx: &Cx<'_>,

@@ -208,7 +208,9 @@ fn follow(cx: &Cx<'_>, found: &Found<'_>, new: &str, u: &mut Unit) -> Result<(),
                     super::replace(cx, file, parent_ref.target.name.span, Scalar::Str(new)),
                 ));
                 u.resources.push(route.meta.resource);
-                u.accepted.push(accepted(cx, route, parent_ref));
+                if super::accepted_before(cx, route, parent_ref) {
+                    u.accepted.push(accepted(cx, route, parent_ref));
+                }
                 continue;
             }
             let everywhere = parent_ref.section_name.is_none() && parent_ref.port.is_none();
