@@ -47,16 +47,14 @@ fn no_certificate(
     tls: &Tls,
     mode: &Spanned<String>,
 ) -> Diagnostic {
-    cx.diagnostic(
-        &RULE,
-        gateway.resource,
-        mode.span,
+    at_mode(
+        cx,
+        gateway,
+        server,
+        mode,
         format!(
-            "server {} of Gateway {} terminates TLS (mode {}) but names no \
-             certificate: no `credentialName`, `credentialNames`, \
-             `tlsCertificates` or `serverCertificate` and `privateKey`",
-            server.index + 1,
-            gateway.full_name(),
+            "terminates TLS (mode {}) but names no certificate: no `credentialName`, \
+             `credentialNames`, `tlsCertificates` or `serverCertificate` and `privateKey`",
             mode.value
         ),
     )
@@ -91,15 +89,14 @@ fn no_client_ca(
     server: &Server,
     mode: &Spanned<String>,
 ) -> Diagnostic {
-    cx.diagnostic(
-        &RULE,
-        gateway.resource,
-        mode.span,
+    at_mode(
+        cx,
+        gateway,
+        server,
+        mode,
         format!(
-            "server {} of Gateway {} verifies client certificates (mode {}) from \
-             mounted files but names no client CA bundle (`caCertificates`)",
-            server.index + 1,
-            gateway.full_name(),
+            "verifies client certificates (mode {}) from mounted files but names no \
+             client CA bundle (`caCertificates`)",
             mode.value
         ),
     )
@@ -112,6 +109,22 @@ fn no_client_ca(
         "set `caCertificates` to the CA file mounted in the gateway pods, or use \
          `credentialName` with a Secret that holds `ca.crt`",
     )
+}
+
+/// A finding on the server's `tls.mode`: "server N of Gateway ns/name " + `says`.
+fn at_mode(
+    cx: &Context<'_>,
+    gateway: &Gateway,
+    server: &Server,
+    mode: &Spanned<String>,
+    says: String,
+) -> Diagnostic {
+    let message = format!(
+        "server {} of Gateway {} {says}",
+        server.index + 1,
+        gateway.full_name()
+    );
+    cx.diagnostic(&RULE, gateway.resource, mode.span, message)
 }
 
 /// The server's `tls` mapping as written (`credentialNames`,
