@@ -75,20 +75,7 @@ fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("load+analyze");
     let options = AnalyzeOptions::default();
     for (n, text) in &inputs {
-        group.throughput(Throughput::Bytes(text.len() as u64));
-        group.bench_with_input(BenchmarkId::from_parameter(n), text, |b, text| {
-            b.iter_batched(
-                || files(text),
-                |files| {
-                    // Returned, so freeing happens outside the timing, as in
-                    // parse+load (the CLI never frees the bundle).
-                    let bundle = Bundle::load(files, LoadOptions::default()).unwrap();
-                    let diagnostics = analyze(&bundle, &options);
-                    black_box((bundle, diagnostics))
-                },
-                BatchSize::LargeInput,
-            );
-        });
+        load_and_analyze(&mut group, BenchmarkId::from_parameter(n), text, &options);
     }
     group.finish();
 
@@ -130,20 +117,37 @@ fn shapes(c: &mut Criterion) {
     ];
     let mut group = c.benchmark_group("shapes");
     for (label, text) in &cases {
-        group.throughput(Throughput::Bytes(text.len() as u64));
-        group.bench_with_input(BenchmarkId::from_parameter(label), text, |b, text| {
-            b.iter_batched(
-                || files(text),
-                |files| {
-                    let bundle = Bundle::load(files, LoadOptions::default()).unwrap();
-                    let diagnostics = analyze(&bundle, &options);
-                    black_box((bundle, diagnostics))
-                },
-                BatchSize::LargeInput,
-            );
-        });
+        load_and_analyze(
+            &mut group,
+            BenchmarkId::from_parameter(label),
+            text,
+            &options,
+        );
     }
     group.finish();
+}
+
+/// One load+analyze measurement of `text`, in bytes per second.
+fn load_and_analyze(
+    group: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
+    id: BenchmarkId,
+    text: &str,
+    options: &AnalyzeOptions,
+) {
+    group.throughput(Throughput::Bytes(text.len() as u64));
+    group.bench_with_input(id, text, |b, text| {
+        b.iter_batched(
+            || files(text),
+            |files| {
+                // Returned, so freeing happens outside the timing, as in
+                // parse+load (the CLI never frees the bundle).
+                let bundle = Bundle::load(files, LoadOptions::default()).unwrap();
+                let diagnostics = analyze(&bundle, options);
+                black_box((bundle, diagnostics))
+            },
+            BatchSize::LargeInput,
+        );
+    });
 }
 
 criterion_group! {
