@@ -52,7 +52,7 @@ fn no_certificate(
         gateway,
         server,
         mode,
-        format!(
+        &format!(
             "terminates TLS (mode {}) but names no certificate: no `credentialName`, \
              `credentialNames`, `tlsCertificates` or `serverCertificate` and `privateKey`",
             mode.value
@@ -94,7 +94,7 @@ fn no_client_ca(
         gateway,
         server,
         mode,
-        format!(
+        &format!(
             "verifies client certificates (mode {}) from mounted files but names no \
              client CA bundle (`caCertificates`)",
             mode.value
@@ -117,7 +117,7 @@ fn at_mode(
     gateway: &Gateway,
     server: &Server,
     mode: &Spanned<String>,
-    says: String,
+    says: &str,
 ) -> Diagnostic {
     let message = format!(
         "server {} of Gateway {} {says}",
