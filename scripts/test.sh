@@ -6,6 +6,14 @@ bash scripts/setup.sh
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
+# A full disk fails the build with "No space left on device" deep in a
+# dependency; say up front how much room there is (a run needs about 5 GB).
+avail_kb=$(df -Pk . | awk 'NR == 2 { print $4 }')
+log "free disk space: $((avail_kb / 1024 / 1024)) GiB"
+if [ "${avail_kb:-0}" -lt $((5 * 1024 * 1024)) ]; then
+  echo "warning: less than 5 GiB free; the build may fail with os error 28" >&2
+fi
+
 log "cargo fmt --check"
 cargo fmt --all --check
 log "cargo clippy --all-targets -- -D warnings"
