@@ -107,6 +107,15 @@ pub struct LabelSelector {
 }
 
 impl LabelSelector {
+    /// Does the selector match namespace `name`? Istio adds the
+    /// `kubernetes.io/metadata.name` label the API server sets on every
+    /// Namespace, so a selector on the name matches without the object.
+    pub fn matches_namespace(&self, name: &str, labels: Option<&Labels>) -> bool {
+        let mut labels = labels.cloned().unwrap_or_default();
+        labels.insert("kubernetes.io/metadata.name".to_string(), name.to_string());
+        self.matches(&labels)
+    }
+
     fn read(node: NodeRef<'_>) -> LabelSelector {
         let node = node.resolve();
         LabelSelector {
@@ -159,6 +168,28 @@ impl AllowedNamespaces {
     /// `from`, defaulting to `default`.
     pub fn from_or<'a>(&'a self, default: &'a str) -> &'a str {
         self.from.as_ref().map_or(default, |f| f.value.as_str())
+    }
+
+    /// Does a Gateway's `allowedListeners` admit a ListenerSet from
+    /// `set_namespace` (`NamespaceAcceptedByAllowListeners`)? An absent `from`
+    /// is `None`, the CRD's default: the API server writes it before istiod
+    /// reads the Gateway, so a lone `selector` admits nothing. `labels` are
+    /// the set's namespace labels (none when the input has no Namespace).
+    pub fn admits_listener_set(
+        &self,
+        set_namespace: &str,
+        gateway_namespace: &str,
+        labels: Option<&Labels>,
+    ) -> bool {
+        match self.from_or("None") {
+            "All" => true,
+            "Same" => set_namespace == gateway_namespace,
+            "Selector" => self
+                .selector
+                .as_ref()
+                .is_some_and(|s| s.matches_namespace(set_namespace, labels)),
+            _ => false,
+        }
     }
 }
 

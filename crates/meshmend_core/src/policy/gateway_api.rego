@@ -176,9 +176,10 @@ set_allowed(gw, ns) {
 	ns == ns_of(gw)
 }
 
+# An absent `from` is the CRD's default `None`: a lone selector admits nothing.
 set_allowed(gw, ns) {
 	n := gw.spec.allowedListeners.namespaces
-	object.get(n, "from", "Selector") == "Selector"
+	n.from == "Selector"
 	label_selector_matches(n.selector, namespace_labels(ns))
 }
 

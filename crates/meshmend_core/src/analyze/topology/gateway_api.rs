@@ -147,11 +147,8 @@ mod build {
     use crate::analyze::istio_version::IstioVersion;
     use crate::gateway_api::Inventory;
     use crate::gateway_api::model as api;
-    use crate::gateway_api::status::listeners::with_name_label;
     use crate::gateway_api::status::{ListenerStatus, StatusReport, predict_with};
-    use crate::model::{
-        Bundle, Gateway, Labels, Server, ServerPort, Service, Tls, selector_matches,
-    };
+    use crate::model::{Bundle, Gateway, Server, ServerPort, Service, Tls, selector_matches};
     use crate::sort;
     use crate::span::Spanned;
 
@@ -458,21 +455,10 @@ mod build {
         {
             return false;
         }
-        let Some(allowed) = &gateway.allowed_listeners else {
-            return false;
-        };
-        match allowed.from_or("None") {
-            "All" => true,
-            "Same" => set_ns == gateway.meta.namespace,
-            // `toNamespaceSet`: the name label is implied, as in the status.
-            "Selector" => allowed.selector.as_ref().is_some_and(|s| {
-                s.matches(&with_name_label(
-                    set_ns,
-                    inventory.namespace_labels(set_ns).unwrap_or(&Labels::new()),
-                ))
-            }),
-            _ => false,
-        }
+        gateway.allowed_listeners.as_ref().is_some_and(|allowed| {
+            let labels = inventory.namespace_labels(set_ns);
+            allowed.admits_listener_set(set_ns, &gateway.meta.namespace, labels)
+        })
     }
 
     /// `buildListener` for a listener that istiod programs, as an internal

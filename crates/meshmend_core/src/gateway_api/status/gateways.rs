@@ -4,7 +4,7 @@
 
 use super::address::{self, gateway_services};
 use super::class::{self, Controller};
-use super::listeners::{self, Built, Merged, Owner, with_name_label};
+use super::listeners::{self, Built, Merged, Owner};
 use super::{Condition, ListenerStatus, ObjectStatus};
 use crate::gateway_api::{Gateway, Inventory, Listener, ListenerSet};
 use crate::model::{Bundle, Labels};
@@ -91,23 +91,10 @@ fn listener_set_allowed(
     gateway: &Gateway,
     namespace: &str,
 ) -> bool {
-    let Some(allowed) = &gateway.allowed_listeners else {
-        return false;
-    };
-    match allowed.from.as_ref().map(|f| f.value.as_str()) {
-        Some("All") => true,
-        Some("Same") => namespace == gateway.meta.namespace,
-        Some("Selector") | None => {
-            let Some(selector) = &allowed.selector else {
-                return false;
-            };
-            namespaces
-                .iter()
-                .find(|(name, _)| name == namespace)
-                .is_some_and(|(name, labels)| selector.matches(&with_name_label(name, labels)))
-        }
-        Some(_) => false,
-    }
+    gateway.allowed_listeners.as_ref().is_some_and(|allowed| {
+        let labels = namespaces.iter().find(|(name, _)| name == namespace);
+        allowed.admits_listener_set(namespace, &gateway.meta.namespace, labels.map(|(_, l)| l))
+    })
 }
 
 fn is_gateway_parent(set: &ListenerSet) -> bool {

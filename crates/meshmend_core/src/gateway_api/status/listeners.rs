@@ -254,7 +254,7 @@ fn allowed_route_namespaces(
             Some(selector) => {
                 let mut out: Vec<String> = namespaces
                     .iter()
-                    .filter(|(name, labels)| selector.matches(&with_name_label(name, labels)))
+                    .filter(|(name, labels)| selector.matches_namespace(name, Some(labels)))
                     .map(|(name, _)| name.clone())
                     .collect();
                 crate::sort::ascending(&mut out);
@@ -262,13 +262,6 @@ fn allowed_route_namespaces(
             }
         },
     }
-}
-
-/// Labels plus `kubernetes.io/metadata.name`, which Istio implies.
-pub fn with_name_label(name: &str, labels: &Labels) -> Labels {
-    let mut labels = labels.clone();
-    labels.insert("kubernetes.io/metadata.name".to_string(), name.to_string());
-    labels
 }
 
 /// A listener of the merged list conflicts are computed on.

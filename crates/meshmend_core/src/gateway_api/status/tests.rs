@@ -234,3 +234,38 @@ fn a_missing_generated_service_is_explained_not_blamed() {
         programmed.message
     );
 }
+
+#[test]
+fn a_lone_allowed_listeners_selector_admits_nothing_because_from_defaults_to_none() {
+    let with_from = |from: &str| {
+        format!(
+            "apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {{name: gw, namespace: infra}}
+spec:
+  gatewayClassName: istio
+  allowedListeners:
+    namespaces: {{{from}selector: {{matchLabels: {{kubernetes.io/metadata.name: shop}}}}}}
+  listeners: [{{name: web, port: 80, protocol: HTTP}}]
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: ListenerSet
+metadata: {{name: team, namespace: shop}}
+spec:
+  parentRef: {{name: gw, namespace: infra}}
+  listeners: [{{name: api, port: 8080, protocol: HTTP}}]
+"
+        )
+    };
+    // The API server writes the CRD default `from: None` before istiod reads it.
+    let all = statuses(&with_from(""));
+    let set = find(&all, "ListenerSet", "team");
+    assert_eq!(condition(set, "Accepted"), (false, "NotAllowed".into()));
+    // Istio writes `attachedListenerSets` only when some set attached.
+    assert_eq!(find(&all, "Gateway", "gw").attached_listener_sets, None);
+    // With `from: Selector` the implied name label admits the set.
+    let all = statuses(&with_from("from: Selector, "));
+    let set = find(&all, "ListenerSet", "team");
+    assert_eq!(condition(set, "Accepted"), (true, "Accepted".into()));
+    assert_eq!(find(&all, "Gateway", "gw").attached_listener_sets, Some(1));
+}
