@@ -223,3 +223,42 @@ pub(super) fn template_problem(
         related: None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::{Limits, parse};
+
+    /// Each syntax ends its action at its own closer and names itself in
+    /// the message and the help.
+    #[test]
+    fn each_syntax_is_cut_at_its_closer_and_named() {
+        for (text, action, what, help) in [
+            (
+                "{{- if .Values.on }}\nkind: Gateway\n",
+                "{{- if .Values.on }}",
+                "an unrendered Helm/Go template",
+                "`helm template <release> <chart> | meshmend analyze -`",
+            ),
+            (
+                "{% set ports = {} %}\nkind: Gateway\n",
+                "{% set ports = {} %}",
+                "a Jinja template",
+                "(Jinja/Ansible)",
+            ),
+            (
+                "%{ if on }\nkind: Gateway\n",
+                "%{ if on }",
+                "a Terraform template",
+                "`templatefile()`",
+            ),
+        ] {
+            let stream = parse(text, &Limits::default()).unwrap();
+            let (span, found) = find_template(text, &stream).expect(text);
+            assert_eq!(found, action);
+            let problem = template_problem(0, span, &found, &stream);
+            assert!(problem.message.contains(what), "{}", problem.message);
+            assert!(problem.help.unwrap().contains(help), "{text}");
+        }
+    }
+}
