@@ -609,23 +609,12 @@ spec:
                 "{sel:?}"
             );
         }
-        let ingress = &model.workloads[0];
-        assert_eq!(
-            names(
-                model
-                    .services_selecting(&ingress.labels)
-                    .map(|s| &s.name.value)
-            ),
-            ["ingress", "all-gateways"]
-        );
-        let internal = &model.workloads[1];
-        assert_eq!(
-            names(
-                model
-                    .services_selecting(&internal.labels)
-                    .map(|s| &s.name.value)
-            ),
-            ["all-gateways"]
-        );
+        for (workload, services) in [
+            (&model.workloads[0], &["ingress", "all-gateways"][..]),
+            (&model.workloads[1], &["all-gateways"]),
+        ] {
+            let selecting = model.services_selecting(&workload.labels);
+            assert_eq!(names(selecting.map(|s| &s.name.value)), services);
+        }
     }
 }
