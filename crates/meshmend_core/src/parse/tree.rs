@@ -413,6 +413,6 @@ impl<'a> NodeRef<'a> {
 
 /// Items of a sequence that may be absent (`items_of(node.get("ports"))`):
 /// none when it is missing or not a sequence.
-pub fn items_of<'a>(node: Option<NodeRef<'a>>) -> impl Iterator<Item = NodeRef<'a>> + 'a {
+pub fn items_of(node: Option<NodeRef<'_>>) -> impl Iterator<Item = NodeRef<'_>> {
     node.into_iter().flat_map(NodeRef::items)
 }

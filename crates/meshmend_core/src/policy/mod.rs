@@ -164,13 +164,14 @@ const SYNCED: &[(&str, &str, &str)] = &[
 
 /// `syncOnly` entries of the Gatekeeper `Config` (the core group as `""`).
 fn sync_only(kinds: &[(&str, &str, &str)]) -> String {
-    kinds
-        .iter()
-        .map(|(group, version, kind)| {
-            let group = if group.is_empty() { "\"\"" } else { group };
-            format!("      - group: {group}\n        version: {version}\n        kind: {kind}\n")
-        })
-        .collect()
+    let mut out = String::new();
+    for (group, version, kind) in kinds {
+        let group = if group.is_empty() { "\"\"" } else { group };
+        out.push_str(&format!(
+            "      - group: {group}\n        version: {version}\n        kind: {kind}\n"
+        ));
+    }
+    out
 }
 
 /// `ValidatingAdmissionPolicy` + binding per checked kind, as one multi-document YAML.
