@@ -1,6 +1,6 @@
 //! [`Inventory`]: every Gateway API object of a bundle, read once.
 
-use crate::model::tree::NodeRef;
+use crate::model::tree::{NodeRef, items_of};
 use crate::model::{Bundle, Labels, Resource, read_crd_labels};
 use crate::span::Spanned;
 
@@ -8,7 +8,7 @@ use super::model::{
     Address, AllowedNamespaces, BackendRef, CertSource, ForeignParent, FrontendTls,
     FrontendValidation, Gateway, GatewayClass, ListenerSet, Meta, Namespace, ObjectRef, ParentRef,
     ReferenceGrant, Route, RouteKind, ServiceEntryHosts, is_gateway_api, listeners, spanned,
-    str_or_empty,
+    str_or_empty, strings,
 };
 
 /// Every Gateway API object of a bundle, plus the Namespaces and TLS
@@ -122,10 +122,7 @@ fn read_gateway(meta: Meta, node: NodeRef<'_>, spec: Option<NodeRef<'_>>) -> Gat
     };
     let frontend_tls = frontend.map(NodeRef::resolve).map(|f| FrontendTls {
         default: read_validation(f.path(&["default", "validation"])),
-        per_port: f
-            .get("perPort")
-            .into_iter()
-            .flat_map(NodeRef::items)
+        per_port: items_of(f.get("perPort"))
             .map(|p| {
                 let p = p.resolve();
                 let port = p.get("port").and_then(NodeRef::as_i64).unwrap_or(0);
@@ -138,14 +135,10 @@ fn read_gateway(meta: Meta, node: NodeRef<'_>, spec: Option<NodeRef<'_>>) -> Gat
     });
     if let Some(frontend) = frontend.map(NodeRef::resolve) {
         let default = frontend.path(&["default", "validation", "caCertificateRefs"]);
-        let per_port = frontend
-            .get("perPort")
-            .into_iter()
-            .flat_map(NodeRef::items)
-            .filter_map(|p| {
-                p.resolve()
-                    .path(&["tls", "validation", "caCertificateRefs"])
-            });
+        let per_port = items_of(frontend.get("perPort")).filter_map(|p| {
+            p.resolve()
+                .path(&["tls", "validation", "caCertificateRefs"])
+        });
         for refs in default.into_iter().chain(per_port) {
             frontend_ca_refs.extend(refs.items().map(ObjectRef::read));
         }
@@ -155,9 +148,7 @@ fn read_gateway(meta: Meta, node: NodeRef<'_>, spec: Option<NodeRef<'_>>) -> Gat
             .and_then(|n| spanned(Some(n)))
             .unwrap_or_else(|| Spanned::new(String::new(), meta.span)),
         listeners: listeners(get("listeners")),
-        addresses: get("addresses")
-            .into_iter()
-            .flat_map(NodeRef::items)
+        addresses: items_of(get("addresses"))
             .map(|a| {
                 let a = a.resolve();
                 Address {
@@ -188,31 +179,25 @@ fn read_gateway(meta: Meta, node: NodeRef<'_>, spec: Option<NodeRef<'_>>) -> Gat
 
 fn read_route(meta: Meta, kind: RouteKind, node: NodeRef<'_>, spec: Option<NodeRef<'_>>) -> Route {
     let get = |key: &str| spec.and_then(|s| s.get(key)).map(NodeRef::resolve);
-    let rules: Vec<NodeRef<'_>> = get("rules").into_iter().flat_map(NodeRef::items).collect();
+    let rules: Vec<NodeRef<'_>> = items_of(get("rules")).collect();
     let mut backend_refs = Vec::new();
     for rule in &rules {
         let rule = rule.resolve();
-        for backend in rule.get("backendRefs").into_iter().flat_map(NodeRef::items) {
+        for backend in items_of(rule.get("backendRefs")) {
             backend_refs.push(read_backend(backend, false));
             let filters = backend.resolve().get("filters");
             push_mirrors(filters, &mut backend_refs);
         }
         push_mirrors(rule.get("filters"), &mut backend_refs);
     }
-    let foreign_parents = node
-        .path(&["status", "parents"])
-        .into_iter()
-        .flat_map(NodeRef::items)
+    let foreign_parents = items_of(node.path(&["status", "parents"]))
         .filter_map(|p| {
             let p = p.resolve();
             let controller = p.get_str("controllerName")?.to_string();
             Some(ForeignParent {
                 parent_ref: ParentRef::read(p.get("parentRef")?),
                 controller_name: controller,
-                conditions: p
-                    .get("conditions")
-                    .into_iter()
-                    .flat_map(NodeRef::items)
+                conditions: items_of(p.get("conditions"))
                     .map(|c| {
                         let c = c.resolve();
                         ["type", "status", "reason", "message"]
@@ -224,14 +209,8 @@ fn read_route(meta: Meta, kind: RouteKind, node: NodeRef<'_>, spec: Option<NodeR
         .collect();
     Route {
         kind,
-        parent_refs: get("parentRefs")
-            .into_iter()
-            .flat_map(NodeRef::items)
-            .map(ParentRef::read)
-            .collect(),
-        hostnames: get("hostnames")
-            .into_iter()
-            .flat_map(NodeRef::items)
+        parent_refs: items_of(get("parentRefs")).map(ParentRef::read).collect(),
+        hostnames: items_of(get("hostnames"))
             .filter_map(|h| spanned(Some(h)))
             .collect(),
         backend_refs,
@@ -242,7 +221,7 @@ fn read_route(meta: Meta, kind: RouteKind, node: NodeRef<'_>, spec: Option<NodeR
 }
 
 fn push_mirrors(filters: Option<NodeRef<'_>>, out: &mut Vec<BackendRef>) {
-    for filter in filters.into_iter().flat_map(NodeRef::items) {
+    for filter in items_of(filters) {
         if let Some(backend) = filter.resolve().path(&["requestMirror", "backendRef"]) {
             out.push(read_backend(backend, true));
         }
@@ -261,9 +240,7 @@ fn read_backend(node: NodeRef<'_>, mirror: bool) -> BackendRef {
 
 fn read_grant(meta: Meta, spec: Option<NodeRef<'_>>) -> ReferenceGrant {
     let list = |key: &str| -> Vec<NodeRef<'_>> {
-        spec.and_then(|s| s.get(key))
-            .into_iter()
-            .flat_map(NodeRef::items)
+        items_of(spec.and_then(|s| s.get(key)))
             .map(NodeRef::resolve)
             .collect()
     };
@@ -324,16 +301,8 @@ fn read_service_entry(resource: &Resource, node: NodeRef<'_>) -> ServiceEntryHos
     ServiceEntryHosts {
         namespace: resource.namespace.clone(),
         name: resource.name.value.clone(),
-        hosts: spec
-            .and_then(|s| s.get("hosts"))
-            .into_iter()
-            .flat_map(NodeRef::items)
-            .filter_map(|h| h.resolve().as_str().map(str::to_string))
-            .collect(),
-        ports: spec
-            .and_then(|s| s.get("ports"))
-            .into_iter()
-            .flat_map(NodeRef::items)
+        hosts: strings(spec.and_then(|s| s.get("hosts"))),
+        ports: items_of(spec.and_then(|s| s.get("ports")))
             .filter_map(|p| p.resolve().get("number").and_then(NodeRef::as_i64))
             .filter_map(|n| u32::try_from(n).ok())
             .collect(),

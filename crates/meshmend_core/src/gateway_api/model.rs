@@ -6,7 +6,7 @@
 //! Like [`crate::model`]'s views, these read only the fields Istio's status
 //! depends on; anything else in the object is ignored.
 
-use crate::model::tree::NodeRef;
+use crate::model::tree::{NodeRef, items_of};
 use crate::model::{Labels, Resource, read_crd_labels};
 use crate::span::{Span, Spanned};
 
@@ -46,10 +46,7 @@ impl ObjectRef {
     /// Every entry of a sequence of references (`certificateRefs`,
     /// `caCertificateRefs`); none when the key is missing.
     pub(super) fn read_all(list: Option<NodeRef<'_>>) -> Vec<ObjectRef> {
-        list.into_iter()
-            .flat_map(NodeRef::items)
-            .map(ObjectRef::read)
-            .collect()
+        items_of(list).map(ObjectRef::read).collect()
     }
 
     /// The group, or `default` when not written.
@@ -120,10 +117,7 @@ impl LabelSelector {
         let node = node.resolve();
         LabelSelector {
             match_labels: read_crd_labels(node.get("matchLabels")),
-            match_expressions: node
-                .get("matchExpressions")
-                .into_iter()
-                .flat_map(NodeRef::items)
+            match_expressions: items_of(node.get("matchExpressions"))
                 .map(|e| {
                     let e = e.resolve();
                     (
@@ -258,10 +252,7 @@ impl Listener {
                     }
                 }),
             allowed_namespaces: AllowedNamespaces::read(allowed.and_then(|a| a.get("namespaces"))),
-            allowed_kinds: allowed
-                .and_then(|a| a.get("kinds"))
-                .into_iter()
-                .flat_map(NodeRef::items)
+            allowed_kinds: items_of(allowed.and_then(|a| a.get("kinds")))
                 .map(|k| {
                     let k = k.resolve();
                     RouteGroupKind {
@@ -618,8 +609,7 @@ pub fn is_gateway_api(api_version: &str) -> bool {
 }
 
 pub(super) fn listeners(node: Option<NodeRef<'_>>) -> Vec<Listener> {
-    node.into_iter()
-        .flat_map(NodeRef::items)
+    items_of(node)
         .enumerate()
         .map(|(i, l)| Listener::read(i, l))
         .collect()
@@ -633,9 +623,8 @@ pub(super) fn str_or_empty(node: NodeRef<'_>, key: &str) -> Spanned<String> {
     spanned(node.get(key)).unwrap_or_else(|| Spanned::new(String::new(), node.span()))
 }
 
-fn strings(node: Option<NodeRef<'_>>) -> Vec<String> {
-    node.into_iter()
-        .flat_map(NodeRef::items)
+pub(super) fn strings(node: Option<NodeRef<'_>>) -> Vec<String> {
+    items_of(node)
         .filter_map(|n| n.resolve().as_str().map(str::to_string))
         .collect()
 }

@@ -410,6 +410,16 @@ fn lookup_pair<'a>(index: &'a PairIndex, key: &str, value: &str) -> &'a [usize] 
         .map_or(&[], Vec::as_slice)
 }
 
+/// The shortest posting list of `selector`'s pairs in `index`: every entry
+/// the selector can match is in it (none for an empty selector).
+fn shortest_posting<'a>(index: &'a PairIndex, selector: &Labels) -> &'a [usize] {
+    selector
+        .iter()
+        .map(|(k, v)| lookup_pair(index, k, v))
+        .min_by_key(|list| list.len())
+        .unwrap_or(&[])
+}
+
 impl SelectorIndex {
     fn build(model: &Model) -> Self {
         let mut index = SelectorIndex::default();
@@ -481,16 +491,7 @@ impl Model {
         &'a self,
         selector: &'s Labels,
     ) -> impl Iterator<Item = &'a Workload> + use<'a, 's> {
-        let candidates: &[usize] = if selector.is_empty() {
-            &[]
-        } else {
-            selector
-                .iter()
-                .map(|(k, v)| lookup_pair(&self.index.workloads_by_label, k, v))
-                .min_by_key(|list| list.len())
-                .unwrap_or(&[])
-        };
-        candidates
+        shortest_posting(&self.index.workloads_by_label, selector)
             .iter()
             .map(|&i| &self.workloads[i])
             .filter(move |w| selector_matches(selector, &w.labels))
@@ -504,16 +505,7 @@ impl Model {
         &'a self,
         selector: &'s Labels,
     ) -> impl Iterator<Item = (&'a Workload, &'a [usize])> + use<'a, 's> {
-        let candidates: &[usize] = if selector.is_empty() {
-            &[]
-        } else {
-            selector
-                .iter()
-                .map(|(k, v)| lookup_pair(&self.index.groups_by_label, k, v))
-                .min_by_key(|list| list.len())
-                .unwrap_or(&[])
-        };
-        candidates
+        shortest_posting(&self.index.groups_by_label, selector)
             .iter()
             .map(|&g| {
                 let members = self.index.workload_groups[g].as_slice();
@@ -617,23 +609,12 @@ spec:
                 "{sel:?}"
             );
         }
-        let ingress = &model.workloads[0];
-        assert_eq!(
-            names(
-                model
-                    .services_selecting(&ingress.labels)
-                    .map(|s| &s.name.value)
-            ),
-            ["ingress", "all-gateways"]
-        );
-        let internal = &model.workloads[1];
-        assert_eq!(
-            names(
-                model
-                    .services_selecting(&internal.labels)
-                    .map(|s| &s.name.value)
-            ),
-            ["all-gateways"]
-        );
+        for (workload, services) in [
+            (&model.workloads[0], &["ingress", "all-gateways"][..]),
+            (&model.workloads[1], &["all-gateways"]),
+        ] {
+            let selecting = model.services_selecting(&workload.labels);
+            assert_eq!(names(selecting.map(|s| &s.name.value)), services);
+        }
     }
 }

@@ -310,7 +310,8 @@ impl<'a> NodeRef<'a> {
         }
     }
 
-    /// Items of a sequence (empty for anything else).
+    /// Items of a sequence (empty for anything else); [`items_of`] for one
+    /// that may be absent.
     pub fn items(self) -> impl Iterator<Item = NodeRef<'a>> + 'a {
         let doc = self.doc;
         let items: &'a [NodeId] = match self.kind() {
@@ -408,4 +409,10 @@ impl<'a> NodeRef<'a> {
     pub fn get_str(self, key: &str) -> Option<&'a str> {
         self.get(key).and_then(NodeRef::as_str)
     }
+}
+
+/// Items of a sequence that may be absent (`items_of(node.get("ports"))`):
+/// none when it is missing or not a sequence.
+pub fn items_of(node: Option<NodeRef<'_>>) -> impl Iterator<Item = NodeRef<'_>> {
+    node.into_iter().flat_map(NodeRef::items)
 }

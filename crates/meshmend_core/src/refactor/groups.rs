@@ -9,7 +9,7 @@ use crate::analyze::topology::{Topology, WorkloadSource};
 use crate::diagnostic::Diagnostic;
 use crate::edit::Edit;
 use crate::model::istio::resolve_gateway_reference;
-use crate::model::tree::{NodeId, NodeRef};
+use crate::model::tree::{NodeId, NodeRef, items_of};
 use crate::model::{Bundle, Gateway};
 use crate::sort;
 use crate::span::Span;
@@ -392,8 +392,8 @@ pub(crate) fn gateway_lists(vs: NodeRef<'_>) -> Vec<NodeRef<'_>> {
     };
     lists.extend(spec.get("gateways").filter(|g| g.is_sequence()));
     for section in ["http", "tls", "tcp"] {
-        for route in spec.get(section).into_iter().flat_map(NodeRef::items) {
-            for m in route.get("match").into_iter().flat_map(NodeRef::items) {
+        for route in items_of(spec.get(section)) {
+            for m in items_of(route.get("match")) {
                 lists.extend(m.get("gateways").filter(|g| g.is_sequence()));
             }
         }

@@ -19,6 +19,14 @@ fn err(reason: &'static str, message: String) -> RefError {
     RefError { reason, message }
 }
 
+/// Istio's wording for a certificate (`what`) reference it cannot use.
+fn invalid_ref(reason: &'static str, what: &str, reference: &str, why: &str) -> RefError {
+    err(
+        reason,
+        format!("invalid {what} reference {reference}, {why}"),
+    )
+}
+
 /// Does a ReferenceGrant in `to_namespace` let `from` (group, kind,
 /// namespace) refer to `to` (group, kind, name)?
 pub fn granted(
@@ -110,32 +118,21 @@ pub fn check_listener_tls(
 }
 
 fn check_secret(inventory: &Inventory, cert: &ObjectRef, cert_ns: &str) -> Result<(), RefError> {
+    let name = cert.name.value.as_str();
+    let invalid = |reference: &str, why: &str| {
+        invalid_ref("InvalidCertificateRef", "certificate", reference, why)
+    };
     let group = cert.group.as_deref().unwrap_or("");
     let kind = cert.kind.as_deref().unwrap_or("Secret");
     if !group.is_empty() || kind != "Secret" {
-        return Err(err(
-            "InvalidCertificateRef",
-            format!(
-                "invalid certificate reference {group}/{kind}/{}, only secret is allowed",
-                cert.name.value
-            ),
+        return Err(invalid(
+            &format!("{group}/{kind}/{name}"),
+            "only secret is allowed",
         ));
     }
-    match inventory.cert_source("Secret", cert_ns, &cert.name.value) {
-        None => Err(err(
-            "InvalidCertificateRef",
-            format!(
-                "invalid certificate reference {}, secret {cert_ns}/{} not found",
-                cert.name.value, cert.name.value
-            ),
-        )),
-        Some(source) if !source.key_pair => Err(err(
-            "InvalidCertificateRef",
-            format!(
-                "invalid certificate reference {}, the certificate is malformed",
-                cert.name.value
-            ),
-        )),
+    match inventory.cert_source("Secret", cert_ns, name) {
+        None => Err(invalid(name, &format!("secret {cert_ns}/{name} not found"))),
+        Some(source) if !source.key_pair => Err(invalid(name, "the certificate is malformed")),
         Some(_) => Ok(()),
     }
 }
@@ -153,6 +150,7 @@ fn check_ca(
         ));
     }
     let ca = &validation.ca_refs[0];
+    let name = ca.name.value.as_str();
     let ca_ns = ca.namespace_or(namespace);
     let group = ca.group.as_deref().unwrap_or("");
     let kind = ca.kind.as_deref().unwrap_or("");
@@ -160,12 +158,11 @@ fn check_ca(
         ("", "ConfigMap") => "ConfigMap",
         ("", "Secret") => "Secret",
         _ => {
-            return Err(err(
+            return Err(invalid_ref(
                 "InvalidCACertificateKind",
-                format!(
-                    "invalid CA certificate reference {group}/{kind}/{}, only secret and configmap are allowed",
-                    ca.name.value
-                ),
+                "CA certificate",
+                &format!("{group}/{kind}/{name}"),
+                "only secret and configmap are allowed",
             ));
         }
     };
@@ -173,42 +170,25 @@ fn check_ca(
         && !granted(
             inventory,
             (GROUP, owner_kind, namespace),
-            ("", kind, &ca.name.value),
+            ("", kind, name),
             ca_ns,
         )
     {
         return Err(err(
             "RefNotPermitted",
             format!(
-                "caCertificateRef {ca_ns}/{} not accessible to a Gateway in namespace {namespace:?} (missing a ReferenceGrant?)",
-                ca.name.value
+                "caCertificateRef {ca_ns}/{name} not accessible to a Gateway in namespace {namespace:?} (missing a ReferenceGrant?)"
             ),
         ));
     }
-    match inventory.cert_source(kind, ca_ns, &ca.name.value) {
-        None => Err(err(
-            "InvalidCACertificateRef",
-            format!(
-                "invalid CA certificate reference {}, {} {ca_ns}/{} not found",
-                ca.name.value,
-                kind.to_ascii_lowercase(),
-                ca.name.value
-            ),
-        )),
-        Some(source) if !source.has_ca => Err(err(
-            "InvalidCACertificateRef",
-            format!(
-                "invalid CA certificate reference {}, no CA certificate (ca.crt) found",
-                ca.name.value
-            ),
-        )),
-        Some(source) if !source.ca_pem => Err(err(
-            "InvalidCACertificateRef",
-            format!(
-                "invalid CA certificate reference {}, the bundle is malformed",
-                ca.name.value
-            ),
-        )),
+    let invalid = |why: &str| invalid_ref("InvalidCACertificateRef", "CA certificate", name, why);
+    match inventory.cert_source(kind, ca_ns, name) {
+        None => Err(invalid(&format!(
+            "{} {ca_ns}/{name} not found",
+            kind.to_ascii_lowercase()
+        ))),
+        Some(source) if !source.has_ca => Err(invalid("no CA certificate (ca.crt) found")),
+        Some(source) if !source.ca_pem => Err(invalid("the bundle is malformed")),
         Some(_) => Ok(()),
     }
 }

@@ -1,10 +1,15 @@
 //! The status engine on small inputs, one Istio behaviour each.
 
-use super::{ObjectStatus, predict};
+use super::{Condition, ObjectStatus, predict};
 use crate::model::Bundle;
 
 fn statuses(yaml: &str) -> Vec<ObjectStatus> {
     predict(&Bundle::from_text("t.yaml", yaml).unwrap()).objects
+}
+
+/// Statuses of [`GATEWAY`] and the documents `after` it.
+fn statuses_after_gateway(after: &str) -> Vec<ObjectStatus> {
+    statuses(&format!("{GATEWAY}---\n{after}"))
 }
 
 fn find<'a>(all: &'a [ObjectStatus], kind: &str, name: &str) -> &'a ObjectStatus {
@@ -13,9 +18,31 @@ fn find<'a>(all: &'a [ObjectStatus], kind: &str, name: &str) -> &'a ObjectStatus
         .unwrap_or_else(|| panic!("no status for {kind} {name}"))
 }
 
-fn condition(object: &ObjectStatus, kind: &str) -> (bool, String) {
-    let c = object.condition(kind).unwrap();
+/// Status and reason of the `kind` condition.
+fn condition_in(conditions: &[Condition], kind: &str) -> (bool, String) {
+    let c = conditions
+        .iter()
+        .find(|c| c.kind == kind)
+        .unwrap_or_else(|| panic!("no {kind} condition"));
     (c.status, c.reason.clone())
+}
+
+fn condition(object: &ObjectStatus, kind: &str) -> (bool, String) {
+    condition_in(&object.conditions, kind)
+}
+
+/// An HTTPRoute for `hostname` attached to the Gateway `infra/gw`.
+fn route(name: &str, namespace: &str, hostname: &str) -> String {
+    format!(
+        "---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {{name: {name}, namespace: {namespace}}}
+spec:
+  parentRefs: [{{name: gw, namespace: infra}}]
+  hostnames: [{hostname}]
+"
+    )
 }
 
 const GATEWAY: &str = "\
@@ -70,36 +97,28 @@ spec: {gatewayClassName: mine, listeners: [{name: l, port: 80, protocol: HTTP}]}
 
 #[test]
 fn the_gateway_listener_keeps_the_port_and_listener_sets_follow_by_age() {
-    let yaml = format!(
-        "{GATEWAY}---
-apiVersion: gateway.networking.k8s.io/v1
+    let all = statuses_after_gateway(
+        "apiVersion: gateway.networking.k8s.io/v1
 kind: ListenerSet
-metadata: {{name: b-newer, namespace: shop, creationTimestamp: \"2026-02-01T00:00:00Z\"}}
+metadata: {name: b-newer, namespace: shop, creationTimestamp: \"2026-02-01T00:00:00Z\"}
 spec:
-  parentRef: {{name: gw, namespace: infra}}
-  listeners: [{{name: x, port: 80, protocol: HTTP, hostname: a.example.org}}]
+  parentRef: {name: gw, namespace: infra}
+  listeners: [{name: x, port: 80, protocol: HTTP, hostname: a.example.org}]
 ---
 apiVersion: gateway.networking.k8s.io/v1
 kind: ListenerSet
-metadata: {{name: a-older, namespace: shop, creationTimestamp: \"2026-01-01T00:00:00Z\"}}
+metadata: {name: a-older, namespace: shop, creationTimestamp: \"2026-01-01T00:00:00Z\"}
 spec:
-  parentRef: {{name: gw, namespace: infra}}
+  parentRef: {name: gw, namespace: infra}
   listeners:
-  - {{name: y, port: 80, protocol: HTTP, hostname: \"*.example.com\"}}
-  - {{name: z, port: 80, protocol: HTTP, hostname: a.example.org}}
-"
+  - {name: y, port: 80, protocol: HTTP, hostname: \"*.example.com\"}
+  - {name: z, port: 80, protocol: HTTP, hostname: a.example.org}
+",
     );
-    let all = statuses(&yaml);
     let older = find(&all, "ListenerSet", "a-older");
     let newer = find(&all, "ListenerSet", "b-newer");
-    let conflicted = |o: &ObjectStatus, i: usize| {
-        o.listeners[i]
-            .conditions
-            .iter()
-            .find(|c| c.kind == "Conflicted")
-            .map(|c| (c.status, c.reason.clone()))
-            .unwrap()
-    };
+    let conflicted =
+        |o: &ObjectStatus, i: usize| condition_in(&o.listeners[i].conditions, "Conflicted");
     // y repeats the Gateway's own hostname: the Gateway wins.
     assert_eq!(conflicted(older, 0), (true, "HostnameConflict".into()));
     // z is older than b-newer's x (same hostname): z wins, x loses.
@@ -114,43 +133,20 @@ spec:
 
 #[test]
 fn routes_attach_by_wildcard_hostname_and_namespace_selector() {
-    let yaml = format!(
-        "{GATEWAY}---
-apiVersion: v1
-kind: Namespace
-metadata: {{name: shop, labels: {{team: shop}}}}
----
-apiVersion: gateway.networking.k8s.io/v1
-kind: HTTPRoute
-metadata: {{name: ok, namespace: shop}}
-spec:
-  parentRefs: [{{name: gw, namespace: infra}}]
-  hostnames: [a.example.com]
----
-apiVersion: gateway.networking.k8s.io/v1
-kind: HTTPRoute
-metadata: {{name: apex, namespace: shop}}
-spec:
-  parentRefs: [{{name: gw, namespace: infra}}]
-  hostnames: [example.com]
----
-apiVersion: gateway.networking.k8s.io/v1
-kind: HTTPRoute
-metadata: {{name: stranger, namespace: blog}}
-spec:
-  parentRefs: [{{name: gw, namespace: infra}}]
-  hostnames: [blog.example.com]
-"
+    let all = statuses_after_gateway(
+        &[
+            "apiVersion: v1\nkind: Namespace\nmetadata: {name: shop, labels: {team: shop}}\n",
+            &route("ok", "shop", "a.example.com"),
+            &route("apex", "shop", "example.com"),
+            &route("stranger", "blog", "blog.example.com"),
+        ]
+        .concat(),
     );
-    let all = statuses(&yaml);
     let accepted = |name: &str| {
-        let parent = &find(&all, "HTTPRoute", name).parents[0];
-        let c = parent
-            .conditions
-            .iter()
-            .find(|c| c.kind == "Accepted")
-            .unwrap();
-        (c.status, c.reason.clone())
+        condition_in(
+            &find(&all, "HTTPRoute", name).parents[0].conditions,
+            "Accepted",
+        )
     };
     assert_eq!(accepted("ok"), (true, "Accepted".into()));
     // `*.example.com` does not match the apex.
@@ -168,21 +164,19 @@ spec:
 
 #[test]
 fn other_controllers_route_parents_are_kept_and_ours_appended() {
-    let yaml = format!(
-        "{GATEWAY}---
-apiVersion: gateway.networking.k8s.io/v1
+    let all = statuses_after_gateway(
+        "apiVersion: gateway.networking.k8s.io/v1
 kind: HTTPRoute
-metadata: {{name: r, namespace: infra}}
+metadata: {name: r, namespace: infra}
 spec:
-  parentRefs: [{{name: gw, sectionName: nope}}]
+  parentRefs: [{name: gw, sectionName: nope}]
 status:
   parents:
-  - parentRef: {{name: other}}
+  - parentRef: {name: other}
     controllerName: example.com/other
-    conditions: [{{type: Accepted, status: \"True\", reason: Accepted, message: ok}}]
-"
+    conditions: [{type: Accepted, status: \"True\", reason: Accepted, message: ok}]
+",
     );
-    let all = statuses(&yaml);
     let route = find(&all, "HTTPRoute", "r");
     let controllers: Vec<&str> = route
         .parents

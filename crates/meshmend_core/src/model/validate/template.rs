@@ -6,6 +6,47 @@ use crate::model::tree::{NodeKind, ScalarStyle};
 use crate::parse::Stream;
 use crate::span::Span;
 
+/// A template language, told by how its actions open.
+struct Syntax {
+    opener: &'static str,
+    closer: &'static str,
+    /// What the file is, for the finding's message.
+    what: &'static str,
+    /// How to render it, for the finding's help.
+    render: &'static str,
+}
+
+/// The template languages found, Helm/Go first (the default).
+const SYNTAXES: [Syntax; 3] = [
+    Syntax {
+        opener: "{{",
+        closer: "}}",
+        what: "an unrendered Helm/Go template",
+        render: "render it first and analyze the output: `helm template <release> <chart> | \
+                 meshmend analyze -`",
+    },
+    Syntax {
+        opener: "{%",
+        closer: "%}",
+        what: "a Jinja template",
+        render: "render it first (Jinja/Ansible), then analyze the output",
+    },
+    Syntax {
+        opener: "%{",
+        closer: "}",
+        what: "a Terraform template",
+        render: "render it first (Terraform's `templatefile()`), then analyze the output",
+    },
+];
+
+/// The syntax of an action (which starts with one of the openers).
+fn syntax_of(action: &str) -> &'static Syntax {
+    SYNTAXES
+        .iter()
+        .find(|s| action.starts_with(s.opener))
+        .unwrap_or(&SYNTAXES[0])
+}
+
 /// The first template action outside quoted or block strings, with its text.
 ///
 /// A file that does not parse counts when such an action appears anywhere;
@@ -15,8 +56,8 @@ use crate::span::Span;
 /// `{{ $x := …}}`). `{{ }}` in quoted or block strings is data for another
 /// tool at run time (Prometheus alert templates, Argo Workflows parameters).
 pub(super) fn find_template(text: &str, stream: &Stream) -> Option<(Span, String)> {
-    const OPENERS: [&str; 3] = ["{{", "{%", "%{"];
-    if !(text.contains("{{") || text.contains("{%") || text.contains("%{")) {
+    const OPENERS: [&str; 3] = [SYNTAXES[0].opener, SYNTAXES[1].opener, SYNTAXES[2].opener];
+    if !OPENERS.iter().any(|opener| text.contains(opener)) {
         return None;
     }
     let mut strings = Vec::new();
@@ -101,13 +142,7 @@ fn action_text(text: &str, start: usize) -> String {
     }
     let rest = &text[start..end];
     let line = &rest[..rest.find('\n').unwrap_or(rest.len())];
-    let closer = if line.starts_with("{{") {
-        "}}"
-    } else if line.starts_with("{%") {
-        "%}"
-    } else {
-        "}"
-    };
+    let closer = syntax_of(line).closer;
     let end = line.find(closer).map_or(line.len(), |i| i + closer.len());
     let mut end = end.min(60);
     while !line.is_char_boundary(end) {
@@ -164,13 +199,8 @@ pub(super) fn template_problem(
     action: &str,
     stream: &Stream,
 ) -> InputProblem {
-    let what = if action.starts_with("%{") {
-        "a Terraform template"
-    } else if action.starts_with("{%") {
-        "a Jinja template"
-    } else {
-        "an unrendered Helm/Go template"
-    };
+    let syntax = syntax_of(action);
+    let what = syntax.what;
     let errors = stream.errors.len();
     InputProblem {
         kind: ProblemKind::Template,
@@ -188,16 +218,47 @@ pub(super) fn template_problem(
                 if errors == 1 { "" } else { "s" }
             )
         }),
-        help: Some(if action.starts_with("%{") {
-            "render it first (Terraform's `templatefile()`), then analyze the output".into()
-        } else if action.starts_with("{%") {
-            "render it first (Jinja/Ansible), then analyze the output".into()
-        } else {
-            "render it first and analyze the output: `helm template <release> <chart> | \
-             meshmend analyze -`"
-                .into()
-        }),
+        help: Some(syntax.render.to_string()),
         resource: None,
         related: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::{Limits, parse};
+
+    /// Each syntax ends its action at its own closer and names itself in
+    /// the message and the help.
+    #[test]
+    fn each_syntax_is_cut_at_its_closer_and_named() {
+        for (text, action, what, help) in [
+            (
+                "{{- if .Values.on }}\nkind: Gateway\n",
+                "{{- if .Values.on }}",
+                "an unrendered Helm/Go template",
+                "`helm template <release> <chart> | meshmend analyze -`",
+            ),
+            (
+                "{% set ports = {} %}\nkind: Gateway\n",
+                "{% set ports = {} %}",
+                "a Jinja template",
+                "(Jinja/Ansible)",
+            ),
+            (
+                "%{ if on }\nkind: Gateway\n",
+                "%{ if on }",
+                "a Terraform template",
+                "`templatefile()`",
+            ),
+        ] {
+            let stream = parse(text, &Limits::default()).unwrap();
+            let (span, found) = find_template(text, &stream).expect(text);
+            assert_eq!(found, action);
+            let problem = template_problem(0, span, &found, &stream);
+            assert!(problem.message.contains(what), "{}", problem.message);
+            assert!(problem.help.unwrap().contains(help), "{text}");
+        }
     }
 }

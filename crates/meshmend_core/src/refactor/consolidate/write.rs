@@ -4,7 +4,7 @@
 
 use super::merge::{Merge, Slot};
 use crate::edit::Edit;
-use crate::model::tree::{CollectionStyle, NodeRef, ScalarStyle};
+use crate::model::tree::{CollectionStyle, NodeRef, ScalarStyle, items_of};
 use crate::model::{Bundle, Gateway};
 use crate::refactor::groups;
 use crate::refactor::unit::workload_key;
@@ -168,7 +168,7 @@ fn moved_item(
 ) -> Option<ItemText> {
     let text = bundle.text(gateway.file);
     let hosts = node.get("hosts");
-    let host_nodes: Vec<NodeRef<'_>> = hosts.into_iter().flat_map(NodeRef::items).collect();
+    let host_nodes: Vec<NodeRef<'_>> = items_of(hosts).collect();
     let mut overrides: Vec<(Span, Override)> = Vec::new();
     let mut edits = Vec::new();
     if let Some(new) = &slot.rename_port {

@@ -91,7 +91,13 @@ fn move_listener(
         {
             Some(p) => Some(p),
             None if found.kind == "Gateway" => {
-                return super::split::to_own_gateway(cx, d, found, gateway, why);
+                let stranded = super::split::Stranded {
+                    d,
+                    found,
+                    gateway,
+                    why,
+                };
+                return super::split::to_own_gateway(cx, &stranded);
             }
             None => {
                 return Err(format!(

@@ -103,37 +103,40 @@ pub(super) struct Found<'a> {
     pub gateway: Option<&'a Gateway>,
 }
 
-/// The listener whose mapping holds `span` in `file`.
+/// The listener whose mapping holds `span` in `file`: Gateways first,
+/// then ListenerSets.
 pub(super) fn listener_at<'a>(cx: &'a Cx<'_>, file: usize, span: Span) -> Option<Found<'a>> {
     let inventory = &cx.prediction.inventory;
-    let holds = |l: &Listener| l.span.start <= span.start && span.end <= l.span.end;
-    for gateway in &inventory.gateways {
-        if gateway.meta.file != file {
-            continue;
-        }
-        if let Some(listener) = gateway.listeners.iter().find(|l| holds(l)) {
-            return Some(Found {
+    let gateways = inventory
+        .gateways
+        .iter()
+        .map(|g| (&g.meta, "Gateway", &g.listeners, Some(g)));
+    let sets = inventory
+        .listener_sets
+        .iter()
+        .filter(|set| set.meta.file == file)
+        .map(|set| {
+            (
+                &set.meta,
+                "ListenerSet",
+                &set.listeners,
+                parent_gateway(cx, set),
+            )
+        });
+    gateways
+        .filter(|(meta, ..)| meta.file == file)
+        .chain(sets)
+        .find_map(|(meta, kind, listeners, gateway)| {
+            let listener = listeners
+                .iter()
+                .find(|l| l.span.start <= span.start && span.end <= l.span.end)?;
+            Some(Found {
                 listener,
-                meta: &gateway.meta,
-                kind: "Gateway",
-                gateway: Some(gateway),
-            });
-        }
-    }
-    for set in &inventory.listener_sets {
-        if set.meta.file != file {
-            continue;
-        }
-        if let Some(listener) = set.listeners.iter().find(|l| holds(l)) {
-            return Some(Found {
-                listener,
-                meta: &set.meta,
-                kind: "ListenerSet",
-                gateway: parent_gateway(cx, set),
-            });
-        }
-    }
-    None
+                meta,
+                kind,
+                gateway,
+            })
+        })
 }
 
 /// The Gateway a ListenerSet names in `parentRef`.

@@ -18,15 +18,28 @@ use crate::gateway_api::status::routes::reference_allowed;
 use super::super::Unit;
 use super::super::yaml::{self, Block, Encoded, ItemText, Scalar};
 
-/// Plans the move of `found` (a listener of the manually deployed
-/// `gateway`) to a new Gateway, or says why not.
-pub(super) fn to_own_gateway(
-    cx: &Cx<'_>,
-    d: &Diagnostic,
-    found: &Found<'_>,
-    gateway: &Gateway,
-    why: &str,
-) -> Result<Unit, String> {
+/// A listener of a Gateway deployed by hand whose Service exposes no free
+/// port for it: what both ways out (a Gateway of its own for the listener,
+/// or its own deployment for the Gateway) are planned from.
+pub(super) struct Stranded<'a> {
+    /// The finding the unit fixes.
+    pub d: &'a Diagnostic,
+    /// The listener and its owner.
+    pub found: &'a Found<'a>,
+    /// The Gateway it is served on (deployed by hand).
+    pub gateway: &'a Gateway,
+    /// Why it must move, for the change's detail.
+    pub why: &'a str,
+}
+
+/// Plans the move of the stranded listener to a new Gateway, or says why not.
+pub(super) fn to_own_gateway(cx: &Cx<'_>, stranded: &Stranded<'_>) -> Result<Unit, String> {
+    let Stranded {
+        d,
+        found,
+        gateway,
+        why,
+    } = *stranded;
     let key = gateway.meta.full_name();
     if found.kind != "Gateway" {
         return Err(format!(
@@ -36,7 +49,7 @@ pub(super) fn to_own_gateway(
     }
     let listener = found.listener;
     if gateway.listeners.len() < 2 {
-        return own_deployment(cx, d, found, gateway, why);
+        return own_deployment(cx, stranded);
     }
     let namespace = gateway.meta.namespace.as_str();
     let name = format!("{}-{}", gateway.meta.name.value, listener.name.value).to_ascii_lowercase();
@@ -119,13 +132,9 @@ pub(super) fn to_own_gateway(
 /// shared pods. `spec.addresses` is removed (automated deployment: Istio
 /// deploys a proxy and a `<name>-<class>` Service for it); name, listener
 /// and routes stay. Not when ListenerSets attach to it: they would move too.
-fn own_deployment(
-    cx: &Cx<'_>,
-    d: &Diagnostic,
-    found: &Found<'_>,
-    gateway: &Gateway,
-    why: &str,
-) -> Result<Unit, String> {
+fn own_deployment(cx: &Cx<'_>, stranded: &Stranded<'_>) -> Result<Unit, String> {
+    let gateway = stranded.gateway;
+    let listener = &stranded.found.listener.name.value;
     let key = gateway.meta.full_name();
     let sets = cx.prediction.inventory.listener_sets.iter().any(|set| {
         set.parent_ref.as_ref().is_some_and(|p| {
@@ -135,8 +144,7 @@ fn own_deployment(
     });
     if sets {
         return Err(format!(
-            "listener `{}` is the only one of Gateway {key}, and ListenerSets attach to it: expose a free port on the Service it names, or give the Gateway its own deployment (drop spec.addresses) by hand",
-            found.listener.name.value
+            "listener `{listener}` is the only one of Gateway {key}, and ListenerSets attach to it: expose a free port on the Service it names, or give the Gateway its own deployment (drop spec.addresses) by hand"
         ));
     }
     let file = gateway.meta.file;
@@ -153,11 +161,11 @@ fn own_deployment(
         yaml::delete_entry(text, spec, "addresses").ok_or("spec.addresses could not be removed")?;
     let mut u = unit(
         cx,
-        d.name,
+        stranded.d.name,
         format!("Gateway {key}: own deployment (spec.addresses removed)"),
         format!(
-            "{}; {why}. The Service that Gateway {key} names in spec.addresses exposes no free port for listener `{}`, its only one, so the Gateway leaves the shared pods: without spec.addresses Istio deploys a proxy and a Service `{}-{}` for it (automated deployment). Its name, listener and routes stay; clients must use the new Service's address.",
-            d.message, found.listener.name.value, gateway.meta.name.value, gateway.class_name.value
+            "{}; {}. The Service that Gateway {key} names in spec.addresses exposes no free port for listener `{listener}`, its only one, so the Gateway leaves the shared pods: without spec.addresses Istio deploys a proxy and a Service `{}-{}` for it (automated deployment). Its name, listener and routes stay; clients must use the new Service's address.",
+            stranded.d.message, stranded.why, gateway.meta.name.value, gateway.class_name.value
         ),
         gateway.meta.resource,
     );
