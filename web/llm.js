@@ -55,6 +55,9 @@ export function mountLlm(slot, { call, state, subscribe }) {
   }
 
   async function material() {
+    // Opening the panel started the page's redaction and fix (web/main.js
+    // wantEngines): wait for them, so the diff below is the Fix tab's.
+    await state.engines;
     const redacted = await redaction();
     const files = redacted.files.map((f) => ({ name: f.name, text: f.redacted }));
     // Findings are computed on the redacted text, so every location in the

@@ -205,18 +205,83 @@ async function runAll() {
     renderFindings(result);
     const { error, warning, info } = result.counts;
     setStatus(error ? "bad" : warning ? "warn" : "good", `${plural(error, "error")} · ${plural(warning, "warning")} · ${plural(info, "info")} · ${ms.toFixed(0)} ms`);
-    // From here on the engines module (loaded by the worker on first use, after the first findings).
-    await Promise.all([capabilities.redact ? runRedact(snapshot) : null, capabilities.fix ? runFix(snapshot) : null]);
-    // Test hook: how many characters the results on screen were computed from.
-    document.documentElement.dataset.analyzed = String(snapshot.reduce((n, f) => n + f.text.length, 0));
+    // Test hook: how many characters the findings on screen were computed from.
+    document.documentElement.dataset.analyzed = String(chars(snapshot));
+    // Redaction and fix only once something needed them (see wantEngines).
+    if (enginesWanted) await runEngines(snapshot);
   } catch (error) {
     setStatus("bad", error.message);
     $("findings-summary").textContent = `The input could not be analyzed: ${error.message}`;
     $("findings").replaceChildren();
   } finally {
-    running = false;
-    loadEngineData().catch(() => {}); // the rule index, even when the input could not be analyzed
-    if (rerun) runAll();
+    settle();
+  }
+}
+
+/** Ends a run: the next one if input changed meanwhile, else wakes whoever waits for quiet (idle). */
+function settle() {
+  running = false;
+  if (rerun) runAll();
+  else for (const wake of idleWaiters.splice(0)) wake();
+}
+
+const idleWaiters = [];
+
+/** Resolves once no analysis, redaction or fix is running or due to rerun. */
+function idle() {
+  return running ? new Promise((wake) => idleWaiters.push(wake)) : Promise.resolve();
+}
+
+function chars(snapshot) {
+  return snapshot.reduce((n, f) => n + f.text.length, 0);
+}
+
+// ---------------------------------------------------------------- engines on first need
+
+// The engines module (web/engines.js: redaction, fix, status, explain-log,
+// rule docs) is fetched by the worker on the first call that needs it. A
+// visit that only reads the findings of Istio input never downloads it; the
+// first need is the Redacted or Fix tab opened, the LLM panel opened, Ctrl+S
+// or the incident report (they start redaction and fix here), or the Istio
+// status tab, the "Paste an error" box, the help's rule index, a finding's
+// docs, or input naming a Gateway API group (analyzed by the engines module,
+// web/worker.js). From then on every analysis also redacts and fixes.
+let enginesWanted = false;
+
+/** Redaction and fix of `snapshot`, on screen. */
+function runEngines(snapshot) {
+  const run = (async () => {
+    await Promise.all([capabilities.redact ? runRedact(snapshot) : null, capabilities.fix ? runFix(snapshot) : null]);
+    // Test hook: how many characters the redaction and fix on screen were computed from.
+    document.documentElement.dataset.engines = String(chars(snapshot));
+  })();
+  update({ engines: run.catch(() => {}) });
+  return run;
+}
+
+/**
+ * The first need of the engines module: from now on analyses redact and fix
+ * too, and the files already analyzed are redacted and fixed now. Resolves
+ * once the redaction and fix of the current files are on screen.
+ */
+function wantEngines() {
+  loadEngineData().catch(() => {});
+  if (!enginesWanted) {
+    enginesWanted = true;
+    // A running analysis sees the flag once its findings are in; otherwise catch up here.
+    if (coreReady && !running && state.files.length) catchUpEngines();
+  }
+  return idle();
+}
+
+async function catchUpEngines() {
+  running = true;
+  try {
+    await runEngines(state.files);
+  } catch (error) {
+    setStatus("bad", error.message);
+  } finally {
+    settle();
   }
 }
 
@@ -326,7 +391,7 @@ function renderMarkers() {
 // ---------------------------------------------------------------- rule docs
 
 async function showRule(code) {
-  await loadEngineData().catch(() => {});
+  await loadEngineData().catch(() => {}); // the rule docs are in the engines module
   const rule = rulesByCode.get(code);
   if (!rule) return;
   $("rule-title").textContent = `${rule.code} ${rule.name}`;
@@ -529,6 +594,18 @@ function selectTab(tab, focus = false) {
   }
   if (focus) tab.focus();
   if (tab.id === "tab-verify") renderVerify(verifyInfo);
+  if (ENGINE_TABS.has(tab.id)) wantEngines();
+  for (const listener of showListeners) listener(tab.id);
+}
+
+// The tabs that show the redaction and the fix: opening one is a first need
+// (wantEngines). The Istio status tab asks for its own prediction (status.js).
+const ENGINE_TABS = new Set(["tab-redacted", "tab-fix"]);
+const showListeners = [];
+
+/** Calls `listener(tabId)` each time a result tab is selected. */
+function onShow(listener) {
+  showListeners.push(listener);
 }
 
 for (const tab of tabs) {
@@ -657,7 +734,10 @@ $("download-patched").addEventListener("click", downloadPatched);
 for (const dialog of document.querySelectorAll("dialog")) {
   for (const button of dialog.querySelectorAll(".close-dialog")) button.addEventListener("click", () => dialog.close());
 }
-const openHelp = () => $("help-dialog").showModal();
+const openHelp = () => {
+  $("help-dialog").showModal();
+  loadEngineData().catch(() => {}); // the rule index (the engines module has the rule docs)
+};
 $("help-button").addEventListener("click", openHelp);
 $("footer-help").addEventListener("click", (event) => {
   event.preventDefault();
@@ -675,12 +755,19 @@ document.addEventListener("keydown", (event) => {
     schedule(0);
   } else if (mod && (event.key === "s" || event.key === "S")) {
     event.preventDefault();
-    if (!downloadPatched()) download(files[active].name, files[active].text, "application/yaml");
+    saveShortcut();
   } else if (event.key === "?" && !mod && !isTyping(event.target) && !document.querySelector("dialog[open]")) {
     event.preventDefault();
     openHelp();
   }
 });
+
+/** Ctrl+S: the patched file of the active fix (computed now if none was), else the file as typed. */
+async function saveShortcut() {
+  const typed = { ...files[active] };
+  if (!state.fix && capabilities.fix) await wantEngines();
+  if (!downloadPatched()) download(typed.name, typed.text, "application/yaml");
+}
 
 function isTyping(target) {
   return target instanceof HTMLTextAreaElement || (target instanceof HTMLInputElement && !["checkbox", "radio", "button", "file"].includes(target.type)) || target?.isContentEditable;
@@ -688,7 +775,7 @@ function isTyping(target) {
 
 mountReport(
   { button: $("report-button"), dialog: $("report-dialog"), text: $("report-text"), copy: $("copy-report"), save: $("download-report") },
-  { call, state, onError: (message) => setStatus("bad", message) },
+  { call, state, prepare: wantEngines, onError: (message) => setStatus("bad", message) },
 );
 
 // ---------------------------------------------------------------- engine data
@@ -698,7 +785,8 @@ let engineData = null;
 /**
  * The rule documentation and the strategy picker come from the engines
  * module (web/engines.js), which the worker loads on first use: asked for
- * once, after the first findings, so they never delay them.
+ * once, on the first need (wantEngines, the help, a finding's docs), so a
+ * visit that only reads findings never downloads it.
  */
 function loadEngineData() {
   engineData ??= (async () => {
@@ -769,4 +857,6 @@ onRestart((reason) => {
 // Loaded after this module so it never delays the editor.
 import("./llm.js").then(({ mountLlm }) => mountLlm($("llm-slot"), { call, state, subscribe }));
 import("./explain.js").then(({ mountExplain }) => mountExplain({ call, state }));
-import("./status.js").then(({ mountStatus }) => mountStatus({ call, state, subscribe, reveal }));
+import("./status.js").then(({ mountStatus }) => mountStatus({ call, state, subscribe, reveal, onShow }));
+// Opening the LLM panel is a first need: its request carries the fix the Fix tab shows.
+$("llm-panel").addEventListener("toggle", () => $("llm-panel").open && wantEngines());

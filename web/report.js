@@ -8,13 +8,15 @@ import { copyText, download } from "./render.js";
 /**
  * @param {{button: HTMLElement, dialog: HTMLDialogElement, text: HTMLElement,
  *          copy: HTMLElement, save: HTMLElement}} parts
- * @param {{call: Function, state: object, onError: (message: string) => void}} hooks
+ * @param {{call: Function, state: object, prepare?: () => Promise<void>, onError: (message: string) => void}} hooks
+ *   `prepare` resolves once the page's fix of the files on screen is current (its options are the report's)
  */
-export function mountReport({ button, dialog, text, copy, save }, { call, state, onError }) {
+export function mountReport({ button, dialog, text, copy, save }, { call, state, prepare, onError }) {
   let report = "";
   button.addEventListener("click", async () => {
     button.disabled = true;
     try {
+      await prepare?.();
       const { result } = await call("report", state.files, state.fixOptions ?? {});
       report = result;
       text.textContent = report;

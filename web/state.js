@@ -3,7 +3,9 @@
 //
 // Fields: files [{name, text}], report (analyze result), redaction (redact
 // result or null), fix (fix result or null), fixOptions (the options that fix
-// was computed with: strategy, include_warnings, istio_version), capabilities, rules.
+// was computed with: strategy, include_warnings, istio_version), capabilities, rules,
+// engines (a promise of the redaction and fix of `files` being computed, or
+// null before the page first needed the engines module; it never rejects).
 
 export const state = {
   files: [],
@@ -13,6 +15,7 @@ export const state = {
   fixOptions: {},
   capabilities: null,
   rules: [],
+  engines: null,
 };
 
 const listeners = new Set();

@@ -1,12 +1,14 @@
 // The "Istio status" tab: what Istio will write in the status of each Gateway
 // API object, predicted by the core from the page's files (wasm `status`,
 // crates/meshmend_wasm/src/status.rs; `meshmend status` on the CLI). It runs
-// after each analysis, in the worker, offline like everything else; user
-// text is rendered with textContent only (render.js `el`).
+// in the worker, offline like everything else, once the tab is first opened
+// (the prediction is in the engines module, which a visit that only reads
+// findings never downloads) and after each analysis from then on; user text
+// is rendered with textContent only (render.js `el`).
 import { el } from "./render.js";
 
 /** Mounts the tab's behaviour on the markup in index.html. */
-export function mountStatus({ call, state, subscribe, reveal }) {
+export function mountStatus({ call, state, subscribe, reveal, onShow }) {
   const $ = (id) => document.getElementById(id);
   const summary = $("status-summary");
   const list = $("status-list");
@@ -32,10 +34,20 @@ export function mountStatus({ call, state, subscribe, reveal }) {
       : "No Gateway API object that Istio handles in these files (Istio Gateways and VirtualServices have no such status).";
     list.replaceChildren(...objects.map((object) => renderObject(object, reveal)));
   };
-  subscribe((_, patch) => {
-    if ("report" in patch && patch.report) run();
+  let opened = false;
+  onShow((tab) => {
+    if (tab !== "tab-status" || opened) return;
+    opened = true;
+    if (state.report) run();
   });
-  if (state.report) run();
+  subscribe((_, patch) => {
+    if (opened && "report" in patch && patch.report) run();
+  });
+  // Opened before this module was mounted.
+  if ($("tab-status")?.getAttribute("aria-selected") === "true") {
+    opened = true;
+    if (state.report) run();
+  }
 }
 
 function renderObject(object, reveal) {

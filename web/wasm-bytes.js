@@ -4,14 +4,16 @@
 
 /**
  * Resolves with `{bytes, sha256}`; `sha256` is a promise (of null outside a
- * secure context), so hashing overlaps instantiation.
+ * secure context), so hashing overlaps instantiation. `started`: a fetch of
+ * the module already under way (worker.js starts the analysis module's
+ * before its imports load).
  */
-export async function wasmBytes(name) {
-  const bytes = await load(name);
+export async function wasmBytes(name, started = null) {
+  const bytes = await load(name, started);
   return { bytes, sha256: sha256(bytes) };
 }
 
-async function load(name) {
+async function load(name, started) {
   const inline = self.MESHMEND_WASM_BASE64?.[name];
   if (typeof inline === "string") {
     const binary = atob(inline);
@@ -19,7 +21,7 @@ async function load(name) {
     for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
     return bytes;
   }
-  const response = await fetch(new URL(`./pkg/meshmend_${name}_bg.wasm`, import.meta.url));
+  const response = await (started ?? fetch(new URL(`./pkg/meshmend_${name}_bg.wasm`, import.meta.url)));
   if (!response.ok) throw new Error(`could not load the ${name} module (${response.status})`);
   return new Uint8Array(await response.arrayBuffer());
 }

@@ -1,15 +1,22 @@
 // The core, in a module Web Worker: typing never waits for the analyzer.
 // Protocol: {id, op, args} in; {id, ok, result, ms} or {id, ok: false, error, trapped} out.
 // On start it posts {type: "ready", info} (or {type: "fatal", error}).
-// Two wasm modules: `analysis` (imported here, instantiated at start) and
-// `engines` (web/engines.js: fetched on the first op that needs it).
-import init, * as analysis from "./pkg/meshmend_analysis.js";
-import { engines } from "./engines.js";
-import { wasmBytes } from "./wasm-bytes.js";
+// Two wasm modules: `analysis` (instantiated at start) and `engines`
+// (web/engines.js: fetched on the first op that needs it).
+//
+// No static imports: the analysis module's download starts first thing, while
+// its glue and the helpers load (static imports would all have to arrive
+// before this file ran, one more round trip before the first findings).
+const analysisResponse =
+  typeof self.MESHMEND_WASM_BASE64?.analysis === "string" ? null : fetch(new URL("./pkg/meshmend_analysis_bg.wasm", import.meta.url));
+let analysis; // the analysis module's exports (wasm-bindgen glue), once `ready`
+const engines = () => import("./engines.js").then((m) => m.engines());
 
 const ready = (async () => {
-  const { bytes, sha256: hashing } = await wasmBytes("analysis");
-  const [sha256] = await Promise.all([hashing, init({ module_or_path: bytes })]);
+  const [glue, { wasmBytes }] = await Promise.all([import("./pkg/meshmend_analysis.js"), import("./wasm-bytes.js")]);
+  const { bytes, sha256: hashing } = await wasmBytes("analysis", analysisResponse);
+  const [sha256] = await Promise.all([hashing, glue.default({ module_or_path: bytes })]);
+  analysis = glue;
   return {
     capabilities: analysis.capabilities(),
     example: analysis.example(),

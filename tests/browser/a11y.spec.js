@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { expect, test } from "@playwright/test";
-import { COLOR_SCHEMES, EXAMPLE, waitAnalyzed } from "./helpers.js";
+import { COLOR_SCHEMES, EXAMPLE, waitAnalyzed, waitEngines } from "./helpers.js";
 
 // The page's CSP allows no injected script; axe is injected by the test only.
 test.use({ bypassCSP: true, permissions: ["clipboard-read", "clipboard-write"] });
@@ -33,6 +33,8 @@ for (const scheme of COLOR_SCHEMES) {
     for (const tab of TABS) {
       await page.getByRole("tab", { name: tab }).click();
       await expect(page.getByRole("tab", { name: tab })).toHaveAttribute("aria-selected", "true");
+      // The redaction and fix are computed when their tab is first opened: check them on screen.
+      if (tab === "Redacted" || tab === "Fix") await waitEngines(page, EXAMPLE.length);
       expect(await violations(page), `${tab} tab, ${scheme}`).toEqual([]);
     }
     // The caret on a finding (its message under the editor) and the report dialog.

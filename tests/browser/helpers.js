@@ -57,6 +57,15 @@ export async function waitAnalyzed(page, chars, timeout = 30_000) {
   await expect(page.locator("html")).toHaveAttribute("data-analyzed", String(chars), { timeout });
 }
 
+/**
+ * Waits until the redaction and fix on screen cover `chars` characters of
+ * input. They are computed only once the page first needs the engines module
+ * (the Redacted or Fix tab, the LLM panel, Ctrl+S, the report): call after that.
+ */
+export async function waitEngines(page, chars, timeout = 30_000) {
+  await expect(page.locator("html")).toHaveAttribute("data-engines", String(chars), { timeout });
+}
+
 export async function capabilities(page) {
   const value = await page.locator("html").getAttribute("data-capabilities");
   return new Set((value ?? "").split(" ").filter(Boolean));

@@ -114,6 +114,7 @@ test("the report holds no secret of the secret-heavy fixture", async ({ page }) 
   await waitAnalyzed(page, EXAMPLE.length);
   await page.getByTestId("input").fill(text);
   await waitAnalyzed(page, text.length);
+  await page.getByRole("tab", { name: "Fix" }).click();
   await expect(page.getByTestId("diff")).toContainText("ledger-copy");
   const realDiff = await page.getByTestId("diff").textContent();
   expect(secrets.some((s) => realDiff.includes(s))).toBe(true); // the real diff does carry secrets

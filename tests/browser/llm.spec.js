@@ -112,9 +112,12 @@ async function loadPage(page, text) {
   await expect(page.getByTestId("finding").first()).toBeVisible({ timeout: 30_000 });
   if (text !== undefined) {
     await page.getByTestId("input").fill(text);
-    // Wait until this text (not the example) is analyzed and redacted.
+    // Wait until this text (not the example) is analyzed and redacted (the
+    // Redacted tab starts redaction: the engines module loads on first need).
     await expect(page.locator("html")).toHaveAttribute("data-analyzed", String(text.length), { timeout: 30_000 });
+    await page.locator("#tab-redacted").click();
     await expect(page.getByTestId("redacted")).toContainText("__REDACTED_PRIVATE_KEY_", { timeout: 30_000 });
+    await page.locator("#tab-findings").click();
   }
 }
 

@@ -13,6 +13,7 @@ import {
   recordViolations,
   registeredRules,
   waitAnalyzed,
+  waitEngines,
   watchForeignTraffic,
 } from "./helpers.js";
 
@@ -157,6 +158,7 @@ test("the redacted view contains none of the example's secrets", async ({ page }
   await waitAnalyzed(page, EXAMPLE.length);
   test.skip(!(await capabilities(page)).has("redact"), "this build has no redaction yet");
   await page.getByRole("tab", { name: "Redacted" }).click();
+  await waitEngines(page, EXAMPLE.length);
   const redacted = await page.getByTestId("redacted").textContent();
   expect(redacted.length).toBeGreaterThan(EXAMPLE.length / 2);
   for (const secret of EXAMPLE_SECRETS) expect(redacted).not.toContain(secret);
@@ -253,6 +255,8 @@ test("several opened files keep their names in findings and diffs; shortcuts wor
   expect(locations.every((l) => /^(gateways|services)\.yaml:\d+:\d+$/.test(l))).toBe(true);
   const caps = await capabilities(page);
   if (caps.has("fix")) {
+    await page.getByRole("tab", { name: "Fix" }).click();
+    await waitEngines(page, gateways.length + second.length);
     const diff = await page.getByTestId("diff").textContent();
     expect(diff).toContain("--- a/gateways.yaml");
     expect(diff).not.toContain("seed-conflict.yaml");
