@@ -3,8 +3,8 @@
 
 use crate::hash::HashSet;
 
-use crate::analyze::topology::{Nack, Outcome, describe, sni_name};
 use crate::analyze::Context;
+use crate::analyze::topology::{Nack, Outcome, describe, sni_name};
 use crate::diagnostic::Diagnostic;
 
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {

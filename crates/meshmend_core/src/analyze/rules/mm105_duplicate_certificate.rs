@@ -3,8 +3,8 @@
 
 use crate::hash::{HashMap, HashSet};
 
-use crate::analyze::topology::{Match, ServerRef, describe};
 use crate::analyze::Context;
+use crate::analyze::topology::{Match, ServerRef, describe};
 use crate::diagnostic::Diagnostic;
 use crate::span::Span;
 

@@ -169,7 +169,10 @@ mod tests {
 
     #[test]
     fn other_ports_and_udp_ports_are_not() {
-        let found = messages("MM301", &format!("{POD}{}{SVC}", gateway(&[80, 8443, 9000])));
+        let found = messages(
+            "MM301",
+            &format!("{POD}{}{SVC}", gateway(&[80, 8443, 9000])),
+        );
         assert_eq!(found.len(), 2, "{found:?}");
         assert!(found[0].contains("listens on port 8443"));
         assert!(found[0].contains("exposes 80→8080"));

@@ -118,10 +118,10 @@ mod tests {
 
     #[test]
     fn typo_next_to_a_gateway_workload_is_reported() {
-        let found = messages("MM302", &format!(
-            "{}{GATEWAY_POD}",
-            gateway("{istio: ingresgateway}")
-        ));
+        let found = messages(
+            "MM302",
+            &format!("{}{GATEWAY_POD}", gateway("{istio: ingresgateway}")),
+        );
         assert_eq!(found.len(), 1);
         assert!(found[0].starts_with("selector `istio=ingresgateway`"));
     }
@@ -129,17 +129,23 @@ mod tests {
     #[test]
     fn subset_selectors_match() {
         assert!(
-            messages("MM302", &format!(
-                "{}{GATEWAY_POD}",
-                gateway("{istio: ingressgateway}")
-            ))
+            messages(
+                "MM302",
+                &format!("{}{GATEWAY_POD}", gateway("{istio: ingressgateway}"))
+            )
             .is_empty()
         );
     }
 
     #[test]
     fn application_workloads_alone_say_nothing() {
-        assert!(messages("MM302", &format!("{}{APP}", gateway("{istio: ingressgateway}"))).is_empty());
+        assert!(
+            messages(
+                "MM302",
+                &format!("{}{APP}", gateway("{istio: ingressgateway}"))
+            )
+            .is_empty()
+        );
         assert!(messages("MM302", &gateway("{istio: ingressgateway}")).is_empty());
     }
 }

@@ -4,8 +4,8 @@
 use crate::hash::HashMap;
 use std::collections::BTreeSet;
 
-use crate::analyze::hosts;
 use crate::analyze::Context;
+use crate::analyze::hosts;
 use crate::diagnostic::Diagnostic;
 use crate::model::istio::resolve_gateway_reference;
 use crate::model::{Gateway, VirtualService};
@@ -179,10 +179,20 @@ mod tests {
 
     #[test]
     fn wildcard_overlap_is_enough() {
-        assert!(messages("MM402", &case("['*.example.com']", "shop", "[a.example.com]", "")).is_empty());
+        assert!(
+            messages(
+                "MM402",
+                &case("['*.example.com']", "shop", "[a.example.com]", "")
+            )
+            .is_empty()
+        );
         assert!(messages("MM402", &case("['*']", "shop", "[a.example.com]", "")).is_empty());
         assert_eq!(
-            messages("MM402", &case("['*.example.com']", "shop", "[example.com]", "")).len(),
+            messages(
+                "MM402",
+                &case("['*.example.com']", "shop", "[example.com]", "")
+            )
+            .len(),
             1
         );
     }
@@ -194,17 +204,27 @@ mod tests {
         assert_eq!(found.len(), 1);
         assert!(found[0].contains("(none)"), "{found:?}");
         assert!(
-            messages("MM402", &case(
-                "[./a.example.com]",
-                "istio-system",
-                "[a.example.com]",
-                ""
-            ))
+            messages(
+                "MM402",
+                &case("[./a.example.com]", "istio-system", "[a.example.com]", "")
+            )
             .is_empty()
         );
-        assert!(messages("MM402", &case("['*/a.example.com']", "shop", "[a.example.com]", "")).is_empty());
+        assert!(
+            messages(
+                "MM402",
+                &case("['*/a.example.com']", "shop", "[a.example.com]", "")
+            )
+            .is_empty()
+        );
         assert!(messages("MM402", &case("['*/*']", "shop", "[a.example.com]", "")).is_empty());
-        assert!(messages("MM402", &case("[shop/a.example.com]", "shop", "[a.example.com]", "")).is_empty());
+        assert!(
+            messages(
+                "MM402",
+                &case("[shop/a.example.com]", "shop", "[a.example.com]", "")
+            )
+            .is_empty()
+        );
     }
 
     #[test]

@@ -5,9 +5,9 @@
 
 use crate::hash::HashSet;
 
+use crate::analyze::Context;
 use crate::analyze::topology::gateway_api::{CrossApi, Side};
 use crate::analyze::topology::{Listener, Nack, Outcome, Reject, ServerRef, describe};
-use crate::analyze::Context;
 use crate::diagnostic::Diagnostic;
 use crate::model::{Bundle, Server};
 use crate::span::Span;

@@ -61,14 +61,14 @@ fn outcomes(bundle: &Bundle, topology: &Topology, name: &str) -> Vec<Outcome> {
 
 const SEL: &str = "{istio: ingressgateway}";
 
+/// Gateway `name` in namespace `ns` with `selector` and one server.
+fn one_server(name: &str, ns: &str, selector: &str, server: String) -> String {
+    gateway(name, ns, selector, &format!("[{server}]"))
+}
+
 /// Gateway `name` in namespace `x` with the common selector and one server.
 fn one(name: &str, port: u32, protocol: &str, hosts: &str) -> String {
-    gateway(
-        name,
-        "x",
-        SEL,
-        &format!("[{}]", server(port, protocol, hosts)),
-    )
+    one_server(name, "x", SEL, server(port, protocol, hosts))
 }
 
 #[test]
@@ -273,24 +273,19 @@ fn workloads_group_textually_different_selectors() {
     let deployment = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: ingress, namespace: istio-system}\n\
                       spec:\n  template:\n    metadata:\n      labels: {app: istio-ingressgateway, istio: ingressgateway}\n---\n";
     let text = deployment.to_string()
-        + &gateway(
+        + &one_server(
             "a",
             "x",
             "{istio: ingressgateway}",
-            &format!("[{}]", server(80, "HTTP", "[a.com]")),
+            server(80, "HTTP", "[a.com]"),
         )
-        + &gateway(
+        + &one_server(
             "b",
             "w",
             "{app: istio-ingressgateway}",
-            &format!("[{}]", server(80, "TCP", "['*']")),
+            server(80, "TCP", "['*']"),
         )
-        + &gateway(
-            "c",
-            "w",
-            "{app: other}",
-            &format!("[{}]", server(80, "TCP", "['*']")),
-        );
+        + &one_server("c", "w", "{app: other}", server(80, "TCP", "['*']"));
     let (bundle, topology) = build(&text);
     assert!(matches!(
         outcomes(&bundle, &topology, "b")[0],
@@ -303,16 +298,16 @@ fn workloads_group_textually_different_selectors() {
 
 #[test]
 fn subset_selectors_without_workloads_are_probably_one_workload() {
-    let text = gateway(
+    let text = one_server(
         "a",
         "x",
         "{istio: ingressgateway}",
-        &format!("[{}]", server(80, "HTTP", "[a.com]")),
-    ) + &gateway(
+        server(80, "HTTP", "[a.com]"),
+    ) + &one_server(
         "b",
         "x",
         "{istio: ingressgateway, team: blue}",
-        &format!("[{}]", server(80, "TCP", "['*']")),
+        server(80, "TCP", "['*']"),
     );
     let (bundle, topology) = build(&text);
     assert_eq!(
@@ -331,22 +326,9 @@ fn subset_selectors_without_workloads_are_probably_one_workload() {
 
 #[test]
 fn gateways_without_selector_apply_to_every_gateway_workload() {
-    let text = gateway(
-        "a",
-        "x",
-        "{istio: one}",
-        &format!("[{}]", server(80, "HTTP", "[a.com]")),
-    ) + &gateway(
-        "b",
-        "x",
-        "{istio: two}",
-        &format!("[{}]", server(80, "HTTP", "[b.com]")),
-    ) + &gateway(
-        "c",
-        "x",
-        "null",
-        &format!("[{}]", server(80, "TCP", "['*']")),
-    );
+    let text = one_server("a", "x", "{istio: one}", server(80, "HTTP", "[a.com]"))
+        + &one_server("b", "x", "{istio: two}", server(80, "HTTP", "[b.com]"))
+        + &one_server("c", "x", "null", server(80, "TCP", "['*']"));
     let (bundle, topology) = build(&text);
     assert_eq!(topology.workloads.len(), 2);
     let c = outcomes(&bundle, &topology, "c");
