@@ -144,7 +144,7 @@ rule! {
 
 #[cfg(test)]
 mod tests {
-    use super::super::tests::messages;
+    use super::RULE;
 
     const POD: &str = "apiVersion: v1\nkind: Pod\nmetadata: {name: gw, namespace: istio-system, labels: {istio: ingressgateway}}\n---\n";
 
@@ -164,15 +164,15 @@ mod tests {
 
     #[test]
     fn port_and_target_port_are_both_reachable() {
-        assert!(messages("MM301", &format!("{POD}{}{SVC}", gateway(&[80, 8080]))).is_empty());
+        assert!(
+            RULE.messages(&format!("{POD}{}{SVC}", gateway(&[80, 8080])))
+                .is_empty()
+        );
     }
 
     #[test]
     fn other_ports_and_udp_ports_are_not() {
-        let found = messages(
-            "MM301",
-            &format!("{POD}{}{SVC}", gateway(&[80, 8443, 9000])),
-        );
+        let found = RULE.messages(&format!("{POD}{}{SVC}", gateway(&[80, 8443, 9000])));
         assert_eq!(found.len(), 2, "{found:?}");
         assert!(found[0].contains("listens on port 8443"));
         assert!(found[0].contains("exposes 80→8080"));
@@ -180,15 +180,21 @@ mod tests {
 
     #[test]
     fn silent_without_a_service_for_the_workload() {
-        assert!(messages("MM301", &format!("{POD}{}", gateway(&[8443]))).is_empty());
+        assert!(
+            RULE.messages(&format!("{POD}{}", gateway(&[8443])))
+                .is_empty()
+        );
         let elsewhere = SVC.replace("namespace: istio-system", "namespace: other");
-        assert!(messages("MM301", &format!("{POD}{}{elsewhere}", gateway(&[8443]))).is_empty());
+        assert!(
+            RULE.messages(&format!("{POD}{}{elsewhere}", gateway(&[8443])))
+                .is_empty()
+        );
     }
 
     #[test]
     fn helm_values_render_the_service() {
         let values = "name: istio-ingressgateway\nservice:\n  type: LoadBalancer\n";
-        let found = messages("MM301", &format!("{}{values}", gateway(&[80, 443, 8443])));
+        let found = RULE.messages(&format!("{}{values}", gateway(&[80, 443, 8443])));
         assert_eq!(found.len(), 1, "{found:?}");
         assert!(found[0].contains("port 8443"), "{found:?}");
     }

@@ -105,7 +105,7 @@ rule! {
 
 #[cfg(test)]
 mod tests {
-    use super::super::tests::messages;
+    use super::RULE;
 
     fn gateway(selector: &str) -> String {
         format!(
@@ -118,10 +118,10 @@ mod tests {
 
     #[test]
     fn typo_next_to_a_gateway_workload_is_reported() {
-        let found = messages(
-            "MM302",
-            &format!("{}{GATEWAY_POD}", gateway("{istio: ingresgateway}")),
-        );
+        let found = RULE.messages(&format!(
+            "{}{GATEWAY_POD}",
+            gateway("{istio: ingresgateway}")
+        ));
         assert_eq!(found.len(), 1);
         assert!(found[0].starts_with("selector `istio=ingresgateway`"));
     }
@@ -129,10 +129,10 @@ mod tests {
     #[test]
     fn subset_selectors_match() {
         assert!(
-            messages(
-                "MM302",
-                &format!("{}{GATEWAY_POD}", gateway("{istio: ingressgateway}"))
-            )
+            RULE.messages(&format!(
+                "{}{GATEWAY_POD}",
+                gateway("{istio: ingressgateway}")
+            ))
             .is_empty()
         );
     }
@@ -140,12 +140,12 @@ mod tests {
     #[test]
     fn application_workloads_alone_say_nothing() {
         assert!(
-            messages(
-                "MM302",
-                &format!("{}{APP}", gateway("{istio: ingressgateway}"))
-            )
-            .is_empty()
+            RULE.messages(&format!("{}{APP}", gateway("{istio: ingressgateway}")))
+                .is_empty()
         );
-        assert!(messages("MM302", &gateway("{istio: ingressgateway}")).is_empty());
+        assert!(
+            RULE.messages(&gateway("{istio: ingressgateway}"))
+                .is_empty()
+        );
     }
 }

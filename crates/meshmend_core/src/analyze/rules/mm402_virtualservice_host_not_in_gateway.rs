@@ -169,7 +169,7 @@ rule! {
 
 #[cfg(test)]
 mod tests {
-    use super::super::tests::messages;
+    use super::RULE;
 
     fn case(gateway_hosts: &str, vs_ns: &str, vs_hosts: &str, extra: &str) -> String {
         format!(
@@ -179,58 +179,37 @@ mod tests {
 
     #[test]
     fn wildcard_overlap_is_enough() {
-        assert!(
-            messages(
-                "MM402",
-                &case("['*.example.com']", "shop", "[a.example.com]", "")
-            )
-            .is_empty()
-        );
-        assert!(messages("MM402", &case("['*']", "shop", "[a.example.com]", "")).is_empty());
-        assert_eq!(
-            messages(
-                "MM402",
-                &case("['*.example.com']", "shop", "[example.com]", "")
-            )
-            .len(),
-            1
-        );
+        for (gateway_hosts, vs_hosts, findings) in [
+            ("['*.example.com']", "[a.example.com]", 0),
+            ("['*']", "[a.example.com]", 0),
+            ("['*.example.com']", "[example.com]", 1),
+        ] {
+            let found = RULE.messages(&case(gateway_hosts, "shop", vs_hosts, ""));
+            assert_eq!(found.len(), findings, "{gateway_hosts} ~ {vs_hosts}");
+        }
     }
 
     #[test]
     fn namespace_prefixes_follow_istiod() {
         let dot = case("[./a.example.com]", "shop", "[a.example.com]", "");
-        let found = messages("MM402", &dot);
+        let found = RULE.messages(&dot);
         assert_eq!(found.len(), 1);
         assert!(found[0].contains("(none)"), "{found:?}");
-        assert!(
-            messages(
-                "MM402",
-                &case("[./a.example.com]", "istio-system", "[a.example.com]", "")
-            )
-            .is_empty()
-        );
-        assert!(
-            messages(
-                "MM402",
-                &case("['*/a.example.com']", "shop", "[a.example.com]", "")
-            )
-            .is_empty()
-        );
-        assert!(messages("MM402", &case("['*/*']", "shop", "[a.example.com]", "")).is_empty());
-        assert!(
-            messages(
-                "MM402",
-                &case("[shop/a.example.com]", "shop", "[a.example.com]", "")
-            )
-            .is_empty()
-        );
+        for (gateway_hosts, vs_ns) in [
+            ("[./a.example.com]", "istio-system"),
+            ("['*/a.example.com']", "shop"),
+            ("['*/*']", "shop"),
+            ("[shop/a.example.com]", "shop"),
+        ] {
+            let found = RULE.messages(&case(gateway_hosts, vs_ns, "[a.example.com]", ""));
+            assert!(found.is_empty(), "{gateway_hosts} for {vs_ns}: {found:?}");
+        }
     }
 
     #[test]
     fn export_to_must_reach_the_proxy_namespace() {
         let hidden = case("['*']", "shop", "[a.example.com]", "  exportTo: ['.']\n");
-        let found = messages("MM402", &hidden);
+        let found = RULE.messages(&hidden);
         assert_eq!(found.len(), 1);
         assert!(found[0].contains("not visible in namespace `istio-system`"));
         let shared = case(
@@ -239,6 +218,6 @@ mod tests {
             "[a.example.com]",
             "  exportTo: [istio-system]\n",
         );
-        assert!(messages("MM402", &shared).is_empty());
+        assert!(RULE.messages(&shared).is_empty());
     }
 }

@@ -210,10 +210,12 @@ pub(super) mod tests {
         found
     }
 
-    /// Their messages, with the default options.
-    pub(crate) fn messages(code: &str, yaml: &str) -> Vec<String> {
-        let found = findings(code, yaml, &AnalyzeOptions::default());
-        found.into_iter().map(|d| d.message).collect()
+    impl crate::analyze::Rule {
+        /// The messages of this rule's findings on `yaml`, with the default options.
+        pub(crate) fn messages(&self, yaml: &str) -> Vec<String> {
+            let found = findings(self.meta.code, yaml, &AnalyzeOptions::default());
+            found.into_iter().map(|d| d.message).collect()
+        }
     }
 
     #[test]
