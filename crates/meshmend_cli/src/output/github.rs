@@ -13,15 +13,16 @@ use std::path::Path;
 
 use meshmend_core::{Diagnostic, Severity};
 
-use super::{Locator, Summary};
+use super::{Findings, Locator};
 
 /// Writes one workflow command per finding, then a plain summary line.
-pub(crate) fn write(
-    out: &mut dyn Write,
-    locator: &Locator<'_>,
-    diagnostics: &[Diagnostic],
-    summary: Summary,
-) -> std::io::Result<()> {
+pub(crate) fn write(out: &mut dyn Write, findings: &Findings<'_>) -> std::io::Result<()> {
+    let &Findings {
+        bundle,
+        diagnostics,
+        summary,
+    } = findings;
+    let locator = &super::locator(bundle);
     for d in diagnostics {
         let command = match d.severity {
             Severity::Error => "error",

@@ -6,11 +6,10 @@
 
 use std::io::Write;
 
-use meshmend_core::Diagnostic;
 use meshmend_core::report::{Finding, Shape};
 use serde::Serialize;
 
-use super::{Locator, Summary};
+use super::{Findings, Summary};
 
 #[derive(Serialize)]
 struct Report {
@@ -20,12 +19,13 @@ struct Report {
 }
 
 /// Writes the report as pretty-printed JSON followed by a newline.
-pub(crate) fn write(
-    out: &mut dyn Write,
-    locator: &Locator<'_>,
-    diagnostics: &[Diagnostic],
-    summary: Summary,
-) -> std::io::Result<()> {
+pub(crate) fn write(out: &mut dyn Write, findings: &Findings<'_>) -> std::io::Result<()> {
+    let &Findings {
+        bundle,
+        diagnostics,
+        summary,
+    } = findings;
+    let locator = &super::locator(bundle);
     let report = Report {
         version: 1,
         diagnostics: diagnostics

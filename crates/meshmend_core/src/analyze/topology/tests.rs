@@ -67,6 +67,12 @@ fn rejected(bundle: &Bundle, topology: &Topology, name: &str) -> Option<Reject> 
     }
 }
 
+/// [`rejected`] on the topology of `text`.
+fn rejected_in(text: &str, name: &str) -> Option<Reject> {
+    let (bundle, topology) = build(text);
+    rejected(&bundle, &topology, name)
+}
+
 const SEL: &str = "{istio: ingressgateway}";
 
 /// Gateway `name` in namespace `ns` with `selector` and one server.
@@ -93,11 +99,7 @@ fn http_servers_merge_into_one_route_table() {
 #[test]
 fn http_then_https_rejects_https_but_https_then_http_keeps_both() {
     let text = one("a", 443, "HTTP", "[a.com]") + &one("b", 443, "HTTPS", "[b.com]");
-    let (bundle, topology) = build(&text);
-    assert_eq!(
-        rejected(&bundle, &topology, "b"),
-        Some(Reject::ProtocolConflict)
-    );
+    assert_eq!(rejected_in(&text, "b"), Some(Reject::ProtocolConflict));
     let text = one("a", 443, "HTTPS", "[a.com]")
         + &one("b", 443, "HTTP", "[b.com]")
         + &one("c", 443, "HTTP", "[c.com]");
@@ -193,11 +195,7 @@ fn only_the_first_addition_to_a_tls_port_may_lack_tls() {
 #[test]
 fn tcp_rejects_everything_after_it() {
     let text = one("a", 31400, "TCP", "['*']") + &one("b", 31400, "TCP", "['*']");
-    let (bundle, topology) = build(&text);
-    assert_eq!(
-        rejected(&bundle, &topology, "b"),
-        Some(Reject::ProtocolConflict)
-    );
+    assert_eq!(rejected_in(&text, "b"), Some(Reject::ProtocolConflict));
 }
 
 #[test]
