@@ -17,13 +17,8 @@ use super::{Findings, Locator};
 
 /// Writes one workflow command per finding, then a plain summary line.
 pub(crate) fn write(out: &mut dyn Write, findings: &Findings<'_>) -> std::io::Result<()> {
-    let &Findings {
-        bundle,
-        diagnostics,
-        summary,
-    } = findings;
-    let locator = &super::locator(bundle);
-    for d in diagnostics {
+    let locator = &findings.locator();
+    for d in findings.diagnostics {
         let command = match d.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
@@ -51,6 +46,7 @@ pub(crate) fn write(out: &mut dyn Write, findings: &Findings<'_>) -> std::io::Re
         }
         writeln!(out, "::{}", escape_data(&message(locator, d)))?;
     }
+    let summary = findings.summary;
     writeln!(
         out,
         "meshmend: {} error(s), {} warning(s), {} info(s) in {} file(s)",

@@ -48,12 +48,8 @@ struct Lines {
 
 /// Writes the report as one pretty-printed JSON array.
 pub(crate) fn write(out: &mut dyn Write, findings: &Findings<'_>) -> std::io::Result<()> {
-    let &Findings {
-        bundle,
-        diagnostics,
-        ..
-    } = findings;
-    let locator = &super::locator(bundle);
+    let diagnostics = findings.diagnostics;
+    let locator = &findings.locator();
     let mut seen: Vec<u128> = Vec::with_capacity(diagnostics.len());
     let issues: Vec<Issue<'_>> = diagnostics
         .iter()

@@ -20,19 +20,15 @@ struct Report {
 
 /// Writes the report as pretty-printed JSON followed by a newline.
 pub(crate) fn write(out: &mut dyn Write, findings: &Findings<'_>) -> std::io::Result<()> {
-    let &Findings {
-        bundle,
-        diagnostics,
-        summary,
-    } = findings;
-    let locator = &super::locator(bundle);
+    let locator = findings.locator();
     let report = Report {
         version: 1,
-        diagnostics: diagnostics
+        diagnostics: findings
+            .diagnostics
             .iter()
             .map(|d| locator.finding(d, Shape::JsonV1))
             .collect(),
-        summary,
+        summary: findings.summary,
     };
     serde_json::to_writer_pretty(&mut *out, &report)?;
     writeln!(out)

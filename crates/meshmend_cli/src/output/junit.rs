@@ -24,13 +24,9 @@ pub(crate) fn write(
     findings: &Findings<'_>,
     threshold: Option<Severity>,
 ) -> std::io::Result<()> {
-    let &Findings {
-        bundle,
-        diagnostics,
-        ..
-    } = findings;
-    let locator = &super::locator(bundle);
-    let files = bundle.files.len();
+    let diagnostics = findings.diagnostics;
+    let locator = &findings.locator();
+    let files = findings.bundle.files.len();
     let fails = |d: &Diagnostic| threshold.is_some_and(|t| d.severity >= t);
     let per_file: Vec<Vec<&Diagnostic>> = (0..files)
         .map(|file| diagnostics.iter().filter(|d| d.file == file).collect())

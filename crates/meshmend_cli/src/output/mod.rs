@@ -40,6 +40,11 @@ impl<'a> Findings<'a> {
             summary,
         }
     }
+
+    /// The locator of the bundle's files, in [`COLUMNS`].
+    pub(crate) fn locator(&self) -> Locator<'a> {
+        locator(self.bundle)
+    }
 }
 
 /// Counts for the summary line and the JSON `summary` object.

@@ -23,12 +23,8 @@ pub(crate) const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
 /// Writes one SARIF log with one run.
 pub(crate) fn write(out: &mut dyn Write, findings: &Findings<'_>) -> std::io::Result<()> {
-    let &Findings {
-        bundle,
-        diagnostics,
-        ..
-    } = findings;
-    let locator = &super::locator(bundle);
+    let diagnostics = findings.diagnostics;
+    let locator = &findings.locator();
     let mut rules: Vec<Rule> = meshmend_core::all_rules()
         .iter()
         .map(|rule| Rule {

@@ -27,11 +27,9 @@ pub(crate) fn write(
     findings: &Findings<'_>,
     colour: bool,
 ) -> std::io::Result<()> {
-    let &Findings {
-        bundle,
-        diagnostics,
-        summary,
-    } = findings;
+    let bundle = findings.bundle;
+    let diagnostics = findings.diagnostics;
+    let summary = findings.summary;
     let renderer = if colour {
         Renderer::styled()
     } else {
