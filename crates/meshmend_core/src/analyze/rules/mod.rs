@@ -48,7 +48,7 @@ macro_rules! rule {
                 docs: rule_docs!($docs),
                 fixable: rule!(@or [$($fixable)?] false),
             },
-            check: rule!(@or [$($check)?] check),
+            check: rule!(@or [$($check)?] self::check),
         };
     };
     (@or [$given:expr] $default:expr) => {

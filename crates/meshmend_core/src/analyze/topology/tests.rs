@@ -76,13 +76,13 @@ fn rejected_in(text: &str, name: &str) -> Option<Reject> {
 const SEL: &str = "{istio: ingressgateway}";
 
 /// Gateway `name` in namespace `ns` with `selector` and one server.
-fn one_server(name: &str, ns: &str, selector: &str, server: String) -> String {
+fn one_server(name: &str, ns: &str, selector: &str, server: &str) -> String {
     gateway(name, ns, selector, &format!("[{server}]"))
 }
 
 /// Gateway `name` in namespace `x` with the common selector and one server.
 fn one(name: &str, port: u32, protocol: &str, hosts: &str) -> String {
-    one_server(name, "x", SEL, server(port, protocol, hosts))
+    one_server(name, "x", SEL, &server(port, protocol, hosts))
 }
 
 #[test]
@@ -265,15 +265,15 @@ fn workloads_group_textually_different_selectors() {
             "a",
             "x",
             "{istio: ingressgateway}",
-            server(80, "HTTP", "[a.com]"),
+            &server(80, "HTTP", "[a.com]"),
         )
         + &one_server(
             "b",
             "w",
             "{app: istio-ingressgateway}",
-            server(80, "TCP", "['*']"),
+            &server(80, "TCP", "['*']"),
         )
-        + &one_server("c", "w", "{app: other}", server(80, "TCP", "['*']"));
+        + &one_server("c", "w", "{app: other}", &server(80, "TCP", "['*']"));
     let (bundle, topology) = build(&text);
     assert!(rejected(&bundle, &topology, "b").is_some());
     // `c` selects nothing in the input: it stands alone.
@@ -287,12 +287,12 @@ fn subset_selectors_without_workloads_are_probably_one_workload() {
         "a",
         "x",
         "{istio: ingressgateway}",
-        server(80, "HTTP", "[a.com]"),
+        &server(80, "HTTP", "[a.com]"),
     ) + &one_server(
         "b",
         "x",
         "{istio: ingressgateway, team: blue}",
-        server(80, "TCP", "['*']"),
+        &server(80, "TCP", "['*']"),
     );
     let (bundle, topology) = build(&text);
     assert_eq!(
@@ -308,9 +308,9 @@ fn subset_selectors_without_workloads_are_probably_one_workload() {
 
 #[test]
 fn gateways_without_selector_apply_to_every_gateway_workload() {
-    let text = one_server("a", "x", "{istio: one}", server(80, "HTTP", "[a.com]"))
-        + &one_server("b", "x", "{istio: two}", server(80, "HTTP", "[b.com]"))
-        + &one_server("c", "x", "null", server(80, "TCP", "['*']"));
+    let text = one_server("a", "x", "{istio: one}", &server(80, "HTTP", "[a.com]"))
+        + &one_server("b", "x", "{istio: two}", &server(80, "HTTP", "[b.com]"))
+        + &one_server("c", "x", "null", &server(80, "TCP", "['*']"));
     let (bundle, topology) = build(&text);
     assert_eq!(topology.workloads.len(), 2);
     let c = outcomes(&bundle, &topology, "c");
