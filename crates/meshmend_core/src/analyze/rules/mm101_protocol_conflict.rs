@@ -1,39 +1,43 @@
 //! MM101 `protocol-conflict`: servers on one listener whose protocols cannot
 //! share it; istiod drops the newer one, or Envoy rejects the listener.
 
+use crate::hash::HashSet;
+
 use crate::analyze::Context;
-use crate::analyze::topology::{Clash, Nack, Outcome, Reject, describe};
+use crate::analyze::topology::{Nack, Outcome, Reject, describe};
 use crate::diagnostic::Diagnostic;
 
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let bundle = cx.bundle;
     let topology = cx.topology();
-    // (other server, whether this one is dropped)
-    let clashes = topology.clashes(|placed| match &placed.outcome {
-        // Duplicate TLS hosts are MM102; a duplicate HTTPS route name
-        // means a duplicate port name in one Gateway (MM106).
-        Outcome::Rejected {
-            reason: Reject::DuplicateTlsHost { .. },
-            ..
-        } => None,
-        Outcome::Rejected {
-            reason: Reject::DuplicateRouteName { .. },
-            ..
-        } if !placed.protocol.is_http() => None,
-        Outcome::Rejected { by, .. } => Some((*by, true)),
-        Outcome::NackRisk {
-            with,
-            reason: Nack::CatchAllWithPlaintext,
-        } => Some((*with, false)),
-        _ => None,
-    });
-    for (clash, dropped) in clashes {
-        let on = topology.describe_listener(bundle, &clash);
-        let Clash {
-            listener,
-            placed,
-            other,
-        } = clash;
+    let mut seen = HashSet::default();
+    for (listener, placed) in topology.problems() {
+        let (other, dropped) = match &placed.outcome {
+            // Duplicate TLS hosts are MM102; a duplicate HTTPS route name
+            // means a duplicate port name in one Gateway (MM106).
+            Outcome::Rejected {
+                reason: Reject::DuplicateTlsHost { .. },
+                ..
+            } => continue,
+            Outcome::Rejected {
+                reason: Reject::DuplicateRouteName { .. },
+                ..
+            } if !placed.protocol.is_http() => continue,
+            Outcome::Rejected { by, .. } => (*by, true),
+            Outcome::NackRisk {
+                with,
+                reason: Nack::CatchAllWithPlaintext,
+            } => (*with, false),
+            _ => continue,
+        };
+        if !seen.insert((placed.server, other)) {
+            continue; // same pair on another workload
+        }
+        let workload = topology.workload_of(listener);
+        let servers: Vec<_> = std::iter::once(placed)
+            .chain(topology.placement(listener, other))
+            .collect();
+        let on = describe::listener(bundle, workload, listener, &servers);
         let this = capitalize(&describe::server(bundle, placed.server));
         let that = describe::server(bundle, other);
         let (message, note) = match &placed.outcome {

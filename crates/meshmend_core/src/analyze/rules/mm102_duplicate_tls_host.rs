@@ -1,25 +1,32 @@
 //! MM102 `duplicate-tls-host`: two TLS servers of one listener list the same
 //! host string; istiod drops the newer server entirely.
 
-use crate::analyze::Context;
 use crate::hash::HashSet;
 
+use crate::analyze::Context;
 use crate::analyze::topology::{Outcome, Reject, describe};
 use crate::diagnostic::Diagnostic;
 
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let bundle = cx.bundle;
     let topology = cx.topology();
-    let clashes = topology.clashes(|placed| match &placed.outcome {
-        Outcome::Rejected {
+    let mut seen = HashSet::default();
+    for (listener, placed) in topology.problems() {
+        let Outcome::Rejected {
             reason: Reject::DuplicateTlsHost { hosts },
             by,
-        } => Some((*by, hosts)),
-        _ => None,
-    });
-    for (clash, hosts) in clashes {
-        let on = topology.describe_listener(bundle, &clash);
-        let (placed, by) = (clash.placed, clash.other);
+        } = &placed.outcome
+        else {
+            continue;
+        };
+        if !seen.insert((placed.server, *by)) {
+            continue; // same pair on another workload
+        }
+        let by = *by;
+        let workload = topology.workload_of(listener);
+        let servers: Vec<_> = std::iter::once(placed)
+            .chain(topology.placement(listener, by))
+            .collect();
         let gateway = placed.server.gateway(bundle);
         let spec = placed.server.resolve(bundle);
         let first = hosts[0].as_str();
@@ -37,7 +44,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             describe::list(hosts),
             if hosts.len() == 1 { "is" } else { "are" },
             describe::server(bundle, by),
-            on,
+            describe::listener(bundle, workload, listener, &servers),
         );
         if collateral.is_empty() {
             message.push('.');

@@ -1,6 +1,8 @@
 //! MM104 `sni-chain-clash`: different host strings on TLS servers of one
 //! listener that become the same SNI match; Envoy rejects the listener.
 
+use crate::hash::HashSet;
+
 use crate::analyze::Context;
 use crate::analyze::topology::{Nack, Outcome, describe, sni_name};
 use crate::diagnostic::Diagnostic;
@@ -8,16 +10,23 @@ use crate::diagnostic::Diagnostic;
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let bundle = cx.bundle;
     let topology = cx.topology();
-    let clashes = topology.clashes(|placed| match &placed.outcome {
-        Outcome::NackRisk {
+    let mut seen = HashSet::default();
+    for (listener, placed) in topology.problems() {
+        let Outcome::NackRisk {
             reason: Nack::DuplicateSni { sni },
             with,
-        } => Some((*with, sni)),
-        _ => None,
-    });
-    for (clash, sni) in clashes {
-        let on = topology.describe_listener(bundle, &clash);
-        let (placed, with) = (clash.placed, clash.other);
+        } = &placed.outcome
+        else {
+            continue;
+        };
+        if !seen.insert((placed.server, *with)) {
+            continue;
+        }
+        let with = *with;
+        let workload = topology.workload_of(listener);
+        let servers: Vec<_> = std::iter::once(placed)
+            .chain(topology.placement(listener, with))
+            .collect();
         let gateway = placed.server.gateway(bundle);
         let this_spec = placed.server.resolve(bundle);
         let that_spec = with.resolve(bundle);
@@ -34,7 +43,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             written(this_host),
             written(that_host),
             describe::server(bundle, with),
-            on,
+            describe::listener(bundle, workload, listener, &servers),
         );
         out.push(
             cx.diagnostic(

@@ -166,47 +166,4 @@ impl Topology {
                 .map(move |s| (l, s))
         })
     }
-
-    /// The problems that `pick` reports, each with the earlier server it is
-    /// about and what `pick` took from its outcome, once per pair of servers:
-    /// two Gateways that apply to several gateway workloads clash the same
-    /// way on each, and one finding says it.
-    pub fn clashes<'t, T>(
-        &'t self,
-        pick: impl Fn(&'t ListenerServer) -> Option<(ServerRef, T)>,
-    ) -> impl Iterator<Item = (Clash<'t>, T)> {
-        let mut seen = crate::hash::HashSet::default();
-        self.problems().filter_map(move |(listener, placed)| {
-            let (other, taken) = pick(placed)?;
-            let clash = Clash {
-                listener,
-                placed,
-                other,
-            };
-            seen.insert((placed.server, other))
-                .then_some((clash, taken))
-        })
-    }
-
-    /// The clash's listener in a finding's words ([`describe::listener`]
-    /// with both servers).
-    pub fn describe_listener(&self, bundle: &crate::model::Bundle, clash: &Clash<'_>) -> String {
-        let servers: Vec<_> = std::iter::once(clash.placed)
-            .chain(self.placement(clash.listener, clash.other))
-            .collect();
-        let workload = self.workload_of(clash.listener);
-        describe::listener(bundle, workload, clash.listener, &servers)
-    }
-}
-
-/// One problem as a conflict rule reports it: `placed`, on `listener`,
-/// against the earlier server `other` it loses to or clashes with.
-#[derive(Clone, Copy)]
-pub struct Clash<'t> {
-    /// Where.
-    pub listener: &'t Listener,
-    /// The server with the problem.
-    pub placed: &'t ListenerServer,
-    /// The earlier server (`by` or `with` of its outcome).
-    pub other: ServerRef,
 }
