@@ -14,7 +14,7 @@ use meshmend_core::analyze::istio_version;
 use meshmend_core::{AnalyzeOptions, Limits, Severity};
 
 use crate::input::{load_bundle, read_inputs};
-use crate::output::{self, Summary};
+use crate::output::{self, Findings};
 
 /// Output format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -108,40 +108,20 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
         istio_version: args.istio_version,
     };
     let diagnostics = meshmend_core::analyze(&bundle, &options);
-    let summary = Summary::new(&bundle, &diagnostics);
+    let findings = Findings::new(&bundle, &diagnostics);
 
     let mut stdout = BufWriter::new(std::io::stdout().lock());
     let written = match args.format {
-        Format::Text => output::text::write(
-            &mut stdout,
-            &bundle,
-            &diagnostics,
-            summary,
-            output::text::stdout_wants_colour(),
-        ),
-        Format::Json => output::json::write(
-            &mut stdout,
-            &output::locator(&bundle),
-            &diagnostics,
-            summary,
-        ),
-        Format::Sarif => output::sarif::write(&mut stdout, &output::locator(&bundle), &diagnostics),
-        Format::Github => output::github::write(
-            &mut stdout,
-            &output::locator(&bundle),
-            &diagnostics,
-            summary,
-        ),
-        Format::Gitlab => {
-            output::gitlab::write(&mut stdout, &output::locator(&bundle), &diagnostics)
+        Format::Text => {
+            output::text::write(&mut stdout, &findings, output::text::stdout_wants_colour())
         }
-        Format::Junit => output::junit::write(
-            &mut stdout,
-            &output::locator(&bundle),
-            bundle.files.len(),
-            &diagnostics,
-            args.failure_threshold.severity(),
-        ),
+        Format::Json => output::json::write(&mut stdout, &findings),
+        Format::Sarif => output::sarif::write(&mut stdout, &findings),
+        Format::Github => output::github::write(&mut stdout, &findings),
+        Format::Gitlab => output::gitlab::write(&mut stdout, &findings),
+        Format::Junit => {
+            output::junit::write(&mut stdout, &findings, args.failure_threshold.severity())
+        }
         Format::Markdown => {
             output::markdown::write(&mut stdout, &bundle, &diagnostics, &options, None)
         }

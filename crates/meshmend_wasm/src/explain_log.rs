@@ -63,10 +63,7 @@ mod tests {
     #[test]
     fn pasted_lines_are_redacted_and_linked() {
         let (name, text) = crate::EXAMPLE;
-        let files = vec![InputFile {
-            name: name.to_string(),
-            text: text.to_string(),
-        }];
+        let files = vec![crate::input::file(name, text)];
         let log = "skipping server on gateway istio-system/staging-gateway, duplicate host names: [prod.example.com]\n\
                    curl https://admin:Sup3rS3cret-Pg@prod.example.com/ failed\n";
         let lines = explain_log_report(log, files, &PageOptions::default()).unwrap();

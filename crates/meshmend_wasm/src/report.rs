@@ -60,10 +60,7 @@ mod tests {
 
     #[test]
     fn the_report_is_the_cli_text() {
-        let files = vec![InputFile {
-            name: "seed.yaml".into(),
-            text: SEED.into(),
-        }];
+        let files = vec![crate::input::file("seed.yaml", SEED)];
         let text = incident_report_text(files, &PageFixOptions::default()).unwrap();
         let bundle = Bundle::from_text("seed.yaml", SEED).unwrap();
         let options = refactor::FixOptions::default();

@@ -156,10 +156,7 @@ mod tests {
     use super::*;
 
     fn file(text: &str) -> Vec<InputFile> {
-        vec![InputFile {
-            name: "gw.yaml".to_string(),
-            text: text.to_string(),
-        }]
+        vec![crate::input::file("gw.yaml", text)]
     }
 
     #[test]
@@ -186,10 +183,7 @@ mod tests {
     #[test]
     fn istio_objects_have_no_status_here() {
         let (name, text) = crate::EXAMPLE;
-        let files = vec![InputFile {
-            name: name.to_string(),
-            text: text.to_string(),
-        }];
+        let files = vec![crate::input::file(name, text)];
         assert!(
             status_report(files, &PageOptions::default())
                 .unwrap()

@@ -13,16 +13,12 @@ use std::path::Path;
 
 use meshmend_core::{Diagnostic, Severity};
 
-use super::{Locator, Summary};
+use super::{Findings, Locator};
 
 /// Writes one workflow command per finding, then a plain summary line.
-pub(crate) fn write(
-    out: &mut dyn Write,
-    locator: &Locator<'_>,
-    diagnostics: &[Diagnostic],
-    summary: Summary,
-) -> std::io::Result<()> {
-    for d in diagnostics {
+pub(crate) fn write(out: &mut dyn Write, findings: &Findings<'_>) -> std::io::Result<()> {
+    let locator = &findings.locator();
+    for d in findings.diagnostics {
         let command = match d.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
@@ -50,6 +46,7 @@ pub(crate) fn write(
         }
         writeln!(out, "::{}", escape_data(&message(locator, d)))?;
     }
+    let summary = findings.summary;
     writeln!(
         out,
         "meshmend: {} error(s), {} warning(s), {} info(s) in {} file(s)",

@@ -10,10 +10,10 @@
 
 use std::io::Write;
 
-use meshmend_core::{Diagnostic, Severity};
+use meshmend_core::Severity;
 use serde::Serialize;
 
-use super::Locator;
+use super::Findings;
 use super::github::{message, repo_path};
 
 #[derive(Serialize)]
@@ -47,11 +47,9 @@ struct Lines {
 }
 
 /// Writes the report as one pretty-printed JSON array.
-pub(crate) fn write(
-    out: &mut dyn Write,
-    locator: &Locator<'_>,
-    diagnostics: &[Diagnostic],
-) -> std::io::Result<()> {
+pub(crate) fn write(out: &mut dyn Write, findings: &Findings<'_>) -> std::io::Result<()> {
+    let diagnostics = findings.diagnostics;
+    let locator = &findings.locator();
     let mut seen: Vec<u128> = Vec::with_capacity(diagnostics.len());
     let issues: Vec<Issue<'_>> = diagnostics
         .iter()

@@ -6,11 +6,10 @@
 
 use std::io::Write;
 
-use meshmend_core::Diagnostic;
 use meshmend_core::report::{Finding, Shape};
 use serde::Serialize;
 
-use super::{Locator, Summary};
+use super::{Findings, Summary};
 
 #[derive(Serialize)]
 struct Report {
@@ -20,19 +19,16 @@ struct Report {
 }
 
 /// Writes the report as pretty-printed JSON followed by a newline.
-pub(crate) fn write(
-    out: &mut dyn Write,
-    locator: &Locator<'_>,
-    diagnostics: &[Diagnostic],
-    summary: Summary,
-) -> std::io::Result<()> {
+pub(crate) fn write(out: &mut dyn Write, findings: &Findings<'_>) -> std::io::Result<()> {
+    let locator = findings.locator();
     let report = Report {
         version: 1,
-        diagnostics: diagnostics
+        diagnostics: findings
+            .diagnostics
             .iter()
             .map(|d| locator.finding(d, Shape::JsonV1))
             .collect(),
-        summary,
+        summary: findings.summary,
     };
     serde_json::to_writer_pretty(&mut *out, &report)?;
     writeln!(out)

@@ -15,17 +15,18 @@ use std::io::Write;
 
 use meshmend_core::{Diagnostic, Severity};
 
-use super::Locator;
+use super::Findings;
 use super::github::{message, repo_path};
 
 /// Writes the report. `threshold` is the failure threshold (`None`: never fail).
 pub(crate) fn write(
     out: &mut dyn Write,
-    locator: &Locator<'_>,
-    files: usize,
-    diagnostics: &[Diagnostic],
+    findings: &Findings<'_>,
     threshold: Option<Severity>,
 ) -> std::io::Result<()> {
+    let diagnostics = findings.diagnostics;
+    let locator = &findings.locator();
+    let files = findings.bundle.files.len();
     let fails = |d: &Diagnostic| threshold.is_some_and(|t| d.severity >= t);
     let per_file: Vec<Vec<&Diagnostic>> = (0..files)
         .map(|file| diagnostics.iter().filter(|d| d.file == file).collect())

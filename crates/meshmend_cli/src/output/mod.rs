@@ -23,6 +23,30 @@ pub(crate) fn locator(bundle: &Bundle) -> Locator<'_> {
     Locator::of_bundle(bundle, COLUMNS)
 }
 
+/// One run's findings as every format reads them: the bundle they point
+/// into and their counts.
+pub(crate) struct Findings<'a> {
+    pub(crate) bundle: &'a Bundle,
+    pub(crate) diagnostics: &'a [Diagnostic],
+    pub(crate) summary: Summary,
+}
+
+impl<'a> Findings<'a> {
+    pub(crate) fn new(bundle: &'a Bundle, diagnostics: &'a [Diagnostic]) -> Self {
+        let summary = Summary::new(bundle, diagnostics);
+        Self {
+            bundle,
+            diagnostics,
+            summary,
+        }
+    }
+
+    /// The locator of the bundle's files, in [`COLUMNS`].
+    pub(crate) fn locator(&self) -> Locator<'a> {
+        locator(self.bundle)
+    }
+}
+
 /// Counts for the summary line and the JSON `summary` object.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
 pub(crate) struct Summary {
@@ -72,24 +96,16 @@ mod tests {
                 ..AnalyzeOptions::default()
             };
             let diagnostics = analyze(&bundle, &options);
-            let summary = Summary::new(&bundle, &diagnostics);
-            let locator = locator(&bundle);
+            let findings = Findings::new(&bundle, &diagnostics);
             let mut out = Vec::new();
             for colour in [false, true] {
-                text::write(&mut out, &bundle, &diagnostics, summary, colour).unwrap();
+                text::write(&mut out, &findings, colour).unwrap();
             }
-            json::write(&mut out, &locator, &diagnostics, summary).unwrap();
-            sarif::write(&mut out, &locator, &diagnostics).unwrap();
-            github::write(&mut out, &locator, &diagnostics, summary).unwrap();
-            gitlab::write(&mut out, &locator, &diagnostics).unwrap();
-            junit::write(
-                &mut out,
-                &locator,
-                bundle.files.len(),
-                &diagnostics,
-                Some(Severity::Warning),
-            )
-            .unwrap();
+            json::write(&mut out, &findings).unwrap();
+            sarif::write(&mut out, &findings).unwrap();
+            github::write(&mut out, &findings).unwrap();
+            gitlab::write(&mut out, &findings).unwrap();
+            junit::write(&mut out, &findings, Some(Severity::Warning)).unwrap();
             assert!(String::from_utf8(out).is_ok());
         }
     }

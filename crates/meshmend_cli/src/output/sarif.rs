@@ -16,17 +16,15 @@ use serde_sarif::sarif::{
     Sarif, Tool, ToolComponent,
 };
 
-use super::{Locator, Range};
+use super::{Findings, Locator, Range};
 
 /// The schema URI GitHub's documentation uses for uploads.
 pub(crate) const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
 /// Writes one SARIF log with one run.
-pub(crate) fn write(
-    out: &mut dyn Write,
-    locator: &Locator<'_>,
-    diagnostics: &[Diagnostic],
-) -> std::io::Result<()> {
+pub(crate) fn write(out: &mut dyn Write, findings: &Findings<'_>) -> std::io::Result<()> {
+    let diagnostics = findings.diagnostics;
+    let locator = &findings.locator();
     let mut rules: Vec<Rule> = meshmend_core::all_rules()
         .iter()
         .map(|rule| Rule {

@@ -9,9 +9,9 @@
 use std::io::Write;
 
 use annotate_snippets::{AnnotationKind, Level, Renderer, Snippet};
-use meshmend_core::{Bundle, Diagnostic, LineIndex, Severity, Span};
+use meshmend_core::{Bundle, LineIndex, Severity, Span};
 
-use super::Summary;
+use super::{Findings, Summary};
 
 /// True when stdout should get ANSI colours.
 pub(crate) fn stdout_wants_colour() -> bool {
@@ -24,11 +24,12 @@ pub(crate) fn stdout_wants_colour() -> bool {
 /// Writes every finding, then the summary line.
 pub(crate) fn write(
     out: &mut dyn Write,
-    bundle: &Bundle,
-    diagnostics: &[Diagnostic],
-    summary: Summary,
+    findings: &Findings<'_>,
     colour: bool,
 ) -> std::io::Result<()> {
+    let bundle = findings.bundle;
+    let diagnostics = findings.diagnostics;
+    let summary = findings.summary;
     let renderer = if colour {
         Renderer::styled()
     } else {

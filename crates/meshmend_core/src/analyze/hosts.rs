@@ -1,7 +1,7 @@
 //! Host-name semantics shared by the VirtualService ↔ Gateway rules, the
 //! `--istio-compat` analyzers and the Gateway API status prediction (route
 //! hostnames against listener hosts), modelled on Istio's `pkg/config/host`.
-//! It uses nothing of the crate, so it sits in the lowest layer.
+//! It uses nothing of the crate but `span`, so it sits in the lowest layers.
 //!
 //! - [`matches`] is `host.Name.Matches`: a symmetric wildcard overlap
 //!   (`*.com` ~ `foo.com`, `*` ~ anything, `*.foo.com` !~ `foo.com`).
@@ -9,6 +9,14 @@
 //!   `./h` → `<gateway ns>/h`, `*/h` → `h`, `*/*` → `*`.
 //! - [`for_namespace`] is `host.NamesForNamespace`: a `ns/h` host is kept
 //!   (as `h`) only for VirtualServices in `ns` (or any namespace for `*/`).
+
+use crate::span::Spanned;
+
+/// The hosts as written, joined with `separator` (for messages).
+pub(crate) fn joined(hosts: &[Spanned<String>], separator: &str) -> String {
+    let written: Vec<&str> = hosts.iter().map(|h| h.value.as_str()).collect();
+    written.join(separator)
+}
 
 /// True when the two host names overlap, as Istio's `host.Name.Matches`.
 pub(crate) fn matches(a: &str, b: &str) -> bool {

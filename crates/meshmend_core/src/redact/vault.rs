@@ -223,15 +223,31 @@ impl Vault {
 mod tests {
     use super::*;
 
+    /// A vault fed (identity, family, original, encoding) in order, with no
+    /// placeholders in the input, and what it assigned to each.
+    fn assigned(calls: &[(&str, &'static str, &str, Encoding)]) -> (Vault, Vec<(String, String)>) {
+        let existing = existing_tokens(&[]);
+        let mut vault = Vault::default();
+        let out = calls
+            .iter()
+            .map(|&(identity, family, original, encoding)| {
+                vault.assign(identity, family, original, encoding, &existing)
+            })
+            .collect();
+        (vault, out)
+    }
+
     #[test]
     fn same_secret_same_placeholder_numbered_per_family() {
-        let files = [];
-        let existing = existing_tokens(&files);
-        let mut vault = Vault::default();
-        let a = vault.assign("pw", "PASSWORD", "pw", Encoding::Plain, &existing);
-        let b = vault.assign("tok", "TOKEN", "tok", Encoding::Plain, &existing);
-        let c = vault.assign("pw", "PASSWORD", "pw", Encoding::Plain, &existing);
-        let d = vault.assign("pw2", "PASSWORD", "pw2", Encoding::Plain, &existing);
+        let (_, found) = assigned(&[
+            ("pw", "PASSWORD", "pw", Encoding::Plain),
+            ("tok", "TOKEN", "tok", Encoding::Plain),
+            ("pw", "PASSWORD", "pw", Encoding::Plain),
+            ("pw2", "PASSWORD", "pw2", Encoding::Plain),
+        ]);
+        let [a, b, c, d] = &found[..] else {
+            panic!("{found:?}")
+        };
         assert_eq!(a.0, "__REDACTED_PASSWORD_1__");
         assert_eq!(b.0, "__REDACTED_TOKEN_1__");
         assert_eq!(c, a);
@@ -249,12 +265,14 @@ mod tests {
 
     #[test]
     fn a_second_spelling_gets_a_variant_and_both_rehydrate() {
-        let files = [];
-        let existing = existing_tokens(&files);
-        let mut vault = Vault::default();
-        let a = vault.assign("p\"w", "PASSWORD", "p\\\"w", Encoding::Plain, &existing);
-        let b = vault.assign("p\"w", "PASSWORD", "p\"w", Encoding::Plain, &existing);
-        let c = vault.assign("p\"w", "PASSWORD", "cA==", Encoding::Base64, &existing);
+        let (mut vault, found) = assigned(&[
+            ("p\"w", "PASSWORD", "p\\\"w", Encoding::Plain),
+            ("p\"w", "PASSWORD", "p\"w", Encoding::Plain),
+            ("p\"w", "PASSWORD", "cA==", Encoding::Base64),
+        ]);
+        let [a, b, c] = &found[..] else {
+            panic!("{found:?}")
+        };
         assert_eq!(a.0, "__REDACTED_PASSWORD_1__");
         assert_eq!(b.0, "__REDACTED_PASSWORD_1_2__");
         assert_eq!(c.0, "__REDACTED_PASSWORD_1_3__");
@@ -265,10 +283,7 @@ mod tests {
 
     #[test]
     fn debug_shows_no_secret() {
-        let files = [];
-        let existing = existing_tokens(&files);
-        let mut vault = Vault::default();
-        vault.assign("hunter2", "PASSWORD", "hunter2", Encoding::Plain, &existing);
+        let (vault, _) = assigned(&[("hunter2", "PASSWORD", "hunter2", Encoding::Plain)]);
         assert!(!format!("{vault:?}").contains("hunter2"));
     }
 

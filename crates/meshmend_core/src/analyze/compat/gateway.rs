@@ -8,7 +8,7 @@ use super::{
     INVALID_GATEWAY_CREDENTIAL, REFERENCED_RESOURCE_NOT_FOUND, full_name, go_list, go_quote,
     selector_string, short_or_full_name,
 };
-use crate::analyze::Context;
+use crate::analyze::{Context, hosts};
 use crate::diagnostic::Diagnostic;
 use crate::model::{Gateway, Labels, Server, TargetPort, Tls};
 use crate::sort;
@@ -146,12 +146,7 @@ pub(super) fn conflicting_gateways(cx: &Context<'_>, out: &mut Vec<Diagnostic>) 
     for conflict in found {
         let gateway = &model.gateways[conflict.gateway];
         let server = &gateway.servers[conflict.server];
-        let hosts = server
-            .hosts
-            .iter()
-            .map(|h| h.value.as_str())
-            .collect::<Vec<_>>()
-            .join(",");
+        let hosts = hosts::joined(&server.hosts, ",");
         out.push(CONFLICTING_GATEWAYS.on(
             cx.resource(gateway.resource),
             server.anchor_span(),

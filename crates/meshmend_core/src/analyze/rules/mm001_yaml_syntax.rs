@@ -1,7 +1,7 @@
 //! MM001 `yaml-syntax`: a document that cannot be parsed (or breaks a limit).
 
-use crate::analyze::{Context, Rule};
-use crate::diagnostic::{Category, Diagnostic, RuleMeta, Severity};
+use crate::analyze::Context;
+use crate::diagnostic::Diagnostic;
 use crate::error::ErrorKind;
 
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
@@ -37,17 +37,11 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// See `mm001_yaml_syntax.md`.
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        code: "MM001",
-        name: "yaml-syntax",
-        severity: Severity::Error,
-        istio_code: None,
-        category: Category::Input,
-        summary: "A YAML document cannot be parsed, or exceeds a safety limit.",
-        docs: rule_docs!("mm001_yaml_syntax.md"),
-        fixable: false,
-    },
-    check,
-};
+rule! {
+    code: "MM001",
+    name: "yaml-syntax",
+    severity: Error,
+    category: Input,
+    summary: "A YAML document cannot be parsed, or exceeds a safety limit.",
+    docs: "mm001_yaml_syntax.md",
+}

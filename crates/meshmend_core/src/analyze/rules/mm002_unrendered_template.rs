@@ -6,5 +6,5 @@ super::load_problem_rule! {
     name: "unrendered-template",
     severity: Warning,
     summary: "A file is an unrendered Helm/Go, Jinja or Terraform template: render it, then analyze.",
-    docs: rule_docs!("mm002_unrendered_template.md"),
+    docs: "mm002_unrendered_template.md",
 }

@@ -6,5 +6,5 @@ super::load_problem_rule! {
     name: "invalid-field",
     severity: Error,
     summary: "A value the API server refuses (a non-string label or name, a port that is not a whole number in range): the object is left out.",
-    docs: rule_docs!("mm003_invalid_field.md"),
+    docs: "mm003_invalid_field.md",
 }

@@ -6,5 +6,5 @@ super::load_problem_rule! {
     name: "missing-api-version",
     severity: Error,
     summary: "A Gateway or VirtualService without apiVersion: ambiguous, refused by kubectl, not analyzed.",
-    docs: rule_docs!("mm004_missing_api_version.md"),
+    docs: "mm004_missing_api_version.md",
 }

@@ -6,5 +6,5 @@ super::load_problem_rule! {
     name: "duplicate-key",
     severity: Error,
     summary: "A mapping key written twice: kubectl keeps the last value silently, kustomize refuses the file.",
-    docs: rule_docs!("mm005_duplicate_key.md"),
+    docs: "mm005_duplicate_key.md",
 }

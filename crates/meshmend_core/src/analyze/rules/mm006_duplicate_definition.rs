@@ -1,8 +1,8 @@
 //! MM006 `duplicate-definition`: one object (group, kind, namespace, name)
 //! is defined more than once; only the last definition is analyzed.
 
-use crate::analyze::{Context, Rule};
-use crate::diagnostic::{Category, Diagnostic, RuleMeta, Severity};
+use crate::analyze::Context;
+use crate::diagnostic::Diagnostic;
 use crate::model::identity::Duplicate;
 
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
@@ -67,17 +67,11 @@ fn report(duplicate: &Duplicate) -> Diagnostic {
     }
 }
 
-/// See `mm006_duplicate_definition.md`.
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        code: "MM006",
-        name: "duplicate-definition",
-        severity: Severity::Info,
-        istio_code: None,
-        category: Category::Input,
-        summary: "An object is defined more than once; only the last definition is analyzed.",
-        docs: rule_docs!("mm006_duplicate_definition.md"),
-        fixable: false,
-    },
-    check,
-};
+rule! {
+    code: "MM006",
+    name: "duplicate-definition",
+    severity: Info,
+    category: Input,
+    summary: "An object is defined more than once; only the last definition is analyzed.",
+    docs: "mm006_duplicate_definition.md",
+}

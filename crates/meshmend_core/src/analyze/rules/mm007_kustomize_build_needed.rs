@@ -1,8 +1,8 @@
 //! MM007 `kustomize-build-needed`: a kustomization's output cannot be known
 //! from the files alone.
 
-use crate::analyze::{Context, Rule};
-use crate::diagnostic::{Category, Diagnostic, RuleMeta, Severity};
+use crate::analyze::Context;
+use crate::diagnostic::Diagnostic;
 use crate::model::kustomize::{Kustomization, display_dir};
 
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
@@ -56,17 +56,11 @@ fn report(k: &Kustomization) -> Option<Diagnostic> {
     )
 }
 
-/// See `mm007_kustomize_build_needed.md`.
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        code: "MM007",
-        name: "kustomize-build-needed",
-        severity: Severity::Info,
-        istio_code: None,
-        category: Category::Input,
-        summary: "A kustomization does something meshmend cannot model statically; analyze `kustomize build` output.",
-        docs: rule_docs!("mm007_kustomize_build_needed.md"),
-        fixable: false,
-    },
-    check,
-};
+rule! {
+    code: "MM007",
+    name: "kustomize-build-needed",
+    severity: Info,
+    category: Input,
+    summary: "A kustomization does something meshmend cannot model statically; analyze `kustomize build` output.",
+    docs: "mm007_kustomize_build_needed.md",
+}

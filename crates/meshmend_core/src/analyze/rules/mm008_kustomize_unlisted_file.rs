@@ -1,8 +1,8 @@
 //! MM008 `kustomize-unlisted-file`: objects in a kustomization's directory
 //! that no kustomization lists are part of no build; they are left out.
 
-use crate::analyze::{Context, Rule};
-use crate::diagnostic::{Category, Diagnostic, RuleMeta, Severity};
+use crate::analyze::Context;
+use crate::diagnostic::Diagnostic;
 use crate::model::kustomize::display_dir;
 
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
@@ -49,17 +49,11 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// See `mm008_kustomize_unlisted_file.md`.
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        code: "MM008",
-        name: "kustomize-unlisted-file",
-        severity: Severity::Info,
-        istio_code: None,
-        category: Category::Input,
-        summary: "A file next to a kustomization is not listed by it: no build deploys it, and it is not analyzed.",
-        docs: rule_docs!("mm008_kustomize_unlisted_file.md"),
-        fixable: false,
-    },
-    check,
-};
+rule! {
+    code: "MM008",
+    name: "kustomize-unlisted-file",
+    severity: Info,
+    category: Input,
+    summary: "A file next to a kustomization is not listed by it: no build deploys it, and it is not analyzed.",
+    docs: "mm008_kustomize_unlisted_file.md",
+}

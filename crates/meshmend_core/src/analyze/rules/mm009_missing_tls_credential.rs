@@ -1,8 +1,8 @@
 //! MM009 `missing-tls-credential`: a Gateway server terminates TLS but names
 //! no certificate; see `mm009_missing_tls_credential.md`.
 
-use crate::analyze::{Context, Rule};
-use crate::diagnostic::{Category, Diagnostic, RuleMeta, Severity};
+use crate::analyze::Context;
+use crate::diagnostic::Diagnostic;
 use crate::model::{Gateway, Server, Tls};
 use crate::parse::tree::NodeRef;
 use crate::span::Spanned;
@@ -31,34 +31,33 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             let files = (named(tls.server_certificate.as_ref()) && named(tls.private_key.as_ref()))
                 || listed(node, "tlsCertificates");
             let mutual = mode.value != "SIMPLE";
-            if !remote && !files {
-                out.push(no_certificate(cx, gateway, server, tls, mode));
+            let missing = if !remote && !files {
+                no_certificate(tls, mode)
             } else if mutual && !remote && !listed(node, "caCertificates") {
-                out.push(no_client_ca(cx, gateway, server, mode));
-            }
+                no_client_ca(mode)
+            } else {
+                continue;
+            };
+            out.push(at_mode(cx, gateway, server, mode, missing));
         }
     }
 }
 
-fn no_certificate(
-    cx: &Context<'_>,
-    gateway: &Gateway,
-    server: &Server,
-    tls: &Tls,
-    mode: &Spanned<String>,
-) -> Diagnostic {
-    at_mode(
-        cx,
-        gateway,
-        server,
-        mode,
-        &format!(
-            "terminates TLS (mode {}) but names no certificate: no `credentialName`, \
-             `credentialNames`, `tlsCertificates` or `serverCertificate` and `privateKey`",
-            mode.value
-        ),
-    )
-    .note(format!(
+/// What a server lacks, in the words of its finding.
+struct Missing {
+    /// The message after "server N of Gateway ns/name ".
+    says: String,
+    note: String,
+    help: &'static str,
+}
+
+fn no_certificate(tls: &Tls, mode: &Spanned<String>) -> Missing {
+    let says = format!(
+        "terminates TLS (mode {}) but names no certificate: no `credentialName`, \
+         `credentialNames`, `tlsCertificates` or `serverCertificate` and `privateKey`",
+        mode.value
+    );
+    let note = format!(
         "Istio's validating webhook rejects the Gateway (`{} TLS requires {}`); \
          where it is not installed, istiod configures the listener with the \
          proxy's own mesh certificate (SDS `default`), which clients do not trust \
@@ -73,58 +72,51 @@ fn no_certificate(
         } else {
             "a server certificate"
         }
-    ))
-    .help(
-        "set `credentialName` to the Secret that holds the certificate, in the \
-         gateway workload's namespace",
-    )
+    );
+    Missing {
+        says,
+        note,
+        help: "set `credentialName` to the Secret that holds the certificate, in the \
+               gateway workload's namespace",
+    }
 }
 
 /// MUTUAL and OPTIONAL_MUTUAL with mounted certificate files verify clients
 /// against `caCertificates`; with a `credentialName` the CA comes from the
 /// Secret (`ca.crt` or `<name>-cacert`), so only the file form needs it.
-fn no_client_ca(
-    cx: &Context<'_>,
-    gateway: &Gateway,
-    server: &Server,
-    mode: &Spanned<String>,
-) -> Diagnostic {
-    at_mode(
-        cx,
-        gateway,
-        server,
-        mode,
-        &format!(
+fn no_client_ca(mode: &Spanned<String>) -> Missing {
+    Missing {
+        says: format!(
             "verifies client certificates (mode {}) from mounted files but names no \
              client CA bundle (`caCertificates`)",
             mode.value
         ),
-    )
-    .note(
-        "Istio's validating webhook rejects the Gateway (`MUTUAL TLS requires a client \
-         CA bundle`); where it is not installed, istiod builds the server with no CA to \
-         check client certificates against, so mutual TLS on it does not work as intended",
-    )
-    .help(
-        "set `caCertificates` to the CA file mounted in the gateway pods, or use \
-         `credentialName` with a Secret that holds `ca.crt`",
-    )
+        note: "Istio's validating webhook rejects the Gateway (`MUTUAL TLS requires a client \
+               CA bundle`); where it is not installed, istiod builds the server with no CA to \
+               check client certificates against, so mutual TLS on it does not work as intended"
+            .to_string(),
+        help: "set `caCertificates` to the CA file mounted in the gateway pods, or use \
+               `credentialName` with a Secret that holds `ca.crt`",
+    }
 }
 
-/// A finding on the server's `tls.mode`: "server N of Gateway ns/name " + `says`.
+/// The finding on the server's `tls.mode`: "server N of Gateway ns/name " + what is missing.
 fn at_mode(
     cx: &Context<'_>,
     gateway: &Gateway,
     server: &Server,
     mode: &Spanned<String>,
-    says: &str,
+    missing: Missing,
 ) -> Diagnostic {
     let message = format!(
-        "server {} of Gateway {} {says}",
+        "server {} of Gateway {} {}",
         server.index + 1,
-        gateway.full_name()
+        gateway.full_name(),
+        missing.says
     );
     cx.diagnostic(&RULE, gateway.resource, mode.span, message)
+        .note(missing.note)
+        .help(missing.help)
 }
 
 /// The server's `tls` mapping as written (`credentialNames`,
@@ -149,17 +141,11 @@ fn listed(node: NodeRef<'_>, key: &str) -> bool {
     })
 }
 
-/// See `mm009_missing_tls_credential.md`.
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        code: "MM009",
-        name: "missing-tls-credential",
-        severity: Severity::Error,
-        istio_code: None,
-        category: Category::Input,
-        summary: "A Gateway server terminates TLS but names no certificate (or, for mutual TLS from mounted files, no client CA): rejected at admission.",
-        docs: rule_docs!("mm009_missing_tls_credential.md"),
-        fixable: false,
-    },
-    check,
-};
+rule! {
+    code: "MM009",
+    name: "missing-tls-credential",
+    severity: Error,
+    category: Input,
+    summary: "A Gateway server terminates TLS but names no certificate (or, for mutual TLS from mounted files, no client CA): rejected at admission.",
+    docs: "mm009_missing_tls_credential.md",
+}

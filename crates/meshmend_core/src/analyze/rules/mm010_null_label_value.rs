@@ -6,5 +6,5 @@ super::load_problem_rule! {
     name: "null-label-value",
     severity: Warning,
     summary: "A label or selector key with no value: pruned from a Gateway selector (wider selector), \"\" elsewhere.",
-    docs: rule_docs!("mm010_null_label_value.md"),
+    docs: "mm010_null_label_value.md",
 }

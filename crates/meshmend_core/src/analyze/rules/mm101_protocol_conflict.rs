@@ -3,9 +3,9 @@
 
 use crate::hash::HashSet;
 
+use crate::analyze::Context;
 use crate::analyze::topology::{Nack, Outcome, Reject, describe};
-use crate::analyze::{Context, Rule};
-use crate::diagnostic::{Category, Diagnostic, RuleMeta, Severity};
+use crate::diagnostic::Diagnostic;
 
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let bundle = cx.bundle;
@@ -167,17 +167,12 @@ fn capitalize(text: &str) -> String {
     })
 }
 
-/// See `mm101_protocol_conflict.md`.
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        code: "MM101",
-        name: "protocol-conflict",
-        severity: Severity::Error,
-        istio_code: None,
-        category: Category::Merge,
-        summary: "Servers on one gateway listener use protocols that cannot share it; the newer one is dropped.",
-        docs: rule_docs!("mm101_protocol_conflict.md"),
-        fixable: true,
-    },
-    check,
-};
+rule! {
+    code: "MM101",
+    name: "protocol-conflict",
+    severity: Error,
+    category: Merge,
+    summary: "Servers on one gateway listener use protocols that cannot share it; the newer one is dropped.",
+    docs: "mm101_protocol_conflict.md",
+    fixable: true,
+}

@@ -3,9 +3,9 @@
 
 use crate::hash::HashSet;
 
+use crate::analyze::Context;
 use crate::analyze::topology::{Outcome, Reject, describe};
-use crate::analyze::{Context, Rule};
-use crate::diagnostic::{Category, Diagnostic, RuleMeta, Severity};
+use crate::diagnostic::Diagnostic;
 
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let bundle = cx.bundle;
@@ -95,17 +95,13 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// See `mm102_duplicate_tls_host.md`.
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        code: "MM102",
-        name: "duplicate-tls-host",
-        severity: Severity::Error,
-        istio_code: Some("IST0145"),
-        category: Category::Merge,
-        summary: "Two TLS servers on one gateway listener list the same host; the newer server is dropped.",
-        docs: rule_docs!("mm102_duplicate_tls_host.md"),
-        fixable: true,
-    },
-    check,
-};
+rule! {
+    code: "MM102",
+    name: "duplicate-tls-host",
+    severity: Error,
+    istio_code: "IST0145",
+    category: Merge,
+    summary: "Two TLS servers on one gateway listener list the same host; the newer server is dropped.",
+    docs: "mm102_duplicate_tls_host.md",
+    fixable: true,
+}

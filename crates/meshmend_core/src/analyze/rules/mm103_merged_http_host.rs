@@ -4,8 +4,8 @@
 use crate::hash::{HashMap, HashSet};
 
 use crate::analyze::topology::{Outcome, ServerRef, describe, sni_name};
-use crate::analyze::{Context, Rule, hosts};
-use crate::diagnostic::{Category, Diagnostic, RuleMeta, Severity};
+use crate::analyze::{Context, hosts};
+use crate::diagnostic::Diagnostic;
 use crate::model::istio::resolve_gateway_reference;
 
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
@@ -132,17 +132,13 @@ impl<'a> VirtualServicesByGateway<'a> {
     }
 }
 
-/// See `mm103_merged_http_host.md`.
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        code: "MM103",
-        name: "merged-http-host",
-        severity: Severity::Warning,
-        istio_code: Some("IST0145"),
-        category: Category::Merge,
-        summary: "Two Gateways serve the same plain-HTTP host on one listener; their routes are concatenated.",
-        docs: rule_docs!("mm103_merged_http_host.md"),
-        fixable: true,
-    },
-    check,
-};
+rule! {
+    code: "MM103",
+    name: "merged-http-host",
+    severity: Warning,
+    istio_code: "IST0145",
+    category: Merge,
+    summary: "Two Gateways serve the same plain-HTTP host on one listener; their routes are concatenated.",
+    docs: "mm103_merged_http_host.md",
+    fixable: true,
+}

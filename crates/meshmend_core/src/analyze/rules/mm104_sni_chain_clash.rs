@@ -3,9 +3,9 @@
 
 use crate::hash::HashSet;
 
+use crate::analyze::Context;
 use crate::analyze::topology::{Nack, Outcome, describe, sni_name};
-use crate::analyze::{Context, Rule};
-use crate::diagnostic::{Category, Diagnostic, RuleMeta, Severity};
+use crate::diagnostic::Diagnostic;
 
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let bundle = cx.bundle;
@@ -73,17 +73,12 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// See `mm104_sni_chain_clash.md`.
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        code: "MM104",
-        name: "sni-chain-clash",
-        severity: Severity::Error,
-        istio_code: None,
-        category: Category::Merge,
-        summary: "Different hosts on one TLS listener become the same SNI match; Envoy rejects the listener.",
-        docs: rule_docs!("mm104_sni_chain_clash.md"),
-        fixable: true,
-    },
-    check,
-};
+rule! {
+    code: "MM104",
+    name: "sni-chain-clash",
+    severity: Error,
+    category: Merge,
+    summary: "Different hosts on one TLS listener become the same SNI match; Envoy rejects the listener.",
+    docs: "mm104_sni_chain_clash.md",
+    fixable: true,
+}

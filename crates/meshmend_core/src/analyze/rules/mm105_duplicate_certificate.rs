@@ -3,9 +3,9 @@
 
 use crate::hash::{HashMap, HashSet};
 
+use crate::analyze::Context;
 use crate::analyze::topology::{Match, ServerRef, describe};
-use crate::analyze::{Context, Rule};
-use crate::diagnostic::{Category, Diagnostic, RuleMeta, Severity};
+use crate::diagnostic::Diagnostic;
 use crate::span::Span;
 
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
@@ -106,17 +106,13 @@ impl<'a> Certificate<'a> {
     }
 }
 
-/// See `mm105_duplicate_certificate.md`.
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        code: "MM105",
-        name: "duplicate-certificate",
-        severity: Severity::Warning,
-        istio_code: Some("IST0138"),
-        category: Category::Merge,
-        summary: "Two Gateways on one workload use the same certificate; HTTP/2 connection reuse can 404.",
-        docs: rule_docs!("mm105_duplicate_certificate.md"),
-        fixable: true,
-    },
-    check,
-};
+rule! {
+    code: "MM105",
+    name: "duplicate-certificate",
+    severity: Warning,
+    istio_code: "IST0138",
+    category: Merge,
+    summary: "Two Gateways on one workload use the same certificate; HTTP/2 connection reuse can 404.",
+    docs: "mm105_duplicate_certificate.md",
+    fixable: true,
+}

@@ -5,8 +5,8 @@ use std::collections::hash_map::Entry;
 
 use crate::hash::HashMap;
 
-use crate::analyze::{Context, Rule};
-use crate::diagnostic::{Category, Diagnostic, RuleMeta, Severity};
+use crate::analyze::Context;
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::Gateway;
 use crate::span::{Span, Spanned};
 
@@ -89,17 +89,12 @@ fn repeat<'a>(
     }
 }
 
-/// See `mm106_duplicate_port_name.md`.
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        code: "MM106",
-        name: "duplicate-port-name",
-        severity: Severity::Error,
-        istio_code: None,
-        category: Category::Merge,
-        summary: "A Gateway uses the same server port name twice; admission rejects the whole Gateway.",
-        docs: rule_docs!("mm106_duplicate_port_name.md"),
-        fixable: true,
-    },
-    check,
-};
+rule! {
+    code: "MM106",
+    name: "duplicate-port-name",
+    severity: Error,
+    category: Merge,
+    summary: "A Gateway uses the same server port name twice; admission rejects the whole Gateway.",
+    docs: "mm106_duplicate_port_name.md",
+    fixable: true,
+}

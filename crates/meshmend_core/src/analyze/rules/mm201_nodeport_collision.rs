@@ -3,8 +3,8 @@
 use crate::hash::HashMap;
 use std::collections::hash_map::Entry;
 
-use crate::analyze::{Context, Rule};
-use crate::diagnostic::{Category, Diagnostic, RuleMeta, Severity};
+use crate::analyze::Context;
+use crate::diagnostic::Diagnostic;
 use crate::model::{Service, ServiceOrigin, ServicePort};
 use crate::span::{Span, Spanned};
 
@@ -252,34 +252,26 @@ fn help() -> &'static str {
      static band (30000-30085 for the default range), which automatic allocation avoids"
 }
 
-/// See `mm201_nodeport_collision.md`.
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        code: "MM201",
-        name: "nodeport-collision",
-        severity: Severity::Error,
-        istio_code: None,
-        category: Category::NodePort,
-        summary: "The same nodePort on two Services (or twice in one): the API server refuses the later one.",
-        docs: rule_docs!("mm201_nodeport_collision.md"),
-        fixable: true,
-    },
-    check,
-};
+rule! {
+    code: "MM201",
+    name: "nodeport-collision",
+    severity: Error,
+    category: NodePort,
+    summary: "The same nodePort on two Services (or twice in one): the API server refuses the later one.",
+    docs: "mm201_nodeport_collision.md",
+    fixable: true,
+}
 
 #[cfg(test)]
 mod tests {
-    use crate::{AnalyzeOptions, Bundle, analyze};
+    use crate::AnalyzeOptions;
 
+    /// (Service name, message) of each finding.
     fn codes(yaml: &str) -> Vec<(String, String)> {
-        let bundle = Bundle::from_text("t.yaml", yaml).unwrap();
-        analyze(&bundle, &AnalyzeOptions::default())
+        let found = super::super::tests::findings("MM201", yaml, &AnalyzeOptions::default());
+        found
             .into_iter()
-            .filter(|d| d.code == "MM201")
-            .map(|d| {
-                let r = d.resource.unwrap();
-                (r.name, d.message)
-            })
+            .map(|d| (d.resource.unwrap().name, d.message))
             .collect()
     }
 

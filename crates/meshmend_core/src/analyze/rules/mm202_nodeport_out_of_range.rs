@@ -1,7 +1,7 @@
 //! MM202 `nodeport-out-of-range`: a nodePort outside the cluster's node-port range.
 
-use crate::analyze::{Context, Rule};
-use crate::diagnostic::{Category, Diagnostic, RuleMeta, Severity};
+use crate::analyze::Context;
+use crate::diagnostic::Diagnostic;
 
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let (low, high) = cx.options.nodeport_range;
@@ -44,32 +44,23 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// See `mm202_nodeport_out_of_range.md`.
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        code: "MM202",
-        name: "nodeport-out-of-range",
-        severity: Severity::Error,
-        istio_code: None,
-        category: Category::NodePort,
-        summary: "A nodePort outside the node-port range: the API server refuses the Service.",
-        docs: rule_docs!("mm202_nodeport_out_of_range.md"),
-        fixable: true,
-    },
-    check,
-};
+rule! {
+    code: "MM202",
+    name: "nodeport-out-of-range",
+    severity: Error,
+    category: NodePort,
+    summary: "A nodePort outside the node-port range: the API server refuses the Service.",
+    docs: "mm202_nodeport_out_of_range.md",
+    fixable: true,
+}
 
 #[cfg(test)]
 mod tests {
-    use crate::{AnalyzeOptions, Bundle, analyze};
+    use crate::AnalyzeOptions;
 
     fn messages(yaml: &str, options: &AnalyzeOptions) -> Vec<String> {
-        let bundle = Bundle::from_text("t.yaml", yaml).unwrap();
-        analyze(&bundle, options)
-            .into_iter()
-            .filter(|d| d.code == "MM202")
-            .map(|d| d.message)
-            .collect()
+        let found = super::super::tests::findings("MM202", yaml, options);
+        found.into_iter().map(|d| d.message).collect()
     }
 
     const SVC: &str = "kind: Service\nmetadata: {name: gw, namespace: istio-system}\nspec:\n  type: NodePort\n  ports:\n  - {port: 80, nodePort: 8080}\n  - {port: 443, nodePort: 30443}\n  - {port: 15021}\n";

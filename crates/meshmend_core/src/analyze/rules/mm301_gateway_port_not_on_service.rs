@@ -3,8 +3,8 @@
 
 use std::collections::BTreeSet;
 
-use crate::analyze::{Context, Rule};
-use crate::diagnostic::{Category, Diagnostic, RuleMeta, Severity};
+use crate::analyze::Context;
+use crate::diagnostic::Diagnostic;
 use crate::hash::{HashMap, HashSet};
 use crate::model::{Labels, Model, Service, TargetPort};
 
@@ -132,26 +132,19 @@ fn selecting_services<'a>(model: &'a Model, selector: &Labels) -> Vec<&'a Servic
     out
 }
 
-/// See `mm301_gateway_port_not_on_service.md`.
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        code: "MM301",
-        name: "gateway-port-not-on-service",
-        severity: Severity::Warning,
-        istio_code: Some("IST0162"),
-        category: Category::Wiring,
-        summary: "A Gateway server port that no Service of its workload exposes: unreachable.",
-        docs: rule_docs!("mm301_gateway_port_not_on_service.md"),
-        fixable: false,
-    },
-    check,
-};
+rule! {
+    code: "MM301",
+    name: "gateway-port-not-on-service",
+    severity: Warning,
+    istio_code: "IST0162",
+    category: Wiring,
+    summary: "A Gateway server port that no Service of its workload exposes: unreachable.",
+    docs: "mm301_gateway_port_not_on_service.md",
+}
 
 #[cfg(test)]
 mod tests {
-    fn messages(yaml: &str) -> Vec<String> {
-        super::super::tests::messages("MM301", yaml)
-    }
+    use super::RULE;
 
     const POD: &str = "apiVersion: v1\nkind: Pod\nmetadata: {name: gw, namespace: istio-system, labels: {istio: ingressgateway}}\n---\n";
 
@@ -171,12 +164,15 @@ mod tests {
 
     #[test]
     fn port_and_target_port_are_both_reachable() {
-        assert!(messages(&format!("{POD}{}{SVC}", gateway(&[80, 8080]))).is_empty());
+        assert!(
+            RULE.messages(&format!("{POD}{}{SVC}", gateway(&[80, 8080])))
+                .is_empty()
+        );
     }
 
     #[test]
     fn other_ports_and_udp_ports_are_not() {
-        let found = messages(&format!("{POD}{}{SVC}", gateway(&[80, 8443, 9000])));
+        let found = RULE.messages(&format!("{POD}{}{SVC}", gateway(&[80, 8443, 9000])));
         assert_eq!(found.len(), 2, "{found:?}");
         assert!(found[0].contains("listens on port 8443"));
         assert!(found[0].contains("exposes 80→8080"));
@@ -184,15 +180,21 @@ mod tests {
 
     #[test]
     fn silent_without_a_service_for_the_workload() {
-        assert!(messages(&format!("{POD}{}", gateway(&[8443]))).is_empty());
+        assert!(
+            RULE.messages(&format!("{POD}{}", gateway(&[8443])))
+                .is_empty()
+        );
         let elsewhere = SVC.replace("namespace: istio-system", "namespace: other");
-        assert!(messages(&format!("{POD}{}{elsewhere}", gateway(&[8443]))).is_empty());
+        assert!(
+            RULE.messages(&format!("{POD}{}{elsewhere}", gateway(&[8443])))
+                .is_empty()
+        );
     }
 
     #[test]
     fn helm_values_render_the_service() {
         let values = "name: istio-ingressgateway\nservice:\n  type: LoadBalancer\n";
-        let found = messages(&format!("{}{values}", gateway(&[80, 443, 8443])));
+        let found = RULE.messages(&format!("{}{values}", gateway(&[80, 443, 8443])));
         assert_eq!(found.len(), 1, "{found:?}");
         assert!(found[0].contains("port 8443"), "{found:?}");
     }

@@ -1,8 +1,8 @@
 //! MM302 `gateway-selector-no-workload`: a Gateway selector that picks none of
 //! the gateway workloads in the input.
 
-use crate::analyze::{Context, Rule};
-use crate::diagnostic::{Category, Diagnostic, RuleMeta, Severity};
+use crate::analyze::Context;
+use crate::diagnostic::Diagnostic;
 use crate::model::{Workload, labels_to_string};
 
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
@@ -93,26 +93,19 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// See `mm302_gateway_selector_no_workload.md`.
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        code: "MM302",
-        name: "gateway-selector-no-workload",
-        severity: Severity::Warning,
-        istio_code: Some("IST0101"),
-        category: Category::Wiring,
-        summary: "A Gateway selector matches none of the gateway workloads in the input.",
-        docs: rule_docs!("mm302_gateway_selector_no_workload.md"),
-        fixable: false,
-    },
-    check,
-};
+rule! {
+    code: "MM302",
+    name: "gateway-selector-no-workload",
+    severity: Warning,
+    istio_code: "IST0101",
+    category: Wiring,
+    summary: "A Gateway selector matches none of the gateway workloads in the input.",
+    docs: "mm302_gateway_selector_no_workload.md",
+}
 
 #[cfg(test)]
 mod tests {
-    fn messages(yaml: &str) -> Vec<String> {
-        super::super::tests::messages("MM302", yaml)
-    }
+    use super::RULE;
 
     fn gateway(selector: &str) -> String {
         format!(
@@ -125,7 +118,7 @@ mod tests {
 
     #[test]
     fn typo_next_to_a_gateway_workload_is_reported() {
-        let found = messages(&format!(
+        let found = RULE.messages(&format!(
             "{}{GATEWAY_POD}",
             gateway("{istio: ingresgateway}")
         ));
@@ -136,7 +129,7 @@ mod tests {
     #[test]
     fn subset_selectors_match() {
         assert!(
-            messages(&format!(
+            RULE.messages(&format!(
                 "{}{GATEWAY_POD}",
                 gateway("{istio: ingressgateway}")
             ))
@@ -146,7 +139,13 @@ mod tests {
 
     #[test]
     fn application_workloads_alone_say_nothing() {
-        assert!(messages(&format!("{}{APP}", gateway("{istio: ingressgateway}"))).is_empty());
-        assert!(messages(&gateway("{istio: ingressgateway}")).is_empty());
+        assert!(
+            RULE.messages(&format!("{}{APP}", gateway("{istio: ingressgateway}")))
+                .is_empty()
+        );
+        assert!(
+            RULE.messages(&gateway("{istio: ingressgateway}"))
+                .is_empty()
+        );
     }
 }

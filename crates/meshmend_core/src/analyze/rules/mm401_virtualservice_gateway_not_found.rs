@@ -2,8 +2,8 @@
 
 use crate::hash::{HashMap, HashSet};
 
-use crate::analyze::{Context, Rule};
-use crate::diagnostic::{Category, Diagnostic, RuleMeta, Severity};
+use crate::analyze::Context;
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::istio::resolve_gateway_reference;
 
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
@@ -124,32 +124,23 @@ impl<'a> GatewayIndex<'a> {
     }
 }
 
-/// See `mm401_virtualservice_gateway_not_found.md`.
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        code: "MM401",
-        name: "virtualservice-gateway-not-found",
-        severity: Severity::Warning,
-        istio_code: Some("IST0101"),
-        category: Category::Binding,
-        summary: "A VirtualService `gateways:` entry resolves to no Gateway: its routes are never installed.",
-        docs: rule_docs!("mm401_virtualservice_gateway_not_found.md"),
-        fixable: false,
-    },
-    check,
-};
+rule! {
+    code: "MM401",
+    name: "virtualservice-gateway-not-found",
+    severity: Warning,
+    istio_code: "IST0101",
+    category: Binding,
+    summary: "A VirtualService `gateways:` entry resolves to no Gateway: its routes are never installed.",
+    docs: "mm401_virtualservice_gateway_not_found.md",
+}
 
 #[cfg(test)]
 mod tests {
-    use crate::{AnalyzeOptions, Bundle, Severity, analyze};
+    use crate::{AnalyzeOptions, Severity};
 
     fn found(yaml: &str) -> Vec<(Severity, String)> {
-        let bundle = Bundle::from_text("t.yaml", yaml).unwrap();
-        analyze(&bundle, &AnalyzeOptions::default())
-            .into_iter()
-            .filter(|d| d.code == "MM401")
-            .map(|d| (d.severity, d.message))
-            .collect()
+        let found = super::super::tests::findings("MM401", yaml, &AnalyzeOptions::default());
+        found.into_iter().map(|d| (d.severity, d.message)).collect()
     }
 
     const GW: &str = "apiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata: {name: public, namespace: istio-system}\nspec:\n  selector: {istio: ingressgateway}\n---\n";

@@ -4,9 +4,9 @@
 use crate::hash::HashMap;
 use std::collections::BTreeSet;
 
+use crate::analyze::Context;
 use crate::analyze::hosts;
-use crate::analyze::{Context, Rule};
-use crate::diagnostic::{Category, Diagnostic, RuleMeta, Severity};
+use crate::diagnostic::Diagnostic;
 use crate::model::istio::resolve_gateway_reference;
 use crate::model::{Gateway, VirtualService};
 
@@ -65,12 +65,7 @@ fn check_pair(
         .find_map(|s| s.hosts_span)
         .or(gateway.servers_span)
         .unwrap_or(gateway.name.span);
-    let vs_hosts = vs
-        .hosts
-        .iter()
-        .map(|h| h.value.as_str())
-        .collect::<Vec<_>>()
-        .join(", ");
+    let vs_hosts = hosts::joined(&vs.hosts, ", ");
     if !overlaps {
         let mut note = String::from(
             "istiod attaches a VirtualService's routes to a gateway server only for hosts \
@@ -162,26 +157,19 @@ fn exported_to(vs: &VirtualService, namespace: &str) -> bool {
             .any(|e| e == "*" || e == namespace || (e == "." && vs.namespace == namespace))
 }
 
-/// See `mm402_virtualservice_host_not_in_gateway.md`.
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        code: "MM402",
-        name: "virtualservice-host-not-in-gateway",
-        severity: Severity::Warning,
-        istio_code: Some("IST0132"),
-        category: Category::Binding,
-        summary: "A VirtualService shares no host with (or is not exported to) a Gateway it binds to.",
-        docs: rule_docs!("mm402_virtualservice_host_not_in_gateway.md"),
-        fixable: false,
-    },
-    check,
-};
+rule! {
+    code: "MM402",
+    name: "virtualservice-host-not-in-gateway",
+    severity: Warning,
+    istio_code: "IST0132",
+    category: Binding,
+    summary: "A VirtualService shares no host with (or is not exported to) a Gateway it binds to.",
+    docs: "mm402_virtualservice_host_not_in_gateway.md",
+}
 
 #[cfg(test)]
 mod tests {
-    fn messages(yaml: &str) -> Vec<String> {
-        super::super::tests::messages("MM402", yaml)
-    }
+    use super::RULE;
 
     fn case(gateway_hosts: &str, vs_ns: &str, vs_hosts: &str, extra: &str) -> String {
         format!(
@@ -191,38 +179,37 @@ mod tests {
 
     #[test]
     fn wildcard_overlap_is_enough() {
-        assert!(messages(&case("['*.example.com']", "shop", "[a.example.com]", "")).is_empty());
-        assert!(messages(&case("['*']", "shop", "[a.example.com]", "")).is_empty());
-        assert_eq!(
-            messages(&case("['*.example.com']", "shop", "[example.com]", "")).len(),
-            1
-        );
+        for (gateway_hosts, vs_hosts, findings) in [
+            ("['*.example.com']", "[a.example.com]", 0),
+            ("['*']", "[a.example.com]", 0),
+            ("['*.example.com']", "[example.com]", 1),
+        ] {
+            let found = RULE.messages(&case(gateway_hosts, "shop", vs_hosts, ""));
+            assert_eq!(found.len(), findings, "{gateway_hosts} ~ {vs_hosts}");
+        }
     }
 
     #[test]
     fn namespace_prefixes_follow_istiod() {
         let dot = case("[./a.example.com]", "shop", "[a.example.com]", "");
-        let found = messages(&dot);
+        let found = RULE.messages(&dot);
         assert_eq!(found.len(), 1);
         assert!(found[0].contains("(none)"), "{found:?}");
-        assert!(
-            messages(&case(
-                "[./a.example.com]",
-                "istio-system",
-                "[a.example.com]",
-                ""
-            ))
-            .is_empty()
-        );
-        assert!(messages(&case("['*/a.example.com']", "shop", "[a.example.com]", "")).is_empty());
-        assert!(messages(&case("['*/*']", "shop", "[a.example.com]", "")).is_empty());
-        assert!(messages(&case("[shop/a.example.com]", "shop", "[a.example.com]", "")).is_empty());
+        for (gateway_hosts, vs_ns) in [
+            ("[./a.example.com]", "istio-system"),
+            ("['*/a.example.com']", "shop"),
+            ("['*/*']", "shop"),
+            ("[shop/a.example.com]", "shop"),
+        ] {
+            let found = RULE.messages(&case(gateway_hosts, vs_ns, "[a.example.com]", ""));
+            assert!(found.is_empty(), "{gateway_hosts} for {vs_ns}: {found:?}");
+        }
     }
 
     #[test]
     fn export_to_must_reach_the_proxy_namespace() {
         let hidden = case("['*']", "shop", "[a.example.com]", "  exportTo: ['.']\n");
-        let found = messages(&hidden);
+        let found = RULE.messages(&hidden);
         assert_eq!(found.len(), 1);
         assert!(found[0].contains("not visible in namespace `istio-system`"));
         let shared = case(
@@ -231,6 +218,6 @@ mod tests {
             "[a.example.com]",
             "  exportTo: [istio-system]\n",
         );
-        assert!(messages(&shared).is_empty());
+        assert!(RULE.messages(&shared).is_empty());
     }
 }

@@ -1,8 +1,8 @@
 //! MM503: a route's parentRef is refused by every listener it could attach
 //! to (`Accepted=False`), so the route carries no traffic through it.
 
-use crate::analyze::{Context, Rule};
-use crate::diagnostic::{Category, Diagnostic, RuleMeta, Severity};
+use crate::analyze::Context;
+use crate::diagnostic::Diagnostic;
 use crate::gateway_api::status::routes::CONTROLLER_NAME;
 
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
@@ -55,17 +55,12 @@ fn help(reason: &str) -> &'static str {
     }
 }
 
-/// See `mm503_route_not_accepted.md`.
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        code: "MM503",
-        name: "route-not-accepted",
-        severity: Severity::Error,
-        istio_code: None,
-        category: Category::GatewayApi,
-        summary: "A route's parentRef matches no listener that accepts it (wrong section, port, hostname, namespace or kind): the route gets no traffic there.",
-        docs: rule_docs!("mm503_route_not_accepted.md"),
-        fixable: true,
-    },
-    check,
-};
+rule! {
+    code: "MM503",
+    name: "route-not-accepted",
+    severity: Error,
+    category: GatewayApi,
+    summary: "A route's parentRef matches no listener that accepts it (wrong section, port, hostname, namespace or kind): the route gets no traffic there.",
+    docs: "mm503_route_not_accepted.md",
+    fixable: true,
+}

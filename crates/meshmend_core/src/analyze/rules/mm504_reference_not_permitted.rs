@@ -2,8 +2,8 @@
 //! permits it: a route's backendRef, or a listener's certificateRef.
 
 use super::gateway_api::{backend_findings, refused_listeners};
-use crate::analyze::{Context, Rule};
-use crate::diagnostic::{Category, Diagnostic, RuleMeta, Severity};
+use crate::analyze::Context;
+use crate::diagnostic::Diagnostic;
 
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     backend_findings(&RULE, cx, "RefNotPermitted", |_, _, _, found| found, out);
@@ -22,17 +22,12 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     );
 }
 
-/// See `mm504_reference_not_permitted.md`.
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        code: "MM504",
-        name: "reference-not-permitted",
-        severity: Severity::Error,
-        istio_code: None,
-        category: Category::GatewayApi,
-        summary: "A backendRef or certificateRef names another namespace and no ReferenceGrant there permits it.",
-        docs: rule_docs!("mm504_reference_not_permitted.md"),
-        fixable: true,
-    },
-    check,
-};
+rule! {
+    code: "MM504",
+    name: "reference-not-permitted",
+    severity: Error,
+    category: GatewayApi,
+    summary: "A backendRef or certificateRef names another namespace and no ReferenceGrant there permits it.",
+    docs: "mm504_reference_not_permitted.md",
+    fixable: true,
+}

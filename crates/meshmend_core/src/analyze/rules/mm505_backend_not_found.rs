@@ -2,8 +2,8 @@
 //! input does not define.
 
 use super::gateway_api::backend_findings;
-use crate::analyze::{Context, Rule};
-use crate::diagnostic::{Category, Diagnostic, RuleMeta, Severity};
+use crate::analyze::Context;
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::gateway_api::model::{BackendRef, Route};
 
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
@@ -88,20 +88,14 @@ fn near_miss(a: &str, b: &str) -> Option<usize> {
     (distance > 0 && distance <= 2 && distance * 3 < a.len().max(b.len())).then_some(distance)
 }
 
-/// See `mm505_backend_not_found.md`.
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        code: "MM505",
-        name: "backend-not-found",
-        severity: Severity::Warning,
-        istio_code: None,
-        category: Category::GatewayApi,
-        summary: "A route's backendRef names a Service the input does not define: its share of requests gets HTTP 500.",
-        docs: rule_docs!("mm505_backend_not_found.md"),
-        fixable: false,
-    },
-    check,
-};
+rule! {
+    code: "MM505",
+    name: "backend-not-found",
+    severity: Warning,
+    category: GatewayApi,
+    summary: "A route's backendRef names a Service the input does not define: its share of requests gets HTTP 500.",
+    docs: "mm505_backend_not_found.md",
+}
 
 #[cfg(test)]
 mod tests {

@@ -2,8 +2,8 @@
 //! CA reference) is missing, of the wrong kind or not a certificate.
 
 use super::gateway_api::refused_listeners;
-use crate::analyze::{Context, Rule};
-use crate::diagnostic::{Category, Diagnostic, RuleMeta, Severity};
+use crate::analyze::Context;
+use crate::diagnostic::Diagnostic;
 
 const REASONS: &[&str] = &[
     "InvalidCertificateRef",
@@ -38,17 +38,11 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     );
 }
 
-/// See `mm506_certificate_ref_invalid.md`.
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        code: "MM506",
-        name: "certificate-ref-invalid",
-        severity: Severity::Error,
-        istio_code: None,
-        category: Category::GatewayApi,
-        summary: "A Terminate listener's certificateRef names a missing, malformed or non-Secret object: the listener is not programmed.",
-        docs: rule_docs!("mm506_certificate_ref_invalid.md"),
-        fixable: false,
-    },
-    check,
-};
+rule! {
+    code: "MM506",
+    name: "certificate-ref-invalid",
+    severity: Error,
+    category: GatewayApi,
+    summary: "A Terminate listener's certificateRef names a missing, malformed or non-Secret object: the listener is not programmed.",
+    docs: "mm506_certificate_ref_invalid.md",
+}

@@ -5,10 +5,10 @@
 
 use crate::hash::HashSet;
 
+use crate::analyze::Context;
 use crate::analyze::topology::gateway_api::{CrossApi, Side};
 use crate::analyze::topology::{Listener, Nack, Outcome, Reject, ServerRef, describe};
-use crate::analyze::{Context, Rule};
-use crate::diagnostic::{Category, Diagnostic, RuleMeta, Severity};
+use crate::diagnostic::Diagnostic;
 use crate::model::{Bundle, Server};
 use crate::span::Span;
 
@@ -239,17 +239,12 @@ fn precedence(cross: &CrossApi, bundle: &Bundle, winner: ServerRef, loser: Serve
     }
 }
 
-/// See `mm510_cross_api_port_clash.md`.
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        code: "MM510",
-        name: "cross-api-port-clash",
-        severity: Severity::Error,
-        istio_code: None,
-        category: Category::Merge,
-        summary: "A Gateway API listener and an Istio Gateway server share a port on the same gateway pods; istiod drops one of them.",
-        docs: rule_docs!("mm510_cross_api_port_clash.md"),
-        fixable: true,
-    },
-    check,
-};
+rule! {
+    code: "MM510",
+    name: "cross-api-port-clash",
+    severity: Error,
+    category: Merge,
+    summary: "A Gateway API listener and an Istio Gateway server share a port on the same gateway pods; istiod drops one of them.",
+    docs: "mm510_cross_api_port_clash.md",
+    fixable: true,
+}

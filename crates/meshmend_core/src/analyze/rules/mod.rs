@@ -20,6 +20,45 @@ macro_rules! rule_docs {
     };
 }
 
+/// Declares a rule's `RULE`: its metadata (`RuleMeta`), one fact a line, and
+/// its check, the module's `fn check` unless `check:` gives another.
+/// `istio_code` (none) and `fixable` (false) may be left out; `docs` names
+/// the rule's Markdown file next to it.
+macro_rules! rule {
+    (
+        code: $code:literal,
+        name: $name:literal,
+        severity: $severity:ident,
+        $(istio_code: $istio_code:literal,)?
+        category: $category:ident,
+        summary: $summary:literal,
+        docs: $docs:literal,
+        $(fixable: $fixable:literal,)?
+        $(check: $check:expr,)?
+    ) => {
+        #[doc = concat!("See `", $docs, "`.")]
+        pub(crate) static RULE: $crate::analyze::Rule = $crate::analyze::Rule {
+            meta: $crate::diagnostic::RuleMeta {
+                code: $code,
+                name: $name,
+                severity: $crate::diagnostic::Severity::$severity,
+                istio_code: rule!(@or [$(Some($istio_code))?] None),
+                category: $crate::diagnostic::Category::$category,
+                summary: $summary,
+                docs: rule_docs!($docs),
+                fixable: rule!(@or [$($fixable)?] false),
+            },
+            check: rule!(@or [$($check)?] self::check),
+        };
+    };
+    (@or [$given:expr] $default:expr) => {
+        $given
+    };
+    (@or [] $default:expr) => {
+        $default
+    };
+}
+
 #[cfg(feature = "gateway-api")]
 mod gateway_api;
 mod mm001_yaml_syntax;
@@ -99,25 +138,20 @@ macro_rules! load_problem_rule {
         name: $name:literal,
         severity: $severity:ident,
         summary: $summary:literal,
-        docs: $docs:expr $(,)?
+        docs: $docs:literal $(,)?
     ) => {
-        /// See the rule's `.md` file.
-        pub(crate) static RULE: $crate::analyze::Rule = $crate::analyze::Rule {
-            meta: $crate::diagnostic::RuleMeta {
-                code: $code,
-                name: $name,
-                severity: $crate::diagnostic::Severity::$severity,
-                istio_code: None,
-                category: $crate::diagnostic::Category::Input,
-                summary: $summary,
-                docs: $docs,
-                fixable: false,
-            },
+        rule! {
+            code: $code,
+            name: $name,
+            severity: $severity,
+            category: Input,
+            summary: $summary,
+            docs: $docs,
             check: |cx, out| {
                 use $crate::model::validate::ProblemKind;
                 $crate::analyze::rules::report_problems(&RULE, cx, ProblemKind::$kind, out)
             },
-        };
+        }
     };
 }
 use load_problem_rule;
@@ -165,16 +199,23 @@ pub(crate) const RULES: &[&Rule] = &[
 #[cfg(test)]
 pub(super) mod tests {
     use super::RULES;
+    use crate::diagnostic::Diagnostic;
     use crate::{AnalyzeOptions, Bundle, analyze};
 
-    /// The messages of rule `code` on `yaml` (for the rules' unit tests).
-    pub(crate) fn messages(code: &str, yaml: &str) -> Vec<String> {
+    /// The findings of rule `code` on `yaml` (for the rules' unit tests).
+    pub(crate) fn findings(code: &str, yaml: &str, options: &AnalyzeOptions) -> Vec<Diagnostic> {
         let bundle = Bundle::from_text("t.yaml", yaml).unwrap();
-        analyze(&bundle, &AnalyzeOptions::default())
-            .into_iter()
-            .filter(|d| d.code == code)
-            .map(|d| d.message)
-            .collect()
+        let mut found = analyze(&bundle, options);
+        found.retain(|d| d.code == code);
+        found
+    }
+
+    impl crate::analyze::Rule {
+        /// The messages of this rule's findings on `yaml`, with the default options.
+        pub(crate) fn messages(&self, yaml: &str) -> Vec<String> {
+            let found = findings(self.meta.code, yaml, &AnalyzeOptions::default());
+            found.into_iter().map(|d| d.message).collect()
+        }
     }
 
     #[test]

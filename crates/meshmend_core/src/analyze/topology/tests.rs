@@ -59,16 +59,30 @@ fn outcomes(bundle: &Bundle, topology: &Topology, name: &str) -> Vec<Outcome> {
         .collect()
 }
 
+/// Why the first placement of Gateway `name`'s server was rejected, if it was.
+fn rejected(bundle: &Bundle, topology: &Topology, name: &str) -> Option<Reject> {
+    match outcomes(bundle, topology, name).into_iter().next()? {
+        Outcome::Rejected { reason, .. } => Some(reason),
+        _ => None,
+    }
+}
+
+/// [`rejected`] on the topology of `text`.
+fn rejected_in(text: &str, name: &str) -> Option<Reject> {
+    let (bundle, topology) = build(text);
+    rejected(&bundle, &topology, name)
+}
+
 const SEL: &str = "{istio: ingressgateway}";
+
+/// Gateway `name` in namespace `ns` with `selector` and one server.
+fn one_server(name: &str, ns: &str, selector: &str, server: &str) -> String {
+    gateway(name, ns, selector, &format!("[{server}]"))
+}
 
 /// Gateway `name` in namespace `x` with the common selector and one server.
 fn one(name: &str, port: u32, protocol: &str, hosts: &str) -> String {
-    gateway(
-        name,
-        "x",
-        SEL,
-        &format!("[{}]", server(port, protocol, hosts)),
-    )
+    one_server(name, "x", SEL, &server(port, protocol, hosts))
 }
 
 #[test]
@@ -85,14 +99,7 @@ fn http_servers_merge_into_one_route_table() {
 #[test]
 fn http_then_https_rejects_https_but_https_then_http_keeps_both() {
     let text = one("a", 443, "HTTP", "[a.com]") + &one("b", 443, "HTTPS", "[b.com]");
-    let (bundle, topology) = build(&text);
-    assert!(matches!(
-        outcomes(&bundle, &topology, "b")[0],
-        Outcome::Rejected {
-            reason: Reject::ProtocolConflict,
-            ..
-        }
-    ));
+    assert_eq!(rejected_in(&text, "b"), Some(Reject::ProtocolConflict));
     let text = one("a", 443, "HTTPS", "[a.com]")
         + &one("b", 443, "HTTP", "[b.com]")
         + &one("c", 443, "HTTP", "[c.com]");
@@ -100,11 +107,8 @@ fn http_then_https_rejects_https_but_https_then_http_keeps_both() {
     let (bundle, topology) = build_at(&text, "1.28.0");
     assert_eq!(outcomes(&bundle, &topology, "b"), vec![Outcome::Kept]);
     assert!(matches!(
-        outcomes(&bundle, &topology, "c")[0],
-        Outcome::Rejected {
-            reason: Reject::DuplicateRouteName { .. },
-            ..
-        }
+        rejected(&bundle, &topology, "c"),
+        Some(Reject::DuplicateRouteName { .. })
     ));
     // …from 1.28.1 the first one took the port and it merges with it.
     let (bundle, topology) = build_at(&text, "1.28.1");
@@ -179,13 +183,10 @@ fn only_the_first_addition_to_a_tls_port_may_lack_tls() {
         + &one("c", 443, "TCP", "['*']");
     let (bundle, topology) = build_at(&text, "1.27.3");
     assert_eq!(outcomes(&bundle, &topology, "b"), vec![Outcome::Kept]);
-    assert!(matches!(
-        outcomes(&bundle, &topology, "c")[0],
-        Outcome::Rejected {
-            reason: Reject::PlaintextAfterTls,
-            ..
-        }
-    ));
+    assert_eq!(
+        rejected(&bundle, &topology, "c"),
+        Some(Reject::PlaintextAfterTls)
+    );
     // From 1.27.4 the TCP server takes the port instead.
     let (bundle, topology) = build_at(&text, "1.27.4");
     assert_eq!(outcomes(&bundle, &topology, "c"), vec![Outcome::Kept]);
@@ -194,14 +195,7 @@ fn only_the_first_addition_to_a_tls_port_may_lack_tls() {
 #[test]
 fn tcp_rejects_everything_after_it() {
     let text = one("a", 31400, "TCP", "['*']") + &one("b", 31400, "TCP", "['*']");
-    let (bundle, topology) = build(&text);
-    assert!(matches!(
-        outcomes(&bundle, &topology, "b")[0],
-        Outcome::Rejected {
-            reason: Reject::ProtocolConflict,
-            ..
-        }
-    ));
+    assert_eq!(rejected_in(&text, "b"), Some(Reject::ProtocolConflict));
 }
 
 #[test]
@@ -218,13 +212,10 @@ fn service_target_ports_join_listeners_and_binds_split_them() {
             "[{port: {number: 8080, name: t, protocol: TCP}, bind: 10.0.0.1, hosts: ['*']}]",
         );
     let (bundle, topology) = build(&text);
-    assert!(matches!(
-        outcomes(&bundle, &topology, "b")[0],
-        Outcome::Rejected {
-            reason: Reject::ProtocolConflict,
-            ..
-        }
-    ));
+    assert_eq!(
+        rejected(&bundle, &topology, "b"),
+        Some(Reject::ProtocolConflict)
+    );
     assert_eq!(outcomes(&bundle, &topology, "c"), vec![Outcome::Kept]);
     let names: Vec<String> = topology.listeners.iter().map(Listener::name).collect();
     assert_eq!(names, ["0.0.0.0_8080", "10.0.0.1_8080"]);
@@ -262,10 +253,7 @@ fn older_gateway_wins_whatever_the_input_order() {
                 servers: [{port: {number: 443, name: h, protocol: HTTPS}, hosts: [a.com], tls: {mode: SIMPLE}}]\n";
     let (bundle, topology) = build(text);
     assert_eq!(outcomes(&bundle, &topology, "z"), vec![Outcome::Kept]);
-    assert!(matches!(
-        outcomes(&bundle, &topology, "a")[0],
-        Outcome::Rejected { .. }
-    ));
+    assert!(rejected(&bundle, &topology, "a").is_some());
 }
 
 #[test]
@@ -273,29 +261,21 @@ fn workloads_group_textually_different_selectors() {
     let deployment = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: ingress, namespace: istio-system}\n\
                       spec:\n  template:\n    metadata:\n      labels: {app: istio-ingressgateway, istio: ingressgateway}\n---\n";
     let text = deployment.to_string()
-        + &gateway(
+        + &one_server(
             "a",
             "x",
             "{istio: ingressgateway}",
-            &format!("[{}]", server(80, "HTTP", "[a.com]")),
+            &server(80, "HTTP", "[a.com]"),
         )
-        + &gateway(
+        + &one_server(
             "b",
             "w",
             "{app: istio-ingressgateway}",
-            &format!("[{}]", server(80, "TCP", "['*']")),
+            &server(80, "TCP", "['*']"),
         )
-        + &gateway(
-            "c",
-            "w",
-            "{app: other}",
-            &format!("[{}]", server(80, "TCP", "['*']")),
-        );
+        + &one_server("c", "w", "{app: other}", &server(80, "TCP", "['*']"));
     let (bundle, topology) = build(&text);
-    assert!(matches!(
-        outcomes(&bundle, &topology, "b")[0],
-        Outcome::Rejected { .. }
-    ));
+    assert!(rejected(&bundle, &topology, "b").is_some());
     // `c` selects nothing in the input: it stands alone.
     assert_eq!(outcomes(&bundle, &topology, "c"), vec![Outcome::Kept]);
     assert_eq!(topology.workloads.len(), 2);
@@ -303,16 +283,16 @@ fn workloads_group_textually_different_selectors() {
 
 #[test]
 fn subset_selectors_without_workloads_are_probably_one_workload() {
-    let text = gateway(
+    let text = one_server(
         "a",
         "x",
         "{istio: ingressgateway}",
-        &format!("[{}]", server(80, "HTTP", "[a.com]")),
-    ) + &gateway(
+        &server(80, "HTTP", "[a.com]"),
+    ) + &one_server(
         "b",
         "x",
         "{istio: ingressgateway, team: blue}",
-        &format!("[{}]", server(80, "TCP", "['*']")),
+        &server(80, "TCP", "['*']"),
     );
     let (bundle, topology) = build(&text);
     assert_eq!(
@@ -323,30 +303,14 @@ fn subset_selectors_without_workloads_are_probably_one_workload() {
     let workload = &topology.workloads[0];
     assert_eq!(workload.membership(0), Some(Match::ProbablySame));
     assert_eq!(workload.membership(1), Some(Match::SameSelector));
-    assert!(matches!(
-        outcomes(&bundle, &topology, "b")[0],
-        Outcome::Rejected { .. }
-    ));
+    assert!(rejected(&bundle, &topology, "b").is_some());
 }
 
 #[test]
 fn gateways_without_selector_apply_to_every_gateway_workload() {
-    let text = gateway(
-        "a",
-        "x",
-        "{istio: one}",
-        &format!("[{}]", server(80, "HTTP", "[a.com]")),
-    ) + &gateway(
-        "b",
-        "x",
-        "{istio: two}",
-        &format!("[{}]", server(80, "HTTP", "[b.com]")),
-    ) + &gateway(
-        "c",
-        "x",
-        "null",
-        &format!("[{}]", server(80, "TCP", "['*']")),
-    );
+    let text = one_server("a", "x", "{istio: one}", &server(80, "HTTP", "[a.com]"))
+        + &one_server("b", "x", "{istio: two}", &server(80, "HTTP", "[b.com]"))
+        + &one_server("c", "x", "null", &server(80, "TCP", "['*']"));
     let (bundle, topology) = build(&text);
     assert_eq!(topology.workloads.len(), 2);
     let c = outcomes(&bundle, &topology, "c");
