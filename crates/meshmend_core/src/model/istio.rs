@@ -183,6 +183,15 @@ impl Gateway {
         let spec = node.get("spec");
         let selector = spec.and_then(|s| s.get("selector"));
         let servers = spec.and_then(|s| s.get("servers"));
+        let mut read_servers: Vec<Server> = servers
+            .into_iter()
+            .flat_map(NodeRef::items)
+            .enumerate()
+            .map(|(i, s)| read_server(i, s))
+            .collect();
+        // A collected Vec starts at four slots; most Gateways have one or
+        // two servers of several hundred bytes each (issue 15: memory).
+        read_servers.shrink_to_fit();
         Gateway {
             resource: index,
             file: resource.file,
@@ -193,12 +202,7 @@ impl Gateway {
                 .filter(|s| !s.is_null())
                 .map(|s| read_crd_labels(Some(s))),
             selector_span: selector.map(NodeRef::span),
-            servers: servers
-                .into_iter()
-                .flat_map(NodeRef::items)
-                .enumerate()
-                .map(|(i, s)| read_server(i, s))
-                .collect(),
+            servers: read_servers,
             servers_span: servers.map(NodeRef::span),
         }
     }
