@@ -140,3 +140,15 @@ fn placeholders_names_and_ciphertext_stay() {
     let out = redacted(text);
     assert_eq!(out, text);
 }
+
+/// Analysis reads no ConfigMap, but redaction parses every document itself:
+/// a secret in a ConfigMap between the Gateways of `helm template` output is
+/// still found.
+#[test]
+fn a_secret_in_a_configmap_no_rule_reads_is_redacted() {
+    check(
+        "apiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata:\n  name: shop\nspec:\n  selector:\n    istio: ingressgateway\n  servers:\n    - port: {number: 80, name: http, protocol: HTTP}\n      hosts: [\"*\"]\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: shop-config\ndata:\n  application.yaml: |\n    spring:\n      datasource:\n        url: jdbc:postgresql://shop-db:5432/shop\n        username: shop\n        password: Quartz-Meadow-5521\n  LOG_LEVEL: info\n---\napiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: shop\nspec:\n  hosts: [\"*\"]\n  gateways: [shop]\n",
+        &["Quartz-Meadow-5521"],
+        &["username: shop", "LOG_LEVEL: info", "kind: ConfigMap"],
+    );
+}

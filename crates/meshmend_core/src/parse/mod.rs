@@ -180,6 +180,10 @@ fn syntax_message(error: &granit_parser::ScanError) -> String {
 
 type BuildError = (ErrorKind, String, Span);
 
+/// Mappings up to this many entries look for repeated keys by comparing
+/// pairs; larger ones use a hash set.
+const SMALL_MAPPING: usize = 8;
+
 /// Largest text whose offsets (and decoded scalar values, which escapes such
 /// as `\L` can make up to 1.5× longer) fit the tree's `u32` offsets.
 const MAX_TEXT_BYTES: usize = (u32::MAX / 2) as usize;
@@ -196,12 +200,25 @@ enum Frame {
     Sequence {
         id: NodeId,
         start: usize,
+        priced: Priced,
     },
     Mapping {
         id: NodeId,
         start: usize,
         key: Option<NodeId>,
+        priced: Priced,
     },
+}
+
+/// What an open collection needs to learn its expanded size when it closes:
+/// its descendants are the nodes pushed since (nodes enter the arena in
+/// document order), plus what the aliases among them add.
+#[derive(Clone, Copy)]
+struct Priced {
+    /// [`Builder::alias_extra`] when the collection opened.
+    extra: u64,
+    /// Its anchor (0 for none), whose price is known only at the end.
+    anchor: usize,
 }
 
 /// Builds one document at a time into scratch buffers that live as long as
@@ -222,9 +239,13 @@ struct Builder<'l> {
     open_items: Vec<NodeId>,
     /// Entries of the open mappings, innermost last.
     open_entries: Vec<(NodeId, NodeId)>,
-    anchors: HashMap<usize, NodeId>,
-    /// Expanded size (nodes) of every node, to price aliases without expanding them.
-    weight: Vec<u64>,
+    /// Anchored nodes with their expanded size (nodes), to price aliases
+    /// without expanding them. Only anchors are priced: a node's size is its
+    /// subtree's node count plus what its aliases add (`alias_extra`), so no
+    /// per-node size is stored.
+    anchors: HashMap<usize, (NodeId, u64)>,
+    /// Sum over the document's aliases of (target size − 1).
+    alias_extra: u64,
     expansion: u64,
 }
 
@@ -244,7 +265,7 @@ impl<'l> Builder<'l> {
             open_items: Vec::new(),
             open_entries: Vec::new(),
             anchors: HashMap::default(),
-            weight: Vec::new(),
+            alias_extra: 0,
             expansion: 0,
         }
     }
@@ -262,7 +283,7 @@ impl<'l> Builder<'l> {
                 self.marker = explicit.then_some(span);
                 self.stack.clear();
                 self.anchors.clear();
-                self.weight.clear();
+                self.alias_extra = 0;
                 self.open_items.clear();
                 self.open_entries.clear();
                 self.expansion = 0;
@@ -297,7 +318,7 @@ impl<'l> Builder<'l> {
                 };
                 let at = self.strings.len();
                 self.strings.push_str(&value);
-                let id = self.push(span, Shape::Scalar(style), small(at), small(value.len()), 1);
+                let id = self.push(span, Shape::Scalar(style), small(at), small(value.len()));
                 if let Some(tag) = tag {
                     let text = format!("{}{}", tag.original_handle(), tag.suffix());
                     self.rare.tags.push((id, text.into_boxed_str()));
@@ -306,10 +327,9 @@ impl<'l> Builder<'l> {
                 self.attach(id);
             }
             Event::Alias(anchor) => {
-                let Some(&target) = self.anchors.get(&anchor) else {
+                let Some(&(target, weight)) = self.anchors.get(&anchor) else {
                     return Err((ErrorKind::Syntax, "unknown alias".into(), span));
                 };
-                let weight = self.weight[target.0 as usize];
                 self.expansion = self.expansion.saturating_add(weight);
                 if self.expansion > self.limits.max_alias_expansion {
                     return Err((
@@ -323,7 +343,8 @@ impl<'l> Builder<'l> {
                         span,
                     ));
                 }
-                let id = self.push(span, Shape::Alias, target.0, 0, weight);
+                let id = self.push(span, Shape::Alias, target.0, 0);
+                self.alias_extra += weight - 1;
                 self.attach(id);
             }
             Event::SequenceStart(style, anchor, _) | Event::MappingStart(style, anchor, _) => {
@@ -349,18 +370,25 @@ impl<'l> Builder<'l> {
                 } else {
                     Shape::Sequence(style)
                 };
-                let id = self.push(span, shape, 0, 0, 1);
+                let id = self.push(span, shape, 0, 0);
+                // Priced 1 until it closes (what an alias from inside it costs).
                 self.anchor(anchor, id);
+                let priced = Priced {
+                    extra: self.alias_extra,
+                    anchor,
+                };
                 self.stack.push(if is_mapping {
                     Frame::Mapping {
                         id,
                         start: self.open_entries.len(),
                         key: None,
+                        priced,
                     }
                 } else {
                     Frame::Sequence {
                         id,
                         start: self.open_items.len(),
+                        priced,
                     }
                 });
             }
@@ -369,28 +397,35 @@ impl<'l> Builder<'l> {
                     .stack
                     .pop()
                     .expect("the parser balances collection start and end events");
-                let (id, children_end, weight, at, count) = match frame {
-                    Frame::Sequence { id, start } => {
+                let (id, children_end, priced, at, count) = match frame {
+                    Frame::Sequence { id, start, priced } => {
                         let at = self.items.len();
                         self.items.extend(self.open_items.drain(start..));
                         let items = &self.items[at..];
                         let end = items.last().map(|&last| self.span_of(last).end);
-                        let weight: u64 = items.iter().map(|&i| self.weight[i.0 as usize]).sum();
-                        (id, end, weight, at, items.len())
+                        (id, end, priced, at, items.len())
                     }
-                    Frame::Mapping { id, start, .. } => {
+                    Frame::Mapping {
+                        id, start, priced, ..
+                    } => {
                         let at = self.entries.len();
                         self.entries.extend(self.open_entries.drain(start..));
                         self.find_duplicate_keys(at);
                         let entries = &self.entries[at..];
                         let end = entries.last().map(|&(_, value)| self.span_of(value).end);
-                        let weight: u64 = entries
-                            .iter()
-                            .map(|&(k, v)| self.weight[k.0 as usize] + self.weight[v.0 as usize])
-                            .sum();
-                        (id, end, weight, at, entries.len())
+                        (id, end, priced, at, entries.len())
                     }
                 };
+                if priced.anchor != 0 {
+                    // The collection's expanded size: itself and its descendants.
+                    let size = (self.nodes.len() - id.0 as usize) as u64
+                        + (self.alias_extra - priced.extra);
+                    if let Some(entry) = self.anchors.get_mut(&priced.anchor)
+                        && entry.0 == id
+                    {
+                        entry.1 = size;
+                    }
+                }
                 let node = &mut self.nodes[id.0 as usize];
                 node.a = small(at);
                 node.b = small(count);
@@ -403,7 +438,6 @@ impl<'l> Builder<'l> {
                 } else {
                     small(children_end.unwrap_or(node.start as usize)).max(node.start)
                 };
-                self.weight[id.0 as usize] = 1 + weight;
                 self.attach(id);
             }
             // Stream markers and (disabled) comment or anchor metadata carry no nodes.
@@ -432,15 +466,17 @@ impl<'l> Builder<'l> {
             }
         };
         let mut found = Vec::new();
-        if entries.len() <= 8 {
+        if entries.len() <= SMALL_MAPPING {
+            // Each key's text looked up once, not once per pair.
+            let mut texts = [None; SMALL_MAPPING];
             for (i, &(key, _)) in entries.iter().enumerate() {
-                let Some(text) = key_text(key) else { continue };
-                if let Some(&(first, _)) = entries[..i]
-                    .iter()
-                    .rev()
-                    .find(|&&(other, _)| key_text(other) == Some(text))
-                {
-                    found.push(DuplicateKey { first, repeat: key });
+                texts[i] = key_text(key);
+                let Some(text) = texts[i] else { continue };
+                if let Some(j) = texts[..i].iter().rposition(|&other| other == Some(text)) {
+                    found.push(DuplicateKey {
+                        first: entries[j].0,
+                        repeat: key,
+                    });
                 }
             }
         } else {
@@ -458,7 +494,7 @@ impl<'l> Builder<'l> {
         }
     }
 
-    fn push(&mut self, span: Span, shape: Shape, a: u32, b: u32, weight: u64) -> NodeId {
+    fn push(&mut self, span: Span, shape: Shape, a: u32, b: u32) -> NodeId {
         let id = NodeId(small(self.nodes.len()));
         self.nodes.push(Node {
             start: small(span.start),
@@ -467,13 +503,12 @@ impl<'l> Builder<'l> {
             a,
             b,
         });
-        self.weight.push(weight);
         id
     }
 
     fn anchor(&mut self, anchor: usize, id: NodeId) {
         if anchor != 0 {
-            self.anchors.insert(anchor, id);
+            self.anchors.insert(anchor, (id, 1));
         }
     }
 
@@ -567,6 +602,24 @@ mod tests {
             stream.errors[0].kind,
             ErrorKind::AliasBudget { .. }
         ));
+    }
+
+    #[test]
+    fn aliases_are_priced_at_their_targets_expanded_size() {
+        // Sizes in nodes: `*b` 3 ([y, z]), `*a` 5 ([x, [y, z]]); `&e`'s two
+        // `*a` cost 10 and make `e` 11 (itself plus twice 5); `*e` costs 11.
+        let text = "a: &a [x, &b [y, z]]\nc: *b\nd: *a\ne: &e [*a, *a]\nf: *e\n";
+        let with_budget = |max_alias_expansion| {
+            let limits = Limits {
+                max_alias_expansion,
+                ..Limits::default()
+            };
+            parse(text, &limits).unwrap().errors
+        };
+        assert!(with_budget(3 + 5 + 10 + 11).is_empty());
+        let refused = with_budget(3 + 5 + 10 + 11 - 1);
+        assert!(matches!(refused[0].kind, ErrorKind::AliasBudget { .. }));
+        assert_eq!(refused[0].span.slice(text), "*e");
     }
 
     #[test]

@@ -188,9 +188,12 @@ impl Check<'_> {
             return;
         }
         let metadata = node.get("metadata");
-        for field in ["name", "namespace"] {
+        for (field, path) in [
+            ("name", "metadata.name"),
+            ("namespace", "metadata.namespace"),
+        ] {
             if let Some(value) = metadata.and_then(|m| m.get(field)) {
-                self.string(value, &format!("metadata.{field}"));
+                self.string(value, path);
             }
         }
         self.labels(metadata.and_then(|m| m.get("labels")), "metadata.labels");
@@ -334,9 +337,13 @@ impl Check<'_> {
             return;
         }
         for (key, value) in node.entries() {
+            let found = json_type(value);
+            if found == "string" {
+                continue; // the common case: nothing to report, no path to format
+            }
             let key_text = key.as_str().unwrap_or("?");
             let field = format!("{path}.{key_text}");
-            if json_type(value) == "null" {
+            if found == "null" {
                 self.null_label(value, &field, path);
             } else {
                 self.string(value, &field);
