@@ -33,7 +33,28 @@ else
   list="cluster:1000 cluster:10000 cluster:100000 cluster:160000 pathological:500 one-group:1000 one-group:10000 tiny:1000000 helm:10000000 helm:60000000"
 fi
 
-printf '%-22s %-8s %12s %12s %8s %9s\n' shape command input_bytes peak_rss ratio cpu_s
+# Peak RSS of `command` on `file`, in KiB; CPU seconds in $work/cpu.txt.
+measure() {
+  local command="$1" file="$2"
+  local args=("$command" "$file")
+  [ "$command" = analyze ] && args+=(--failure-threshold none --format json)
+  /usr/bin/time -v -o "$work/time.txt" "$cli" "${args[@]}" >/dev/null 2>&1 || true
+  # CPU seconds (user + system): the machine may be shared.
+  awk -F': ' '/User time|System time/ {t += $2} END {printf "%.2f", t}' "$work/time.txt" >"$work/cpu.txt"
+  awk -F': ' '/Maximum resident set size/ {print $2}' "$work/time.txt"
+}
+
+# The process itself (binary, allocator, stdio) on a one-object input: about
+# 5 MB, which is 8-12x of the sub-megabyte shapes on its own. `net` is the
+# ratio without it: what the input costs.
+printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n' >"$work/one.yaml"
+declare -A base
+for command in analyze fix; do
+  base[$command]=$(measure "$command" "$work/one.yaml")
+done
+echo "process baseline (one object): analyze ${base[analyze]} KiB, fix ${base[fix]} KiB"
+
+printf '%-22s %-8s %12s %12s %8s %8s %9s\n' shape command input_bytes peak_rss ratio net cpu_s
 for entry in $list; do
   shape="${entry%%:*}"
   n="${entry##*:}"
@@ -41,14 +62,10 @@ for entry in $list; do
   "$shapes" "$shape" "$n" >"$file"
   bytes=$(stat -c %s "$file")
   for command in analyze fix; do
-    args=("$command" "$file")
-    [ "$command" = analyze ] && args+=(--failure-threshold none --format json)
-    /usr/bin/time -v -o "$work/time.txt" "$cli" "${args[@]}" >/dev/null 2>&1 || true
-    kb=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$work/time.txt")
-    # CPU seconds (user + system): the machine may be shared.
-    wall=$(awk -F': ' '/User time|System time/ {t += $2} END {printf "%.2f", t}' "$work/time.txt")
-    awk -v s="$shape:$n" -v c="$command" -v b="$bytes" -v k="$kb" -v w="$wall" \
-      'BEGIN { printf "%-22s %-8s %12d %12d %7.1fx %9s\n", s, c, b, k * 1024, k * 1024 / b, w }'
+    kb=$(measure "$command" "$file")
+    awk -v s="$shape:$n" -v c="$command" -v b="$bytes" -v k="$kb" -v z="${base[$command]}" \
+      -v w="$(cat "$work/cpu.txt")" \
+      'BEGIN { printf "%-22s %-8s %12d %12d %7.1fx %7.1fx %9s\n", s, c, b, k * 1024, k * 1024 / b, (k - z) * 1024 / b, w }'
   done
   rm -f "$file"
 done
