@@ -32,18 +32,24 @@ spec:
   - {name: b, port: 8080, protocol: HTTP, hostname: '*.example.com', allowedRoutes: {namespaces: {from: All}}}
 ";
 
-#[test]
-fn an_ambiguous_route_is_not_repointed() {
-    let yaml = format!(
+/// `GATEWAY` and an HTTPRoute `shop/shop` whose one parentRef to it adds
+/// `parent_field` (`sectionName: c`, `port: 443`).
+fn with_route(parent_field: &str, hostname: &str) -> String {
+    format!(
         "{GATEWAY}---
 apiVersion: gateway.networking.k8s.io/v1
 kind: HTTPRoute
 metadata: {{name: shop, namespace: shop}}
 spec:
-  parentRefs: [{{name: public, namespace: istio-ingress, sectionName: c}}]
-  hostnames: [a.example.com]
+  parentRefs: [{{name: public, namespace: istio-ingress, {parent_field}}}]
+  hostnames: [{hostname}]
 "
-    );
+    )
+}
+
+#[test]
+fn an_ambiguous_route_is_not_repointed() {
+    let yaml = with_route("sectionName: c", "a.example.com");
     let reason = refused(&yaml, &FixOptions::default(), "MM503");
     assert!(
         reason.contains("2 listeners") && reason.contains("`a`, `b`"),
@@ -53,16 +59,7 @@ spec:
 
 #[test]
 fn a_route_no_listener_takes_is_not_repointed() {
-    let yaml = format!(
-        "{GATEWAY}---
-apiVersion: gateway.networking.k8s.io/v1
-kind: HTTPRoute
-metadata: {{name: shop, namespace: shop}}
-spec:
-  parentRefs: [{{name: public, namespace: istio-ingress, port: 443}}]
-  hostnames: [shop.example.org]
-"
-    );
+    let yaml = with_route("port: 443", "shop.example.org");
     let reason = refused(&yaml, &FixOptions::default(), "MM503");
     assert!(reason.contains("no listener"), "{reason}");
 }
